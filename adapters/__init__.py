@@ -1,0 +1,1 @@
+"""Adapters: the outside world (engine, providers, sinks, cache, integrations, config files)."""

@@ -1,0 +1,1 @@
+"""The built-in engine: columnar, vectorised, seeded generators (numpy lives here)."""

@@ -1,0 +1,231 @@
+"""Vectorised column makers for the primitive types: numbers, booleans, dates and times, ids, enums."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+import numpy as np
+import rstr
+
+from agentic_synth.domain.schema import Field, thaw
+
+# Default windows are fixed (not "now") so that seeded output does not drift from day to day.
+DEFAULT_DATETIME_MIN = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+DEFAULT_DATETIME_MAX = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+DEFAULT_NUMBER_RANGE = (0.0, 1000.0)
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+
+
+@attrs.define
+class Ctx:
+    """What a column maker needs: the field's rng, the chunk size and offset, the locale, the siblings."""
+
+    rng: np.random.Generator
+    n: int
+    offset: int
+    locale: str
+    siblings: dict[str, tuple[Field, list[Any]]]
+    seed: int
+
+    def sibling(self, *types: str) -> list[Any] | None:
+        for field, values in self.siblings.values():
+            if field.type in types:
+                return values
+        return None
+
+
+def numeric_bounds(f: Field) -> tuple[float, float]:
+    lo = f.min if f.min is not None else (f.max - 1000 if f.max is not None else DEFAULT_NUMBER_RANGE[0])
+    hi = f.max if f.max is not None else lo + DEFAULT_NUMBER_RANGE[1]
+    return float(lo), float(hi)
+
+
+def integer_bounds(f: Field) -> tuple[int, int]:
+    lo, hi = numeric_bounds(f)
+    ilo, ihi = int(np.ceil(lo)), int(np.floor(hi))
+    if f.exclusive_min and ilo == lo:
+        ilo += 1
+    if f.exclusive_max and ihi == hi:
+        ihi -= 1
+    return ilo, ihi
+
+
+def _draw(f: Field, ctx: Ctx, lo: float, hi: float) -> np.ndarray:
+    """Floats between lo and hi from the field's distribution (clipped to the bounds)."""
+    d, rng, n = f.distribution, ctx.rng, ctx.n
+    kind = d.kind if d else "uniform"
+    if kind == "uniform":
+        return rng.uniform(lo, hi, n)
+    if kind == "normal":
+        assert d is not None
+        mean = d.mean if d.mean is not None else (lo + hi) / 2
+        std = d.std if d.std is not None else (hi - lo) / 6
+        x = rng.normal(mean, std, n)
+    elif kind == "lognormal":
+        assert d is not None
+        x = rng.lognormal(d.mean if d.mean is not None else 0.0, d.sigma if d.sigma is not None else 1.0, n)
+        if d.mean is None and f.min is None:
+            x = lo + x * (hi - lo) / 10
+    elif kind == "exponential":
+        assert d is not None
+        x = lo + rng.exponential(d.scale if d.scale is not None else (hi - lo) / 5, n)
+    else:  # poisson
+        assert d is not None and d.lam is not None
+        x = rng.poisson(d.lam, n).astype(np.float64)
+    return np.clip(x, lo, hi)
+
+
+def integer_column(f: Field, ctx: Ctx) -> list[Any]:
+    lo, hi = integer_bounds(f)
+    if f.multiple_of:
+        step = f.multiple_of
+        k_lo, k_hi = int(np.ceil(lo / step)), int(np.floor(hi / step))
+        ks = ctx.rng.integers(k_lo, k_hi + 1, ctx.n)
+        return (ks * step).astype(np.int64 if float(step).is_integer() else np.float64).tolist()
+    if f.distribution is None or f.distribution.kind == "uniform":
+        return ctx.rng.integers(lo, hi + 1, ctx.n, dtype=np.int64).tolist()
+    x = np.rint(_draw(f, ctx, lo, hi))
+    return np.clip(x, lo, hi).astype(np.int64).tolist()
+
+
+def number_column(f: Field, ctx: Ctx, default_precision: int | None = None) -> list[Any]:
+    lo, hi = numeric_bounds(f)
+    if f.multiple_of:
+        k_lo, k_hi = int(np.ceil(lo / f.multiple_of)), int(np.floor(hi / f.multiple_of))
+        x = ctx.rng.integers(k_lo, k_hi + 1, ctx.n) * f.multiple_of
+        digits = max(0, -int(np.floor(np.log10(f.multiple_of)))) + 2
+        return np.round(x, digits).tolist()
+    x = _draw(f, ctx, lo, hi)
+    precision = f.precision if f.precision is not None else default_precision
+    if precision is not None:
+        x = np.clip(np.round(x, precision), lo, hi)
+    if f.exclusive_min:
+        x = np.where(x <= lo, np.nextafter(lo, hi), x)
+    if f.exclusive_max:
+        x = np.where(x >= hi, np.nextafter(hi, lo), x)
+    return x.tolist()
+
+
+def boolean_column(f: Field, ctx: Ctx) -> list[Any]:
+    p = float(f.option("probability", 0.5))
+    return (ctx.rng.random(ctx.n) < p).tolist()
+
+
+def enum_column(f: Field, ctx: Ctx) -> list[Any]:
+    values = np.empty(len(f.values), dtype=object)
+    values[:] = [thaw(v) for v in f.values]
+    idx = ctx.rng.choice(len(values), size=ctx.n, p=None if f.weights is None else np.array(f.weights))
+    return values[idx].tolist()
+
+
+def const_column(f: Field, ctx: Ctx) -> list[Any]:
+    return [thaw(f.const)] * ctx.n
+
+
+def _epoch_seconds(value: dt.datetime) -> int:
+    return int((value - _EPOCH).total_seconds())
+
+
+def datetime_seconds(f: Field, ctx: Ctx) -> np.ndarray:
+    """Epoch seconds (int64) uniform in the field's window, or after its `after` sibling."""
+    span = DEFAULT_DATETIME_MAX - DEFAULT_DATETIME_MIN
+    lo = _epoch_seconds(f.min or (DEFAULT_DATETIME_MIN if f.max is None else f.max - span))
+    hi = _epoch_seconds(f.max or (DEFAULT_DATETIME_MAX if f.min is None else f.min + span))
+    if f.after and f.after in ctx.siblings:
+        base_field, base_values = ctx.siblings[f.after]
+        base = _to_epoch(base_values, base_field)
+        known = ~np.isnan(base)
+        start = np.where(known, base, lo)
+        gap_max = np.where(f.max is not None, hi - start, 30 * 86400)
+        gap = np.maximum(1, np.floor(ctx.rng.random(ctx.n) * np.maximum(gap_max, 1)))
+        out = np.where(known, start + gap, ctx.rng.integers(lo, hi + 1, ctx.n))
+        return out.astype(np.int64)
+    return ctx.rng.integers(lo, hi + 1, ctx.n, dtype=np.int64)
+
+
+def _to_epoch(values: list[Any], f: Field) -> np.ndarray:
+    out = np.full(len(values), np.nan)
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        if isinstance(v, int | float):
+            out[i] = v / 1000 if f.format == "epoch_ms" else v
+        elif f.type == "date":
+            out[i] = (dt.date.fromisoformat(v) - dt.date(1970, 1, 1)).days * 86400
+        else:
+            out[i] = dt.datetime.fromisoformat(v.replace("Z", "+00:00")).timestamp()
+    return out
+
+
+def datetime_column(f: Field, ctx: Ctx) -> list[Any]:
+    secs = datetime_seconds(f, ctx)
+    return format_datetimes(secs, f.format)
+
+
+def format_datetimes(secs: np.ndarray, fmt: str | None) -> list[Any]:
+    """Epoch seconds to the field's format: ISO-8601 UTC with Z (default), epoch, epoch_ms or strftime."""
+    if fmt == "epoch":
+        return secs.tolist()
+    if fmt == "epoch_ms":
+        return (secs * 1000).tolist()
+    if fmt and "%" in fmt:
+        return [dt.datetime.fromtimestamp(s, dt.timezone.utc).strftime(fmt) for s in secs.tolist()]
+    text = np.datetime_as_string(secs.astype("datetime64[s]"), unit="s")
+    return [t + "Z" for t in text.tolist()]
+
+
+def date_column(f: Field, ctx: Ctx) -> list[Any]:
+    lo = (f.min or DEFAULT_DATETIME_MIN.date()).toordinal()
+    hi = (f.max or (f.min + dt.timedelta(days=365) if f.min else DEFAULT_DATETIME_MAX.date())).toordinal()
+    if f.max and not f.min:
+        lo = hi - 365
+    if f.after and f.after in ctx.siblings:
+        base = _to_epoch(ctx.siblings[f.after][1], ctx.siblings[f.after][0])
+        known = ~np.isnan(base)
+        start = np.where(known, base // 86400 + 719163, lo)
+        span = np.where(f.max is not None, hi - start, 30)
+        days = np.where(known, start + np.maximum(1, np.ceil(ctx.rng.random(ctx.n) * np.maximum(span, 1))),
+                        ctx.rng.integers(lo, hi + 1, ctx.n))
+    else:
+        days = ctx.rng.integers(lo, hi + 1, ctx.n)
+    epoch_days = (days.astype(np.int64) - 719163).astype("datetime64[D]")
+    return np.datetime_as_string(epoch_days, unit="D").tolist()
+
+
+def time_column(f: Field, ctx: Ctx) -> list[Any]:
+    lo = 0 if f.min is None else f.min.hour * 3600 + f.min.minute * 60 + f.min.second
+    hi = 86399 if f.max is None else f.max.hour * 3600 + f.max.minute * 60 + f.max.second
+    secs = ctx.rng.integers(lo, hi + 1, ctx.n)
+    return [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in secs.tolist()]
+
+
+def uuid_column(f: Field, ctx: Ctx) -> list[Any]:
+    raw = ctx.rng.integers(0, 256, size=(ctx.n, 16), dtype=np.uint8)
+    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40  # version 4
+    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = raw.tobytes().hex()
+    return [f"{h[i:i + 8]}-{h[i + 8:i + 12]}-{h[i + 12:i + 16]}-{h[i + 16:i + 20]}-{h[i + 20:i + 32]}"
+            for i in range(0, len(h), 32)]
+
+
+def pattern_column(f: Field, ctx: Ctx) -> list[Any]:
+    assert f.pattern is not None
+    maker = rstr.Rstr(random.Random(int(ctx.rng.integers(0, 2**63))))
+    return [maker.xeger(f.pattern) for _ in range(ctx.n)]
+
+
+PRIMITIVE_MAKERS: dict[str, Callable[[Field, Ctx], list[Any]]] = {
+    "integer": integer_column,
+    "number": number_column,
+    "boolean": boolean_column,
+    "enum": enum_column,
+    "const": const_column,
+    "datetime": datetime_column,
+    "date": date_column,
+    "time": time_column,
+    "uuid": uuid_column,
+}

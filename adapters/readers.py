@@ -1,0 +1,125 @@
+"""Read records back from json, jsonl, csv and parquet files (for `validate`), streaming."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pyarrow.parquet as pq
+
+from agentic_synth.adapters.sinks.csv_sink import flat_columns
+from agentic_synth.adapters.sinks.factory import resolve_format
+from agentic_synth.domain.errors import UsageError
+from agentic_synth.domain.schema import Field, Schema
+
+_INT_TYPES = {"integer"}
+_FLOAT_TYPES = {"number", "amount", "latitude", "longitude"}
+
+
+def read_records(path: str, schema: Schema) -> Iterator[dict[str, Any]]:
+    """Rows of a data file as JSON-like dicts, typed by the schema where the format is untyped."""
+    p = Path(path)
+    if not p.is_file():
+        raise UsageError(f"data file '{path}' not found")
+    fmt = resolve_format(path, None)
+    if fmt == "jsonl":
+        yield from _jsonl(p)
+    elif fmt == "json":
+        data = json.loads(p.read_text(encoding="utf-8"))
+        if not isinstance(data, list):
+            raise UsageError(f"{path}: expected a JSON array of records")
+        yield from data
+    elif fmt == "csv":
+        yield from _csv(p, schema)
+    else:
+        yield from _parquet(p, schema)
+
+
+def _jsonl(p: Path) -> Iterator[dict[str, Any]]:
+    with p.open("rb") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if line.strip():
+                try:
+                    yield orjson.loads(line)
+                except orjson.JSONDecodeError as exc:
+                    raise UsageError(f"{p}: line {lineno}: invalid JSON: {exc}") from None
+
+
+def _coerce(text: str, f: Field) -> Any:
+    if text == "":
+        return None
+    if text.startswith("'") and len(text) > 1 and text[1] in "=+-@\t\r":
+        text = text[1:]
+    try:
+        if f.type in _INT_TYPES:
+            return int(text)
+        if f.type in _FLOAT_TYPES:
+            return float(text)
+        if f.type == "boolean":
+            return {"true": True, "false": False}.get(text.lower(), text)
+        if f.type == "array" or (f.type in ("enum", "const") and text[:1] in "[{"):
+            return json.loads(text)
+        if f.type in ("enum", "const"):
+            return _enum_value(text, f)
+    except ValueError:
+        return text
+    return text
+
+
+def _enum_value(text: str, f: Field) -> Any:
+    candidates = list(f.values) + ([f.const] if f.has_const else [])
+    for v in candidates:
+        if str(v).lower() == text.lower() if isinstance(v, bool) else str(v) == text:
+            return v
+    return text
+
+
+def _csv(p: Path, schema: Schema) -> Iterator[dict[str, Any]]:
+    columns = dict(flat_columns(schema.fields))
+    with p.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            record: dict[str, Any] = {}
+            for name, text in row.items():
+                path = columns.get(name, (name,))
+                field = _field_at(schema, path)
+                value = _coerce(text, field) if field else text
+                target = record
+                for key in path[:-1]:
+                    target = target.setdefault(key, {})
+                target[path[-1]] = value
+            yield record
+
+
+def _field_at(schema: Schema, path: tuple[str, ...]) -> Field | None:
+    fields = schema.fields
+    found = None
+    for key in path:
+        found = next((f for f in fields if f.name == key), None)
+        if found is None:
+            return None
+        fields = found.fields
+    return found
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _parquet(p: Path, schema: Schema) -> Iterator[dict[str, Any]]:
+    reader = pq.ParquetFile(p)
+    for batch in reader.iter_batches():
+        for row in batch.to_pylist():
+            yield {k: _jsonable(v) for k, v in row.items()}

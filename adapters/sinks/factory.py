@@ -1,0 +1,60 @@
+"""Choose and open a sink for an output path and format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from agentic_synth.adapters.sinks.atomic import AtomicFile, StreamFile
+from agentic_synth.adapters.sinks.csv_sink import CsvRecordSink
+from agentic_synth.adapters.sinks.parquet import ParquetRecordSink
+from agentic_synth.adapters.sinks.stdout import StdoutTarget
+from agentic_synth.adapters.sinks.text import JsonArrayRecordSink, JsonlRecordSink
+from agentic_synth.domain.errors import UsageError
+from agentic_synth.domain.ports import RecordSink
+from agentic_synth.domain.schema import Schema
+
+FORMATS = ("json", "jsonl", "csv", "parquet")
+_EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet",
+               ".pq": "parquet"}
+
+
+def resolve_format(output: str | None, fmt: str | None) -> str:
+    """The format from --format and the output's extension; a clash is a usage error."""
+    if fmt is not None and fmt not in FORMATS:
+        raise UsageError(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
+    inferred = None
+    if output not in (None, "-"):
+        inferred = _EXTENSIONS.get(Path(str(output)).suffix.lower())
+    if fmt and inferred and fmt != inferred:
+        raise UsageError(f"--format {fmt} does not match the output file's extension "
+                         f"'{Path(str(output)).suffix}' ({inferred})")
+    return fmt or inferred or "jsonl"
+
+
+def open_sink(output: str | None, fmt: str, schema: Schema, *, stream: bool = False,
+              csv_protect: bool = True, stdout: Any = None) -> RecordSink:
+    """A sink writing `fmt` to `output` (a path, or None/'-' for stdout)."""
+    to_stdout = output in (None, "-")
+    if to_stdout and fmt == "parquet":
+        raise UsageError("parquet output needs a file: give --output PATH")
+    target: Any
+    if to_stdout:
+        target = StdoutTarget(stdout)
+    elif stream:
+        if fmt not in ("jsonl", "csv"):
+            raise UsageError(f"--stream writes line by line: use jsonl or csv, not {fmt}")
+        target = StreamFile(str(output))
+    else:
+        target = AtomicFile(str(output))
+    try:
+        if fmt == "jsonl":
+            return JsonlRecordSink(target, flush=stream)
+        if fmt == "json":
+            return JsonArrayRecordSink(target)
+        if fmt == "csv":
+            return CsvRecordSink(target, schema, protect=csv_protect)
+        return ParquetRecordSink(target, schema)
+    except BaseException:
+        target.discard()
+        raise

@@ -1,0 +1,61 @@
+"""agentic-synth: synthetic time series, event streams and structured records from a schema."""
+
+from __future__ import annotations
+
+from importlib.metadata import version as _version
+
+from loguru import logger
+
+__version__ = _version("agentic-synth")
+
+from agentic_synth.domain.errors import (
+    AgenticSynthError,
+    BudgetExceeded,
+    ConfigError,
+    DataValidationError,
+    IncompleteGeneration,
+    Interrupted,
+    ProviderError,
+    SchemaError,
+    UsageError,
+)
+from agentic_synth.domain.generators import CustomGenerator, Generator, OptionSpec
+from agentic_synth.domain.ports import RecordSink
+from agentic_synth.domain.records import RecordChunk
+from agentic_synth.domain.requests import GenerationRequest
+from agentic_synth.domain.results import GenerationResult, RunMetadata
+from agentic_synth.domain.schema import Field, Schema
+from agentic_synth.domain.validation import RecordValidator, Violation, validate_record
+from agentic_synth.entrypoints.container import Container, build_container
+from agentic_synth.entrypoints.sdk import AgenticSynth
+
+logger.disable("agentic_synth")
+
+__all__ = [
+    "AgenticSynth",
+    "AgenticSynthError",
+    "BudgetExceeded",
+    "ConfigError",
+    "Container",
+    "CustomGenerator",
+    "DataValidationError",
+    "Field",
+    "GenerationRequest",
+    "GenerationResult",
+    "Generator",
+    "IncompleteGeneration",
+    "Interrupted",
+    "OptionSpec",
+    "ProviderError",
+    "RecordChunk",
+    "RecordSink",
+    "RecordValidator",
+    "RunMetadata",
+    "Schema",
+    "SchemaError",
+    "UsageError",
+    "Violation",
+    "__version__",
+    "build_container",
+    "validate_record",
+]

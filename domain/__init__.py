@@ -1,0 +1,1 @@
+"""The pure domain: schema, requests, generator contracts, validation, errors and ports."""

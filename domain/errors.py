@@ -1,0 +1,86 @@
+"""The one error hierarchy; every error knows the process exit code it maps to."""
+
+from __future__ import annotations
+
+
+class AgenticSynthError(Exception):
+    """Root of every error the project raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class UsageError(AgenticSynthError):
+    """A command or call was given options that do not fit together."""
+
+    exit_code = 2
+
+
+class SchemaError(UsageError):
+    """The user's schema is invalid; the message names the path."""
+
+    def __init__(self, message: str, path: str = "") -> None:
+        super().__init__(f"schema: {path}: {message}" if path else f"schema: {message}")
+        self.path = path
+
+
+class ConfigError(UsageError):
+    """The configuration file or settings are invalid."""
+
+
+class DataValidationError(AgenticSynthError):
+    """Data checked against a schema has violations."""
+
+    exit_code = 1
+
+
+class ProviderError(AgenticSynthError):
+    """An AI provider failed, after retries, in a way the user must know about."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, *, provider: str = "", status: int | None = None,
+                 retryable: bool = False) -> None:
+        super().__init__(message)
+        self.provider = provider
+        self.status = status
+        self.retryable = retryable
+
+
+class BudgetExceeded(AgenticSynthError):
+    """The spending cap stopped generation; valid records so far were kept."""
+
+    exit_code = 4
+
+
+class IncompleteGeneration(AgenticSynthError):
+    """Fewer valid records than asked for could be produced; those that were are kept."""
+
+    exit_code = 5
+
+
+class Interrupted(AgenticSynthError):
+    """The user interrupted the run (Ctrl-C); whole records written so far are kept."""
+
+    exit_code = 130
+
+
+EXIT_CODES: dict[type[AgenticSynthError], int] = {
+    cls: cls.exit_code
+    for cls in (AgenticSynthError, UsageError, SchemaError, ConfigError, DataValidationError,
+                ProviderError, BudgetExceeded, IncompleteGeneration, Interrupted)
+}
+
+
+def exit_code_for(error: AgenticSynthError) -> int:
+    """The exit code of an error: the nearest class in the table."""
+    for cls in type(error).__mro__:
+        if cls in EXIT_CODES:
+            return EXIT_CODES[cls]
+    return 1

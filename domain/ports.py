@@ -1,0 +1,94 @@
+"""Ports: the interfaces the application needs from the outside world, as Protocols."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from typing import Any, Protocol, runtime_checkable
+
+from agentic_synth.domain.records import RecordChunk
+
+
+@runtime_checkable
+class RecordSink(Protocol):
+    """Where records go: a file format, stdout, memory or a user's own destination.
+
+    `write` takes chunks in order; `close` commits (a file appears whole); `abort` discards.
+    """
+
+    def write(self, chunk: RecordChunk) -> None: ...
+
+    def close(self) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+class Clock(Protocol):
+    """Monotonic seconds for timing, and wall-clock seconds since the epoch."""
+
+    def monotonic(self) -> float: ...
+
+    def now(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class TextModel(Protocol):
+    """An AI model that turns a prompt into text (the specification's ModelProvider)."""
+
+    name: str
+
+    def complete(self, prompt: str, options: Mapping[str, Any]) -> Any: ...
+
+    def stream(self, prompt: str, options: Mapping[str, Any]) -> Iterator[str]: ...
+
+
+class ResponseCache(Protocol):
+    """Content-addressed store of model replies."""
+
+    def get(self, key: str) -> Any | None: ...
+
+    def set(self, key: str, value: Any, ttl: float | None = None) -> None: ...
+
+    def clear(self) -> None: ...
+
+
+class StreamPipeline(Protocol):
+    """A streaming destination (midstreamer) that receives records as they are made."""
+
+    def is_available(self) -> bool: ...
+
+    def send(self, chunk: RecordChunk) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class VectorStore(Protocol):
+    """A vector database (ruvector) that stores records with their embeddings."""
+
+    def is_available(self) -> bool: ...
+
+    def store(self, records: Sequence[Mapping[str, Any]], metadata: Mapping[str, Any] | None = None) -> None: ...
+
+    def search(self, query: str, limit: int = 10) -> list[Mapping[str, Any]]: ...
+
+
+class Embedder(Protocol):
+    """Turns texts into vectors."""
+
+    def embed(self, texts: Sequence[str]) -> list[list[float]]: ...
+
+
+class WorkflowEngine(Protocol):
+    """An automation engine (agentic-robotics) that can run generators as workflows."""
+
+    def is_available(self) -> bool: ...
+
+    def register_workflow(self, name: str, generator: Any) -> None: ...
+
+    def trigger_workflow(self, name: str, options: Mapping[str, Any]) -> Any: ...
+
+
+class AsyncRecordSource(Protocol):
+    """An async stream of records (what `astream` yields)."""
+
+    def __aiter__(self) -> AsyncIterator[dict[str, Any]]: ...

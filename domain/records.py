@@ -1,0 +1,55 @@
+"""RecordChunk: a slice of records held column-wise, the unit that flows from generators to sinks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+
+@attrs.frozen
+class RecordChunk:
+    """Columns of JSON-ready values (str for dates and times), all of one length, in schema order."""
+
+    columns: Mapping[str, list[Any]]
+    length: int
+
+    @classmethod
+    def from_columns(cls, columns: Mapping[str, list[Any]]) -> RecordChunk:
+        lengths = {len(v) for v in columns.values()}
+        if len(lengths) > 1:
+            raise ValueError(f"columns differ in length: {sorted(lengths)}")
+        return cls(columns=dict(columns), length=lengths.pop() if lengths else 0)
+
+    @classmethod
+    def from_rows(cls, rows: Sequence[Mapping[str, Any]], names: Sequence[str]) -> RecordChunk:
+        return cls(columns={n: [r.get(n) for r in rows] for n in names}, length=len(rows))
+
+    def rows(self) -> list[dict[str, Any]]:
+        names = list(self.columns)
+        return [dict(zip(names, values, strict=True)) for values in zip(*self.columns.values(), strict=True)]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self.rows())
+
+    def __len__(self) -> int:
+        return self.length
+
+    def head(self, n: int) -> RecordChunk:
+        """The first n records (all of them when n >= length)."""
+        if n >= self.length:
+            return self
+        return RecordChunk(columns={k: v[:n] for k, v in self.columns.items()}, length=n)
+
+
+def rechunk(rows: Iterable[Mapping[str, Any]], names: Sequence[str], size: int) -> Iterator[RecordChunk]:
+    """Group a stream of row dicts into chunks of at most `size` records."""
+    buffer: list[Mapping[str, Any]] = []
+    for row in rows:
+        buffer.append(row)
+        if len(buffer) >= size:
+            yield RecordChunk.from_rows(buffer, names)
+            buffer = []
+    if buffer:
+        yield RecordChunk.from_rows(buffer, names)

@@ -1,0 +1,50 @@
+"""Console helpers for the CLI: stderr messages, the progress bar and the closing summary."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import attrs
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from agentic_synth.domain.results import RunMetadata
+
+
+@attrs.define
+class Console:
+    """Where the CLI talks to people: stderr, silenced by --quiet."""
+
+    quiet: bool = False
+    verbose: int = 0
+
+    def info(self, message: str) -> None:
+        if not self.quiet:
+            print(message, file=sys.stderr, flush=True)
+
+    def error(self, message: str) -> None:
+        print(f"error: {message}", file=sys.stderr, flush=True)
+
+    @contextmanager
+    def progress(self, total: int | None, label: str) -> Iterator[Callable[[int], None] | None]:
+        """A progress bar when stderr is a terminal and not quiet; otherwise nothing at all."""
+        if self.quiet or not sys.stderr.isatty():
+            yield None
+            return
+        columns = [TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
+        with Progress(*columns, transient=True) as bar:
+            task = bar.add_task(label, total=total)
+            yield lambda n: bar.advance(task, n)
+
+
+def summary(meta: RunMetadata) -> str:
+    """One line: records, where they went, seconds, seed (and calls/cost when a model was used)."""
+    where = "stdout" if meta.output in (None, "-") else meta.output
+    line = (f"wrote {meta.records:,} {meta.kind} records to {where} ({meta.format or 'jsonl'}) "
+            f"in {meta.seconds:.2f}s, seed {meta.seed}")
+    if meta.calls:
+        line += f"; {meta.calls} calls, ${meta.cost_usd:.4f}"
+    if meta.cache_hits:
+        line += f"; {meta.cache_hits} cache hits"
+    return line

@@ -1,0 +1,34 @@
+"""Build the generator registry: the built-in generators, then installed plugins (entry points)."""
+
+from __future__ import annotations
+
+from importlib.metadata import entry_points
+
+from loguru import logger
+
+from agentic_synth.adapters.engine.structured import StructuredGenerator
+from agentic_synth.domain.errors import UsageError
+from agentic_synth.domain.generators import Generator, GeneratorRegistry
+
+ENTRY_POINT_GROUP = "agentic_synth.generators"
+
+
+def builtin_generators() -> list[Generator]:
+    return [StructuredGenerator()]
+
+
+def build_registry(*, load_plugins: bool = True) -> GeneratorRegistry:
+    registry = GeneratorRegistry()
+    for generator in builtin_generators():
+        registry.register(generator, origin="built-in")
+    if load_plugins:
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            try:
+                loaded = ep.load()
+                generator = loaded() if isinstance(loaded, type) else loaded
+                registry.register(generator, origin=f"plugin {ep.value}")
+            except UsageError as exc:
+                logger.warning("plugin {} skipped: {}", ep.name, exc)
+            except Exception as exc:  # a broken plugin must not break the tool
+                logger.warning("plugin {} failed to load: {}: {}", ep.name, type(exc).__name__, exc)
+    return registry

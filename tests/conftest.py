@@ -1,0 +1,40 @@
+"""Shared fixtures: a fresh container per test, and a CLI runner that captures output."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from agentic_synth.entrypoints.cli.main import main
+from agentic_synth.entrypoints.container import Container, build_container
+
+
+@pytest.fixture
+def container() -> Container:
+    return build_container(load_plugins=False)
+
+
+@pytest.fixture
+def run_cli(capsysbinary: pytest.CaptureFixture[bytes], container: Container) -> Callable[..., Any]:
+    """Run `agentic-synth ARGS` in-process; return (exit code, stdout bytes, stderr text)."""
+
+    def run(*args: str) -> tuple[int, bytes, str]:
+        code = main(list(args), container=container)
+        out, err = capsysbinary.readouterr()
+        return code, out, err.decode()
+
+    return run
+
+
+@pytest.fixture
+def schema_file(tmp_path: Path) -> Callable[[dict[str, Any]], str]:
+    def write(payload: dict[str, Any]) -> str:
+        path = tmp_path / "schema.json"
+        path.write_text(json.dumps(payload), encoding="utf-8")
+        return str(path)
+
+    return write

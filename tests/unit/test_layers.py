@@ -1,0 +1,61 @@
+"""The layer table of STYLE.md holds: each folder imports only what its layer may."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+STDLIB = set(sys.stdlib_module_names) | {"__future__"}
+ALLOWED_THIRD_PARTY = {
+    "domain": {"attrs"},
+    "application": {"attrs"},
+}
+ALLOWED_LAYERS = {
+    "domain": {"domain"},
+    "application": {"domain", "application"},
+    "adapters": {"domain", "adapters"},
+    "entrypoints": {"domain", "application", "adapters", "entrypoints"},
+}
+
+
+def _imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+        elif isinstance(node, ast.ImportFrom) and node.level:
+            raise AssertionError(f"{path}: relative import; use agentic_synth.<layer> absolute imports")
+    return names
+
+
+def _layer_files():
+    for layer in ALLOWED_LAYERS:
+        for path in sorted((ROOT / layer).rglob("*.py")):
+            yield layer, path
+
+
+@pytest.mark.parametrize(("layer", "path"), list(_layer_files()), ids=lambda v: str(v))
+def test_each_module_imports_only_what_its_layer_may(layer: str, path: Path) -> None:
+    for name in _imports(path):
+        top = name.split(".")[0]
+        if top == "agentic_synth":
+            parts = name.split(".")
+            target = parts[1] if len(parts) > 1 else "agentic_synth"
+            assert target in ALLOWED_LAYERS[layer], f"{path.relative_to(ROOT)} imports {name}"
+        elif top not in STDLIB and layer in ALLOWED_THIRD_PARTY:
+            assert top in ALLOWED_THIRD_PARTY[layer], f"{path.relative_to(ROOT)} imports {name}"
+
+
+def test_every_package_folder_is_listed_for_installation() -> None:
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    for layer in ALLOWED_LAYERS:
+        for init in (ROOT / layer).rglob("__init__.py"):
+            dotted = ".".join(("agentic_synth", *init.parent.relative_to(ROOT).parts))
+            assert f'"{dotted}"' in text, f"{dotted} is missing from [tool.setuptools] packages"
