@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
+from agentic_synth.domain.models import Completion, ModelRequest, TextDelta
 from agentic_synth.domain.records import RecordChunk
 
 
@@ -33,21 +34,27 @@ class Clock(Protocol):
 
 
 class TextModel(Protocol):
-    """An AI model that turns a prompt into text (the specification's ModelProvider)."""
+    """An AI model that turns a prompt into text (the specification's ModelProvider).
 
-    name: str
+    Provider adapters implement it, and so do the wrappers stacked on them (retries, budget,
+    cache, router): each takes a TextModel and is one. `provider` names whose model it is.
+    """
 
-    def complete(self, prompt: str, options: Mapping[str, Any]) -> Any: ...
+    provider: str
 
-    def stream(self, prompt: str, options: Mapping[str, Any]) -> Iterator[str]: ...
+    def complete(self, request: ModelRequest) -> Completion: ...
+
+    def stream(self, request: ModelRequest) -> Iterator[TextDelta]: ...
 
 
 class ResponseCache(Protocol):
-    """Content-addressed store of model replies."""
+    """Content-addressed store of model replies (JSON-compatible values)."""
 
     def get(self, key: str) -> Any | None: ...
 
     def set(self, key: str, value: Any, ttl: float | None = None) -> None: ...
+
+    def delete(self, key: str) -> bool: ...
 
     def clear(self) -> None: ...
 

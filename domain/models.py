@@ -1,0 +1,55 @@
+"""What the application asks of an AI model and what comes back (provider-neutral values)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+
+@attrs.frozen
+class ModelRequest:
+    """One call: which model (None lets a router choose), the prompt, and generation settings.
+
+    `json_schema` asks for structured output where the provider supports it; `kind` and
+    `purpose` ("records", "plan") let routers and caches tell calls apart.
+    """
+
+    prompt: str
+    model: str | None = None
+    provider: str | None = None
+    system: str | None = None
+    max_output_tokens: int = 4096
+    temperature: float = 0.7
+    json_schema: Mapping[str, Any] | None = None
+    json_output: bool = True
+    seed: int | None = None
+    kind: str = "structured"
+    purpose: str = "records"
+    cache_scope: str = ""
+
+
+@attrs.frozen
+class Completion:
+    """A model's reply with its usage; `cost_usd` is None when the price is unknown."""
+
+    text: str
+    model: str
+    provider: str
+    tokens_in: int = 0
+    tokens_out: int = 0
+    latency_s: float = 0.0
+    finish_reason: str | None = None
+    cost_usd: float | None = 0.0
+    cached: bool = False
+
+
+@attrs.frozen
+class TextDelta:
+    """A piece of a streamed reply; the last one carries usage and `done=True`."""
+
+    text: str
+    tokens_in: int = 0
+    tokens_out: int = 0
+    done: bool = False
