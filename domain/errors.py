@@ -34,6 +34,15 @@ class ConfigError(UsageError):
     """The configuration file or settings are invalid."""
 
 
+class InvalidSetting(ConfigError):
+    """A setting has a bad value; `key` is its camelCase path relative to the object that holds it."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(f"{key}: {message}")
+        self.key = key
+        self.detail = message
+
+
 class DataValidationError(AgenticSynthError):
     """Data checked against a schema has violations."""
 
@@ -73,7 +82,7 @@ class Interrupted(AgenticSynthError):
 
 EXIT_CODES: dict[type[AgenticSynthError], int] = {
     cls: cls.exit_code
-    for cls in (AgenticSynthError, UsageError, SchemaError, ConfigError, DataValidationError,
+    for cls in (AgenticSynthError, UsageError, SchemaError, ConfigError, InvalidSetting, DataValidationError,
                 ProviderError, BudgetExceeded, IncompleteGeneration, Interrupted)
 }
 

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from agentic_synth.adapters.config_file import LoadedConfig, load_config
 from agentic_synth.adapters.schema_file import load_schema
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.adapters.sinks.memory import InMemoryRecordSink
@@ -17,10 +18,26 @@ from agentic_synth.domain.ports import RecordSink
 from agentic_synth.domain.requests import GenerationRequest
 from agentic_synth.domain.results import GenerationResult
 from agentic_synth.domain.schema import Schema
+from agentic_synth.domain.settings import Settings
 from agentic_synth.domain.types import DEFAULT_LOCALE, LOCALES
-from agentic_synth.entrypoints.container import Container, build_container
+from agentic_synth.entrypoints.container import Container, build_container, configure
 
 _SENTINEL = object()
+
+
+def load_sdk_config(config: Any) -> LoadedConfig:
+    """`AgenticSynth(config=...)`: None (discover ./.agentic-synth.json), a path, a dict or a Settings."""
+    if config is None:
+        return load_config()
+    if isinstance(config, LoadedConfig):
+        return config
+    if isinstance(config, Settings):
+        return LoadedConfig.from_settings(config, "AgenticSynth(config=Settings(...))")
+    if isinstance(config, str | Path):
+        return load_config(config)
+    if isinstance(config, Mapping):
+        return load_config(payload=config)
+    raise UsageError(f"config must be a path, a dict or a Settings, not {type(config).__name__}")
 
 
 def new_seed() -> int:
@@ -31,13 +48,17 @@ def new_seed() -> int:
 class AgenticSynth:
     """Generate synthetic data from a schema.
 
-    `config` is reserved for configuration (a path, a dict or a config object); `container`
-    lets tests and embedding apps swap adapters (a fake model, their own sink, a clock).
+    `config` is a path to a `.agentic-synth.json`, a dict in the same shape, or a `Settings`; without
+    one, `./.agentic-synth.json` is used when present. `container` lets tests and embedding apps swap
+    adapters (a fake model, their own sink, a clock); a given container keeps its configuration
+    unless `config` is given too.
     """
 
     def __init__(self, config: Any = None, *, container: Container | None = None) -> None:
         self.container = container if container is not None else build_container()
-        self.config = config
+        if config is not None or container is None:
+            configure(self.container, load_sdk_config(config))
+        self.config: Settings = self.container.settings()
 
     # --- generators ----------------------------------------------------------------------------
 
@@ -54,6 +75,10 @@ class AgenticSynth:
                 locale: str | None = None, mode: str = "engine", **options: Any) -> GenerationRequest:
         """Validate everything about a run before any output exists."""
         generator = self.container.registry().get(kind)
+        takes = {spec.name for spec in generator.options}
+        for option, value in self.container.settings().generator_defaults(kind).items():
+            if option in takes and options.get(option) is None:
+                options[option] = value  # the configuration's default for an option the call left out
         parsed_schema = load_schema(schema)
         if locale is not None and locale not in LOCALES:
             raise UsageError(f"locale '{locale}' is not one of {', '.join(LOCALES)}")

@@ -18,13 +18,14 @@ class Console:
 
     quiet: bool = False
     verbose: int = 0
+    redact: Callable[[str], str] = str  # masks known keys in anything printed
 
     def info(self, message: str) -> None:
         if not self.quiet:
-            print(message, file=sys.stderr, flush=True)
+            print(self.redact(message), file=sys.stderr, flush=True)
 
     def error(self, message: str) -> None:
-        print(f"error: {message}", file=sys.stderr, flush=True)
+        print(f"error: {self.redact(message)}", file=sys.stderr, flush=True)
 
     @contextmanager
     def progress(self, total: int | None, label: str) -> Iterator[Callable[[int], None] | None]:

@@ -15,6 +15,7 @@ from agentic_synth.entrypoints.cli.console import summary
 from agentic_synth.entrypoints.sdk import AgenticSynth
 
 ENGINE_NOTICE = "agentic-synth: no AI provider configured; using the built-in engine (offline, no API key needed)"
+ENGINE_WITH_KEYS_NOTICE = "agentic-synth: using the built-in engine (keys are set for: {providers})"
 
 # Options that belong to particular generators; each is passed on only when given.
 KIND_OPTIONS = ("interval", "start", "duration", "series", "rate")
@@ -74,7 +75,8 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
     request_args = dict(schema=schema, count=count, seed=seed, locale=locale, **options)
     synth.request(kind, **request_args)  # validate everything before any output exists
     resolve_format(None if output in (None, "-") else output, fmt)
-    console.info(ENGINE_NOTICE)
+    keyed = synth.container.settings().providers_with_keys()
+    console.info(ENGINE_WITH_KEYS_NOTICE.format(providers=", ".join(keyed)) if keyed else ENGINE_NOTICE)
     with console.progress(count, f"generating {kind}") as progress:
         result = synth.generate(kind, output=output if output is not None else "-", format=fmt,
                                 csv_protect=not no_csv_protect, stream=stream, progress=progress,

@@ -9,30 +9,46 @@ from importlib.metadata import version
 import click
 from loguru import logger
 
-from agentic_synth.domain.errors import AgenticSynthError, exit_code_for
+from agentic_synth.adapters.config_file import load_config
+from agentic_synth.domain.errors import AgenticSynthError, ConfigError, exit_code_for
+from agentic_synth.domain.secrets import redact
 from agentic_synth.entrypoints.cli.console import Console
 from agentic_synth.entrypoints.cli.generate import generate
 from agentic_synth.entrypoints.cli.generators import generators
 from agentic_synth.entrypoints.cli.validate import validate
-from agentic_synth.entrypoints.container import Container, build_container
+from agentic_synth.entrypoints.container import Container, build_container, configure
 
 USAGE_EXIT = 2
 INTERNAL_EXIT = 70
+# Commands that run (and report) even when the configuration does not load.
+CONFIG_TOLERANT = ("doctor", "init")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(version("agentic-synth"), "--version", prog_name="agentic-synth")
 @click.option("-q", "--quiet", is_flag=True, help="No progress, notices or summary on stderr.")
 @click.option("-v", "--verbose", count=True, help="More log detail on stderr (-vv for debug).")
+@click.option("--config", "config_path", metavar="PATH",
+              help="Configuration file (default: ./.agentic-synth.json when present).")
 @click.pass_context
-def cli(ctx: click.Context, quiet: bool, verbose: int) -> None:
+def cli(ctx: click.Context, quiet: bool, verbose: int, config_path: str | None) -> None:
     """Generate synthetic time series, event streams and structured records from a schema."""
-    console = Console(quiet=quiet, verbose=verbose)
+    container = ctx.obj["container"]
+    console = Console(quiet=quiet, verbose=verbose, redact=lambda text: redact(text, container.settings().secrets()))
     ctx.obj["console"] = console
+    ctx.obj["config_path"] = config_path
     level = "WARNING" if verbose == 0 else ("INFO" if verbose == 1 else "DEBUG")
     logger.remove()
-    logger.add(sys.stderr, level=level, format="{level}: {message}")
+    logger.configure(patcher=lambda record: record.update(
+        message=redact(record["message"], container.settings().secrets())))
+    logger.add(sys.stderr, level=level, format="{level}: {message}", diagnose=False, backtrace=False)
     logger.enable("agentic_synth")
+    try:
+        configure(container, load_config(config_path))
+    except ConfigError as exc:
+        if ctx.invoked_subcommand not in CONFIG_TOLERANT:
+            raise
+        ctx.obj["config_error"] = exc
 
 
 cli.add_command(generate)
@@ -43,7 +59,7 @@ cli.add_command(generators)
 def main(argv: Sequence[str] | None = None, *, container: Container | None = None) -> int:
     """Run the CLI; return the exit code (0 ok, 1 data failure, 2 usage/schema/config, ...)."""
     obj = {"container": container if container is not None else build_container()}
-    console = Console()
+    console = Console(redact=lambda text: redact(text, obj["container"].settings().secrets()))
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="agentic-synth", obj=obj,
                  standalone_mode=False)
@@ -72,6 +88,7 @@ def main(argv: Sequence[str] | None = None, *, container: Container | None = Non
         return INTERNAL_EXIT
     finally:
         logger.disable("agentic_synth")
+        logger.configure(patcher=None)
     return 0
 
 

@@ -1,0 +1,214 @@
+"""Load `.agentic-synth.json`: discovery, `.env`, `${VAR}` substitution, precedence and sources."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+from dotenv import dotenv_values
+
+from agentic_synth.adapters.serialization import structure, unstructure
+from agentic_synth.domain.errors import ConfigError
+from agentic_synth.domain.settings import Settings
+
+CONFIG_NAME = ".agentic-synth.json"
+ENV_FILE = ".env"
+DEFAULT_SOURCE = "default"
+# Environment variables that set a value directly (they win over the file): name -> (path, type).
+ENV_OVERRIDES: dict[str, tuple[str, type]] = {
+    "GEMINI_API_KEY": ("apiKeys.gemini", str),
+    "OPENROUTER_API_KEY": ("apiKeys.openRouter", str),
+    "AGENTIC_SYNTH_CACHE_ENABLED": ("cache.enabled", bool),
+    "AGENTIC_SYNTH_CACHE_DIR": ("cache.persistPath", str),
+    "AGENTIC_SYNTH_ROUTING_STRATEGY": ("models.routing.strategy", str),
+}
+_REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+@attrs.frozen
+class LoadedConfig:
+    """The Settings, where each value came from (dotted camelCase path -> source), and the files read."""
+
+    settings: Settings
+    sources: Mapping[str, str] = attrs.field(factory=dict)
+    path: Path | None = None
+    env_file: Path | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, source: str = DEFAULT_SOURCE) -> LoadedConfig:
+        return cls(settings=settings, sources={key: source for key in flatten(unstructure(settings.resolved()))})
+
+    def source_of(self, path: str) -> str:
+        return self.sources.get(path, DEFAULT_SOURCE)
+
+
+def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested objects -> {'a.b.c': leaf}; lists and empty objects are leaves."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, Mapping) and value:
+            out.update(flatten(value, path + "."))
+        else:
+            out[path] = value
+    return out
+
+
+def _set(data: dict[str, Any], path: str, value: Any) -> None:
+    *parents, leaf = path.split(".")
+    for part in parents:
+        data = data.setdefault(part, {})
+    data[leaf] = value
+
+
+def _is_secret_path(path: str) -> bool:
+    parts = path.split(".")
+    return parts[0] == "apiKeys" or parts[-1] == "apiKey"
+
+
+class _Substituter:
+    """Replaces `${VAR}` / `${VAR:-default}` (and `$$` -> `$`) in every string, noting what it used."""
+
+    def __init__(self, env: Mapping[str, str], from_dotenv: set[str], origin: str) -> None:
+        self.env, self.from_dotenv, self.origin = env, from_dotenv, origin
+        self.used: dict[str, list[str]] = {}
+
+    def walk(self, value: Any, path: str) -> Any:
+        if isinstance(value, dict):
+            return {k: self.walk(v, f"{path}.{k}" if path else k) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.walk(v, f"{path}.{i}") for i, v in enumerate(value)]
+        if isinstance(value, str):
+            return self.string(value, path)
+        return value
+
+    def string(self, text: str, path: str) -> str | None:
+        unset: list[str] = []
+
+        def replace(match: re.Match[str]) -> str:
+            if match.group(0) == "$$":
+                return "$"
+            name, default = match.group(1), match.group(2)
+            note = f"${{{name}}}" + (" from .env" if name in self.from_dotenv and name not in os.environ else "")
+            self.used.setdefault(path, []).append(note)
+            if self.env.get(name):
+                return self.env[name]
+            if default is not None:
+                return default
+            unset.append(name)
+            return ""
+
+        result = _REF.sub(replace, text)
+        if unset:
+            if _is_secret_path(path):
+                return None  # an unset key: that provider is unavailable, the engine still runs
+            raise ConfigError(f"{self.origin}: {path}: environment variable '{unset[0]}' is not set "
+                              f"(set it, or give a default: ${{{unset[0]}:-value}})")
+        return result
+
+
+def read_env(cwd: Path, environ: Mapping[str, str]) -> tuple[dict[str, str], set[str], Path | None]:
+    """The environment with `.env` from `cwd` under it (the real environment wins)."""
+    env_path = cwd / ENV_FILE
+    dotenv = {k: v for k, v in dotenv_values(env_path).items() if v is not None} if env_path.is_file() else {}
+    return {**dotenv, **environ}, set(dotenv), env_path if env_path.is_file() else None
+
+
+def _parse_json(text: str, origin: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{origin}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+
+
+def _env_value(name: str, raw: str, kind: type) -> Any:
+    if kind is bool:
+        if raw.strip().lower() in _TRUE | _FALSE:
+            return raw.strip().lower() in _TRUE
+        raise ConfigError(f"environment variable {name}: expected true or false, got '{raw}'")
+    return raw
+
+
+def discover(config_path: str | os.PathLike[str] | None, cwd: Path) -> tuple[Path | None, str]:
+    """The file to read and how to name it in messages: --config PATH, else ./.agentic-synth.json, else none."""
+    if config_path is not None:
+        path = Path(config_path)
+        if not path.is_absolute():
+            path = cwd / path
+        if not path.is_file():
+            raise ConfigError(f"config file '{config_path}' not found")
+        return path, str(config_path)
+    found = cwd / CONFIG_NAME
+    return (found, CONFIG_NAME) if found.is_file() else (None, "")
+
+
+def load_config(config_path: str | os.PathLike[str] | None = None, *, payload: Mapping[str, Any] | None = None,
+                payload_source: str = "AgenticSynth(config=...)", cwd: str | os.PathLike[str] | None = None,
+                environ: Mapping[str, str] | None = None,
+                flags: Mapping[str, tuple[Any, str]] | None = None) -> LoadedConfig:
+    """Settings from defaults < config file < environment < `payload` (an SDK dict) < `flags` (path -> (value, flag)).
+
+    `payload`, when given, replaces discovery of a file.
+    """
+    base = Path(cwd) if cwd is not None else Path.cwd()
+    env, from_dotenv, env_file = read_env(base, os.environ if environ is None else environ)
+    merged: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    path: Path | None = None
+    layers: list[tuple[dict[str, Any], str, _Substituter | None]] = []
+    if payload is not None:
+        origin = payload_source
+    else:
+        path, origin = discover(config_path, base)
+        if path is not None:
+            data = _parse_json(path.read_text(encoding="utf-8"), origin)
+            if not isinstance(data, dict):
+                raise ConfigError(f"{origin}: expected a JSON object at the top")
+            subst = _Substituter(env, from_dotenv, origin)
+            layers.append((subst.walk(data, ""), origin, subst))
+    env_layer: dict[str, Any] = {}
+    for name, (key, kind) in ENV_OVERRIDES.items():
+        if env.get(name):
+            _set(env_layer, key, _env_value(name, env[name], kind))
+            sources[key] = f"env {name}" + (" (.env)" if name in from_dotenv and name not in os.environ else "")
+    layers.append((env_layer, "", None))
+    if payload is not None:
+        subst = _Substituter(env, from_dotenv, origin)
+        layers.append((subst.walk(dict(payload), ""), origin, subst))
+    for layer, layer_origin, subst in layers:
+        merged = _merge(merged, layer)
+        if subst is not None:
+            for key in flatten(layer):
+                sources[key] = layer_origin + "".join(f" ({note})" for note in subst.used.get(key, []))
+    for key, (value, flag) in (flags or {}).items():
+        _set(merged, key, value)
+        sources[key] = f"flag {flag}"
+    settings = structure(merged, Settings, origin=_origin_for(sources, origin))
+    return LoadedConfig(settings=settings, sources=sources, path=path, env_file=env_file)
+
+
+def _origin_for(sources: Mapping[str, str], fallback: str) -> Callable[[str], str]:
+    def origin(path: str) -> str:
+        source = sources.get(path, "")
+        if source.startswith("env "):
+            return "environment variable " + source.split()[1]
+        if source.startswith("flag "):
+            return source.split()[1]
+        return fallback or "configuration"
+    return origin
+
+
+def _merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in top.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
