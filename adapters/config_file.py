@@ -14,7 +14,7 @@ from dotenv import dotenv_values
 
 from agentic_synth.adapters.serialization import structure, unstructure
 from agentic_synth.domain.errors import ConfigError
-from agentic_synth.domain.settings import Settings
+from agentic_synth.domain.settings import API_KEY_NAMES, Settings, camel_key
 
 CONFIG_NAME = ".agentic-synth.json"
 ENV_FILE = ".env"
@@ -45,6 +45,12 @@ class LoadedConfig:
         return cls(settings=settings, sources={key: source for key in flatten(unstructure(settings.resolved()))})
 
     def source_of(self, path: str) -> str:
+        """Where the value at `path` came from; a built-in provider's key comes from `apiKeys`."""
+        parts = path.split(".")
+        if path not in self.sources and len(parts) == 3 and parts[0] == "providers" and parts[2] == "apiKey":
+            attr = API_KEY_NAMES.get(parts[1])
+            if attr is not None:
+                return self.sources.get(f"apiKeys.{camel_key(attr)}", DEFAULT_SOURCE)
         return self.sources.get(path, DEFAULT_SOURCE)
 
 

@@ -12,9 +12,12 @@ from loguru import logger
 from agentic_synth.adapters.config_file import load_config
 from agentic_synth.domain.errors import AgenticSynthError, ConfigError, exit_code_for
 from agentic_synth.domain.secrets import redact
+from agentic_synth.entrypoints.cli.config import config_group
 from agentic_synth.entrypoints.cli.console import Console
+from agentic_synth.entrypoints.cli.doctor import doctor
 from agentic_synth.entrypoints.cli.generate import generate
 from agentic_synth.entrypoints.cli.generators import generators
+from agentic_synth.entrypoints.cli.init import init
 from agentic_synth.entrypoints.cli.validate import validate
 from agentic_synth.entrypoints.container import Container, build_container, configure
 
@@ -54,6 +57,9 @@ def cli(ctx: click.Context, quiet: bool, verbose: int, config_path: str | None) 
 cli.add_command(generate)
 cli.add_command(validate)
 cli.add_command(generators)
+cli.add_command(init)
+cli.add_command(config_group)
+cli.add_command(doctor)
 
 
 def main(argv: Sequence[str] | None = None, *, container: Container | None = None) -> int:
@@ -61,8 +67,10 @@ def main(argv: Sequence[str] | None = None, *, container: Container | None = Non
     obj = {"container": container if container is not None else build_container()}
     console = Console(redact=lambda text: redact(text, obj["container"].settings().secrets()))
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="agentic-synth", obj=obj,
-                 standalone_mode=False)
+        result = cli.main(args=list(argv) if argv is not None else None, prog_name="agentic-synth", obj=obj,
+                          standalone_mode=False)
+        if isinstance(result, int) and not isinstance(result, bool):  # ctx.exit(code) returns it here
+            return result
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:

@@ -1,0 +1,126 @@
+"""`agentic-synth doctor [--online]`: versions, configuration, keys (masked), integrations, cache, providers."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import platform
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import attrs
+import click
+
+from agentic_synth.adapters.config_file import LoadedConfig
+from agentic_synth.adapters.reachability import check_provider
+from agentic_synth.domain.settings import KNOWN_PROVIDERS
+
+PACKAGES = ("click", "numpy", "pyarrow", "httpx", "openai", "google-generativeai", "dependency-injector")
+# integration name in the config -> the module that provides it
+INTEGRATIONS = {"midstreamer": "midstreamer", "agenticRobotics": "agentic_robotics", "ruvector": "ruvector"}
+
+
+@attrs.frozen
+class Check:
+    """One line of the report: `ok` None means information only (never a problem)."""
+
+    label: str
+    detail: str
+    ok: bool | None = True
+
+
+def _version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "missing"
+
+
+def _writable(path: Path) -> bool:
+    """Can `path` be created or written: the nearest existing ancestor must be a writable directory."""
+    probe = path
+    while not probe.exists():
+        if probe.parent == probe:
+            return False
+        probe = probe.parent
+    return probe.is_dir() and os.access(probe, os.W_OK | os.X_OK)
+
+
+def environment_checks() -> list[Check]:
+    deps = ", ".join(f"{name} {_version(name)}" for name in PACKAGES)
+    return [Check("python", f"{platform.python_version()} ({platform.python_implementation()})"),
+            Check("agentic-synth", f"{_version('agentic-synth')} ({deps})",
+                  ok=all(_version(name) != "missing" for name in PACKAGES))]
+
+
+def config_checks(loaded: LoadedConfig, error: Exception | None) -> list[Check]:
+    if error is not None:
+        return [Check("config", str(error), ok=False)]
+    checks = [Check("config", f"{loaded.path} (valid)" if loaded.path else "no .agentic-synth.json; built-in defaults"),
+              Check(".env", str(loaded.env_file) if loaded.env_file else "none", ok=None)]
+    settings = loaded.settings.resolved()
+    for name in sorted(settings.providers):
+        source = loaded.source_of(f"providers.{name}.apiKey")
+        checks.append(Check(f"key {name}", f"{settings.key_for(name).masked()} ({source})", ok=None))
+    return checks
+
+
+def integration_checks(loaded: LoadedConfig) -> list[Check]:
+    checks = []
+    enabled = {"midstreamer": loaded.settings.integrations.midstreamer.enabled,
+               "agenticRobotics": loaded.settings.integrations.agentic_robotics.enabled,
+               "ruvector": loaded.settings.integrations.ruvector.enabled}
+    for name, module in INTEGRATIONS.items():
+        found = importlib.util.find_spec(module) is not None
+        state = "enabled" if enabled[name] else "disabled"
+        detail = f"{'importable' if found else 'not installed'} ({state})"
+        checks.append(Check(f"integration {name}", detail, ok=False if enabled[name] and not found else None))
+    return checks
+
+
+def cache_checks(loaded: LoadedConfig) -> list[Check]:
+    cache = loaded.settings.cache
+    if not cache.enabled:
+        return [Check("cache", "disabled", ok=None)]
+    if cache.persist_path is None:
+        return [Check("cache", "in memory only (no persistPath)", ok=None)]
+    path = Path(cache.persist_path)
+    ok = _writable(path)
+    return [Check("cache directory", f"{path} {'is writable' if ok else 'is not writable'}", ok=ok)]
+
+
+def online_checks(loaded: LoadedConfig) -> list[Check]:
+    settings = loaded.settings.resolved()
+    checks = []
+    for name, provider in sorted(settings.providers.items()):
+        key = settings.key_for(name)
+        if name in KNOWN_PROVIDERS and not key.is_set:
+            checks.append(Check(f"provider {name}", "skipped (no key)", ok=None))
+            continue
+        result = check_provider(provider, key)
+        checks.append(Check(f"provider {name}", result.detail, ok=result.ok))
+    return checks
+
+
+@click.command()
+@click.option("--online", is_flag=True, help="Also check that each configured provider answers (no tokens spent).")
+@click.pass_context
+def doctor(ctx: click.Context, online: bool) -> None:
+    """Check the installation and configuration; exit 1 with a list of problems."""
+    loaded: LoadedConfig = ctx.obj["container"].loaded_config()
+    error = ctx.obj.get("config_error")
+    checks = environment_checks() + config_checks(loaded, error)
+    if error is None:
+        checks += integration_checks(loaded) + cache_checks(loaded)
+        if online:
+            checks += online_checks(loaded)
+    for check in checks:
+        mark = {True: "ok", False: "FAIL", None: "-"}[check.ok]
+        click.echo(f"{mark:<5} {check.label:<28} {check.detail}")
+    problems = [check for check in checks if check.ok is False]
+    if problems:
+        click.echo(f"\n{len(problems)} problem{'s' if len(problems) > 1 else ''}:")
+        for check in problems:
+            click.echo(f"  - {check.label}: {check.detail}")
+        ctx.exit(1)
+    click.echo("\nall is well")

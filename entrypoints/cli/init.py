@@ -1,0 +1,74 @@
+"""`agentic-synth init [--force]`: write a starter `.agentic-synth.json` that works with no keys at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+import orjson
+
+from agentic_synth.adapters.config_file import CONFIG_NAME
+from agentic_synth.adapters.sinks.atomic import AtomicFile
+from agentic_synth.domain.errors import UsageError
+
+STARTER: dict[str, Any] = {
+    "apiKeys": {"gemini": "${GEMINI_API_KEY}", "openRouter": "${OPENROUTER_API_KEY}"},
+    "cache": {"enabled": True, "maxSize": 1000, "ttl": 3600000, "persistPath": "./.cache/agentic-synth"},
+    "models": {
+        "routing": {"strategy": "cost", "fallbackChain": []},
+        "defaults": {"timeseries": None, "events": None, "structured": None},
+        "catalog": {},
+    },
+    "providers": {
+        "gemini": {"timeout": 60, "maxRetries": 3, "maxConcurrency": 8},
+        "openrouter": {"timeout": 60, "maxRetries": 3, "maxConcurrency": 8},
+    },
+    "integrations": {
+        "midstreamer": {"enabled": False, "defaultPipeline": "synthetic-data"},
+        "agenticRobotics": {"enabled": False},
+        "ruvector": {"enabled": False, "dbPath": "./data/vectors.db"},
+    },
+    "generators": {
+        "timeseries": {"defaultSampleRate": "1s", "defaultDuration": "1h"},
+        "events": {"defaultRate": "100/sec"},
+    },
+}
+
+EXPLAIN = """\
+wrote {path}
+  apiKeys      read from the environment: ${{GEMINI_API_KEY}}, ${{OPENROUTER_API_KEY}} (put them in your
+               shell or in a .env file here; unset keys just mean the built-in engine is used)
+  cache        model replies are cached ({ttl} ms) in memory and under {persist}
+  models       routing strategy "cost" (cost, performance, quality or hybrid); add a fallbackChain
+  providers    timeouts, retries and concurrency per provider; add your own OpenAI-compatible server
+  integrations midstreamer, agentic-robotics, ruvector (each also needs its package installed)
+  generators   default interval/duration for timeseries and rate for events
+Check it with `agentic-synth doctor`; see docs/configuration.md for every key."""
+
+
+def _gitignore_advice(cwd: Path) -> str | None:
+    ignore = cwd / ".gitignore"
+    lines = ignore.read_text(encoding="utf-8").splitlines() if ignore.is_file() else []
+    if any(line.strip() in (".env", "/.env", "*.env") for line in lines):
+        return None
+    return "advice: add .env to .gitignore so API keys are never committed (echo .env >> .gitignore)"
+
+
+@click.command()
+@click.option("--force", is_flag=True, help="Overwrite an existing configuration file.")
+@click.pass_context
+def init(ctx: click.Context, force: bool) -> None:
+    """Write a starter configuration (.agentic-synth.json, or the --config path)."""
+    target = Path(ctx.obj.get("config_path") or CONFIG_NAME)
+    if target.exists() and not force:
+        raise UsageError(f"{target} already exists; use --force to overwrite it")
+    if not target.parent.is_dir():
+        raise UsageError(f"directory '{target.parent}' does not exist")
+    out = AtomicFile(str(target))
+    out.handle.write(orjson.dumps(STARTER, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+    out.commit()
+    click.echo(EXPLAIN.format(path=target, ttl=STARTER["cache"]["ttl"], persist=STARTER["cache"]["persistPath"]))
+    advice = _gitignore_advice(Path.cwd())
+    if advice:
+        click.echo(advice)
