@@ -85,6 +85,12 @@ class _Substituter:
         self.env, self.from_dotenv, self.origin = env, from_dotenv, origin
         self.used: dict[str, list[str]] = {}
 
+    def layer(self, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+        """The substituted data, and each leaf's source (the origin, plus the variables it used)."""
+        out = self.walk(data, "")
+        notes = {key: "".join(f" ({note})" for note in self.used.get(key, [])) for key in flatten(out)}
+        return out, {key: self.origin + note for key, note in notes.items()}
+
     def walk(self, value: Any, path: str) -> Any:
         if isinstance(value, dict):
             return {k: self.walk(v, f"{path}.{k}" if path else k) for k, v in value.items()}
@@ -101,7 +107,7 @@ class _Substituter:
             if match.group(0) == "$$":
                 return "$"
             name, default = match.group(1), match.group(2)
-            note = f"${{{name}}}" + (" from .env" if name in self.from_dotenv and name not in os.environ else "")
+            note = f"${{{name}}}" + (" from .env" if name in self.from_dotenv else "")
             self.used.setdefault(path, []).append(note)
             if self.env.get(name):
                 return self.env[name]
@@ -120,10 +126,10 @@ class _Substituter:
 
 
 def read_env(cwd: Path, environ: Mapping[str, str]) -> tuple[dict[str, str], set[str], Path | None]:
-    """The environment with `.env` from `cwd` under it (the real environment wins)."""
+    """The environment with `.env` from `cwd` under it (the real environment wins), and the names `.env` gave."""
     env_path = cwd / ENV_FILE
     dotenv = {k: v for k, v in dotenv_values(env_path).items() if v is not None} if env_path.is_file() else {}
-    return {**dotenv, **environ}, set(dotenv), env_path if env_path.is_file() else None
+    return {**dotenv, **environ}, set(dotenv) - set(environ), env_path if env_path.is_file() else None
 
 
 def _parse_json(text: str, origin: str) -> Any:
@@ -164,10 +170,8 @@ def load_config(config_path: str | os.PathLike[str] | None = None, *, payload: M
     """
     base = Path(cwd) if cwd is not None else Path.cwd()
     env, from_dotenv, env_file = read_env(base, os.environ if environ is None else environ)
-    merged: dict[str, Any] = {}
-    sources: dict[str, str] = {}
     path: Path | None = None
-    layers: list[tuple[dict[str, Any], str, _Substituter | None]] = []
+    layers: list[tuple[dict[str, Any], dict[str, str]]] = []  # lowest first: (data, path -> source)
     if payload is not None:
         origin = payload_source
     else:
@@ -176,22 +180,21 @@ def load_config(config_path: str | os.PathLike[str] | None = None, *, payload: M
             data = _parse_json(path.read_text(encoding="utf-8"), origin)
             if not isinstance(data, dict):
                 raise ConfigError(f"{origin}: expected a JSON object at the top")
-            subst = _Substituter(env, from_dotenv, origin)
-            layers.append((subst.walk(data, ""), origin, subst))
+            layers.append(_Substituter(env, from_dotenv, origin).layer(data))
     env_layer: dict[str, Any] = {}
+    env_sources: dict[str, str] = {}
     for name, (key, kind) in ENV_OVERRIDES.items():
         if env.get(name):
             _set(env_layer, key, _env_value(name, env[name], kind))
-            sources[key] = f"env {name}" + (" (.env)" if name in from_dotenv and name not in os.environ else "")
-    layers.append((env_layer, "", None))
+            env_sources[key] = f"env {name}" + (" (.env)" if name in from_dotenv else "")
+    layers.append((env_layer, env_sources))
     if payload is not None:
-        subst = _Substituter(env, from_dotenv, origin)
-        layers.append((subst.walk(dict(payload), ""), origin, subst))
-    for layer, layer_origin, subst in layers:
+        layers.append(_Substituter(env, from_dotenv, origin).layer(dict(payload)))
+    merged: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    for layer, layer_sources in layers:
         merged = _merge(merged, layer)
-        if subst is not None:
-            for key in flatten(layer):
-                sources[key] = layer_origin + "".join(f" ({note})" for note in subst.used.get(key, []))
+        sources.update(layer_sources)
     for key, (value, flag) in (flags or {}).items():
         _set(merged, key, value)
         sources[key] = f"flag {flag}"

@@ -9,8 +9,16 @@ from typing import Any
 
 import pytest
 
+from agentic_synth.adapters.config_file import ENV_OVERRIDES
 from agentic_synth.entrypoints.cli.main import main
 from agentic_synth.entrypoints.container import Container, build_container
+
+
+@pytest.fixture(autouse=True)
+def _no_keys_from_the_developer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never see the developer's own keys or settings from the environment."""
+    for name in ENV_OVERRIDES:
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

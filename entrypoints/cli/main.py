@@ -47,7 +47,9 @@ def cli(ctx: click.Context, quiet: bool, verbose: int, config_path: str | None) 
     logger.add(sys.stderr, level=level, format="{level}: {message}", diagnose=False, backtrace=False)
     logger.enable("agentic_synth")
     try:
-        configure(container, load_config(config_path))
+        loaded = load_config(config_path)
+        configure(container, loaded)
+        logger.debug("configuration: {} from {}", loaded.settings, loaded.path or "built-in defaults")
     except ConfigError as exc:
         if ctx.invoked_subcommand not in CONFIG_TOLERANT:
             raise
