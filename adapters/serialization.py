@@ -24,7 +24,12 @@ class _WrongType(ValueError):
     """A JSON value of the wrong type (the message says what was expected)."""
 
 
+_ECHO_UP_TO = 24  # longer strings are not echoed in errors: they may be a key pasted in the wrong place
+
+
 def _describe(value: Any) -> str:
+    if isinstance(value, str) and len(value) > _ECHO_UP_TO:
+        return f"a string of {len(value)} characters"
     if value is None:
         return "null"
     if isinstance(value, dict):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from importlib.metadata import version
@@ -9,9 +10,9 @@ from importlib.metadata import version
 import click
 from loguru import logger
 
-from agentic_synth.adapters.config_file import load_config
+from agentic_synth.adapters.config_file import ENV_OVERRIDES, load_config
 from agentic_synth.domain.errors import AgenticSynthError, ConfigError, exit_code_for
-from agentic_synth.domain.secrets import redact
+from agentic_synth.domain.secrets import Secret, redact
 from agentic_synth.entrypoints.cli.config import config_group
 from agentic_synth.entrypoints.cli.console import Console
 from agentic_synth.entrypoints.cli.doctor import doctor
@@ -37,14 +38,14 @@ CONFIG_TOLERANT = ("doctor", "init")
 def cli(ctx: click.Context, quiet: bool, verbose: int, config_path: str | None) -> None:
     """Generate synthetic time series, event streams and structured records from a schema."""
     container = ctx.obj["container"]
-    console = Console(quiet=quiet, verbose=verbose, redact=lambda text: redact(text, container.settings().secrets()))
+    console = Console(quiet=quiet, verbose=verbose, redact=lambda text: redact(text, known_secrets(container)))
     ctx.obj["console"] = console
     ctx.obj["config_path"] = config_path
     level = "WARNING" if verbose == 0 else ("INFO" if verbose == 1 else "DEBUG")
     logger.remove()
-    logger.configure(patcher=lambda record: record.update(
-        message=redact(record["message"], container.settings().secrets())))
-    logger.add(sys.stderr, level=level, format="{level}: {message}", diagnose=False, backtrace=False)
+    # Every line, tracebacks included, is scrubbed of known keys; no variable values in tracebacks.
+    logger.add(lambda line: sys.stderr.write(redact(str(line), known_secrets(container))), level=level,
+               format="{level}: {message}", diagnose=False, backtrace=False, colorize=False)
     logger.enable("agentic_synth")
     try:
         loaded = load_config(config_path)
@@ -64,10 +65,17 @@ cli.add_command(config_group)
 cli.add_command(doctor)
 
 
+def known_secrets(container: Container) -> list[Secret]:
+    """The configured keys, and the key variables of the environment (even when the config did not load)."""
+    from_env = [Secret(os.environ.get(name)) for name, (path, _) in ENV_OVERRIDES.items()
+                if path.startswith("apiKeys.")]
+    return [*container.settings().secrets(), *from_env]
+
+
 def main(argv: Sequence[str] | None = None, *, container: Container | None = None) -> int:
     """Run the CLI; return the exit code (0 ok, 1 data failure, 2 usage/schema/config, ...)."""
     obj = {"container": container if container is not None else build_container()}
-    console = Console(redact=lambda text: redact(text, obj["container"].settings().secrets()))
+    console = Console(redact=lambda text: redact(text, known_secrets(obj["container"])))
     try:
         result = cli.main(args=list(argv) if argv is not None else None, prog_name="agentic-synth", obj=obj,
                           standalone_mode=False)
@@ -98,7 +106,6 @@ def main(argv: Sequence[str] | None = None, *, container: Container | None = Non
         return INTERNAL_EXIT
     finally:
         logger.disable("agentic_synth")
-        logger.configure(patcher=None)
     return 0
 
 
