@@ -25,6 +25,8 @@ from agentic_synth.domain.records import RecordChunk
 from agentic_synth.domain.requests import GenerationRequest
 from agentic_synth.domain.results import GenerationResult, RunMetadata
 from agentic_synth.domain.schema import Field, Schema
+from agentic_synth.domain.secrets import Secret
+from agentic_synth.domain.settings import Settings
 from agentic_synth.domain.validation import RecordValidator, Violation, validate_record
 from agentic_synth.entrypoints.container import Container, build_container
 from agentic_synth.entrypoints.sdk import AgenticSynth
@@ -53,6 +55,8 @@ __all__ = [
     "RunMetadata",
     "Schema",
     "SchemaError",
+    "Secret",
+    "Settings",
     "UsageError",
     "Violation",
     "__version__",
