@@ -59,3 +59,11 @@ def test_every_package_folder_is_listed_for_installation() -> None:
         for init in (ROOT / layer).rglob("__init__.py"):
             dotted = ".".join(("agentic_synth", *init.parent.relative_to(ROOT).parts))
             assert f'"{dotted}"' in text, f"{dotted} is missing from [tool.setuptools] packages"
+
+
+def test_the_distribution_claims_no_top_level_name_but_agentic_synth() -> None:
+    import tomllib
+
+    setup = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert all(p == "agentic_synth" or p.startswith("agentic_synth.") for p in setup["packages"])
+    assert all(k == "agentic_synth" or k.startswith("agentic_synth.") for k in setup["package-dir"])
