@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import random
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, Protocol, runtime_checkable
 
@@ -27,7 +28,12 @@ class OptionSpec:
 
 @runtime_checkable
 class Generator(Protocol):
-    """A kind of data: `type` names it, `options` lists what it takes, `chunks` yields the records."""
+    """A kind of data: `type` names it, `options` lists what it takes, `chunks` yields the records.
+
+    A generator may also define `prepare(request) -> GenerationRequest`: called before any output
+    exists, it checks and resolves the options and returns the request with the output schema
+    (fields the generator adds, such as a timestamp). It must be idempotent.
+    """
 
     type: str
     description: str
@@ -38,35 +44,63 @@ class Generator(Protocol):
     def validate(self, record: Mapping[str, Any], schema: Schema) -> list[Violation]: ...
 
 
-class CustomGenerator:
-    """Base for user-defined generators: override `generate_record` or `generate_batch`.
+def prepare_request(generator: Generator, request: GenerationRequest) -> GenerationRequest:
+    """The request as the generator will run it (its own `prepare`, when it has one)."""
+    prepare = getattr(generator, "prepare", None)
+    prepared: GenerationRequest = prepare(request) if callable(prepare) else request
+    return prepared
 
-    The specification's contract: `type`, an options schema (`options`), `generate`,
-    `generate_batch` and `validate`. Randomness must come from `request.seed`.
+
+class CustomGenerator:
+    """Base for user-defined generators: override `generate_record` (simplest) or `generate_batch`.
+
+    The specification's contract: `type` (the name used by `generate <type>`), an options schema
+    (`options`, a tuple of OptionSpec; see `options_schema()`), `generate`, `generate_batch` /
+    `generate_stream`, and `validate`. Randomness must come from the request's seed: use
+    `self.random(request, index)`, a `random.Random` private to one record.
     """
 
     type: str = "custom"
     description: str = ""
     options: tuple[OptionSpec, ...] = ()
+    default_count: int = 10
+
+    def prepare(self, request: GenerationRequest) -> GenerationRequest:
+        """Check options and extend the schema before any output exists (default: unchanged)."""
+        return request
+
+    def random(self, request: GenerationRequest, index: int = 0) -> random.Random:
+        """A random generator seeded from the request's seed, this generator's type and `index`."""
+        return random.Random(f"{request.seed}:{self.type}:{index}")
 
     def generate_record(self, request: GenerationRequest, index: int) -> dict[str, Any]:
         raise NotImplementedError(f"{type(self).__name__} must implement generate_record or generate_batch")
 
     def generate_batch(self, request: GenerationRequest) -> Iterator[dict[str, Any]]:
-        """Yield `request.count` records (default: one `generate_record` call per index)."""
-        for index in range(request.count if request.count is not None else 10):
+        """Yield the request's records (default: one `generate_record` call per index)."""
+        for index in range(request.count if request.count is not None else self.default_count):
             yield self.generate_record(request, index)
 
+    def generate_stream(self, request: GenerationRequest) -> Iterator[dict[str, Any]]:
+        """Records one at a time, lazily (the same records as `generate_batch`)."""
+        return self.generate_batch(self.prepare(request))
+
     def generate(self, request: GenerationRequest) -> list[dict[str, Any]]:
-        """All records of a request as a list (small counts; stream with `generate_batch`)."""
-        return list(self.generate_batch(request))
+        """All records of a request as a list (small counts; stream with `generate_stream`)."""
+        return list(self.generate_stream(request))
 
     def chunks(self, request: GenerationRequest) -> Iterator[RecordChunk]:
-        yield from rechunk(self.generate_batch(request), request.schema.names, CHUNK_SIZE)
+        prepared = self.prepare(request)
+        yield from rechunk(self.generate_batch(prepared), prepared.schema.names, CHUNK_SIZE)
 
     def validate(self, record: Mapping[str, Any], schema: Schema) -> list[Violation]:
+        """Violations of a record against the schema (empty when it is valid)."""
         violations: list[Violation] = validate_record(record, schema)
         return violations
+
+    def options_schema(self) -> list[dict[str, Any]]:
+        """The options this generator takes, as plain data (name, default, help)."""
+        return [{"name": o.name, "default": o.default, "help": o.help} for o in self.options]
 
 
 class GeneratorRegistry:

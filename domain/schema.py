@@ -536,3 +536,12 @@ def _json_schema_field(name: str, spec: Any, path: str, required: bool) -> Field
         base = _build(name, {**spec, "items": "string"}, path)
         return attrs.evolve(base, items=child, required=required)
     return attrs.evolve(_build(name, spec, path), required=required)
+
+
+def parse_fields(payload: Any, path: str) -> tuple[Field, ...]:
+    """Fields of a compact-format object found inside another spec (errors name `path`.field)."""
+    if not isinstance(payload, Mapping) or not payload:
+        raise SchemaError("expected an object of fields", path)
+    fields = tuple(_parse_compact(name, spec, f"{path}.{name}") for name, spec in payload.items())
+    _check_siblings(fields, path)
+    return fields

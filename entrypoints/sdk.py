@@ -13,7 +13,7 @@ from agentic_synth.adapters.schema_file import load_schema
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.adapters.sinks.memory import InMemoryRecordSink
 from agentic_synth.domain.errors import UsageError
-from agentic_synth.domain.generators import Generator, parse_options
+from agentic_synth.domain.generators import Generator, parse_options, prepare_request
 from agentic_synth.domain.ports import RecordSink
 from agentic_synth.domain.requests import GenerationRequest
 from agentic_synth.domain.results import GenerationResult
@@ -84,16 +84,22 @@ class AgenticSynth:
             raise UsageError(f"locale '{locale}' is not one of {', '.join(LOCALES)}")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
             raise UsageError(f"seed must be a whole number >= 0, got {seed!r}")
-        return GenerationRequest(
+        request = GenerationRequest(
             kind=kind, schema=parsed_schema, count=count, seed=new_seed() if seed is None else seed,
             options=parse_options(generator, options), mode=mode, locale=locale or DEFAULT_LOCALE)
+        return prepare_request(generator, request)
 
     def generate(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
                  output: str | Path | None = None, format: str | None = None, sink: RecordSink | None = None,
                  csv_protect: bool = True, stream: bool = False, progress: Callable[[int], None] | None = None,
                  stdout: Any = None, **options: Any) -> GenerationResult:
-        """Generate records: kept in `.records`, or written to `output` (a path, '-' for stdout) or `sink`."""
+        """Generate records: kept in `.records`, or written to `output` (a path, '-' for stdout) or `sink`.
+
+        With `stream=True` (or the `realtime` option) a file is written in place and flushed record by
+        record; an interruption keeps the whole records written so far.
+        """
         request = self.request(kind, schema=schema, count=count, seed=seed, **options)
+        stream = stream or bool(request.option("realtime"))  # paced output is only useful as it happens
         fmt = None
         memory = None
         if sink is None and output is not None:
@@ -105,7 +111,7 @@ class AgenticSynth:
             raise UsageError("format needs an output path")
         if sink is None:
             memory = sink = InMemoryRecordSink()
-        meta = self.container.generate_records().run(request, sink, progress=progress)
+        meta = self.container.generate_records().run(request, sink, progress=progress, keep_partial=stream)
         meta.output = None if output is None else str(output)
         meta.format = fmt
         return GenerationResult(records=memory.records if memory is not None else [], metadata=meta)

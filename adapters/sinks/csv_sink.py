@@ -35,9 +35,11 @@ def neutralise(value: str) -> str:
 class CsvRecordSink:
     """Writes records as CSV; text starting with = + - @ TAB CR is neutralised unless protect=False."""
 
-    def __init__(self, target: AtomicFile | Any, schema: Schema, *, protect: bool = True) -> None:
+    def __init__(self, target: AtomicFile | Any, schema: Schema, *, protect: bool = True,
+                 flush: bool = False) -> None:
         self._target = target
         self._protect = protect
+        self._flush = flush
         self._columns = flat_columns(schema.fields)
         self._buffer = io.StringIO()
         self._writer = csv.writer(self._buffer, lineterminator="\r\n")
@@ -46,6 +48,8 @@ class CsvRecordSink:
 
     def _drain(self) -> None:
         self._target.handle.write(self._buffer.getvalue().encode("utf-8"))
+        if self._flush:
+            self._target.handle.flush()
         self._buffer.seek(0)
         self._buffer.truncate()
 

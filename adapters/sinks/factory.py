@@ -53,7 +53,7 @@ def open_sink(output: str | None, fmt: str, schema: Schema, *, stream: bool = Fa
         if fmt == "json":
             return JsonArrayRecordSink(target)
         if fmt == "csv":
-            return CsvRecordSink(target, schema, protect=csv_protect)
+            return CsvRecordSink(target, schema, protect=csv_protect, flush=stream)
         return ParquetRecordSink(target, schema)
     except BaseException:
         target.discard()

@@ -18,7 +18,7 @@ ENGINE_NOTICE = "agentic-synth: no AI provider configured; using the built-in en
 ENGINE_WITH_KEYS_NOTICE = "agentic-synth: using the built-in engine (keys are set for: {providers})"
 
 # Options that belong to particular generators; each is passed on only when given.
-KIND_OPTIONS = ("interval", "start", "duration", "series", "rate")
+KIND_OPTIONS = ("interval", "start", "duration", "series", "rate", "realtime")
 
 
 def _parse_pairs(pairs: tuple[str, ...]) -> dict[str, Any]:
@@ -51,9 +51,11 @@ def write_report(path: str, report: dict[str, Any]) -> None:
 @click.option("--locale", help="Locale for names, places and phones: en_US, de_DE, fr_FR, es_ES.")
 @click.option("--interval", help="timeseries: time between points (500ms, 1s, 5m, 1h, 1d).")
 @click.option("--start", help="timeseries/events: first timestamp (ISO-8601).")
-@click.option("--duration", help="timeseries: span to cover (1h, 7d).")
+@click.option("--duration", help="timeseries/events: span to cover (1h, 7d).")
 @click.option("--series", type=click.IntRange(min=1), help="timeseries: number of independent series.")
 @click.option("--rate", help="events: arrival rate (100/sec, 5/min, 2/hour).")
+@click.option("--realtime", is_flag=True, default=None,
+              help="timeseries/events: pace output to the wall clock (implies --stream; Ctrl-C stops).")
 @click.option("-O", "--option", "extra", multiple=True, metavar="KEY=VALUE",
               help="An option of a plugin generator (repeatable).")
 @click.option("--stream", is_flag=True, help="Write records as they are made (jsonl/csv), flushed line by line.")

@@ -1,0 +1,155 @@
+"""EventGenerator: Poisson arrivals with the schema's fields, entity populations and per-type payloads."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import attrs
+import numpy as np
+
+from agentic_synth.adapters.clock import SystemClock
+from agentic_synth.adapters.engine.arrivals import ArrivalProcess
+from agentic_synth.adapters.engine.pacing import paced
+from agentic_synth.adapters.engine.records import ColumnEngine, check_uniques
+from agentic_synth.adapters.engine.timestamps import format_instants
+from agentic_synth.domain.errors import UsageError
+from agentic_synth.domain.events import (
+    PAYLOAD_MARK,
+    Bursts,
+    Population,
+    expand_event_schema,
+    parse_bool,
+    parse_diurnal,
+    payload_fields,
+)
+from agentic_synth.domain.generators import OptionSpec
+from agentic_synth.domain.ports import Clock
+from agentic_synth.domain.records import RecordChunk
+from agentic_synth.domain.requests import CHUNK_SIZE, GenerationRequest, parse_duration, parse_rate
+from agentic_synth.domain.schema import Field, Schema
+from agentic_synth.domain.timeseries import floor_to, from_epoch_us, parse_start, to_epoch_us
+from agentic_synth.domain.validation import Violation, validate_record
+
+DEFAULT_RATE = "100/sec"  # the specification's generators.events.defaultRate
+DEFAULT_COUNT = 1000
+_SETUP = 2**31
+
+
+class EventGenerator:
+    """Event streams: Poisson arrivals (optionally diurnal and bursty), weighted types, reused entities."""
+
+    type = "events"
+    description = "event streams: Poisson arrivals, weighted types, payloads per type, skewed entities"
+
+    def __init__(self, *, clock: Clock | None = None, default_rate: str = DEFAULT_RATE) -> None:
+        self._clock = clock if clock is not None else SystemClock()
+        self.default_rate = parse_rate(default_rate, "generators.events.defaultRate")
+        self.options = (
+            OptionSpec("rate", lambda v: parse_rate(v, "--rate"), self.default_rate,
+                       f"mean arrival rate: 100/sec, 100/s, 5/min, 2/hour (default {default_rate})"),
+            OptionSpec("start", parse_start, None, "first instant, ISO-8601 (default: now, floored to the second)"),
+            OptionSpec("duration", lambda v: parse_duration(v, "--duration"), None,
+                       "span to fill with arrivals instead of a --count (e.g. 10m, 1d)"),
+            OptionSpec("diurnal", parse_diurnal, None,
+                       "hour-of-day rate profile: flat, business, consumer or 24 weights"),
+            OptionSpec("bursts", Bursts.from_payload, None,
+                       'random bursts: {"rate": "2/hour", "duration": "5m", "factor": 10}'),
+            OptionSpec("realtime", parse_bool, None, "pace output to the wall clock at the event rate"),
+        )
+
+    # --- request -------------------------------------------------------------------------------
+
+    def prepare(self, request: GenerationRequest) -> GenerationRequest:
+        """Resolve start and count; return the request with its output schema (idempotent)."""
+        opts = dict(request.options)
+        count = request.count
+        if count is not None and opts.get("duration") is not None:
+            raise UsageError("events take --count or --duration, not both")
+        if count is None and opts.get("duration") is None and not opts.get("realtime"):
+            count = DEFAULT_COUNT
+        if opts.get("start") is None:
+            opts["start"] = from_epoch_us(floor_to(int(self._clock.now() * 1e6), 1_000_000))
+        opts.setdefault("rate", self.default_rate)
+        schema = expand_event_schema(request.schema)
+        for f in schema.fields:
+            pop = Population.from_field(f)
+            if pop is not None:
+                check_uniques((attrs.evolve(f, unique=True),), pop.size, request.locale)
+        return attrs.evolve(request, schema=schema, count=count, options=opts)
+
+    def validate(self, record: Mapping[str, Any], schema: Schema) -> list[Violation]:
+        return validate_record(record, schema)
+
+    # --- generation ----------------------------------------------------------------------------
+
+    def chunks(self, request: GenerationRequest) -> Iterator[RecordChunk]:
+        req = self.prepare(request)
+        if req.option("realtime"):
+            return paced(self._timed(req), self._clock)
+        return (chunk for chunk, _ in self._timed(req))
+
+    def _timed(self, req: GenerationRequest) -> Iterator[tuple[RecordChunk, np.ndarray]]:
+        schema, count, duration = req.schema, req.count, req.option("duration")
+        engine = ColumnEngine(req.seed, req.locale)
+        start_us = to_epoch_us(req.option("start"))
+        arrivals = ArrivalProcess(float(req.option("rate")), start_us / 1e6, diurnal=req.option("diurnal"),
+                                  bursts=req.option("bursts"), burst_rng=engine.rng("events:bursts", _SETUP))
+        ts_field = next(f for f in schema.fields if f.type == "datetime")
+        pools = {f.name: _Pool(f, pop, engine) for f in schema.fields
+                 if (pop := Population.from_field(f)) is not None}
+        payloads = [p for p in payload_fields(Schema(fields=tuple(f for f in schema.fields
+                                                                  if f.option(PAYLOAD_MARK) is None)))]
+        payload_names = {p.field.name for p in payloads}
+        taken = {ts_field.name, *pools, *payload_names}
+        others = tuple(f for f in schema.fields if f.name not in taken)
+        offset = 0
+        for chunk_index in itertools.count():
+            n = CHUNK_SIZE if count is None else min(CHUNK_SIZE, count - offset)
+            if n <= 0:
+                return
+            times = arrivals.times(engine.rng("events:arrivals", chunk_index).exponential(1.0, n))
+            if duration is not None:
+                n = int(np.searchsorted(times, duration, side="left"))
+                times = times[:n]
+                if n == 0:
+                    return
+            us = start_us + np.rint(times * 1e6).astype(np.int64)
+            cols: dict[str, list[Any]] = {ts_field.name: format_instants(us, ts_field.format, "us")}
+            if others:
+                cols.update(engine.columns(others, n, offset, chunk_index))
+            for name, pool in pools.items():
+                cols[name] = pool.draw(engine, n, chunk_index)
+            if payloads:
+                made = engine.columns(tuple(p.field for p in payloads), n, offset, chunk_index, "payload")
+                for p in payloads:
+                    allowed = set(p.values)
+                    cols[p.field.name] = [v if s in allowed else None
+                                          for v, s in zip(made[p.field.name], cols[p.selector], strict=True)]
+            yield RecordChunk(columns={f.name: cols[f.name] for f in schema.fields}, length=n), times
+            offset += n
+            if duration is not None and n < CHUNK_SIZE:
+                return
+
+
+class _Pool:
+    """A fixed set of distinct entity values, drawn with Zipf-like popularity 1/rank^skew."""
+
+    def __init__(self, f: Field, pop: Population, engine: ColumnEngine) -> None:
+        self.field = f
+        distinct = attrs.evolve(f, unique=True, nullable=False, null_rate=0.0)
+        values = engine.column(distinct, pop.size, 0, _SETUP, f"population:{f.name}", {})
+        self.values = np.empty(pop.size, dtype=object)
+        self.values[:] = values
+        weights = 1.0 / np.arange(1, pop.size + 1, dtype=np.float64) ** pop.skew
+        self.cdf = np.cumsum(weights) / weights.sum()
+
+    def draw(self, engine: ColumnEngine, n: int, chunk_index: int) -> list[Any]:
+        rng = engine.rng(f"population:{self.field.name}", chunk_index)
+        idx = np.minimum(np.searchsorted(self.cdf, rng.random(n), side="right"), self.values.size - 1)
+        out: list[Any] = self.values[idx].tolist()
+        if self.field.nullable and self.field.null_rate > 0:
+            gaps = rng.random(n) < self.field.null_rate
+            out = [None if g else v for v, g in zip(out, gaps.tolist(), strict=True)]
+        return out
