@@ -29,8 +29,7 @@ class Container(containers.DeclarativeContainer):
     loaded_config = providers.Object(None)
     settings = providers.Callable(_settings_of, loaded_config)
     clock = providers.Singleton(SystemClock)
-    registry = providers.Singleton(build_registry, load_plugins=config.load_plugins.as_(bool), clock=clock,
-                                   settings=config.generators)
+    registry = providers.Singleton(build_registry, load_plugins=config.load_plugins.as_(bool), clock=clock)
     sink_factory = providers.Object(open_sink)
     generate_records = providers.Factory(GenerateRecords, registry=registry, clock=clock)
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from importlib.metadata import entry_points
-from typing import Any
 
 from loguru import logger
 
-from agentic_synth.adapters.engine.events import DEFAULT_RATE, EventGenerator
+from agentic_synth.adapters.engine.events import EventGenerator
 from agentic_synth.adapters.engine.structured import StructuredGenerator
-from agentic_synth.adapters.engine.timeseries import DEFAULT_DURATION, DEFAULT_INTERVAL, TimeSeriesGenerator
+from agentic_synth.adapters.engine.timeseries import TimeSeriesGenerator
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.generators import Generator, GeneratorRegistry
 from agentic_synth.domain.ports import Clock
@@ -18,28 +16,18 @@ from agentic_synth.domain.ports import Clock
 ENTRY_POINT_GROUP = "agentic_synth.generators"
 
 
-def _setting(settings: Mapping[str, Any] | None, kind: str, key: str, default: str) -> str:
-    """`generators.<kind>.<key>` from the configuration (the specification's camelCase names)."""
-    section = (settings or {}).get(kind) or {}
-    value = section.get(key) if isinstance(section, Mapping) else None
-    return default if value is None else str(value)
+def builtin_generators(*, clock: Clock | None = None) -> list[Generator]:
+    """The three built-in generators with their built-in option defaults.
+
+    Configured defaults (`generators.timeseries.defaultSampleRate`, ...) are applied per call by
+    the SDK's `request()` (Settings.generator_defaults), for every generator that takes the option.
+    """
+    return [StructuredGenerator(), TimeSeriesGenerator(clock=clock), EventGenerator(clock=clock)]
 
 
-def builtin_generators(*, clock: Clock | None = None, settings: Mapping[str, Any] | None = None) -> list[Generator]:
-    """The three built-in generators; `settings` is the config's `generators` section (defaults)."""
-    return [
-        StructuredGenerator(),
-        TimeSeriesGenerator(clock=clock,
-                            default_interval=_setting(settings, "timeseries", "defaultSampleRate", DEFAULT_INTERVAL),
-                            default_duration=_setting(settings, "timeseries", "defaultDuration", DEFAULT_DURATION)),
-        EventGenerator(clock=clock, default_rate=_setting(settings, "events", "defaultRate", DEFAULT_RATE)),
-    ]
-
-
-def build_registry(*, load_plugins: bool = True, clock: Clock | None = None,
-                   settings: Mapping[str, Any] | None = None) -> GeneratorRegistry:
+def build_registry(*, load_plugins: bool = True, clock: Clock | None = None) -> GeneratorRegistry:
     registry = GeneratorRegistry()
-    for generator in builtin_generators(clock=clock, settings=settings):
+    for generator in builtin_generators(clock=clock):
         registry.register(generator, origin="built-in")
     if load_plugins:
         for ep in entry_points(group=ENTRY_POINT_GROUP):

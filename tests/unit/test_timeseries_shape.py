@@ -44,9 +44,11 @@ def test_the_default_span_is_one_hour_of_one_second_points_starting_now_floored(
 
 
 def test_configured_defaults_replace_the_built_in_ones():
+    from agentic_synth.adapters.config_file import load_config
     from agentic_synth.entrypoints.container import build_container
-    configured = build_container(load_plugins=False, generators={
-        "timeseries": {"defaultSampleRate": "5m", "defaultDuration": "1d"}, "events": {"defaultRate": "2/s"}})
+    loaded = load_config(payload={"generators": {"timeseries": {"defaultSampleRate": "5m", "defaultDuration": "1d"},
+                                                 "events": {"defaultRate": "2/s"}}}, environ={})
+    configured = build_container(settings=loaded.settings, load_plugins=False)
     cols = columns(configured, "timeseries", SPEC_EXAMPLE, start=START)
     assert len(cols["timestamp"]) == 288
     events = columns(configured, "events", {"v": "integer"}, count=20_000, start=START)
