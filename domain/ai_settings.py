@@ -53,3 +53,4 @@ class AISettings:
     temperature: float = 0.8
     pool_size: int = attrs.field(default=DEFAULT_POOL_SIZE, validator=_positive("pool_size", maximum=1000))
     stream: bool = False
+    given_options: tuple[str, ...] = attrs.field(default=(), converter=tuple)  # options the user set explicitly
