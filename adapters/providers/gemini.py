@@ -18,15 +18,19 @@ from __future__ import annotations
 
 import threading
 import time
+import warnings
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-import google.generativeai as genai
 import requests
-from google.ai import generativelanguage as glm
-from google.api_core import exceptions as gexc
-from google.api_core.client_options import ClientOptions
-from google.protobuf.json_format import ParseError
+
+with warnings.catch_warnings():  # the SDK's end-of-support and Python-version notices are not the user's concern
+    warnings.filterwarnings("ignore", category=FutureWarning)
+    import google.generativeai as genai
+    from google.ai import generativelanguage as glm
+    from google.api_core import exceptions as gexc
+    from google.api_core.client_options import ClientOptions
+    from google.protobuf.json_format import ParseError
 
 from agentic_synth.adapters.providers.errors import (
     parse_retry_after,

@@ -80,7 +80,8 @@ def test_invalid_and_duplicate_records_are_dropped_counted_and_the_shortfall_ask
 
 
 def test_a_unique_field_duplicate_across_batches_is_suppressed():
-    model = FakeTextModel([records_reply([{"id": 1, "review": "a", "rating": 1}, {"id": 2, "review": "b", "rating": 2}]),
+    model = FakeTextModel([records_reply([{"id": 1, "review": "a", "rating": 1},
+                                          {"id": 2, "review": "b", "rating": 2}]),
                            records_reply([{"id": 2, "review": "other", "rating": 3}]),
                            records_reply([{"id": 3, "review": "c", "rating": 3}])])
     rows, tally = _run(model, _request(3, batch_size=2, concurrency=1))
@@ -98,7 +99,7 @@ def test_when_the_retry_cap_is_hit_the_valid_records_are_kept_and_the_error_says
     request = _request(10, batch_size=5, max_rounds=2)
     tally = UsageTally()
     rows = []
-    with pytest.raises(IncompleteGeneration, match="^6 of 10 records missing after 2 rounds") as caught:
+    with pytest.raises(IncompleteGeneration, match=r"^6 of 10 records missing after 2 rounds") as caught:
         for chunk in LLMRecords(model, tally).chunks(request):
             rows.extend(chunk.rows())
     assert len(rows) == 4 and caught.value.keeps_records and model.calls == 2 + 2

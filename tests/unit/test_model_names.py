@@ -34,7 +34,7 @@ def test_the_notice_names_the_alias_and_the_current_model():
 
 
 def test_a_bare_unknown_name_is_a_usage_error_that_says_what_to_do():
-    with pytest.raises(UsageError, match="no provider serves 'mistral'.*--provider"):
+    with pytest.raises(UsageError, match=r"no provider serves 'mistral'.*--provider"):
         resolve_model("mistral")
 
 
@@ -45,7 +45,7 @@ def test_dispatch_sends_the_resolved_model_to_its_provider_and_explains_a_missin
     assert dispatch.complete(ModelRequest(prompt="p", model="gemini-pro")).text == "g"
     assert gemini.requests[0].model == "gemini-2.5-pro" and gemini.requests[0].provider == "gemini"
     assert "".join(d.text for d in dispatch.stream(ModelRequest(prompt="p", model="openai/gpt-4o"))) == "o"
-    with pytest.raises(ConfigError, match="^local: no baseUrl$"):
+    with pytest.raises(ConfigError, match=r"^local: no baseUrl$"):
         dispatch.complete(ModelRequest(prompt="p", model="x", provider="local"))
     with pytest.raises(UsageError, match="no model chosen"):
         dispatch.complete(ModelRequest(prompt="p"))
