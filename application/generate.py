@@ -4,56 +4,89 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from agentic_synth.domain.errors import AgenticSynthError, Interrupted
+from agentic_synth.application.hybrid import HybridRecords
+from agentic_synth.application.llm import LLMRecords
+from agentic_synth.application.plans import EVENT_KINDS, SERIES_KINDS
+from agentic_synth.application.usage import UsageTally
+from agentic_synth.domain.errors import AgenticSynthError, Interrupted, UsageError
 from agentic_synth.domain.generators import GeneratorRegistry
-from agentic_synth.domain.ports import Clock, RecordSink
+from agentic_synth.domain.ports import Clock, RecordSink, TextModel
 from agentic_synth.domain.records import RecordChunk
 from agentic_synth.domain.requests import GenerationRequest
 from agentic_synth.domain.results import RunMetadata
 
 Progress = Callable[[int], None]
+# Kinds whose points the engine always makes: in llm mode the model only proposes their parameters.
+ENGINE_TIMED_KINDS = SERIES_KINDS | EVENT_KINDS
 
 
 class GenerateRecords:
     """Runs a generator and writes its chunks; commits the sink on success, discards it on failure.
 
     Errors that carry records worth keeping (a budget stop, a shortfall of valid LLM records) are
-    raised after the sink is committed, so paid-for records are never lost.
+    raised after the sink is committed, so paid-for records are never lost. In llm and hybrid modes
+    an interrupted run keeps the whole records written so far.
     """
 
-    def __init__(self, registry: GeneratorRegistry, clock: Clock) -> None:
+    def __init__(self, registry: GeneratorRegistry, clock: Clock,
+                 text_model: Callable[[], TextModel] | None = None) -> None:
         self._registry = registry
         self._clock = clock
+        self._text_model = text_model
 
-    def chunks(self, request: GenerationRequest) -> Iterator[RecordChunk]:
+    def chunks(self, request: GenerationRequest, tally: UsageTally | None = None) -> Iterator[RecordChunk]:
         """The request's records, chunk by chunk, without a sink (for streaming APIs)."""
-        chunks: Iterator[RecordChunk] = self._registry.get(request.kind).chunks(request)
+        engine = self._registry.get(request.kind).chunks
+        if request.mode == "engine":
+            chunks: Iterator[RecordChunk] = engine(request)
+            return chunks
+        if self._text_model is None:
+            raise UsageError(f"mode '{request.mode}' needs an AI model, and none is configured")
+        model = self._text_model()
+        tally = tally if tally is not None else UsageTally()
+        if request.mode == "llm" and request.kind not in ENGINE_TIMED_KINDS:
+            chunks = LLMRecords(model, tally).chunks(request)
+        else:
+            chunks = HybridRecords(model, tally, engine).chunks(request)
         return chunks
 
     def run(self, request: GenerationRequest, sink: RecordSink, *, progress: Progress | None = None,
             keep_partial: bool = False) -> RunMetadata:
-        meta = RunMetadata(kind=request.kind, mode=request.mode, seed=request.seed, requested=request.count)
+        meta = RunMetadata(kind=request.kind, mode=request.mode, seed=request.seed, requested=request.count,
+                           source=request.mode)
+        keep_on_interrupt = keep_partial or request.mode != "engine"  # paid-for records stay
+        tally = UsageTally()
         started = self._clock.monotonic()
         try:
-            for chunk in self.chunks(request):
+            for chunk in self.chunks(request, tally):
                 sink.write(chunk)
                 meta.records += chunk.length
                 if progress is not None:
                     progress(chunk.length)
         except KeyboardInterrupt:
             meta.seconds = self._clock.monotonic() - started
-            self._finish(sink, keep_partial)
-            raise Interrupted(f"interrupted; {meta.records} records written" if keep_partial
+            self._finish(sink, keep_on_interrupt)
+            raise Interrupted(f"interrupted; {meta.records} records written" if keep_on_interrupt
                               else "interrupted; no output written") from None
         except AgenticSynthError as error:
-            self._finish(sink, keep_partial or getattr(error, "keeps_records", False))
+            self._finish(sink, keep_partial or bool(getattr(error, "keeps_records", False)))
             raise
         except BaseException:
             sink.abort()
             raise
+        finally:
+            self._account(meta, tally)
         sink.close()
         meta.seconds = self._clock.monotonic() - started
         return meta
+
+    @staticmethod
+    def _account(meta: RunMetadata, tally: UsageTally) -> None:
+        meta.models = tally.snapshot()
+        meta.dropped = tally.invalid + tally.duplicates
+        meta.notes.extend(tally.notes)
+        if tally.invalid or tally.duplicates:
+            meta.notes.append(f"dropped {tally.invalid} invalid and {tally.duplicates} duplicate records")
 
     @staticmethod
     def _finish(sink: RecordSink, keep: bool) -> None:

@@ -55,11 +55,14 @@ class ProviderError(AgenticSynthError):
     exit_code = 3
 
     def __init__(self, message: str, *, provider: str = "", status: int | None = None,
-                 retryable: bool = False) -> None:
+                 retryable: bool = False, retry_after: float | None = None,
+                 keeps_records: bool = False) -> None:
         super().__init__(message)
         self.provider = provider
         self.status = status
         self.retryable = retryable
+        self.retry_after = retry_after  # seconds the server asked us to wait (Retry-After)
+        self.keeps_records = keeps_records  # raised after valid records were made: write them
 
 
 class BudgetExceeded(AgenticSynthError):
@@ -72,6 +75,7 @@ class IncompleteGeneration(AgenticSynthError):
     """Fewer valid records than asked for could be produced; those that were are kept."""
 
     exit_code = 5
+    keeps_records = True
 
 
 class Interrupted(AgenticSynthError):

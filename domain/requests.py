@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from agentic_synth.domain.ai_settings import AISettings
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.schema import Schema
 
@@ -54,6 +55,7 @@ class GenerationRequest:
     options: Mapping[str, Any] = attrs.field(factory=dict)
     mode: str = "engine"
     locale: str = "en_US"
+    ai: AISettings | None = None  # the model, prompt and examples of llm and hybrid modes
 
     def __attrs_post_init__(self) -> None:
         if self.count is not None and (isinstance(self.count, bool) or self.count < 0):

@@ -15,11 +15,11 @@ from agentic_synth.domain.secrets import Secret
 STRATEGIES = ("cost", "performance", "quality", "hybrid")
 STRATEGY_ALIASES = {"cost-optimized": "cost", "performance-optimized": "performance",
                     "quality-optimized": "quality"}
-PROVIDER_TYPES = ("gemini", "openai-compatible")
+PROVIDER_TYPES = ("gemini", "openrouter", "openai-compatible")
 # Providers that need no `type` or `baseUrl`: name -> (type, baseUrl).
 KNOWN_PROVIDERS = {
     "gemini": ("gemini", "https://generativelanguage.googleapis.com"),
-    "openrouter": ("openai-compatible", "https://openrouter.ai/api/v1"),
+    "openrouter": ("openrouter", "https://openrouter.ai/api/v1"),
 }
 # Where a provider's key lives in `apiKeys` (the specification's names).
 API_KEY_NAMES = {"gemini": "gemini", "openrouter": "open_router"}
@@ -191,12 +191,8 @@ def _check_providers(instance: Any, attribute: attrs.Attribute[Any], value: Mapp
     for name, provider in value.items():
         if not _PROVIDER_NAME.match(name):
             raise InvalidSetting(f"providers.{name}", "provider names are lower-case letters, digits, '-', '_', '.'")
-        if name not in KNOWN_PROVIDERS:
-            if provider.type is None:
-                raise InvalidSetting(f"providers.{name}.type", "is required for a provider of your own "
-                                     "(\"openai-compatible\")")
-            if provider.base_url is None:
-                raise InvalidSetting(f"providers.{name}.baseUrl", "is required for a provider of your own")
+        if name not in KNOWN_PROVIDERS and provider.base_url is None:
+            raise InvalidSetting(f"providers.{name}.baseUrl", "is required for a provider of your own")
 
 
 @attrs.frozen
@@ -224,7 +220,7 @@ class Settings:
         for name in KNOWN_PROVIDERS:
             providers.setdefault(name, ProviderSettings())
         for name, provider in providers.items():
-            kind, url = KNOWN_PROVIDERS.get(name, (provider.type, provider.base_url))
+            kind, url = KNOWN_PROVIDERS.get(name, ("openai-compatible", provider.base_url))
             providers[name] = attrs.evolve(provider, type=provider.type or kind, base_url=provider.base_url or url,
                                            api_key=self.key_for(name))
         return attrs.evolve(self, providers=providers)

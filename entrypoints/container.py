@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from dependency_injector import containers, providers
 
 from agentic_synth.adapters.clock import SystemClock
 from agentic_synth.adapters.config_file import LoadedConfig
-from agentic_synth.adapters.serialization import unstructure
+from agentic_synth.adapters.serialization import structure, unstructure
 from agentic_synth.adapters.sinks.factory import open_sink
 from agentic_synth.application.generate import GenerateRecords
 from agentic_synth.domain.settings import Settings
 from agentic_synth.entrypoints.plugins import build_registry
+from agentic_synth.entrypoints.providers import build_text_models, wrap_text_model
 
 
 def _settings_of(loaded: LoadedConfig | None) -> Settings:
@@ -31,7 +34,12 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     registry = providers.Singleton(build_registry, load_plugins=config.load_plugins.as_(bool), clock=clock)
     sink_factory = providers.Object(open_sink)
-    generate_records = providers.Factory(GenerateRecords, registry=registry, clock=clock)
+    # AI: each configured provider wrapped in ResilientTextModel, dispatched by model name; tests
+    # override `text_model` with a FakeTextModel. Router/cache/budget wrap it in wrap_text_model.
+    text_models = providers.Singleton(build_text_models, config=config, clock=clock)
+    text_model = providers.Singleton(wrap_text_model, dispatch=text_models)
+    generate_records = providers.Factory(GenerateRecords, registry=registry, clock=clock,
+                                         text_model=text_model.provider)
 
 
 def configure(container: Container, loaded: LoadedConfig) -> None:
@@ -41,9 +49,25 @@ def configure(container: Container, loaded: LoadedConfig) -> None:
         container.config.set(key, value)
 
 
-def build_container(*, settings: Settings | None = None, **config: object) -> Container:
-    """A fresh container with defaults applied (built-in default settings unless `settings` is given)."""
+_CONTAINER_ONLY = frozenset({"load_plugins"})
+
+
+def build_container(*, settings: Settings | None = None, **config: Any) -> Container:
+    """A fresh container with defaults applied.
+
+    `config` takes container switches (`load_plugins`) and, for tests and embedding apps, settings
+    in the configuration file's camelCase shape (`providers=...`, `apiKeys=...`), parsed like a file
+    (without reading the environment); `settings` gives a ready Settings instead.
+    """
     container = Container()
-    container.config.from_dict({"load_plugins": True, **config})
-    configure(container, LoadedConfig.from_settings(settings if settings is not None else Settings()))
+    switches = {k: v for k, v in config.items() if k in _CONTAINER_ONLY}
+    payload = {k: v for k, v in config.items() if k not in _CONTAINER_ONLY}
+    container.config.from_dict({"load_plugins": True, **switches})
+    if settings is not None and payload:
+        raise TypeError("build_container: give settings or configuration keys, not both")
+    if settings is not None or payload:
+        container.config.set("pinned", True)  # the CLI then keeps this configuration (unless --config)
+    if settings is None:
+        settings = structure(payload, Settings, origin="build_container(...)") if payload else Settings()
+    configure(container, LoadedConfig.from_settings(settings))
     return container

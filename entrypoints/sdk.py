@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from agentic_synth.adapters.config_file import LoadedConfig, load_config
+from agentic_synth.adapters.readers import read_records
 from agentic_synth.adapters.schema_file import load_schema
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.adapters.sinks.memory import InMemoryRecordSink
-from agentic_synth.domain.errors import UsageError
+from agentic_synth.application.generate import ENGINE_TIMED_KINDS
+from agentic_synth.domain.ai_settings import AISettings
+from agentic_synth.domain.errors import AgenticSynthError, UsageError
 from agentic_synth.domain.generators import Generator, parse_options, prepare_request
 from agentic_synth.domain.ports import RecordSink
 from agentic_synth.domain.requests import GenerationRequest
@@ -72,8 +75,14 @@ class AgenticSynth:
     # --- requests ------------------------------------------------------------------------------
 
     def request(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
-                locale: str | None = None, mode: str = "engine", **options: Any) -> GenerationRequest:
-        """Validate everything about a run before any output exists."""
+                locale: str | None = None, mode: str | None = None, model: str | None = None,
+                provider: str | None = None, prompt: str | None = None, examples: Any = None,
+                batch_size: int | None = None, stream_replies: bool = False, **options: Any) -> GenerationRequest:
+        """Validate everything about a run before any output exists.
+
+        `mode` defaults to engine when no model is chosen (`model`, or `models.defaults.<kind>` with
+        its key set), else llm for records and hybrid for time series and events.
+        """
         generator = self.container.registry().get(kind)
         takes = {spec.name for spec in generator.options}
         for option, value in self.container.settings().generator_defaults(kind).items():
@@ -84,10 +93,61 @@ class AgenticSynth:
             raise UsageError(f"locale '{locale}' is not one of {', '.join(LOCALES)}")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
             raise UsageError(f"seed must be a whole number >= 0, got {seed!r}")
+        model = model or self._default_model(kind, provider)
+        if mode is None:
+            mode = "engine" if model is None else ("hybrid" if kind in ENGINE_TIMED_KINDS else "llm")
+        ai = None
+        if mode != "engine":
+            if model is None and not self.container.text_model.overridden:
+                raise UsageError(f"--mode {mode} needs a model: pass --model (e.g. gemini-2.5-flash, "
+                                 "openai/gpt-4o-mini or a model of a local server)")
+            ai = AISettings(model=model, provider=provider, prompt=prompt,
+                            examples=self._examples(examples, parsed_schema), batch_size=batch_size,
+                            stream=stream_replies, given_options=tuple(k for k, v in options.items() if v is not None))
+            self.model_choice(ai)  # an unknown provider or a missing key fails here, before any output
         request = GenerationRequest(
             kind=kind, schema=parsed_schema, count=count, seed=new_seed() if seed is None else seed,
-            options=parse_options(generator, options), mode=mode, locale=locale or DEFAULT_LOCALE)
+            options=parse_options(generator, options), mode=mode or "engine", locale=locale or DEFAULT_LOCALE,
+            ai=ai)
         return prepare_request(generator, request)
+
+    def model_choice(self, ai: AISettings) -> str:
+        """`gemini-2.5-pro (for gemini-pro) via gemini`: the model a run uses, as the notice shows it."""
+        if self.container.text_model.overridden:
+            return ai.model or "the configured model"
+        return self.container.text_models().resolve(ai.model, ai.provider).describe()
+
+    def _default_model(self, kind: str, provider: str | None) -> str | None:
+        """`models.defaults.<kind>` when its provider is usable (its key is set)."""
+        defaults = ((self.container.config() or {}).get("models") or {}).get("defaults") or {}
+        name = defaults.get(kind) if isinstance(defaults, Mapping) else None
+        if not isinstance(name, str) or not name:
+            return None
+        if self.container.text_model.overridden:
+            return name
+        try:
+            self.container.text_models().resolve(name, provider)
+        except AgenticSynthError:
+            return None
+        return name
+
+    @staticmethod
+    def _examples(examples: Any, schema: Schema) -> tuple[Mapping[str, Any], ...]:
+        """Few-shot records: a list of dicts, or a json/jsonl/csv/parquet file (the first 20 rows)."""
+        if examples is None:
+            return ()
+        if isinstance(examples, str | Path):
+            rows = []
+            for row in read_records(str(examples), schema):
+                rows.append(row)
+                if len(rows) == 20:
+                    break
+            if not rows:
+                raise UsageError(f"--examples: '{examples}' holds no records")
+            return tuple(rows)
+        if not isinstance(examples, list | tuple):
+            raise UsageError("examples must be a list of records or a file path")
+        return tuple(examples)
 
     def generate(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
                  output: str | Path | None = None, format: str | None = None, sink: RecordSink | None = None,
@@ -98,7 +158,7 @@ class AgenticSynth:
         With `stream=True` (or the `realtime` option) a file is written in place and flushed record by
         record; an interruption keeps the whole records written so far.
         """
-        request = self.request(kind, schema=schema, count=count, seed=seed, **options)
+        request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=stream, **options)
         stream = stream or bool(request.option("realtime"))  # paced output is only useful as it happens
         fmt = None
         memory = None
@@ -118,8 +178,9 @@ class AgenticSynth:
 
     def generate_stream(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
                         **options: Any) -> Iterator[dict[str, Any]]:
-        """Yield records lazily, chunk by chunk (memory stays flat in count)."""
-        request = self.request(kind, schema=schema, count=count, seed=seed, **options)
+        """Yield records lazily, chunk by chunk (memory stays flat in count); in llm mode each record
+        is yielded as soon as the model's streamed reply completes it."""
+        request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=True, **options)
         for chunk in self.container.generate_records().chunks(request):
             yield from chunk.rows()
 

@@ -45,7 +45,9 @@ def summary(meta: RunMetadata) -> str:
     line = (f"wrote {meta.records:,} {meta.kind} records to {where} ({meta.format or 'jsonl'}) "
             f"in {meta.seconds:.2f}s, seed {meta.seed}")
     if meta.calls:
-        line += f"; {meta.calls} calls, ${meta.cost_usd:.4f}"
+        line += f"; {meta.calls} calls, {meta.tokens_in:,} tokens in, {meta.tokens_out:,} out, ${meta.cost_usd:.4f}"
+    if meta.dropped:
+        line += f"; {meta.dropped} invalid or duplicate records dropped"
     if meta.cache_hits:
         line += f"; {meta.cache_hits} cache hits"
     return line

@@ -10,7 +10,9 @@ import orjson
 
 from agentic_synth.adapters.sinks.atomic import AtomicFile
 from agentic_synth.adapters.sinks.factory import resolve_format
+from agentic_synth.application.generate import ENGINE_TIMED_KINDS
 from agentic_synth.domain.errors import UsageError
+from agentic_synth.domain.requests import GenerationRequest
 from agentic_synth.entrypoints.cli.console import summary
 from agentic_synth.entrypoints.sdk import AgenticSynth
 
@@ -32,6 +34,22 @@ def _parse_pairs(pairs: tuple[str, ...]) -> dict[str, Any]:
         except orjson.JSONDecodeError:
             out[key.replace("-", "_")] = value
     return out
+
+
+def notice(synth: AgenticSynth, request: GenerationRequest, *, explicit: bool) -> str:
+    """The one line that says which mode and model a run uses."""
+    if request.mode == "engine":
+        if explicit:
+            return "agentic-synth: mode engine (built-in, offline)"
+        keyed = synth.container.settings().providers_with_keys()
+        return ENGINE_WITH_KEYS_NOTICE.format(providers=", ".join(keyed)) if keyed else ENGINE_NOTICE
+    assert request.ai is not None
+    line = f"agentic-synth: mode {request.mode}, model {synth.model_choice(request.ai)}"
+    if request.kind in ENGINE_TIMED_KINDS:
+        line += "; the model sets the parameters, the engine makes the points"
+    elif request.mode == "hybrid":
+        line += "; the model writes value pools and parameters, the engine expands them"
+    return line
 
 
 def write_report(path: str, report: dict[str, Any]) -> None:
@@ -61,10 +79,21 @@ def write_report(path: str, report: dict[str, Any]) -> None:
 @click.option("--stream", is_flag=True, help="Write records as they are made (jsonl/csv), flushed line by line.")
 @click.option("--no-csv-protect", is_flag=True, help="Do not neutralise spreadsheet formulas in CSV text cells.")
 @click.option("--report", metavar="PATH", help="Write the run's metadata as JSON to PATH.")
+@click.option("--mode", type=click.Choice(["engine", "llm", "hybrid"]),
+              help="engine (offline), llm (the model writes records) or hybrid (the model plans, the engine "
+                   "expands). Default: engine without a model; llm for records, hybrid for timeseries/events.")
+@click.option("--model", help="AI model: gemini-*, vendor/model for OpenRouter, a local server's model, "
+                              "or a short name (gemini-pro, gpt-4, claude-3).")
+@click.option("--provider", help="Provider that serves --model (a name under providers in the config).")
+@click.option("--prompt", help="What the data is about, in words (llm and hybrid modes).")
+@click.option("--examples", metavar="FILE", help="Example records (json, jsonl, csv, parquet) for few-shot prompts.")
+@click.option("--batch-size", type=click.IntRange(min=1, max=1000),
+              help="llm: records per call (default: from record size and the model's output limit).")
 @click.pass_context
 def generate(ctx: click.Context, kind: str, schema: str | None, count: int | None, output: str | None,
              fmt: str | None, seed: int | None, locale: str | None, extra: tuple[str, ...], stream: bool,
-             no_csv_protect: bool, report: str | None, **kind_options: Any) -> None:
+             no_csv_protect: bool, report: str | None, mode: str | None, model: str | None, provider: str | None,
+             prompt: str | None, examples: str | None, batch_size: int | None, **kind_options: Any) -> None:
     """Generate records of KIND (structured, timeseries, events, or a plugin's name)."""
     console = ctx.obj["console"]
     synth = AgenticSynth(container=ctx.obj["container"])
@@ -74,11 +103,12 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
         raise UsageError(f"--report: directory '{Path(report).parent}' does not exist")
     if schema is None:
         raise UsageError("--schema is required (a file path or inline JSON)")
-    request_args = dict(schema=schema, count=count, seed=seed, locale=locale, **options)
-    synth.request(kind, **request_args)  # validate everything before any output exists
+    ai_args = {k: v for k, v in dict(mode=mode, model=model, provider=provider, prompt=prompt, examples=examples,
+                                     batch_size=batch_size).items() if v is not None}
+    request_args = dict(schema=schema, count=count, seed=seed, locale=locale, **ai_args, **options)
+    request = synth.request(kind, **request_args)  # validate everything before any output exists
     resolve_format(None if output in (None, "-") else output, fmt)
-    keyed = synth.container.settings().providers_with_keys()
-    console.info(ENGINE_WITH_KEYS_NOTICE.format(providers=", ".join(keyed)) if keyed else ENGINE_NOTICE)
+    console.info(notice(synth, request, explicit=mode is not None))
     with console.progress(count, f"generating {kind}") as progress:
         result = synth.generate(kind, output=output if output is not None else "-", format=fmt,
                                 csv_protect=not no_csv_protect, stream=stream, progress=progress,

@@ -48,6 +48,8 @@ def cli(ctx: click.Context, quiet: bool, verbose: int, config_path: str | None) 
                format="{level}: {message}", diagnose=False, backtrace=False, colorize=False)
     logger.enable("agentic_synth")
     try:
+        if config_path is None and container.config.pinned():
+            return  # a container built with explicit settings (tests, embedding apps) keeps them
         loaded = load_config(config_path)
         configure(container, loaded)
         logger.debug("configuration: {} from {}", loaded.settings, loaded.path or "built-in defaults")

@@ -69,14 +69,14 @@ def test_the_top_must_be_an_object() -> None:
     assert _error([1, 2]) == f"{ORIGIN}: expected a JSON object at the top, got a list"
 
 
-def test_a_provider_of_your_own_needs_a_type_and_a_base_url_and_a_lower_case_name() -> None:
-    assert _error({"providers": {"my-vllm": {"baseUrl": "http://localhost:8000/v1"}}}).startswith(
-        f"{ORIGIN}: providers.my-vllm.type: is required")
+def test_a_provider_of_your_own_needs_a_base_url_and_a_lower_case_name_and_defaults_to_openai_compatible() -> None:
+    own = _load({"providers": {"my-vllm": {"baseUrl": "http://localhost:8000/v1"}}}).resolved()
+    assert own.providers["my-vllm"].type == "openai-compatible"
     assert _error({"providers": {"my-vllm": {"type": "openai-compatible"}}}).startswith(
         f"{ORIGIN}: providers.my-vllm.baseUrl: is required")
     assert _error({"providers": {"MyServer": {}}}).startswith(f"{ORIGIN}: providers.MyServer: provider names")
     assert _error({"providers": {"x": {"type": "grpc", "baseUrl": "http://h"}}}).startswith(
-        f"{ORIGIN}: providers.x.type: 'grpc' is not one of gemini, openai-compatible")
+        f"{ORIGIN}: providers.x.type: 'grpc' is not one of gemini, openrouter, openai-compatible")
 
 
 def test_the_specification_example_strategy_name_is_accepted_as_an_alias() -> None:
@@ -118,7 +118,7 @@ def test_resolution_fills_in_the_built_in_providers_and_their_keys_from_api_keys
     assert resolved.providers["gemini"].base_url == KNOWN_PROVIDERS["gemini"][1]
     assert resolved.providers["gemini"].timeout == 5.0
     assert resolved.providers["gemini"].api_key.reveal() == "g-key-0123456789"
-    assert resolved.providers["openrouter"].type == "openai-compatible"
+    assert resolved.providers["openrouter"].type == "openrouter"
     assert resolved.providers["lab"].api_key.reveal() == "lab"
     assert settings.providers_with_keys() == ["gemini", "lab"]
 

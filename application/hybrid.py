@@ -1,0 +1,120 @@
+"""The hybrid mode: the model writes value pools and parameters once; the engine expands them at engine speed.
+
+The number of calls depends on the schema (one for all parameters, one per text field that gets
+a vocabulary), never on the count: 1,000,000 records cost the same few calls as 100. Time series
+and events in llm mode work this way too: the model proposes the generator's parameters, the
+engine makes the points (a model is never asked to count time).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import attrs
+
+from agentic_synth.application.plans import (
+    EVENT_KINDS,
+    POOL_SCHEMA,
+    apply,
+    parameters_prompt,
+    planned_rate,
+    pool_prompt,
+    targets,
+)
+from agentic_synth.application.prompts import SYSTEM
+from agentic_synth.application.replies import parse_object
+from agentic_synth.application.usage import UsageTally
+from agentic_synth.domain.ai_settings import AISettings
+from agentic_synth.domain.errors import ProviderError
+from agentic_synth.domain.models import ModelRequest
+from agentic_synth.domain.ports import TextModel
+from agentic_synth.domain.records import RecordChunk
+from agentic_synth.domain.requests import GenerationRequest
+
+Expand = Callable[[GenerationRequest], Iterator[RecordChunk]]
+_PLAN_TOKENS = 4096
+
+
+@attrs.frozen
+class Plan:
+    """What the model decided: the filled-in request to expand, and a note per decision."""
+
+    request: GenerationRequest
+    calls: int
+    notes: tuple[str, ...]
+
+
+class HybridRecords:
+    """Plan with the model (a constant number of calls), then expand with the engine's generator."""
+
+    def __init__(self, model: TextModel, tally: UsageTally, expand: Expand) -> None:
+        self._model = model
+        self._tally = tally
+        self._expand = expand
+
+    def chunks(self, request: GenerationRequest) -> Iterator[RecordChunk]:
+        plan = self.plan(request)
+        for note in plan.notes:
+            self._tally.note(note)
+        yield from self._expand(plan.request)
+
+    def plan(self, request: GenerationRequest) -> Plan:
+        ai = request.ai or AISettings()
+        wanted = targets(request)
+        params = [t for t in wanted if t.what != "pool"]
+        pools = [t for t in wanted if t.what == "pool"]
+        ask_rate = request.kind in EVENT_KINDS and "rate" not in ai.given_options
+        calls: list[tuple[str, ModelRequest]] = []
+        if params or ask_rate:
+            calls.append(("parameters", self._call(request, ai, parameters_prompt(request, params, ai.prompt, ask_rate),
+                                                   None, "parameters")))
+        for t in pools:
+            calls.append((t.path, self._call(request, ai, pool_prompt(request, t, ai.pool_size, ai.prompt),
+                                             POOL_SCHEMA, f"pool:{t.path}")))
+        replies = self._run(calls, ai)
+        proposals: dict[str, Any] = {}
+        options: dict[str, Any] = {}
+        params_reply = replies.get("parameters") or {}
+        fields = params_reply.get("fields")
+        if isinstance(fields, dict):
+            proposals.update({t.path: fields[t.path] for t in params if t.path in fields})
+        if ask_rate and planned_rate(params_reply.get("rate")) is not None:
+            options["rate"] = planned_rate(params_reply.get("rate"))
+        proposals.update({t.path: (replies.get(t.path) or {}).get("values") for t in pools})
+        schema, notes = apply(request, proposals, wanted)
+        if "rate" in options:
+            notes.append(f"rate: {options['rate']} from the model")
+        expanded = attrs.evolve(request, schema=schema, options={**request.options, **options}, mode="engine",
+                                ai=None)
+        return Plan(request=expanded, calls=len(calls), notes=(f"hybrid plan: {len(calls)} model calls", *notes))
+
+    @staticmethod
+    def _call(request: GenerationRequest, ai: AISettings, prompt: str, schema: dict[str, Any] | None,
+              scope: str) -> ModelRequest:
+        return ModelRequest(prompt=prompt, model=ai.model, provider=ai.provider, system=SYSTEM,
+                            max_output_tokens=min(ai.max_output_tokens, _PLAN_TOKENS) if schema is None
+                            else ai.max_output_tokens, temperature=ai.temperature, json_schema=schema,
+                            seed=request.seed % 2**31, kind=request.kind, purpose="plan",
+                            cache_scope=f"seed={request.seed};{scope}")
+
+    def _run(self, calls: list[tuple[str, ModelRequest]], ai: AISettings) -> dict[str, dict[str, Any]]:
+        """All plan calls, concurrently; the parsed JSON object of each reply by name."""
+        if not calls:
+            return {}
+        name = ai.model or "auto"
+        with ThreadPoolExecutor(max_workers=min(ai.concurrency, len(calls))) as pool:
+            futures = {key: pool.submit(self._model.complete, call) for key, call in calls}
+            out: dict[str, dict[str, Any]] = {}
+            for key, future in futures.items():
+                try:
+                    completion = future.result()
+                except ProviderError:
+                    self._tally.failure(name)
+                    for other in futures.values():
+                        other.cancel()
+                    raise
+                self._tally.call(completion)
+                out[key] = parse_object(completion.text) or {}
+        return out

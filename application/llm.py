@@ -1,0 +1,197 @@
+"""The llm mode: the model writes the records in batches; each is parsed, validated and deduplicated."""
+
+from __future__ import annotations
+
+import json
+import queue
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from agentic_synth.application.prompts import SYSTEM, batch_size, records_json_schema, records_prompt
+from agentic_synth.application.replies import ObjectStream, parse_records
+from agentic_synth.application.usage import UsageTally
+from agentic_synth.domain.ai_settings import AISettings
+from agentic_synth.domain.errors import IncompleteGeneration, ProviderError
+from agentic_synth.domain.models import Completion, ModelRequest
+from agentic_synth.domain.ports import TextModel
+from agentic_synth.domain.records import RecordChunk
+from agentic_synth.domain.requests import GenerationRequest
+from agentic_synth.domain.schema import Schema
+from agentic_synth.domain.validation import validate_record
+
+DEFAULT_COUNT = 10
+_DONE = object()
+
+
+class RecordKeeper:
+    """Keeps valid, new records up to the count; drops and counts invalid ones and duplicates.
+
+    Duplicates are exact (the same record twice) or share a value of a unique field.
+    """
+
+    def __init__(self, schema: Schema, count: int) -> None:
+        self.schema = schema
+        self.count = count
+        self.kept = self.invalid = self.duplicates = self.surplus = 0
+        self._exact: set[str] = set()
+        self._unique: dict[str, set[str]] = {f.name: set() for f in schema.fields if f.unique}
+        self._lock = threading.Lock()
+
+    @property
+    def full(self) -> bool:
+        return self.kept >= self.count
+
+    def take(self, records: Sequence[Any]) -> list[dict[str, Any]]:
+        """The records worth keeping, in order; counts the rest."""
+        out: list[dict[str, Any]] = []
+        with self._lock:
+            for record in records:
+                if self.kept >= self.count:
+                    self.surplus += 1
+                elif validate_record(record, self.schema):
+                    self.invalid += 1
+                elif self._is_duplicate(record):
+                    self.duplicates += 1
+                else:
+                    out.append(record)
+                    self.kept += 1
+        return out
+
+    def _is_duplicate(self, record: Mapping[str, Any]) -> bool:
+        exact = json.dumps(record, sort_keys=True, default=str)
+        uniques = {name: repr(record.get(name)) for name in self._unique if record.get(name) is not None}
+        if exact in self._exact or any(v in self._unique[n] for n, v in uniques.items()):
+            return True
+        self._exact.add(exact)
+        for name, value in uniques.items():
+            self._unique[name].add(value)
+        return False
+
+    def used_values(self, limit: int = 50) -> dict[str, list[str]]:
+        """Some values of unique fields already taken, to tell the model not to reuse them."""
+        with self._lock:
+            return {name: sorted(values)[:limit] for name, values in self._unique.items()}
+
+
+class LLMRecords:
+    """Asks the model for batches concurrently (bounded), yields valid records as soon as they arrive,
+    and asks again for the shortfall until the count is reached or `max_rounds` rounds have passed."""
+
+    def __init__(self, model: TextModel, tally: UsageTally) -> None:
+        self._model = model
+        self._tally = tally
+
+    def chunks(self, request: GenerationRequest) -> Iterator[RecordChunk]:
+        ai = request.ai or AISettings()
+        count = DEFAULT_COUNT if request.count is None else request.count
+        if count == 0:
+            return
+        keeper = RecordKeeper(request.schema, count)
+        size = batch_size(request.schema, ai.max_output_tokens, ai.batch_size)
+        names = request.schema.names
+        stop = threading.Event()
+        pool = ThreadPoolExecutor(max_workers=ai.concurrency, thread_name_prefix="agentic-synth-llm")
+        batch_no, rounds, last_error = 0, 0, None
+        try:
+            while not keeper.full and rounds < ai.max_rounds:
+                rounds += 1
+                need = count - keeper.kept
+                sizes = [min(size, need - i) for i in range(0, need, size)]
+                inbox: queue.Queue[Any] = queue.Queue()
+                avoid = keeper.used_values()
+                for n in sizes:
+                    pool.submit(self._ask, request, ai, n, batch_no, avoid, inbox, stop)
+                    batch_no += 1
+                before, open_calls = keeper.kept, len(sizes)
+                while open_calls:
+                    item = inbox.get()
+                    if item is _DONE:
+                        open_calls -= 1
+                    elif isinstance(item, ProviderError):
+                        if not item.retryable:
+                            stop.set()
+                            raise self._fatal(item, keeper)
+                        last_error = item
+                    else:
+                        rows = keeper.take(item[0])
+                        self._tally.kept(item[1], len(rows))
+                        if rows:
+                            yield RecordChunk.from_rows(rows, names)
+                        if keeper.full:
+                            stop.set()
+                if keeper.kept == before:
+                    break  # a round without one new record: asking again would only spend more
+        finally:
+            stop.set()
+            pool.shutdown(wait=False, cancel_futures=True)
+            self._tally.dropped(invalid=keeper.invalid, duplicates=keeper.duplicates)
+            if keeper.surplus:
+                self._tally.note(f"{keeper.surplus} records beyond the count were not used")
+        if not keeper.full:
+            if keeper.kept == 0 and last_error is not None:
+                raise last_error
+            cause = f"; last error: {last_error}" if last_error is not None else ""
+            raise IncompleteGeneration(
+                f"{count - keeper.kept} of {count} records missing after {rounds} rounds of calls "
+                f"({keeper.invalid} invalid and {keeper.duplicates} duplicate records dropped{cause}); "
+                f"the {keeper.kept} valid records were written")
+
+    def _fatal(self, error: ProviderError, keeper: RecordKeeper) -> ProviderError:
+        if keeper.kept == 0:
+            return error
+        return ProviderError(f"{error}; {keeper.kept} of {keeper.count} records were written",
+                             provider=error.provider, status=error.status, keeps_records=True)
+
+    def _ask(self, request: GenerationRequest, ai: AISettings, n: int, batch_no: int,
+             avoid: Mapping[str, Sequence[Any]], inbox: queue.Queue[Any], stop: threading.Event) -> None:
+        """One call (a worker thread): puts (records, model) pieces, or an error, then _DONE."""
+        call = ModelRequest(
+            prompt=records_prompt(request, n, batch=batch_no, description=ai.prompt, examples=ai.examples,
+                                  avoid=avoid),
+            model=ai.model, provider=ai.provider, system=SYSTEM, max_output_tokens=ai.max_output_tokens,
+            temperature=ai.temperature, json_schema=records_json_schema(request.schema),
+            seed=(request.seed + batch_no) % 2**31, kind=request.kind, purpose="records",
+            cache_scope=f"seed={request.seed};batch={batch_no};n={n}")
+        name = ai.model or "auto"
+        try:
+            if stop.is_set():
+                return
+            if ai.stream:
+                self._ask_streaming(call, name, inbox, stop)
+            else:
+                completion = self._model.complete(call)
+                self._tally.call(completion)
+                records, broken = parse_records(completion.text)
+                inbox.put((records + [None] * broken, completion.model))
+        except ProviderError as error:
+            self._tally.failure(name)
+            inbox.put(error)
+        except Exception as error:  # a bug or an unexpected SDK error: report it, never hang the run
+            self._tally.failure(name)
+            inbox.put(ProviderError(f"{name}: {type(error).__name__}: {error}", retryable=False))
+        finally:
+            inbox.put(_DONE)
+
+    def _ask_streaming(self, call: ModelRequest, name: str, inbox: queue.Queue[Any], stop: threading.Event) -> None:
+        parser = ObjectStream()
+        tokens_in = tokens_out = 0
+        deltas = self._model.stream(call)
+        try:
+            for delta in deltas:
+                records = parser.feed(delta.text)
+                if records:
+                    inbox.put((records, name))
+                if delta.done:
+                    tokens_in, tokens_out = delta.tokens_in, delta.tokens_out
+                if stop.is_set():
+                    break
+        finally:
+            close = getattr(deltas, "close", None)
+            if callable(close):
+                close()
+            self._tally.call(Completion(text="", model=name, provider=self._model.provider, tokens_in=tokens_in,
+                                        tokens_out=tokens_out, cost_usd=None))
+            if parser.broken:
+                inbox.put(([None] * parser.broken, name))

@@ -1,0 +1,152 @@
+"""The llm mode: batching, validation, deduplication, re-requests and what is kept when calls fail."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import threading
+
+import pytest
+
+from agentic_synth.application.llm import LLMRecords
+from agentic_synth.application.prompts import batch_size, records_prompt
+from agentic_synth.application.usage import UsageTally
+from agentic_synth.domain.ai_settings import AISettings
+from agentic_synth.domain.errors import IncompleteGeneration, ProviderError
+from agentic_synth.domain.requests import GenerationRequest
+from agentic_synth.domain.schema import Schema
+from agentic_synth.domain.validation import validate_record
+from tests.fakes import FakeTextModel, records_reply
+
+SCHEMA = Schema.from_payload({"id": {"type": "integer", "unique": True, "min": 1, "max": 10**6},
+                              "review": "sentence", "rating": {"type": "integer", "min": 1, "max": 5}})
+
+
+def _request(count, **ai):
+    return GenerationRequest(kind="structured", schema=SCHEMA, count=count, seed=5,
+                             mode="llm", ai=AISettings(model="gemini-2.0-flash", **ai))
+
+
+def _asked(prompt: str) -> int:
+    return int(re.search(r"Generate (\d+) distinct", prompt).group(1))
+
+
+class Writer:
+    """Answers each call with as many valid records as asked (unique ids), or a scripted twist."""
+
+    def __init__(self, twist=None):
+        self.ids = itertools.count(1)
+        self.lock = threading.Lock()
+        self.twist = twist
+
+    def __call__(self, request):
+        with self.lock:
+            rows = [{"id": next(self.ids), "review": "Works well.", "rating": 4} for _ in range(_asked(request.prompt))]
+        return records_reply(self.twist(rows) if self.twist else rows)
+
+
+def _run(model, request):
+    tally = UsageTally()
+    rows = [row for chunk in LLMRecords(model, tally).chunks(request) for row in chunk.rows()]
+    return rows, tally
+
+
+def test_records_are_asked_in_batches_and_every_kept_record_is_valid_and_in_schema_order():
+    model = FakeTextModel(default=Writer())
+    rows, tally = _run(model, _request(95, batch_size=20))
+    assert len(rows) == 95 and all(validate_record(r, SCHEMA) == [] for r in rows)
+    assert [list(r) for r in rows[:1]] == [["id", "review", "rating"]]
+    assert sorted(_asked(r.prompt) for r in model.requests) == [15, 20, 20, 20, 20]
+    usage = tally.snapshot()["gemini-2.0-flash"]
+    assert (usage.calls, usage.records) == (5, 95) and usage.tokens_in > 0 and usage.tokens_out > 0
+    first = model.requests[0]
+    assert first.json_schema["properties"]["records"]["items"]["required"] == ["id", "review", "rating"]
+    assert len({r.seed for r in model.requests}) == 5 and first.purpose == "records"
+
+
+def test_invalid_and_duplicate_records_are_dropped_counted_and_the_shortfall_asked_again():
+    def spoil(rows):
+        rows[0]["rating"] = 9  # breaks the schema
+        rows[1] = dict(rows[2])  # an exact duplicate
+        return rows
+
+    model = FakeTextModel([Writer(spoil)], default=Writer(lambda rows: [{**r, "id": r["id"] + 1000} for r in rows]))
+    rows, tally = _run(model, _request(10, batch_size=10))
+    assert len(rows) == 10 and len({r["id"] for r in rows}) == 10
+    assert (tally.invalid, tally.duplicates) == (1, 1)
+    assert [_asked(r.prompt) for r in model.requests] == [10, 2]
+    assert "do not reuse" in model.requests[1].prompt  # the second round names the ids already used
+
+
+def test_a_unique_field_duplicate_across_batches_is_suppressed():
+    model = FakeTextModel([records_reply([{"id": 1, "review": "a", "rating": 1},
+                                          {"id": 2, "review": "b", "rating": 2}]),
+                           records_reply([{"id": 2, "review": "other", "rating": 3}]),
+                           records_reply([{"id": 3, "review": "c", "rating": 3}])])
+    rows, tally = _run(model, _request(3, batch_size=2, concurrency=1))
+    assert [r["id"] for r in rows] == [1, 2, 3] and tally.duplicates == 1
+
+
+def test_more_records_than_asked_are_cut_to_the_count():
+    model = FakeTextModel(default=Writer(lambda rows: rows * 1 + [{"id": 999_999, "review": "x", "rating": 1}]))
+    rows, tally = _run(model, _request(4, batch_size=4))
+    assert len(rows) == 4 and model.calls == 1 and tally.notes == ["1 records beyond the count were not used"]
+
+
+def test_when_the_retry_cap_is_hit_the_valid_records_are_kept_and_the_error_says_how_many_are_missing():
+    model = FakeTextModel(default=Writer(lambda rows: rows[:1]))
+    request = _request(10, batch_size=5, max_rounds=2)
+    tally = UsageTally()
+    rows = []
+    with pytest.raises(IncompleteGeneration, match=r"^6 of 10 records missing after 2 rounds") as caught:
+        for chunk in LLMRecords(model, tally).chunks(request):
+            rows.extend(chunk.rows())
+    assert len(rows) == 4 and caught.value.keeps_records and model.calls == 2 + 2
+
+
+def test_a_reply_without_any_valid_record_stops_asking_after_that_round():
+    model = FakeTextModel(default="Sorry, I can't do that.")
+    with pytest.raises(IncompleteGeneration, match="10 of 10 records missing after 1 rounds"):
+        _run(model, _request(10, batch_size=5))
+    assert model.calls == 2
+
+
+def test_a_rejected_key_stops_the_run_and_keeps_what_was_already_valid():
+    denied = ProviderError("gemini: API key rejected (401)", provider="gemini", status=401)
+    model = FakeTextModel([Writer(), denied], default=Writer())
+    rows = []
+    with pytest.raises(ProviderError, match=r"^gemini: API key rejected \(401\); 5 of 20 records were written$") as e:
+        for chunk in LLMRecords(model, UsageTally()).chunks(_request(20, batch_size=5, concurrency=1)):
+            rows.extend(chunk.rows())
+    assert len(rows) == 5 and e.value.keeps_records
+
+
+def test_when_every_call_fails_the_provider_error_itself_is_raised():
+    down = ProviderError("gemini: server error (503)", provider="gemini", status=503, retryable=True)
+    model = FakeTextModel(default=lambda _: (_ for _ in ()).throw(down))
+    tally = UsageTally()
+    with pytest.raises(ProviderError, match="server error") as caught:
+        list(LLMRecords(model, tally).chunks(_request(6, batch_size=3)))
+    assert not getattr(caught.value, "keeps_records", False)
+    assert tally.snapshot()["gemini-2.0-flash"].failures == 2
+
+
+def test_streaming_yields_records_as_each_one_completes():
+    model = FakeTextModel(default=Writer(), stream_parts=40)
+    chunks = list(LLMRecords(model, UsageTally()).chunks(_request(6, batch_size=6, stream=True)))
+    assert sum(c.length for c in chunks) == 6 and len(chunks) > 1  # several chunks from one reply
+
+
+def test_batches_are_sized_from_the_record_size_and_the_output_limit():
+    small = Schema.from_payload({"a": "integer"})
+    large = Schema.from_payload({"a": "paragraph", "b": "paragraph", "c": "paragraph"})
+    assert batch_size(small, 8192) == 50 and batch_size(large, 8192) < 25 and batch_size(large, 100) == 1
+    assert batch_size(large, 8192, asked=7) == 7
+
+
+def test_the_prompt_carries_the_description_schema_examples_and_locale():
+    request = GenerationRequest(kind="structured", schema=SCHEMA, count=3, seed=1, locale="de_DE")
+    prompt = records_prompt(request, 3, description="hotel reviews", examples=[{"id": 1, "review": "Top", "rating": 5}])
+    assert "hotel reviews" in prompt and json.dumps(SCHEMA.to_payload(), sort_keys=True) in prompt
+    assert '{"id": 1, "review": "Top", "rating": 5}' in prompt and "de_DE" in prompt and "unique" in prompt
