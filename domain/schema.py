@@ -355,8 +355,22 @@ def _parse_bounds(kind: str, spec: dict[str, Any], kw: dict[str, Any], path: str
         kw["multiple_of"] = step
     if "precision" in spec:
         kw["precision"] = _count(spec.pop("precision"), "precision", path)
+        _check_precision_fits(kw, path)
+        grid = kw.get("multiple_of")
+        if grid is not None and round(grid, kw["precision"]) != grid:
+            raise SchemaError(f"multiple_of ({grid}) needs more decimals than precision ({kw['precision']})", path)
     if "distribution" in spec:
         kw["distribution"] = _parse_distribution(kind, spec.pop("distribution"), path + ".distribution")
+
+
+def _check_precision_fits(kw: dict[str, Any], path: str) -> None:
+    """With `precision` decimals, at least one value must lie between min and max."""
+    lo, hi, digits = kw["min"], kw["max"], kw["precision"]
+    if lo is None or hi is None or not isinstance(lo, int | float):
+        return
+    scale = 10.0 ** digits
+    if math.ceil(round(lo * scale, 6)) > math.floor(round(hi * scale, 6)):
+        raise SchemaError(f"no number with {digits} decimals lies between min ({lo}) and max ({hi})", path)
 
 
 def _parse_distribution(kind: str, raw: Any, path: str) -> Distribution:
@@ -449,6 +463,8 @@ def _parse_misc(kind: str, spec: dict[str, Any], kw: dict[str, Any], path: str) 
             if kind not in TEXTUAL_TYPES:
                 raise SchemaError(f"'{key}' applies to text fields, not to type '{kind}'", path)
             kw[key] = _count(spec.pop(key), key, path)
+    if kw.get("max_length") == 0 and kind != "string":
+        raise SchemaError(f"max_length 0 leaves only the empty string, which is not a {kind}", path)
     if kw.get("min_length") is not None and kw.get("max_length") is not None and kw["min_length"] > kw["max_length"]:
         raise SchemaError(f"min_length ({kw['min_length']}) is greater than max_length ({kw['max_length']})", path)
     if "pattern" in spec:
@@ -501,6 +517,9 @@ def _check_siblings(fields: tuple[Field, ...], path: str) -> None:
         if other.type != f.type:
             raise SchemaError(f"'after' needs '{f.after}' to be a {f.type} field like this one, "
                               f"it is {other.type}", where)
+        if f.max is not None and other.max is not None and other.max >= f.max:
+            raise SchemaError(f"max ({f.max.isoformat()}) must be later than the max of '{f.after}' "
+                              f"({other.max.isoformat()}), since this field comes after it", where)
         if names.index(f.after) > names.index(f.name) and other.after == f.name:
             raise SchemaError(f"'after' makes a cycle between '{f.name}' and '{f.after}'", where)
 
