@@ -40,7 +40,7 @@ _SPEC_KEYS = frozenset({
     "multiple_of", "distribution", "precision", "pattern", "enum", "weights", "const", "format",
     "locale", "after", "fields", "items", "min_items", "max_items", "unique_items", "min_length",
     "max_length", "series_key", "description", "required", "title", "default", "examples", "label",
-    "payloads", "population", "skew", *MODEL_KEYS,
+    "payloads", "population", "skew", "length", "probability", *MODEL_KEYS,
 })
 _IGNORED_JSON_SCHEMA_KEYS = frozenset({"$schema", "$id", "$comment", "title", "description", "default",
                                        "examples", "additionalProperties", "definitions", "$defs"})
@@ -491,6 +491,12 @@ def _parse_misc(kind: str, spec: dict[str, Any], kw: dict[str, Any], path: str) 
         if kind not in TEMPORAL_TYPES - {"time"} or not isinstance(after, str):
             raise SchemaError("'after' names another date or datetime field and applies to date/datetime fields", path)
         kw["after"] = after
+    if "length" in spec and (kind != "token" or _count(spec["length"], "length", path) < 1):
+        raise SchemaError("'length' applies to token fields and must be at least 1", path)
+    if "probability" in spec:
+        chance = _number(spec["probability"], "probability", path)
+        if kind != "boolean" or not 0 <= chance <= 1:
+            raise SchemaError("'probability' (of true) applies to boolean fields and lies between 0 and 1", path)
     kw["series_key"] = bool(spec.pop("series_key", False))
     desc = spec.pop("description", None)
     kw["description"] = str(desc) if desc is not None else None

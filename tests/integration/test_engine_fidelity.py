@@ -107,3 +107,9 @@ def test_a_pattern_produces_matching_values_with_variety() -> None:
     values = column({"code": {"type": "string", "pattern": pattern}}, 5000, "code")
     assert all(re.fullmatch(pattern, v) for v in values)
     assert len(set(values)) > 4900 and {v[-2:] for v in values} == {"EU", "US"}
+
+
+def test_boolean_probability_and_token_length_are_honoured() -> None:
+    rows = records({"b": {"type": "boolean", "probability": 0.9}, "t": {"type": "token", "length": 20}}, BIG)
+    assert abs(sum(r["b"] for r in rows) / BIG - 0.9) < 0.01
+    assert {len(r["t"]) for r in rows} == {20}
