@@ -153,3 +153,15 @@ def test_python_dash_m_prints_the_version() -> None:
                           check=False)
     from agentic_synth import __version__
     assert done.returncode == 0 and done.stdout.strip() == f"agentic-synth, version {__version__}"
+
+
+def test_a_reader_closing_stdout_early_ends_the_run_quietly_with_exit_code_0() -> None:
+    argv = [sys.executable, "-m", "agentic_synth", "-q", "generate", "structured", "-s", '{"a": "integer"}',
+            "-n", "2000000"]
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        first = proc.stdout.readline()
+        proc.stdout.close()  # like `| head -1`
+        err = proc.stderr.read()
+        assert proc.wait(timeout=60) == 0 and err == b""
+    assert json.loads(first).keys() == {"a"}
