@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from agentic_synth.adapters.sinks.csv_sink import flat_columns
@@ -30,7 +31,12 @@ def read_records(path: str, schema: Schema) -> Iterator[dict[str, Any]]:
     if fmt == "jsonl":
         yield from _jsonl(p)
     elif fmt == "json":
-        data = json.loads(p.read_text(encoding="utf-8"))
+        try:
+            data = json.loads(p.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise UsageError(f"{path}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"{path}: not UTF-8 text: {exc.reason}") from None
         if not isinstance(data, list):
             raise UsageError(f"{path}: expected a JSON array of records")
         yield from data
@@ -82,17 +88,26 @@ def _enum_value(text: str, f: Field) -> Any:
 def _csv(p: Path, schema: Schema) -> Iterator[dict[str, Any]]:
     columns = dict(flat_columns(schema.fields))
     with p.open(newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            record: dict[str, Any] = {}
-            for name, text in row.items():
-                path = columns.get(name, (name,))
-                field = _field_at(schema, path)
-                value = _coerce(text, field) if field else text
-                target = record
-                for key in path[:-1]:
-                    target = target.setdefault(key, {})
-                target[path[-1]] = value
-            yield record
+        try:
+            yield from _csv_rows(fh, columns, schema)
+        except UnicodeDecodeError as exc:
+            raise UsageError(f"{p}: not UTF-8 text: {exc.reason}") from None
+        except csv.Error as exc:
+            raise UsageError(f"{p}: invalid CSV: {exc}") from None
+
+
+def _csv_rows(fh: Any, columns: dict[str, tuple[str, ...]], schema: Schema) -> Iterator[dict[str, Any]]:
+    for row in csv.DictReader(fh):
+        record: dict[str, Any] = {}
+        for name, text in row.items():
+            path = columns.get(name, (name,))
+            field = _field_at(schema, path)
+            value = _coerce(text, field) if field else text
+            target = record
+            for key in path[:-1]:
+                target = target.setdefault(key, {})
+            target[path[-1]] = value
+        yield record
 
 
 def _field_at(schema: Schema, path: tuple[str, ...]) -> Field | None:
@@ -119,7 +134,10 @@ def _jsonable(value: Any) -> Any:
 
 
 def _parquet(p: Path, schema: Schema) -> Iterator[dict[str, Any]]:
-    reader = pq.ParquetFile(p)
+    try:
+        reader = pq.ParquetFile(p)
+    except (pa.ArrowException, OSError) as exc:
+        raise UsageError(f"{p}: not a readable Parquet file: {exc}") from None
     for batch in reader.iter_batches():
         for row in batch.to_pylist():
             yield {k: _jsonable(v) for k, v in row.items()}

@@ -40,7 +40,7 @@ _SPEC_KEYS = frozenset({
     "multiple_of", "distribution", "precision", "pattern", "enum", "weights", "const", "format",
     "locale", "after", "fields", "items", "min_items", "max_items", "unique_items", "min_length",
     "max_length", "series_key", "description", "required", "title", "default", "examples", "label",
-    "payloads", "population", "skew", *MODEL_KEYS,
+    "payloads", "population", "skew", "length", "probability", *MODEL_KEYS,
 })
 _IGNORED_JSON_SCHEMA_KEYS = frozenset({"$schema", "$id", "$comment", "title", "description", "default",
                                        "examples", "additionalProperties", "definitions", "$defs"})
@@ -355,8 +355,22 @@ def _parse_bounds(kind: str, spec: dict[str, Any], kw: dict[str, Any], path: str
         kw["multiple_of"] = step
     if "precision" in spec:
         kw["precision"] = _count(spec.pop("precision"), "precision", path)
+        _check_precision_fits(kw, path)
+        grid = kw.get("multiple_of")
+        if grid is not None and round(grid, kw["precision"]) != grid:
+            raise SchemaError(f"multiple_of ({grid}) needs more decimals than precision ({kw['precision']})", path)
     if "distribution" in spec:
         kw["distribution"] = _parse_distribution(kind, spec.pop("distribution"), path + ".distribution")
+
+
+def _check_precision_fits(kw: dict[str, Any], path: str) -> None:
+    """With `precision` decimals, at least one value must lie between min and max."""
+    lo, hi, digits = kw["min"], kw["max"], kw["precision"]
+    if lo is None or hi is None or not isinstance(lo, int | float):
+        return
+    scale = 10.0 ** digits
+    if math.ceil(round(lo * scale, 6)) > math.floor(round(hi * scale, 6)):
+        raise SchemaError(f"no number with {digits} decimals lies between min ({lo}) and max ({hi})", path)
 
 
 def _parse_distribution(kind: str, raw: Any, path: str) -> Distribution:
@@ -449,6 +463,8 @@ def _parse_misc(kind: str, spec: dict[str, Any], kw: dict[str, Any], path: str) 
             if kind not in TEXTUAL_TYPES:
                 raise SchemaError(f"'{key}' applies to text fields, not to type '{kind}'", path)
             kw[key] = _count(spec.pop(key), key, path)
+    if kw.get("max_length") == 0 and kind != "string":
+        raise SchemaError(f"max_length 0 leaves only the empty string, which is not a {kind}", path)
     if kw.get("min_length") is not None and kw.get("max_length") is not None and kw["min_length"] > kw["max_length"]:
         raise SchemaError(f"min_length ({kw['min_length']}) is greater than max_length ({kw['max_length']})", path)
     if "pattern" in spec:
@@ -475,6 +491,12 @@ def _parse_misc(kind: str, spec: dict[str, Any], kw: dict[str, Any], path: str) 
         if kind not in TEMPORAL_TYPES - {"time"} or not isinstance(after, str):
             raise SchemaError("'after' names another date or datetime field and applies to date/datetime fields", path)
         kw["after"] = after
+    if "length" in spec and (kind != "token" or _count(spec["length"], "length", path) < 1):
+        raise SchemaError("'length' applies to token fields and must be at least 1", path)
+    if "probability" in spec:
+        chance = _number(spec["probability"], "probability", path)
+        if kind != "boolean" or not 0 <= chance <= 1:
+            raise SchemaError("'probability' (of true) applies to boolean fields and lies between 0 and 1", path)
     kw["series_key"] = bool(spec.pop("series_key", False))
     desc = spec.pop("description", None)
     kw["description"] = str(desc) if desc is not None else None
@@ -501,6 +523,9 @@ def _check_siblings(fields: tuple[Field, ...], path: str) -> None:
         if other.type != f.type:
             raise SchemaError(f"'after' needs '{f.after}' to be a {f.type} field like this one, "
                               f"it is {other.type}", where)
+        if f.max is not None and other.max is not None and other.max >= f.max:
+            raise SchemaError(f"max ({f.max.isoformat()}) must be later than the max of '{f.after}' "
+                              f"({other.max.isoformat()}), since this field comes after it", where)
         if names.index(f.after) > names.index(f.name) and other.after == f.name:
             raise SchemaError(f"'after' makes a cycle between '{f.name}' and '{f.after}'", where)
 

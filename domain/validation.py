@@ -187,6 +187,8 @@ def _check_number(value: Any, f: Field, path: str, out: list[Violation]) -> None
         out.append(Violation(path, f"{value} is below the minimum {lo}"))
     if hi is not None and (value > hi or (f.exclusive_max and value == hi)):
         out.append(Violation(path, f"{value} is above the maximum {hi}"))
+    if f.precision is not None and round(value, f.precision) != value:
+        out.append(Violation(path, f"{value} has more than {f.precision} decimals"))
     if f.multiple_of:
         ratio = value / f.multiple_of
         if abs(ratio - round(ratio)) > 1e-9 * max(1.0, abs(ratio)):

@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from loguru import logger
+
 from agentic_synth.adapters.config_file import LoadedConfig, load_config
 from agentic_synth.adapters.readers import read_records
 from agentic_synth.adapters.schema_file import load_schema
@@ -171,9 +173,12 @@ class AgenticSynth:
             raise UsageError("format needs an output path")
         if sink is None:
             memory = sink = InMemoryRecordSink()
+        logger.info("generating {} {} records (seed {}, locale {}, mode {})", request.count, kind, request.seed,
+                    request.locale, request.mode)
         meta = self.container.generate_records().run(request, sink, progress=progress, keep_partial=stream)
         meta.output = None if output is None else str(output)
         meta.format = fmt
+        logger.info("generated {} records in {:.3f}s", meta.records, meta.seconds)
         return GenerationResult(records=memory.records if memory is not None else [], metadata=meta)
 
     def generate_stream(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,

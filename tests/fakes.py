@@ -1,4 +1,4 @@
-"""Test doubles for the ports: FakeTextModel (scripted replies) and FakeClock (time that never sleeps)."""
+"""Test doubles: FakeTextModel (scripted replies), FakeClock (time that never sleeps), FailingGenerator."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from agentic_synth.domain.errors import ProviderError
+from agentic_synth.domain.generators import CustomGenerator
 from agentic_synth.domain.models import Completion, ModelRequest, TextDelta
+from agentic_synth.domain.records import RecordChunk
+from agentic_synth.domain.requests import GenerationRequest
 
 Script = str | BaseException | Callable[[ModelRequest], str]
 
@@ -85,3 +89,25 @@ def records_reply(records: Sequence[dict[str, Any]]) -> str:
     import json
 
     return json.dumps({"records": list(records)})
+
+class FailingGenerator(CustomGenerator):
+    """Yields `good_chunks` chunks of 100 records {"n": i}, then raises `error`."""
+
+    description = "fails after some chunks"
+
+    def __init__(self, error: BaseException, *, good_chunks: int = 3, type: str = "failing") -> None:
+        self.type = type
+        self.error = error
+        self.good_chunks = good_chunks
+
+    def chunks(self, request: GenerationRequest) -> Iterator[RecordChunk]:
+        for k in range(self.good_chunks):
+            yield RecordChunk.from_columns({"n": list(range(k * 100, (k + 1) * 100))})
+        raise self.error
+
+
+MIDWAY_ERRORS = {
+    "provider": ProviderError("gemini: HTTP 500 after 3 retries", provider="gemini", status=500),
+    "keyboard": KeyboardInterrupt(),
+    "bug": RuntimeError("boom"),
+}

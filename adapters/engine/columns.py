@@ -79,6 +79,20 @@ def _draw(f: Field, ctx: Ctx, lo: float, hi: float) -> np.ndarray:
     return np.clip(x, lo, hi)
 
 
+def round_into(x: np.ndarray, precision: int, lo: float, hi: float, *, exclusive_min: bool = False,
+               exclusive_max: bool = False) -> np.ndarray:
+    """Round to `precision` decimals and keep the result inside [lo, hi] on that decimal grid."""
+    scale = 10.0 ** precision
+    first, last = int(np.ceil(round(lo * scale, 6))), int(np.floor(round(hi * scale, 6)))
+    if exclusive_min and first / scale <= lo:
+        first += 1
+    if exclusive_max and last / scale >= hi:
+        last -= 1
+    if first > last:  # no grid point in range (the schema refuses this for a declared precision)
+        return np.clip(x, lo, hi)
+    return np.clip(np.round(x, precision), first / scale, last / scale)
+
+
 def integer_column(f: Field, ctx: Ctx) -> list[Any]:
     lo, hi = integer_bounds(f)
     if f.multiple_of:
@@ -102,7 +116,8 @@ def number_column(f: Field, ctx: Ctx, default_precision: int | None = None) -> l
     x = _draw(f, ctx, lo, hi)
     precision = f.precision if f.precision is not None else default_precision
     if precision is not None:
-        x = np.clip(np.round(x, precision), lo, hi)
+        return round_into(x, precision, lo, hi, exclusive_min=f.exclusive_min,
+                          exclusive_max=f.exclusive_max).tolist()
     if f.exclusive_min:
         x = np.where(x <= lo, np.nextafter(lo, hi), x)
     if f.exclusive_max:
@@ -139,10 +154,13 @@ def datetime_seconds(f: Field, ctx: Ctx) -> np.ndarray:
         base_field, base_values = ctx.siblings[f.after]
         base = _to_epoch(base_values, base_field)
         known = ~np.isnan(base)
-        start = np.where(known, base, lo)
-        gap_max = np.where(f.max is not None, hi - start, 30 * 86400)
-        gap = np.maximum(1, np.floor(ctx.rng.random(ctx.n) * np.maximum(gap_max, 1)))
-        out = np.where(known, start + gap, ctx.rng.integers(lo, hi + 1, ctx.n))
+        # later than the base and not before min: a gap of 1s up to max (or 30 days when no max)
+        floor = np.floor(np.where(known, base, lo))
+        if f.min is not None:
+            floor = np.maximum(floor, lo - 1)
+        span = np.maximum(hi - floor, 1) if f.max is not None else np.full(ctx.n, 30 * 86400)
+        gap = 1 + np.floor(ctx.rng.random(ctx.n) * span)
+        out = np.where(known, floor + gap, ctx.rng.integers(lo, hi + 1, ctx.n))
         return out.astype(np.int64)
     return ctx.rng.integers(lo, hi + 1, ctx.n, dtype=np.int64)
 
@@ -156,6 +174,8 @@ def _to_epoch(values: list[Any], f: Field) -> np.ndarray:
             out[i] = v / 1000 if f.format == "epoch_ms" else v
         elif f.type == "date":
             out[i] = (dt.date.fromisoformat(v) - dt.date(1970, 1, 1)).days * 86400
+        elif f.format and "%" in f.format:
+            out[i] = dt.datetime.strptime(v, f.format).replace(tzinfo=dt.timezone.utc).timestamp()
         else:
             out[i] = dt.datetime.fromisoformat(v.replace("Z", "+00:00")).timestamp()
     return out
@@ -178,22 +198,35 @@ def format_datetimes(secs: np.ndarray, fmt: str | None) -> list[Any]:
     return [t + "Z" for t in text.tolist()]
 
 
-def date_column(f: Field, ctx: Ctx) -> list[Any]:
+def date_bounds(f: Field) -> tuple[int, int]:
+    """The first and last day (proleptic ordinals) a date field may take."""
     lo = (f.min or DEFAULT_DATETIME_MIN.date()).toordinal()
     hi = (f.max or (f.min + dt.timedelta(days=365) if f.min else DEFAULT_DATETIME_MAX.date())).toordinal()
     if f.max and not f.min:
         lo = hi - 365
+    return lo, hi
+
+
+def format_dates(days: np.ndarray) -> list[Any]:
+    """Proleptic ordinals to ISO dates."""
+    epoch_days = (days.astype(np.int64) - 719163).astype("datetime64[D]")
+    return np.datetime_as_string(epoch_days, unit="D").tolist()
+
+
+def date_column(f: Field, ctx: Ctx) -> list[Any]:
+    lo, hi = date_bounds(f)
     if f.after and f.after in ctx.siblings:
         base = _to_epoch(ctx.siblings[f.after][1], ctx.siblings[f.after][0])
         known = ~np.isnan(base)
-        start = np.where(known, base // 86400 + 719163, lo)
-        span = np.where(f.max is not None, hi - start, 30)
-        days = np.where(known, start + np.maximum(1, np.ceil(ctx.rng.random(ctx.n) * np.maximum(span, 1))),
+        floor = np.where(known, base // 86400 + 719163, lo)
+        if f.min is not None:
+            floor = np.maximum(floor, lo - 1)
+        span = np.maximum(hi - floor, 1) if f.max is not None else np.full(ctx.n, 30)
+        days = np.where(known, floor + 1 + np.floor(ctx.rng.random(ctx.n) * span),
                         ctx.rng.integers(lo, hi + 1, ctx.n))
     else:
         days = ctx.rng.integers(lo, hi + 1, ctx.n)
-    epoch_days = (days.astype(np.int64) - 719163).astype("datetime64[D]")
-    return np.datetime_as_string(epoch_days, unit="D").tolist()
+    return format_dates(days)
 
 
 def time_column(f: Field, ctx: Ctx) -> list[Any]:

@@ -9,7 +9,14 @@ from typing import Any
 import numpy as np
 
 from agentic_synth.adapters.engine import vocab
-from agentic_synth.adapters.engine.columns import PRIMITIVE_MAKERS, Ctx, integer_bounds, pattern_column
+from agentic_synth.adapters.engine.columns import (
+    PRIMITIVE_MAKERS,
+    Ctx,
+    date_bounds,
+    format_dates,
+    integer_bounds,
+    pattern_column,
+)
 from agentic_synth.adapters.engine.permutation import permute
 from agentic_synth.adapters.engine.semantic import SEMANTIC_MAKERS
 from agentic_synth.domain.errors import SchemaError
@@ -24,6 +31,9 @@ _FIRST = {"first_name": 0, "last_name": 0, "name": 1, "city": 1, "country": 1, "
           "domain": 1, "postcode": 2}
 _VOCAB_SPACE = {"first_name": ("first_names", None), "last_name": ("last_names", None),
                 "job": ("jobs.txt", None), "word": ("words.txt", None), "city": ("cities", None)}
+_TABLE_SPACE = {"country": "countries.tsv", "country_code": "countries.tsv", "currency": "currencies.tsv",
+                "color": "color_names.tsv"}
+_BY_INDEX = ("integer", "enum", "boolean", "const", "date")
 _MAX_UNIQUE_ROUNDS = 25
 
 
@@ -59,6 +69,11 @@ def value_space(f: Field, locale: str) -> int | None:
     if f.type == "integer" and not f.multiple_of:
         lo, hi = integer_bounds(f)
         return hi - lo + 1
+    if f.type == "date" and not f.after:
+        lo, hi = date_bounds(f)
+        return hi - lo + 1
+    if f.type in _TABLE_SPACE and f.pattern is None and (f.type != "color" or f.format == "name"):
+        return len(vocab.table(_TABLE_SPACE[f.type]))
     if f.type in _VOCAB_SPACE and f.pattern is None:
         loc = f.locale or locale
         if f.type == "first_name":
@@ -110,7 +125,7 @@ class ColumnEngine:
                siblings: dict[str, tuple[Field, list[Any]]]) -> list[Any]:
         ctx = Ctx(rng=self.rng(path, chunk_index), n=n, offset=offset, locale=self.locale,
                   siblings=siblings, seed=self.seed)
-        if f.unique and f.type in ("integer", "enum", "boolean", "const"):
+        if f.unique and f.type in _BY_INDEX and not f.after and f.pattern is None:
             values = self._unique_by_index(f, ctx, path)
         else:
             values = self._make(f, ctx, path, chunk_index)
@@ -177,6 +192,8 @@ class ColumnEngine:
         if f.type == "integer":
             lo, _ = integer_bounds(f)
             return (idx.astype(np.int64) + lo).tolist()
+        if f.type == "date":
+            return format_dates(idx.astype(np.int64) + date_bounds(f)[0])
         values = [thaw(v) for v in f.values] if f.type == "enum" else ([False, True] if f.type == "boolean"
                                                                         else [thaw(f.const)])
         return [values[i] for i in idx.tolist()]
@@ -184,23 +201,27 @@ class ColumnEngine:
     def _dedupe(self, f: Field, values: list[Any], ctx: Ctx, path: str, chunk_index: int) -> list[Any]:
         seen = self._seen.setdefault(path, set())
         out = list(values)
+        positions: list[int] | range = range(len(out))
         for round_ in range(_MAX_UNIQUE_ROUNDS):
             dup_positions = []
-            for i, v in enumerate(out):
-                key = repr(v)
+            for i in positions:  # first every value, then only the ones just redrawn
+                key = repr(out[i])
                 if key in seen:
                     dup_positions.append(i)
                 else:
                     seen.add(key)
             if not dup_positions:
                 return out
+            # the retried rows keep their own siblings, so an email still matches its record's name
+            siblings = {k: (sf, [sv[i] for i in dup_positions]) for k, (sf, sv) in ctx.siblings.items()}
             retry = Ctx(rng=self.rng(path, chunk_index, 2 + round_), n=len(dup_positions), offset=ctx.offset,
-                        locale=self.locale, siblings={}, seed=self.seed)
+                        locale=self.locale, siblings=siblings, seed=self.seed)
             fresh = self._make(f, retry, path, chunk_index)
             if f.type in ("email", "username") and round_ > 0:
                 fresh = [_with_digits(v, retry.rng) for v in fresh]
             for i, v in zip(dup_positions, fresh, strict=True):
                 out[i] = v
+            positions = dup_positions
         raise SchemaError("unique: could not find enough distinct values; widen the field or lower --count", path)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from agentic_synth.adapters.engine import vocab
-from agentic_synth.adapters.engine.columns import Ctx, number_column
+from agentic_synth.adapters.engine.columns import Ctx, number_column, round_into
 from agentic_synth.domain.schema import Field
 
 _DIGITS = np.array(list("0123456789"), dtype=object)
@@ -22,11 +22,14 @@ def _ascii(text: str) -> str:
 
 
 def _fill(templates: np.ndarray, rng: np.random.Generator) -> list[str]:
-    """Replace every '#' with a random digit and every 'A' with a random letter (vectorised per chunk)."""
+    """Replace '#' with a random digit, 'N' with a digit 2-9 and 'A' with a random letter (vectorised)."""
     joined = "\x1f".join(templates.tolist())
     chars = np.array(list(joined), dtype="<U1")
     digits = chars == "#"
     chars[digits] = rng.integers(0, 10, int(digits.sum())).astype("<U1")
+    leading = chars == "N"
+    if leading.any():
+        chars[leading] = rng.integers(2, 10, int(leading.sum())).astype("<U1")
     letters = chars == "A"
     chars[letters] = _UPPER.astype("<U1")[rng.integers(0, 26, int(letters.sum()))]
     return "".join(chars.tolist()).split("\x1f")
@@ -156,8 +159,8 @@ def currency_column(f: Field, ctx: Ctx) -> list[Any]:
 
 def amount_column(f: Field, ctx: Ctx) -> list[Any]:
     if f.distribution is None and f.min is None and f.max is None:
-        x = np.round(np.minimum(ctx.rng.lognormal(3.5, 1.0, ctx.n), 100000.0), f.precision or 2)
-        return np.maximum(x, 0.01).tolist()
+        precision = 2 if f.precision is None else f.precision
+        return round_into(ctx.rng.lognormal(3.5, 1.0, ctx.n), precision, 0.01, 100000.0).tolist()
     return number_column(f, ctx, default_precision=2)
 
 
@@ -165,7 +168,11 @@ def _near_city(f: Field, ctx: Ctx, coords: np.ndarray, lo: float, hi: float) -> 
     if ctx.sibling("city", "address") is None:
         return None
     jitter = ctx.rng.normal(0, 0.05, ctx.n)
-    return np.round(np.clip(coords[_city_index(f, ctx)] + jitter, lo, hi), f.precision or 6).tolist()
+    return round_into(coords[_city_index(f, ctx)] + jitter, _coord_precision(f), lo, hi).tolist()
+
+
+def _coord_precision(f: Field) -> int:
+    return 6 if f.precision is None else f.precision
 
 
 def latitude_column(f: Field, ctx: Ctx) -> list[Any]:
@@ -174,7 +181,7 @@ def latitude_column(f: Field, ctx: Ctx) -> list[Any]:
     if near is not None:
         return near
     s_lo, s_hi = np.sin(np.radians(lo)), np.sin(np.radians(hi))  # uniform on the sphere's surface
-    return np.round(np.degrees(np.arcsin(ctx.rng.uniform(s_lo, s_hi, ctx.n))), f.precision or 6).tolist()
+    return round_into(np.degrees(np.arcsin(ctx.rng.uniform(s_lo, s_hi, ctx.n))), _coord_precision(f), lo, hi).tolist()
 
 
 def longitude_column(f: Field, ctx: Ctx) -> list[Any]:
@@ -182,7 +189,7 @@ def longitude_column(f: Field, ctx: Ctx) -> list[Any]:
     near = _near_city(f, ctx, vocab.cities(_loc(f, ctx)).lon, lo, hi)
     if near is not None:
         return near
-    return np.round(ctx.rng.uniform(lo, hi, ctx.n), f.precision or 6).tolist()
+    return round_into(ctx.rng.uniform(lo, hi, ctx.n), _coord_precision(f), lo, hi).tolist()
 
 
 def _pick(name: str, ctx: Ctx) -> np.ndarray:
@@ -224,7 +231,8 @@ def url_column(f: Field, ctx: Ctx) -> list[Any]:
 
 def ipv4_column(f: Field, ctx: Ctx) -> list[Any]:
     o = ctx.rng.integers(1, 255, size=(ctx.n, 4))
-    o[:, 0] = np.where(np.isin(o[:, 0], (10, 127, 169, 172, 192)), o[:, 0] + 1, o[:, 0])
+    o[:, 0] = o[:, 0] % 223 + 1  # public unicast: 1-223, no multicast (224-239) or reserved (240-255)
+    o[:, 0] = np.where(np.isin(o[:, 0], (10, 100, 127, 169, 172, 192, 198)), o[:, 0] + 1, o[:, 0])
     return [f"{a}.{b}.{c}.{d}" for a, b, c, d in o.tolist()]
 
 

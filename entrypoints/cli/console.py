@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import attrs
+from rich.console import Console as RichConsole
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from agentic_synth.domain.results import RunMetadata
@@ -34,7 +35,7 @@ class Console:
             yield None
             return
         columns = [TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
-        with Progress(*columns, transient=True) as bar:
+        with Progress(*columns, transient=True, console=RichConsole(file=sys.stderr)) as bar:  # stdout is for data
             task = bar.add_task(label, total=total)
             yield lambda n: bar.advance(task, n)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +52,15 @@ def notice(synth: AgenticSynth, request: GenerationRequest, *, explicit: bool) -
     elif request.mode == "hybrid":
         line += "; the model writes value pools and parameters, the engine expands them"
     return line
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file descriptor (tests capture stdout)
+        pass
 
 
 def write_report(path: str, report: dict[str, Any]) -> None:
@@ -110,9 +121,13 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
     resolve_format(None if output in (None, "-") else output, fmt)
     console.info(notice(synth, request, explicit=mode is not None))
     with console.progress(count, f"generating {kind}") as progress:
-        result = synth.generate(kind, output=output if output is not None else "-", format=fmt,
-                                csv_protect=not no_csv_protect, stream=stream, progress=progress,
-                                **request_args)
+        try:
+            result = synth.generate(kind, output=output if output is not None else "-", format=fmt,
+                                    csv_protect=not no_csv_protect, stream=stream, progress=progress,
+                                    **request_args)
+        except BrokenPipeError:  # the reader of stdout went away (`| head`): stop quietly, exit 0
+            _silence_stdout()
+            return
     meta = result.metadata
     if report is not None:
         write_report(report, meta.to_dict())

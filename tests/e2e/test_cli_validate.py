@@ -1,0 +1,72 @@
+"""`agentic-synth validate`: a schema alone, and data files in all four formats with row numbers."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from agentic_synth import AgenticSynth
+
+LOOSE = {"id": {"type": "integer", "unique": True, "min": 1, "max": 10**6}, "age": {"type": "integer", "min": 0,
+         "max": 100}, "email": "email", "seen": "datetime", "home": {"city": "city", "day": "date"},
+         "tags": {"type": "array", "items": {"enum": ["x", "y"]}}, "ok": "boolean"}
+STRICT = {**LOOSE, "age": {"type": "integer", "min": 18, "max": 90}}
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "parquet"])
+def test_violations_are_reported_with_row_numbers_and_exit_code_1(run_cli, schema_file, tmp_path, fmt) -> None:
+    data = tmp_path / f"people.{fmt}"
+    records = AgenticSynth().generate("structured", schema=LOOSE, count=40, seed=3).records
+    AgenticSynth().generate("structured", schema=LOOSE, count=40, seed=3, output=data)
+    expected = [i for i, r in enumerate(records, 1) if not 18 <= r["age"] <= 90]
+    assert 0 < len(expected) < 20
+    code, out, err = run_cli("validate", "--schema", schema_file(STRICT), str(data))
+    assert code == 1
+    reported = [int(m) for m in re.findall(r"^row (\d+): age: \d+ is (?:below|above)", out.decode(), re.M)]
+    assert reported == expected
+    assert err.strip() == f"error: {data}: {len(expected)} of 40 rows break the schema ({len(expected)} violations)"
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "parquet"])
+def test_data_that_satisfies_the_schema_passes_with_exit_code_0(run_cli, schema_file, tmp_path, fmt) -> None:
+    data = tmp_path / f"people.{fmt}"
+    AgenticSynth().generate("structured", schema=LOOSE, count=300, seed=5, output=data)
+    code, _, err = run_cli("validate", "--schema", schema_file(LOOSE), str(data))
+    assert code == 0, err
+    assert err.strip() == f"{data}: all 300 rows satisfy the schema"
+
+
+def test_duplicates_in_a_unique_field_and_wrong_types_are_found(run_cli, schema_file, tmp_path) -> None:
+    data = tmp_path / "bad.jsonl"
+    rows = [{"id": 1, "n": 2}, {"id": 1, "n": "two"}, {"id": 3}, {"id": 4, "n": 5, "extra": True}]
+    data.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    code, out, _ = run_cli("validate", "-s", schema_file({"id": {"type": "integer", "unique": True}, "n": "int"}),
+                           str(data))
+    assert code == 1
+    assert out.decode().splitlines() == [
+        "row 2: id: duplicate value 1 in a unique field", "row 2: n: expected a number, got 'two'",
+        "row 3: n: is missing", "row 4: extra: is not in the schema"]
+
+
+def test_more_than_twenty_violations_are_summarised(run_cli, schema_file, tmp_path) -> None:
+    data = tmp_path / "many.jsonl"
+    data.write_text("".join(json.dumps({"n": -i - 1}) + "\n" for i in range(50)))
+    code, out, _ = run_cli("validate", "-s", schema_file({"n": {"type": "integer", "min": 0}}), str(data))
+    lines = out.decode().splitlines()
+    assert code == 1 and len(lines) == 21 and lines[-1] == "... and 30 more"
+
+
+def test_a_schema_alone_is_checked_and_summarised(run_cli, schema_file) -> None:
+    code, out, _ = run_cli("validate", "--schema", schema_file(LOOSE))
+    assert code == 0 and out.decode().strip() == "schema ok: 7 fields (id, age, email, seen, home, tags, ok)"
+    code, _, err = run_cli("validate", "--schema", '{"a": {"type": "integer", "min": 3, "max": 1}}')
+    assert code == 2 and err.strip() == "error: schema: a: min (3) is greater than max (1)"
+
+
+def test_an_unreadable_data_file_is_a_usage_error_with_its_line(run_cli, schema_file, tmp_path) -> None:
+    data = tmp_path / "broken.jsonl"
+    data.write_text('{"n": 1}\n{"n": \n')
+    code, _, err = run_cli("validate", "-s", schema_file({"n": "int"}), str(data))
+    assert code == 2 and err.startswith(f"error: {data}: line 2: invalid JSON") and "Traceback" not in err

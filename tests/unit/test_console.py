@@ -1,0 +1,39 @@
+"""The CLI console: a progress bar only on a terminal and not when quiet; a one-line summary."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from agentic_synth.domain.results import ModelUsage, RunMetadata
+from agentic_synth.entrypoints.cli.console import Console, summary
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize(("tty", "quiet", "shown"), [(True, False, True), (True, True, False),
+                                                     (False, False, False)])
+def test_the_progress_bar_appears_on_stderr_only_on_a_terminal_without_quiet(monkeypatch, capsys, tty, quiet,
+                                                                             shown) -> None:
+    stream = FakeTerminal() if tty else io.StringIO()
+    monkeypatch.setattr("sys.stderr", stream)
+    with Console(quiet=quiet).progress(10, "generating") as advance:
+        assert (advance is not None) == shown
+        if advance is not None:
+            advance(10)
+    assert ("generating" in stream.getvalue()) == shown
+    assert capsys.readouterr().out == ""  # never on stdout, where the data goes
+
+
+def test_the_summary_is_one_line_with_records_destination_seconds_and_seed() -> None:
+    meta = RunMetadata(kind="structured", mode="engine", seed=42, requested=1000, records=1000, seconds=0.5,
+                       output="users.csv", format="csv")
+    assert summary(meta) == "wrote 1,000 structured records to users.csv (csv) in 0.50s, seed 42"
+    meta.models["gemini-2.0-flash"] = ModelUsage(calls=3, tokens_in=1200, tokens_out=3400, cost_usd=0.0123)
+    meta.cache_hits, meta.output, meta.format = 2, None, None
+    assert summary(meta) == ("wrote 1,000 structured records to stdout (jsonl) in 0.50s, seed 42; "
+                             "3 calls, 1,200 tokens in, 3,400 out, $0.0123; 2 cache hits")
