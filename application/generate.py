@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from agentic_synth.domain.errors import AgenticSynthError, Interrupted
+from agentic_synth.domain.errors import AgenticSynthError, BudgetExceeded, Interrupted
 from agentic_synth.domain.generators import GeneratorRegistry
 from agentic_synth.domain.ports import Clock, RecordSink
 from agentic_synth.domain.records import RecordChunk
@@ -47,6 +47,8 @@ class GenerateRecords:
                               else "interrupted; no output written") from None
         except AgenticSynthError as error:
             self._finish(sink, keep_partial or getattr(error, "keeps_records", False))
+            if isinstance(error, BudgetExceeded):
+                raise error.with_records(meta.records, request.count) from None
             raise
         except BaseException:
             sink.abort()

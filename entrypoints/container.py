@@ -8,6 +8,7 @@ from agentic_synth.adapters.clock import SystemClock
 from agentic_synth.adapters.sinks.factory import open_sink
 from agentic_synth.application.generate import GenerateRecords
 from agentic_synth.entrypoints.plugins import build_registry
+from agentic_synth.entrypoints.routing import build_model_stack
 
 
 class Container(containers.DeclarativeContainer):
@@ -18,6 +19,10 @@ class Container(containers.DeclarativeContainer):
     registry = providers.Singleton(build_registry, load_plugins=config.load_plugins.as_(bool))
     sink_factory = providers.Object(open_sink)
     generate_records = providers.Factory(GenerateRecords, registry=registry, clock=clock)
+    # provider name -> TextModel (issue 6 fills it with its provider adapters, retries included)
+    provider_models = providers.Dict()
+    # router -> budget -> provider for one run: container.model_stack(run=RunRouting(...), kind=..., model=...)
+    model_stack = providers.Factory(build_model_stack, config=config, providers=provider_models, clock=clock)
 
 
 def build_container(**config: object) -> Container:

@@ -19,6 +19,7 @@ from agentic_synth.domain.results import GenerationResult
 from agentic_synth.domain.schema import Schema
 from agentic_synth.domain.types import DEFAULT_LOCALE, LOCALES
 from agentic_synth.entrypoints.container import Container, build_container
+from agentic_synth.entrypoints.routing import RunRouting
 
 _SENTINEL = object()
 
@@ -66,8 +67,14 @@ class AgenticSynth:
     def generate(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
                  output: str | Path | None = None, format: str | None = None, sink: RecordSink | None = None,
                  csv_protect: bool = True, stream: bool = False, progress: Callable[[int], None] | None = None,
-                 stdout: Any = None, **options: Any) -> GenerationResult:
-        """Generate records: kept in `.records`, or written to `output` (a path, '-' for stdout) or `sink`."""
+                 stdout: Any = None, budget: float | None = None, strategy: str | None = None,
+                 fallback: Any = None, auto_route: bool = False, **options: Any) -> GenerationResult:
+        """Generate records: kept in `.records`, or written to `output` (a path, '-' for stdout) or `sink`.
+
+        `budget` (USD) caps model spending; `strategy`, `fallback` and `auto_route` steer model
+        routing (see docs/routing-and-cost.md). They do nothing for the engine, which calls no model.
+        """
+        routing = RunRouting.from_values(strategy=strategy, fallback=fallback, auto_route=auto_route, budget=budget)
         request = self.request(kind, schema=schema, count=count, seed=seed, **options)
         fmt = None
         memory = None
@@ -81,6 +88,8 @@ class AgenticSynth:
         if sink is None:
             memory = sink = InMemoryRecordSink()
         meta = self.container.generate_records().run(request, sink, progress=progress)
+        if routing.given and request.mode == "engine":
+            meta.notes.append("routing and budget options apply to model calls; the engine made none")
         meta.output = None if output is None else str(output)
         meta.format = fmt
         return GenerationResult(records=memory.records if memory is not None else [], metadata=meta)

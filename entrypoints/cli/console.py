@@ -45,6 +45,9 @@ def summary(meta: RunMetadata) -> str:
             f"in {meta.seconds:.2f}s, seed {meta.seed}")
     if meta.calls:
         line += f"; {meta.calls} calls, ${meta.cost_usd:.4f}"
+        if len(meta.models) > 1:
+            line += " (" + ", ".join(f"{name}: {m.calls} calls, ${m.cost_usd:.4f}, {m.records} records"
+                                     for name, m in meta.models.items()) + ")"
     if meta.cache_hits:
         line += f"; {meta.cache_hits} cache hits"
     return line

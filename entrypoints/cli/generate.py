@@ -12,6 +12,7 @@ from agentic_synth.adapters.sinks.atomic import AtomicFile
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.entrypoints.cli.console import summary
+from agentic_synth.entrypoints.cli.estimate import pop_routing, print_estimate, routing_options
 from agentic_synth.entrypoints.sdk import AgenticSynth
 
 ENGINE_NOTICE = "agentic-synth: no AI provider configured; using the built-in engine (offline, no API key needed)"
@@ -58,6 +59,8 @@ def write_report(path: str, report: dict[str, Any]) -> None:
 @click.option("--stream", is_flag=True, help="Write records as they are made (jsonl/csv), flushed line by line.")
 @click.option("--no-csv-protect", is_flag=True, help="Do not neutralise spreadsheet formulas in CSV text cells.")
 @click.option("--report", metavar="PATH", help="Write the run's metadata as JSON to PATH.")
+@routing_options
+@click.option("--dry-run", is_flag=True, help="Show expected model calls, tokens and cost; write and spend nothing.")
 @click.pass_context
 def generate(ctx: click.Context, kind: str, schema: str | None, count: int | None, output: str | None,
              fmt: str | None, seed: int | None, locale: str | None, extra: tuple[str, ...], stream: bool,
@@ -65,6 +68,7 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
     """Generate records of KIND (structured, timeseries, events, or a plugin's name)."""
     console = ctx.obj["console"]
     synth = AgenticSynth(container=ctx.obj["container"])
+    run, dry_run = pop_routing(kind_options), kind_options.pop("dry_run")
     options = {k: v for k, v in kind_options.items() if v is not None}
     options.update(_parse_pairs(extra))
     if report is not None and not Path(report).parent.is_dir():
@@ -74,11 +78,17 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
     request_args = dict(schema=schema, count=count, seed=seed, locale=locale, **options)
     synth.request(kind, **request_args)  # validate everything before any output exists
     resolve_format(None if output in (None, "-") else output, fmt)
+    if dry_run:
+        print_estimate(synth, as_json=False, kind=kind, schema=schema, count=count, run=run,
+                       mode=ctx.params.get("mode") or "engine", model=ctx.params.get("model"),
+                       provider=ctx.params.get("provider"))
+        return
     console.info(ENGINE_NOTICE)
     with console.progress(count, f"generating {kind}") as progress:
         result = synth.generate(kind, output=output if output is not None else "-", format=fmt,
                                 csv_protect=not no_csv_protect, stream=stream, progress=progress,
-                                **request_args)
+                                budget=run.budget_usd, strategy=run.strategy, fallback=run.fallback,
+                                auto_route=run.auto_route, **request_args)
     meta = result.metadata
     if report is not None:
         write_report(report, meta.to_dict())

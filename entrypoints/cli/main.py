@@ -11,8 +11,10 @@ from loguru import logger
 
 from agentic_synth.domain.errors import AgenticSynthError, exit_code_for
 from agentic_synth.entrypoints.cli.console import Console
+from agentic_synth.entrypoints.cli.estimate import estimate_command
 from agentic_synth.entrypoints.cli.generate import generate
 from agentic_synth.entrypoints.cli.generators import generators
+from agentic_synth.entrypoints.cli.models import models
 from agentic_synth.entrypoints.cli.validate import validate
 from agentic_synth.entrypoints.container import Container, build_container
 
@@ -38,6 +40,8 @@ def cli(ctx: click.Context, quiet: bool, verbose: int) -> None:
 cli.add_command(generate)
 cli.add_command(validate)
 cli.add_command(generators)
+cli.add_command(models)
+cli.add_command(estimate_command)
 
 
 def main(argv: Sequence[str] | None = None, *, container: Container | None = None) -> int:

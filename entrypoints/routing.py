@@ -1,0 +1,148 @@
+"""Build the model stack (router over cache over budget over providers) from config and run options."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+from loguru import logger
+
+from agentic_synth.application.budget import BudgetedTextModel
+from agentic_synth.application.routing import RouterTextModel
+from agentic_synth.domain.catalog import PROVIDERS, Catalog
+from agentic_synth.domain.cost import Budget
+from agentic_synth.domain.errors import ConfigError, UsageError
+from agentic_synth.domain.ledger import CostLedger
+from agentic_synth.domain.ports import Clock, TextModel
+from agentic_synth.domain.routing import RoutingPolicy, parse_fallback, parse_strategy
+
+# The key of each built-in provider in config `apiKeys`.
+API_KEY_NAMES = {"gemini": "gemini", "openrouter": "openRouter"}
+
+
+def _mapping(value: Any, path: str) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{path}: must be an object")
+    return value
+
+
+def _present(secret: Any) -> bool:
+    """Is a key set? (a plain string or issue 5's Secret; never revealed here)"""
+    return secret is not None and (not isinstance(secret, str) or bool(secret.strip()))
+
+
+def usable_providers(config: Mapping[str, Any]) -> dict[str, bool]:
+    """Each known provider and whether it can be called: a key in `apiKeys` or `providers.<name>.apiKey`,
+    or, for a provider of your own, a `baseUrl` (local OpenAI-compatible servers often need no key)."""
+    keys = _mapping(config.get("apiKeys"), "apiKeys")
+    configured = _mapping(config.get("providers"), "providers")
+    out = {name: _present(keys.get(key)) for name, key in API_KEY_NAMES.items()}
+    for name, raw in configured.items():
+        settings = _mapping(raw, f"providers.{name}")
+        own = _present(settings.get("apiKey")) or (name not in PROVIDERS and _present(settings.get("baseUrl")))
+        out[name] = out.get(name, False) or own
+    return out
+
+
+def catalog_from_config(config: Mapping[str, Any]) -> Catalog:
+    """The built-in catalog, with `models.catalog` entries and models listed under `providers.<name>.models`."""
+    models = _mapping(config.get("models"), "models")
+    catalog = Catalog.from_payload(models.get("catalog"))
+    served: dict[str, str] = {}
+    for name, raw in _mapping(config.get("providers"), "providers").items():
+        listed = _mapping(raw, f"providers.{name}").get("models") or []
+        if not isinstance(listed, list) or not all(isinstance(m, str) for m in listed):
+            raise ConfigError(f"providers.{name}.models: must be a list of model names")
+        served.update(dict.fromkeys(listed, name))
+    return catalog.with_models(served)
+
+
+def policy_from_config(config: Mapping[str, Any]) -> RoutingPolicy:
+    models = _mapping(config.get("models"), "models")
+    return RoutingPolicy.from_payload(models.get("routing"), models.get("defaults"))
+
+
+@attrs.frozen
+class RunRouting:
+    """A run's own routing options: --strategy, --fallback, --auto-route, --budget (or SDK keywords)."""
+
+    strategy: str | None = None
+    fallback: tuple[str, ...] | None = None
+    auto_route: bool = False
+    budget_usd: float | None = None
+
+    @classmethod
+    def from_values(cls, *, strategy: Any = None, fallback: Any = None, auto_route: Any = False,
+                    budget: Any = None) -> RunRouting:
+        """Validate CLI/SDK values; raises UsageError naming the option."""
+        if budget is not None:
+            try:
+                amount = float(str(budget).strip().lstrip("$")) if not isinstance(budget, bool) else math.nan
+            except ValueError:
+                amount = math.nan
+            if not math.isfinite(amount) or amount <= 0:
+                raise UsageError(f"--budget: expected a positive amount in USD (like 0.10), got '{budget}'")
+            budget = amount
+        if not isinstance(auto_route, bool):
+            raise UsageError(f"auto_route must be true or false, got {auto_route!r}")
+        return cls(strategy=None if strategy is None else parse_strategy(strategy, "--strategy"),
+                   fallback=None if fallback is None else parse_fallback(fallback, "--fallback"),
+                   auto_route=auto_route, budget_usd=budget)
+
+    @property
+    def given(self) -> bool:
+        return self.strategy is not None or self.fallback is not None or self.auto_route or self.budget_usd is not None
+
+
+@attrs.define
+class ModelStack:
+    """What a run that calls models needs: the TextModel to call, and its budget and ledger to report."""
+
+    text_model: RouterTextModel
+    budget: Budget
+    ledger: CostLedger
+    catalog: Catalog
+    policy: RoutingPolicy
+
+
+def check_prices(catalog: Catalog, names: list[str]) -> None:
+    """Under a budget, every model named up front must have prices (else its cost has no bound)."""
+    for name in names:
+        info = catalog.get(name)
+        if info is None or not info.priced:
+            raise ConfigError(f"--budget: the price of model '{name}' is unknown, so its cost cannot be capped; "
+                              f"give models.catalog.\"{name}\".inputPerMTok and outputPerMTok in the config, "
+                              f"or run without a budget")
+
+
+def build_model_stack(*, config: Mapping[str, Any], providers: Mapping[str, TextModel], clock: Clock,
+                      run: RunRouting | None = None, kind: str | None = None, model: str | None = None,
+                      cache: Callable[[TextModel], TextModel] | None = None,
+                      warn: Callable[[str], None] | None = None) -> ModelStack:
+    """Router -> cache -> budget -> provider (providers already carry their retries).
+
+    `providers` maps provider names to their TextModels; `cache` wraps a budgeted model in the
+    response cache (issue 8). Everything named up front is checked before any call.
+    """
+    run = run or RunRouting()
+    warn = warn or (lambda message: logger.warning(message))
+    catalog = catalog_from_config(config)
+    policy = policy_from_config(config).with_options(strategy=run.strategy, fallback=run.fallback,
+                                                     auto_route=run.auto_route or None)
+    budget = Budget(run.budget_usd)
+    if run.budget_usd is not None:
+        named = [*policy.fallback_chain, *([model] if model else []),
+                 *([policy.defaults[kind]] if kind in policy.defaults and not model else [])]
+        check_prices(catalog, named)
+    targets: dict[str, TextModel] = {}
+    for name, provider_model in providers.items():
+        budgeted: TextModel = BudgetedTextModel(provider_model, catalog, budget, warn=warn)
+        targets[name] = cache(budgeted) if cache is not None else budgeted
+    ledger = CostLedger()
+    router = RouterTextModel(targets, catalog, policy, clock=clock, ledger=ledger,
+                             require_prices=run.budget_usd is not None, warn=warn)
+    return ModelStack(router, budget, ledger, catalog, policy)
