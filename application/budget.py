@@ -44,11 +44,15 @@ class BudgetedTextModel:
     def _reserve(self, info: ModelInfo, request: ModelRequest) -> Reservation:
         return self.budget.reserve(worst_case_cost(info, request) or Decimal(0))
 
-    def _settle(self, info: ModelInfo, request: ModelRequest, reservation: Reservation, tokens_in: int,
-                tokens_out: int, text: str) -> Decimal | None:
+    @staticmethod
+    def _usage(request: ModelRequest, tokens_in: int, tokens_out: int, text: str) -> tuple[int, int]:
+        """The usage to charge: as reported, or, when a provider reported none, the prompt's upper
+        bound and the reply's estimate."""
         if tokens_in == 0 and tokens_out == 0 and text:
-            # the provider reported no usage: count the prompt's upper bound and the reply's estimate
-            tokens_in, tokens_out = max_input_tokens(request), approx_tokens(text)
+            return max_input_tokens(request), approx_tokens(text)
+        return tokens_in, tokens_out
+
+    def _settle(self, info: ModelInfo, reservation: Reservation, tokens_in: int, tokens_out: int) -> Decimal | None:
         actual: Decimal | None = cost_of(info, tokens_in, tokens_out)
         if actual is not None and actual > reservation.amount and self.budget.limit is not None:
             self._warn(f"model '{info.name}' reported usage above its worst case "
@@ -67,19 +71,23 @@ class BudgetedTextModel:
         if completion.cached:
             self.budget.settle(reservation, Decimal(0))
             return attrs.evolve(completion, cost_usd=0.0)
-        actual = self._settle(info, request, reservation, completion.tokens_in, completion.tokens_out,
-                              completion.text)
+        usage = self._usage(request, completion.tokens_in, completion.tokens_out, completion.text)
+        actual = self._settle(info, reservation, *usage)
         return attrs.evolve(completion, cost_usd=None if actual is None else float(actual))
 
     def stream(self, request: ModelRequest) -> Iterator[TextDelta]:
+        """Streams the inner reply; the last piece carries the usage that was charged."""
         info = self._model(request)
         reservation = self._reserve(info, request)
-        tokens_in = tokens_out = 0
+        usage = (0, 0)
         text: list[str] = []
         try:
             for delta in self.inner.stream(request):
                 text.append(delta.text)
-                tokens_in, tokens_out = max(tokens_in, delta.tokens_in), max(tokens_out, delta.tokens_out)
+                usage = max(usage[0], delta.tokens_in), max(usage[1], delta.tokens_out)
+                if delta.done:
+                    usage = self._usage(request, *usage, "".join(text))
+                    delta = attrs.evolve(delta, tokens_in=usage[0], tokens_out=usage[1])
                 yield delta
         except GeneratorExit:
             # the reader stopped early: what was generated may be billed, so keep the worst case
@@ -91,4 +99,4 @@ class BudgetedTextModel:
             else:
                 self.budget.release(reservation)
             raise
-        self._settle(info, request, reservation, tokens_in, tokens_out, "".join(text))
+        self._settle(info, reservation, *self._usage(request, *usage, "".join(text)))
