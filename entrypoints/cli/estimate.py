@@ -13,8 +13,8 @@ import orjson
 from agentic_synth.domain.catalog import ModelInfo
 from agentic_synth.domain.cost import DEFAULT_BATCH_SIZE, PROMPT_BASE_CHARS, RunEstimate, estimate_run, usd
 from agentic_synth.domain.models import ModelRequest
-from agentic_synth.domain.routing import rank
-from agentic_synth.entrypoints.routing import RunRouting
+from agentic_synth.domain.routing import plan, rank
+from agentic_synth.entrypoints.routing import RunRouting, usable_providers
 from agentic_synth.entrypoints.sdk import AgenticSynth
 
 SAMPLE_RECORDS = 20
@@ -64,8 +64,10 @@ def estimate(synth: AgenticSynth, *, kind: str, schema: Any, count: int | None, 
     stack = synth.container.model_stack(run=run, kind=kind, model=model)
     probe = ModelRequest(prompt="x" * (PROMPT_BASE_CHARS + schema_chars), model=model, provider=provider,
                          kind=kind, max_output_tokens=max_output_tokens)
-    chain = stack.text_model.chain(probe)
-    usable = [m for m in chain if m.provider in stack.text_model.usable_providers]
+    keys = usable_providers(synth.container.config() or {})
+    providers = {name for name, ok in keys.items() if ok} | stack.text_model.usable_providers
+    chain = plan(probe, stack.catalog, stack.policy, providers, require_prices=run.budget_usd is not None)
+    usable = [m for m in chain if m.provider in providers]
     if usable:
         info = usable[0]
     elif model is not None:
