@@ -61,6 +61,18 @@ def catalog_from_config(config: Mapping[str, Any]) -> Catalog:
     return catalog.with_models(served)
 
 
+def breaker_from_config(config: Mapping[str, Any]) -> tuple[int, float]:
+    """`models.routing.circuitBreaker.{threshold, cooldownSeconds}` (defaults 3 and 30)."""
+    routing = _mapping(_mapping(config.get("models"), "models").get("routing"), "models.routing")
+    raw = _mapping(routing.get("circuitBreaker"), "models.routing.circuitBreaker")
+    threshold, cooldown = raw.get("threshold", 3), raw.get("cooldownSeconds", 30)
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
+        raise ConfigError(f"models.routing.circuitBreaker.threshold: must be a whole number >= 1, got {threshold!r}")
+    if isinstance(cooldown, bool) or not isinstance(cooldown, int | float) or not 0 <= cooldown < math.inf:
+        raise ConfigError(f"models.routing.circuitBreaker.cooldownSeconds: must be a number >= 0, got {cooldown!r}")
+    return threshold, float(cooldown)
+
+
 def policy_from_config(config: Mapping[str, Any]) -> RoutingPolicy:
     models = _mapping(config.get("models"), "models")
     return RoutingPolicy.from_payload(models.get("routing"), models.get("defaults"))
@@ -143,6 +155,7 @@ def build_model_stack(*, config: Mapping[str, Any], providers: Mapping[str, Text
         budgeted: TextModel = BudgetedTextModel(provider_model, catalog, budget, warn=warn)
         targets[name] = cache(budgeted) if cache is not None else budgeted
     ledger = CostLedger()
-    router = RouterTextModel(targets, catalog, policy, clock=clock, ledger=ledger,
-                             require_prices=run.budget_usd is not None, warn=warn)
+    threshold, cooldown = breaker_from_config(config)
+    router = RouterTextModel(targets, catalog, policy, clock=clock, ledger=ledger, breaker_threshold=threshold,
+                             breaker_cooldown_s=cooldown, require_prices=run.budget_usd is not None, warn=warn)
     return ModelStack(router, budget, ledger, catalog, policy)

@@ -1,0 +1,55 @@
+"""build_model_stack reads routing, catalog, breaker and keys from config (the spec's camelCase shape)."""
+
+from __future__ import annotations
+
+import pytest
+
+from agentic_synth.domain.errors import ConfigError, ProviderError
+from agentic_synth.domain.models import ModelRequest
+from agentic_synth.entrypoints.routing import RunRouting, build_model_stack, usable_providers
+from tests.fakes_routing import FakeTextModel, ManualClock
+
+
+def test_keys_in_api_keys_or_providers_make_a_provider_usable_and_a_local_base_url_does_too() -> None:
+    config = {"apiKeys": {"gemini": "k", "openRouter": ""},
+              "providers": {"ollama": {"type": "openai-compatible", "baseUrl": "http://127.0.0.1:11434/v1"},
+                            "openrouter": {"baseUrl": "https://openrouter.ai/api/v1"}}}
+    assert usable_providers(config) == {"gemini": True, "openrouter": False, "ollama": True}
+
+
+def test_the_breaker_settings_come_from_config() -> None:
+    clock = ManualClock()
+    gemini = FakeTextModel("gemini", failing={"gemini-2.5-flash"})
+    config = {"models": {"routing": {"fallbackChain": ["gemini-flash"],
+                                     "circuitBreaker": {"threshold": 1, "cooldownSeconds": 5}}}}
+    stack = build_model_stack(config=config, providers={"gemini": gemini}, clock=clock, warn=lambda m: None)
+    with pytest.raises(ProviderError, match="every model failed"):
+        stack.text_model.complete(ModelRequest(prompt="p"))
+    breaker = stack.text_model.breaker("gemini-2.5-flash")
+    assert breaker.state.value == "open" and breaker.retry_in() == 5
+
+
+@pytest.mark.parametrize(("breaker", "message"), [
+    ({"threshold": 0}, "models.routing.circuitBreaker.threshold: must be a whole number >= 1"),
+    ({"cooldownSeconds": -1}, "models.routing.circuitBreaker.cooldownSeconds: must be a number >= 0"),
+])
+def test_bad_breaker_settings_are_config_errors(breaker: dict[str, int], message: str) -> None:
+    config = {"models": {"routing": {"circuitBreaker": breaker}}}
+    with pytest.raises(ConfigError, match=message):
+        build_model_stack(config=config, providers={}, clock=ManualClock())
+
+
+def test_under_a_budget_an_unpriced_model_in_the_fallback_chain_is_refused_before_any_call() -> None:
+    config = {"models": {"routing": {"fallbackChain": ["gemini-flash", "my-own-model"]}}}
+    gemini = FakeTextModel("gemini")
+    with pytest.raises(ConfigError, match="--budget: the price of model 'my-own-model' is unknown"):
+        build_model_stack(config=config, providers={"gemini": gemini}, clock=ManualClock(),
+                          run=RunRouting(budget_usd=1.0))
+    assert gemini.requests == []
+
+
+def test_run_options_override_the_configured_strategy_and_chain() -> None:
+    config = {"models": {"routing": {"strategy": "cost", "fallbackChain": ["gemini-flash"]}}}
+    stack = build_model_stack(config=config, providers={}, clock=ManualClock(),
+                              run=RunRouting.from_values(strategy="quality", fallback="gemini-pro,gpt-4"))
+    assert stack.policy.strategy == "quality" and stack.policy.fallback_chain == ("gemini-pro", "gpt-4")
