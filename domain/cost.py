@@ -23,8 +23,8 @@ def approx_tokens(text: str) -> int:
     Tokenisers average about 4 characters a token on English and JSON, so this over-counts
     on purpose; it is what estimates and dry runs use.
     """
-    non_ascii = sum(1 for ch in text if ord(ch) > 127)
-    return math.ceil((len(text) - non_ascii) / 3) + non_ascii
+    ascii_chars = len(text) if text.isascii() else len(text.encode("ascii", "ignore"))
+    return math.ceil(ascii_chars / 3) + len(text) - ascii_chars
 
 
 def max_tokens(text: str) -> int:

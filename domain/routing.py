@@ -137,14 +137,16 @@ class LatencyTracker:
             return self._ms.get(model)
 
 
-def unfit_reason(model: ModelInfo, request: ModelRequest, *, streaming: bool = False) -> str | None:
-    """Why a model cannot serve a request (None when it can)."""
+def unfit_reason(model: ModelInfo, request: ModelRequest, *, streaming: bool = False,
+                 prompt_tokens: int | None = None) -> str | None:
+    """Why a model cannot serve a request (None when it can); `prompt_tokens` saves recounting."""
     if request.json_schema is not None and not model.json_output:
         return "has no structured (JSON) output"
     if streaming and not model.streaming:
         return "does not stream"
     if model.context_window is not None:
-        needed = approx_tokens(request.prompt) + approx_tokens(request.system or "")
+        needed = prompt_tokens if prompt_tokens is not None else (
+            approx_tokens(request.prompt) + approx_tokens(request.system or ""))
         needed += min(request.max_output_tokens, model.max_output_tokens or request.max_output_tokens)
         if needed > model.context_window:
             return f"context window of {model.context_window} tokens is too small (~{needed} needed)"
@@ -154,9 +156,10 @@ def unfit_reason(model: ModelInfo, request: ModelRequest, *, streaming: bool = F
 def candidates(catalog: Catalog, request: ModelRequest, usable_providers: Collection[str], *,
                require_prices: bool = False, streaming: bool = False) -> list[ModelInfo]:
     """Catalog models whose provider is usable and that can serve the request."""
+    prompt_tokens = approx_tokens(request.prompt) + approx_tokens(request.system or "")
     return [m for m in catalog if m.provider in usable_providers
             and (m.priced or not require_prices)
-            and unfit_reason(m, request, streaming=streaming) is None]
+            and unfit_reason(m, request, streaming=streaming, prompt_tokens=prompt_tokens) is None]
 
 
 def _latency(model: ModelInfo, latency: LatencyTracker | None) -> float:
@@ -249,9 +252,8 @@ def plan(request: ModelRequest, catalog: Catalog, policy: RoutingPolicy, usable_
     rest = [named(name) for name in policy.fallback_chain]
     if not rest and ranked is not None:
         rest = ranked[1:]
-    chain: list[ModelInfo] = []
+    chain: dict[str, ModelInfo] = {}
     for model in first + rest:
-        if all(model.name != seen.name for seen in chain):
-            chain.append(model)
-    return chain
+        chain.setdefault(model.name, model)
+    return list(chain.values())
 
