@@ -98,16 +98,21 @@ ALIASES: dict[str, str] = {
 _PAYLOAD_FIELDS = {"provider": "provider", "inputPerMTok": "input_per_mtok", "outputPerMTok": "output_per_mtok",
                    "contextWindow": "context_window", "maxOutputTokens": "max_output_tokens",
                    "quality": "quality", "latencyMs": "latency_ms", "jsonOutput": "json_output",
-                   "streaming": "streaming"}
+                   "streaming": "streaming",
+                   # the spelling of the settings model (docs/configuration.md) means the same prices
+                   "inputPerMillion": "input_per_mtok", "outputPerMillion": "output_per_mtok"}
 
 
 def _entry(name: str, raw: Any, base: ModelInfo | None, path: str) -> ModelInfo:
     if not isinstance(raw, Mapping):
         raise ConfigError(f"{path}: must be an object with provider, inputPerMTok, outputPerMTok, ...")
-    unknown = sorted(set(raw) - set(_PAYLOAD_FIELDS))
+    given = {k: v for k, v in raw.items() if v is not None}  # None: not given (keeps the built-in value)
+    if "speed" in given:
+        raise ConfigError(f"{path}.speed: not used by the router; give latencyMs (typical milliseconds) instead")
+    unknown = sorted(set(given) - set(_PAYLOAD_FIELDS))
     if unknown:
-        raise ConfigError(f"{path}: unknown key '{unknown[0]}' (known: {', '.join(_PAYLOAD_FIELDS)})")
-    values = {_PAYLOAD_FIELDS[k]: v for k, v in raw.items()}
+        raise ConfigError(f"{path}: unknown key '{unknown[0]}' (known: {', '.join(list(_PAYLOAD_FIELDS)[:9])})")
+    values = {_PAYLOAD_FIELDS[k]: v for k, v in given.items()}
     provider = values.get("provider", base.provider if base is not None else None)
     if not isinstance(provider, str) or not provider:
         raise ConfigError(f"{path}.provider: required for a model that is not in the built-in catalog")

@@ -90,6 +90,8 @@ class RoutingPolicy:
         if not isinstance(routing, Mapping):
             raise ConfigError("models.routing: must be an object with strategy and fallbackChain")
         defaults = defaults or {}
+        if isinstance(defaults, Mapping):  # a kind set to None has no default
+            defaults = {k: v for k, v in defaults.items() if v is not None}
         if not isinstance(defaults, Mapping) or not all(
                 isinstance(k, str) and isinstance(v, str) and v for k, v in defaults.items()):
             raise ConfigError("models.defaults: must map kinds (timeseries, events, structured) to model names")

@@ -32,7 +32,9 @@ def _mapping(value: Any, path: str) -> Mapping[str, Any]:
 
 def _present(secret: Any) -> bool:
     """Is a key set? (a plain string or issue 5's Secret; never revealed here)"""
-    return secret is not None and (not isinstance(secret, str) or bool(secret.strip()))
+    if isinstance(secret, str):
+        return bool(secret.strip())
+    return secret is not None and bool(secret)  # a Secret is falsy when not set
 
 
 def usable_providers(config: Mapping[str, Any]) -> dict[str, bool]:
@@ -55,7 +57,7 @@ def catalog_from_config(config: Mapping[str, Any]) -> Catalog:
     served: dict[str, str] = {}
     for name, raw in _mapping(config.get("providers"), "providers").items():
         listed = _mapping(raw, f"providers.{name}").get("models") or []
-        if not isinstance(listed, list) or not all(isinstance(m, str) for m in listed):
+        if not isinstance(listed, list | tuple) or not all(isinstance(m, str) for m in listed):
             raise ConfigError(f"providers.{name}.models: must be a list of model names")
         served.update(dict.fromkeys(listed, name))
     return catalog.with_models(served)

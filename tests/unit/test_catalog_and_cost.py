@@ -138,3 +138,18 @@ def test_the_engine_and_a_hybrid_plan_are_estimated_as_no_call_and_one_call() ->
 def test_an_unpriced_model_has_an_unknown_estimate() -> None:
     est = estimate_run(mode="llm", count=10, schema_chars=10, record_chars=10, model=ModelInfo("x", "p"))
     assert est.cost_usd is None and est.worst_call_usd is None and est.calls[0] == 1
+
+
+def test_a_settings_shaped_entry_with_unset_fields_changes_only_what_it_sets() -> None:
+    # the configuration model hands over every field, unset ones as None, prices as inputPerMillion
+    catalog = Catalog.from_payload({"gemini-2.5-flash": {
+        "provider": "gemini", "inputPerMillion": None, "outputPerMillion": 2.0, "contextWindow": None,
+        "maxOutputTokens": None, "quality": None, "speed": None}})
+    flash = catalog.get("gemini-2.5-flash")
+    assert flash is not None and (flash.input_per_mtok, flash.output_per_mtok) == (0.30, 2.0)
+    assert flash.context_window == 1_048_576
+
+
+def test_a_relative_speed_score_is_refused_in_favour_of_a_latency() -> None:
+    with pytest.raises(ConfigError, match=r"models\.catalog\.m\.speed: not used by the router; give latencyMs"):
+        Catalog.from_payload({"m": {"provider": "gemini", "speed": 0.9}})

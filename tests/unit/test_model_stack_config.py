@@ -53,3 +53,22 @@ def test_run_options_override_the_configured_strategy_and_chain() -> None:
     stack = build_model_stack(config=config, providers={}, clock=ManualClock(),
                               run=RunRouting.from_values(strategy="quality", fallback="gemini-pro,gpt-4"))
     assert stack.policy.strategy == "quality" and stack.policy.fallback_chain == ("gemini-pro", "gpt-4")
+
+
+class _Unset:
+    """Stands for a key object that is not set (a Secret is falsy then)."""
+
+    def __bool__(self) -> bool:
+        return False
+
+
+def test_a_key_object_that_is_not_set_does_not_make_its_provider_usable() -> None:
+    assert usable_providers({"apiKeys": {"gemini": _Unset(), "openRouter": "sk-or"}}) == {
+        "gemini": False, "openrouter": True}
+
+
+def test_kinds_without_a_default_in_config_are_left_to_the_router() -> None:
+    config = {"models": {"defaults": {"timeseries": None, "events": None, "structured": "gemini-flash"},
+                         "routing": {"strategy": "cost", "fallbackChain": []}}}
+    stack = build_model_stack(config=config, providers={}, clock=ManualClock())
+    assert stack.policy.defaults == {"structured": "gemini-flash"} and stack.policy.fallback_chain == ()
