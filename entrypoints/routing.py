@@ -16,6 +16,7 @@ from agentic_synth.domain.cost import Budget
 from agentic_synth.domain.errors import ConfigError, UsageError
 from agentic_synth.domain.ledger import CostLedger
 from agentic_synth.domain.ports import Clock, TextModel
+from agentic_synth.domain.results import RunMetadata
 from agentic_synth.domain.routing import RoutingPolicy, parse_fallback, parse_strategy
 
 # The key of each built-in provider in config `apiKeys`.
@@ -121,6 +122,12 @@ class ModelStack:
     ledger: CostLedger
     catalog: Catalog
     policy: RoutingPolicy
+
+    def report_into(self, meta: RunMetadata) -> None:
+        """Put the ledger on a run's metadata: spend, tokens and records per model, cache hits, notes."""
+        meta.models.update(self.ledger.usage())
+        meta.cache_hits += self.ledger.cache_hits
+        meta.notes.extend(self.ledger.notes())
 
 
 def check_prices(catalog: Catalog, names: list[str]) -> None:

@@ -72,3 +72,20 @@ def test_kinds_without_a_default_in_config_are_left_to_the_router() -> None:
                          "routing": {"strategy": "cost", "fallbackChain": []}}}
     stack = build_model_stack(config=config, providers={}, clock=ManualClock())
     assert stack.policy.defaults == {"structured": "gemini-flash"} and stack.policy.fallback_chain == ()
+
+
+def test_the_ledger_goes_onto_the_runs_metadata_per_model() -> None:
+    from agentic_synth.domain.results import RunMetadata
+
+    stack = build_model_stack(config={}, providers={"gemini": FakeTextModel("gemini", tokens_in=1000, tokens_out=500),
+                                                    "ollama": FakeTextModel("ollama")}, clock=ManualClock(),
+                              warn=lambda m: None)
+    flash = stack.text_model.complete(ModelRequest(prompt="p", model="gemini-flash"))
+    stack.ledger.record_records(flash.model, 20)
+    stack.text_model.complete(ModelRequest(prompt="p", model="llama3", provider="ollama"))
+    meta = RunMetadata(kind="structured", mode="llm", seed=1, requested=20)
+    stack.report_into(meta)
+    assert meta.models["gemini-2.5-flash"].records == 20
+    assert meta.models["gemini-2.5-flash"].cost_usd == pytest.approx((1000 * 0.30 + 500 * 2.50) / 1e6)
+    assert meta.cost_usd == pytest.approx(meta.models["gemini-2.5-flash"].cost_usd)
+    assert meta.notes == ["cost of 1 call(s) to 'llama3' is unknown (no prices in the catalog)"]
