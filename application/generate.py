@@ -8,7 +8,7 @@ from agentic_synth.application.hybrid import HybridRecords
 from agentic_synth.application.llm import LLMRecords
 from agentic_synth.application.plans import EVENT_KINDS, SERIES_KINDS
 from agentic_synth.application.usage import UsageTally
-from agentic_synth.domain.errors import AgenticSynthError, Interrupted, UsageError
+from agentic_synth.domain.errors import AgenticSynthError, BudgetExceeded, Interrupted, UsageError
 from agentic_synth.domain.generators import GeneratorRegistry
 from agentic_synth.domain.ports import Clock, RecordSink, TextModel
 from agentic_synth.domain.records import RecordChunk
@@ -29,7 +29,7 @@ class GenerateRecords:
     """
 
     def __init__(self, registry: GeneratorRegistry, clock: Clock,
-                 text_model: Callable[[], TextModel] | None = None) -> None:
+                 text_model: Callable[[GenerationRequest], TextModel] | None = None) -> None:
         self._registry = registry
         self._clock = clock
         self._text_model = text_model
@@ -42,7 +42,7 @@ class GenerateRecords:
             return chunks
         if self._text_model is None:
             raise UsageError(f"mode '{request.mode}' needs an AI model, and none is configured")
-        model = self._text_model()
+        model = self._text_model(request)
         tally = tally if tally is not None else UsageTally()
         if request.mode == "llm" and request.kind not in ENGINE_TIMED_KINDS:
             chunks = LLMRecords(model, tally).chunks(request)
@@ -70,6 +70,8 @@ class GenerateRecords:
                               else "interrupted; no output written") from None
         except AgenticSynthError as error:
             self._finish(sink, keep_partial or bool(getattr(error, "keeps_records", False)))
+            if isinstance(error, BudgetExceeded):
+                raise error.with_records(meta.records, request.count) from None
             raise
         except BaseException:
             sink.abort()

@@ -54,3 +54,8 @@ class AISettings:
     pool_size: int = attrs.field(default=DEFAULT_POOL_SIZE, validator=_positive("pool_size", maximum=1000))
     stream: bool = False
     given_options: tuple[str, ...] = attrs.field(default=(), converter=tuple)  # options the user set explicitly
+    # routing and budget of the run (issue 7): None/False leave the configuration's choices
+    strategy: str | None = None
+    fallback: tuple[str, ...] | None = None
+    auto_route: bool = False
+    budget_usd: float | None = None

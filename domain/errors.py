@@ -66,9 +66,36 @@ class ProviderError(AgenticSynthError):
 
 
 class BudgetExceeded(AgenticSynthError):
-    """The spending cap stopped generation; valid records so far were kept."""
+    """The spending cap stopped generation; valid records so far were kept.
+
+    `spent` and `limit` are USD; the generation loop, which knows the record counts, ends
+    the run with `final_message(written, requested)`.
+    """
 
     exit_code = 4
+    keeps_records = True
+
+    def __init__(self, message: str, *, spent: float | None = None, limit: float | None = None) -> None:
+        super().__init__(message)
+        self.spent = spent
+        self.limit = limit
+
+    @classmethod
+    def stopped(cls, *, spent: float, limit: float, next_call: float) -> BudgetExceeded:
+        """A call was refused because its worst case could pass the limit."""
+        return cls(f"budget reached: ${spent:.4f} of ${limit:.4f} spent; the next call could cost up to "
+                   f"${next_call:.4f}", spent=spent, limit=limit)
+
+    def final_message(self, written: int, requested: int | None, *, spent: float | None = None) -> str:
+        """`budget reached: $0.0994 of $0.1000 spent; 812 of 1000 records written`."""
+        paid = self.spent if spent is None else spent
+        of = f" of {requested}" if requested is not None else ""
+        return f"budget reached: ${paid or 0.0:.4f} of ${self.limit or 0.0:.4f} spent; {written}{of} records written"
+
+    def with_records(self, written: int, requested: int | None, *, spent: float | None = None) -> BudgetExceeded:
+        """The same stop, its message now telling how many records were written."""
+        return BudgetExceeded(self.final_message(written, requested, spent=spent),
+                              spent=self.spent if spent is None else spent, limit=self.limit)
 
 
 class IncompleteGeneration(AgenticSynthError):

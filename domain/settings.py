@@ -76,12 +76,22 @@ class CacheSettings:
 
 
 @attrs.frozen
+class CircuitBreakerSettings:
+    """A model's breaker opens after `threshold` consecutive failures and half-opens after the cool-down."""
+
+    threshold: int = attrs.field(default=3, validator=_positive)
+    cooldown_seconds: float = attrs.field(default=30.0, validator=_not_negative)
+
+
+@attrs.frozen
 class RoutingSettings:
     """How a model is picked when the call names none, and what to fall back to."""
 
     strategy: str = attrs.field(default="cost", converter=_strategy, validator=_check(
         lambda v: v in STRATEGIES, "'{value}' is not one of " + ", ".join(STRATEGIES)))
     fallback_chain: tuple[str, ...] = ()
+    weights: Mapping[str, float] = attrs.field(factory=dict)  # hybrid strategy: cost, performance, quality
+    circuit_breaker: CircuitBreakerSettings = attrs.field(factory=lambda: CircuitBreakerSettings())
 
 
 @attrs.frozen
@@ -98,14 +108,15 @@ class CatalogEntry:
     """A model's provider, prices in USD per million tokens, limits and relative scores (0..1)."""
 
     provider: str
-    input_per_million: float | None = attrs.field(default=None, validator=_not_negative)
-    output_per_million: float | None = attrs.field(default=None, validator=_not_negative)
+    input_per_m_tok: float | None = attrs.field(default=None, validator=_not_negative)
+    output_per_m_tok: float | None = attrs.field(default=None, validator=_not_negative)
     context_window: int | None = attrs.field(default=None, validator=_positive)
     max_output_tokens: int | None = attrs.field(default=None, validator=_positive)
     quality: float | None = attrs.field(default=None, validator=_check(
         lambda v: 0 <= v <= 1, "must be between 0 and 1, got {value}"))
-    speed: float | None = attrs.field(default=None, validator=_check(
-        lambda v: 0 <= v <= 1, "must be between 0 and 1, got {value}"))
+    latency_ms: float | None = attrs.field(default=None, validator=_not_negative)
+    json_output: bool | None = None
+    streaming: bool | None = None
 
 
 @attrs.frozen

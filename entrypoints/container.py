@@ -11,9 +11,16 @@ from agentic_synth.adapters.config_file import LoadedConfig
 from agentic_synth.adapters.serialization import structure, unstructure
 from agentic_synth.adapters.sinks.factory import open_sink
 from agentic_synth.application.generate import GenerateRecords
+from agentic_synth.domain.ports import TextModel
 from agentic_synth.domain.settings import Settings
 from agentic_synth.entrypoints.plugins import build_registry
-from agentic_synth.entrypoints.providers import build_text_models, wrap_text_model
+from agentic_synth.entrypoints.providers import build_text_models, provider_models_of
+from agentic_synth.entrypoints.routing import RunTextModels, build_model_stack
+
+
+def _dispatcher(dispatch: TextModel) -> TextModel:
+    """The default `text_model`: the provider dispatcher itself (a seam that tests override)."""
+    return dispatch
 
 
 def _settings_of(loaded: LoadedConfig | None) -> Settings:
@@ -34,12 +41,17 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     registry = providers.Singleton(build_registry, load_plugins=config.load_plugins.as_(bool), clock=clock)
     sink_factory = providers.Object(open_sink)
-    # AI: each configured provider wrapped in ResilientTextModel, dispatched by model name; tests
-    # override `text_model` with a FakeTextModel. Router/cache/budget wrap it in wrap_text_model.
+    # AI: each configured provider wrapped in ResilientTextModel; `text_model` dispatches by model
+    # name (tests and embedding apps override it with their own TextModel, which runs are then given
+    # as it is). Otherwise each run gets router -> cache -> budget -> providers (`run_text_models`).
     text_models = providers.Singleton(build_text_models, config=config, clock=clock)
-    text_model = providers.Singleton(wrap_text_model, dispatch=text_models)
+    text_model = providers.Callable(_dispatcher, text_models)
+    provider_models = providers.Callable(provider_models_of, text_models)
+    model_stack = providers.Factory(build_model_stack, config=config, providers=provider_models, clock=clock)
+    run_text_models = providers.Factory(RunTextModels, text_model=text_model.provider,
+                                        model_stack=model_stack.provider)
     generate_records = providers.Factory(GenerateRecords, registry=registry, clock=clock,
-                                         text_model=text_model.provider)
+                                         text_model=run_text_models)
 
 
 def configure(container: Container, loaded: LoadedConfig) -> None:

@@ -100,7 +100,6 @@ def build_text_models(config: Mapping[str, Any] | None, clock: Clock) -> Provide
     return ProviderDispatchTextModel(models, provider_models=listed, provider_types=types, unavailable=unavailable)
 
 
-def wrap_text_model(dispatch: ProviderDispatchTextModel) -> TextModel:
-    """The seam for the cross-cutting wrappers, outermost first: router (issue 7) -> cache (issue 8) ->
-    budget (issue 7) -> this dispatcher, whose providers are already ResilientTextModels."""
-    return dispatch
+def provider_models_of(dispatch: ProviderDispatchTextModel) -> dict[str, TextModel]:
+    """Provider name -> its (resilient) TextModel: what the router of a run calls."""
+    return dict(dispatch.models)

@@ -26,6 +26,7 @@ from agentic_synth.domain.schema import Schema
 from agentic_synth.domain.settings import Settings
 from agentic_synth.domain.types import DEFAULT_LOCALE, LOCALES
 from agentic_synth.entrypoints.container import Container, build_container, configure
+from agentic_synth.entrypoints.routing import RunRouting
 
 _SENTINEL = object()
 
@@ -79,12 +80,16 @@ class AgenticSynth:
     def request(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
                 locale: str | None = None, mode: str | None = None, model: str | None = None,
                 provider: str | None = None, prompt: str | None = None, examples: Any = None,
-                batch_size: int | None = None, stream_replies: bool = False, **options: Any) -> GenerationRequest:
+                batch_size: int | None = None, stream_replies: bool = False, budget: Any = None,
+                strategy: str | None = None, fallback: Any = None, auto_route: bool = False,
+                **options: Any) -> GenerationRequest:
         """Validate everything about a run before any output exists.
 
-        `mode` defaults to engine when no model is chosen (`model`, or `models.defaults.<kind>` with
-        its key set), else llm for records and hybrid for time series and events.
+        `mode` defaults to engine when no model is chosen (`model`, `auto_route`, or
+        `models.defaults.<kind>` with its key set), else llm for records and hybrid for time series
+        and events. `budget` (USD), `strategy`, `fallback` and `auto_route` steer the model router.
         """
+        routing = RunRouting.from_values(strategy=strategy, fallback=fallback, auto_route=auto_route, budget=budget)
         generator = self.container.registry().get(kind)
         takes = {spec.name for spec in generator.options}
         for option, value in self.container.settings().generator_defaults(kind).items():
@@ -97,16 +102,21 @@ class AgenticSynth:
             raise UsageError(f"seed must be a whole number >= 0, got {seed!r}")
         model = model or self._default_model(kind, provider)
         if mode is None:
-            mode = "engine" if model is None else ("hybrid" if kind in ENGINE_TIMED_KINDS else "llm")
+            chosen = model is not None or routing.auto_route
+            mode = "engine" if not chosen else ("hybrid" if kind in ENGINE_TIMED_KINDS else "llm")
         ai = None
         if mode != "engine":
-            if model is None and not self.container.text_model.overridden:
+            if model is None and not routing.auto_route and not self.container.text_model.overridden:
                 raise UsageError(f"--mode {mode} needs a model: pass --model (e.g. gemini-2.5-flash, "
-                                 "openai/gpt-4o-mini or a model of a local server)")
+                                 "openai/gpt-4o-mini or a model of a local server) or --auto-route")
             ai = AISettings(model=model, provider=provider, prompt=prompt,
                             examples=self._examples(examples, parsed_schema), batch_size=batch_size,
-                            stream=stream_replies, given_options=tuple(k for k, v in options.items() if v is not None))
-            self.model_choice(ai)  # an unknown provider or a missing key fails here, before any output
+                            stream=stream_replies, given_options=tuple(k for k, v in options.items() if v is not None),
+                            strategy=routing.strategy, fallback=routing.fallback, auto_route=routing.auto_route,
+                            budget_usd=routing.budget_usd)
+            if model is not None:
+                self.model_choice(ai)  # an unknown provider or a missing key fails here, before any output
+            self.container.run_text_models().check(kind, ai)  # prices under a budget, a usable model
         request = GenerationRequest(
             kind=kind, schema=parsed_schema, count=count, seed=new_seed() if seed is None else seed,
             options=parse_options(generator, options), mode=mode or "engine", locale=locale or DEFAULT_LOCALE,
@@ -117,6 +127,9 @@ class AgenticSynth:
         """`gemini-2.5-pro (for gemini-pro) via gemini`: the model a run uses, as the notice shows it."""
         if self.container.text_model.overridden:
             return ai.model or "the configured model"
+        if ai.model is None:
+            strategy = ai.strategy or self.container.settings().models.routing.strategy
+            return f"chosen per call by the {strategy} strategy (--auto-route)"
         return self.container.text_models().resolve(ai.model, ai.provider).describe()
 
     def _default_model(self, kind: str, provider: str | None) -> str | None:
@@ -157,8 +170,8 @@ class AgenticSynth:
                  stdout: Any = None, **options: Any) -> GenerationResult:
         """Generate records: kept in `.records`, or written to `output` (a path, '-' for stdout) or `sink`.
 
-        With `stream=True` (or the `realtime` option) a file is written in place and flushed record by
-        record; an interruption keeps the whole records written so far.
+        `budget` (USD) caps model spending; `strategy`, `fallback` and `auto_route` steer model
+        routing (see docs/routing-and-cost.md). They do nothing for the engine, which calls no model.
         """
         request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=stream, **options)
         stream = stream or bool(request.option("realtime"))  # paced output is only useful as it happens
@@ -176,6 +189,8 @@ class AgenticSynth:
         logger.info("generating {} {} records (seed {}, locale {}, mode {})", request.count, kind, request.seed,
                     request.locale, request.mode)
         meta = self.container.generate_records().run(request, sink, progress=progress, keep_partial=stream)
+        if request.mode == "engine" and any(options.get(k) for k in ("budget", "strategy", "fallback", "auto_route")):
+            meta.notes.append("routing and budget options apply to model calls; the engine made none")
         meta.output = None if output is None else str(output)
         meta.format = fmt
         logger.info("generated {} records in {:.3f}s", meta.records, meta.seconds)

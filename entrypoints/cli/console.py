@@ -49,6 +49,9 @@ def summary(meta: RunMetadata) -> str:
         line += f"; {meta.calls} calls, {meta.tokens_in:,} tokens in, {meta.tokens_out:,} out, ${meta.cost_usd:.4f}"
     if meta.dropped:
         line += f"; {meta.dropped} invalid or duplicate records dropped"
+        if len(meta.models) > 1:
+            line += " (" + ", ".join(f"{name}: {m.calls} calls, ${m.cost_usd:.4f}, {m.records} records"
+                                     for name, m in meta.models.items()) + ")"
     if meta.cache_hits:
         line += f"; {meta.cache_hits} cache hits"
     return line

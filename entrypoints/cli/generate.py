@@ -16,6 +16,7 @@ from agentic_synth.application.generate import ENGINE_TIMED_KINDS
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.requests import GenerationRequest
 from agentic_synth.entrypoints.cli.console import summary
+from agentic_synth.entrypoints.cli.estimate import pop_routing, print_estimate, routing_options
 from agentic_synth.entrypoints.sdk import AgenticSynth
 
 ENGINE_NOTICE = "agentic-synth: no AI provider configured; using the built-in engine (offline, no API key needed)"
@@ -100,6 +101,8 @@ def write_report(path: str, report: dict[str, Any]) -> None:
 @click.option("--examples", metavar="FILE", help="Example records (json, jsonl, csv, parquet) for few-shot prompts.")
 @click.option("--batch-size", type=click.IntRange(min=1, max=1000),
               help="llm: records per call (default: from record size and the model's output limit).")
+@routing_options
+@click.option("--dry-run", is_flag=True, help="Show expected model calls, tokens and cost; write and spend nothing.")
 @click.pass_context
 def generate(ctx: click.Context, kind: str, schema: str | None, count: int | None, output: str | None,
              fmt: str | None, seed: int | None, locale: str | None, extra: tuple[str, ...], stream: bool,
@@ -108,6 +111,7 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
     """Generate records of KIND (structured, timeseries, events, or a plugin's name)."""
     console = ctx.obj["console"]
     synth = AgenticSynth(container=ctx.obj["container"])
+    run, dry_run = pop_routing(kind_options), kind_options.pop("dry_run")
     options = {k: v for k, v in kind_options.items() if v is not None}
     options.update(_parse_pairs(extra))
     if report is not None and not Path(report).parent.is_dir():
@@ -116,9 +120,16 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
         raise UsageError("--schema is required (a file path or inline JSON)")
     ai_args = {k: v for k, v in dict(mode=mode, model=model, provider=provider, prompt=prompt, examples=examples,
                                      batch_size=batch_size).items() if v is not None}
-    request_args = dict(schema=schema, count=count, seed=seed, locale=locale, **ai_args, **options)
+    routing_args = {k: v for k, v in dict(budget=run.budget_usd, strategy=run.strategy, fallback=run.fallback,
+                                          auto_route=run.auto_route or None).items() if v is not None}
+    request_args = dict(schema=schema, count=count, seed=seed, locale=locale, **ai_args, **routing_args, **options)
     request = synth.request(kind, **request_args)  # validate everything before any output exists
     resolve_format(None if output in (None, "-") else output, fmt)
+    if dry_run:
+        print_estimate(synth, as_json=False, kind=kind, schema=schema, count=count, run=run,
+                       mode=mode or request.mode, model=model or (request.ai.model if request.ai else None),
+                       provider=provider)
+        return
     console.info(notice(synth, request, explicit=mode is not None))
     with console.progress(count, f"generating {kind}") as progress:
         try:

@@ -16,9 +16,11 @@ from agentic_synth.domain.secrets import Secret, redact
 from agentic_synth.entrypoints.cli.config import config_group
 from agentic_synth.entrypoints.cli.console import Console
 from agentic_synth.entrypoints.cli.doctor import doctor
+from agentic_synth.entrypoints.cli.estimate import estimate_command
 from agentic_synth.entrypoints.cli.generate import generate
 from agentic_synth.entrypoints.cli.generators import generators
 from agentic_synth.entrypoints.cli.init import init
+from agentic_synth.entrypoints.cli.models import models
 from agentic_synth.entrypoints.cli.validate import validate
 from agentic_synth.entrypoints.container import Container, build_container, configure
 
@@ -65,6 +67,8 @@ cli.add_command(generators)
 cli.add_command(init)
 cli.add_command(config_group)
 cli.add_command(doctor)
+cli.add_command(models)
+cli.add_command(estimate_command)
 
 
 def known_secrets(container: Container) -> list[Secret]:

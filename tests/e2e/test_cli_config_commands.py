@@ -80,7 +80,8 @@ def test_config_show_json_is_the_effective_configuration(run_cli) -> None:
     code, out, _ = run_cli("config", "show", "--json")
     data = json.loads(out)
     assert code == 0
-    assert data["models"]["routing"] == {"strategy": "quality", "fallbackChain": ["a"]}
+    assert data["models"]["routing"] == {"strategy": "quality", "fallbackChain": ["a"], "weights": {},
+                                         "circuitBreaker": {"threshold": 3, "cooldownSeconds": 30.0}}
     assert data["apiKeys"] == {"gemini": "not set", "openRouter": "not set"}
     code, out, _ = run_cli("config", "show", "--json", "--sources")
     both = json.loads(out)

@@ -32,7 +32,7 @@ def test_the_complete_example_is_exactly_what_init_writes() -> None:
 def test_every_top_level_and_nested_key_of_the_settings_is_documented() -> None:
     text = DOC.read_text(encoding="utf-8")
     for key in ("apiKeys.gemini", "apiKeys.openRouter", "cache.persistPath", "models.routing.fallbackChain",
-                "models.defaults.structured", "inputPerMillion", "tokensPerMinute", "maxConcurrency",
+                "models.defaults.structured", "inputPerMTok", "tokensPerMinute", "maxConcurrency",
                 "integrations.agenticRobotics.enabled", "integrations.ruvector.dbPath",
                 "generators.timeseries.defaultSampleRate", "generators.events.defaultRate"):
         assert f"`{key}`" in text, key

@@ -89,9 +89,9 @@ def test_the_full_shape_is_understood_and_survives_a_round_trip() -> None:
         "cache": {"enabled": False, "maxSize": 10, "ttl": 0, "persistPath": "/tmp/c"},
         "models": {"routing": {"strategy": "quality", "fallbackChain": ["a", "b"]},
                    "defaults": {"timeseries": "a", "events": None, "structured": "b"},
-                   "catalog": {"a": {"provider": "gemini", "inputPerMillion": 0.1, "outputPerMillion": 0.4,
+                   "catalog": {"a": {"provider": "gemini", "inputPerMTok": 0.1, "outputPerMTok": 0.4,
                                      "contextWindow": 1000000, "maxOutputTokens": 8192, "quality": 0.7,
-                                     "speed": 0.9}}},
+                                     "latencyMs": 900, "jsonOutput": True, "streaming": False}}},
         "providers": {"my-vllm": {"type": "openai-compatible", "baseUrl": "http://localhost:8000/v1",
                                   "apiKey": "v-key", "models": ["llama-3.1-8b"], "requestsPerMinute": 60,
                                   "tokensPerMinute": 100000, "maxConcurrency": 2, "maxRetries": 0, "timeout": 5}},
@@ -101,7 +101,8 @@ def test_the_full_shape_is_understood_and_survives_a_round_trip() -> None:
                        "events": {"defaultRate": "5/min"}},
     }
     settings = _load(payload)
-    assert settings.models.catalog["a"].input_per_million == 0.1
+    assert settings.models.catalog["a"].input_per_m_tok == 0.1
+    assert settings.models.catalog["a"].latency_ms == 900.0
     assert settings.providers["my-vllm"].timeout == 5.0
     assert settings.providers["my-vllm"].models == ("llama-3.1-8b",)
     back = unstructure(settings)

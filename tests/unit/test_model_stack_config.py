@@ -1,0 +1,91 @@
+"""build_model_stack reads routing, catalog, breaker and keys from config (the spec's camelCase shape)."""
+
+from __future__ import annotations
+
+import pytest
+
+from agentic_synth.domain.errors import ConfigError, ProviderError
+from agentic_synth.domain.models import ModelRequest
+from agentic_synth.entrypoints.routing import RunRouting, build_model_stack, usable_providers
+from tests.fakes_routing import FakeTextModel, ManualClock
+
+
+def test_keys_in_api_keys_or_providers_make_a_provider_usable_and_a_local_base_url_does_too() -> None:
+    config = {"apiKeys": {"gemini": "k", "openRouter": ""},
+              "providers": {"ollama": {"type": "openai-compatible", "baseUrl": "http://127.0.0.1:11434/v1"},
+                            "openrouter": {"baseUrl": "https://openrouter.ai/api/v1"}}}
+    assert usable_providers(config) == {"gemini": True, "openrouter": False, "ollama": True}
+
+
+def test_the_breaker_settings_come_from_config() -> None:
+    clock = ManualClock()
+    gemini = FakeTextModel("gemini", failing={"gemini-2.5-flash"})
+    config = {"models": {"routing": {"fallbackChain": ["gemini-flash"],
+                                     "circuitBreaker": {"threshold": 1, "cooldownSeconds": 5}}}}
+    stack = build_model_stack(config=config, providers={"gemini": gemini}, clock=clock, warn=lambda m: None)
+    with pytest.raises(ProviderError, match="HTTP 503 service unavailable after 3 attempts"):
+        stack.text_model.complete(ModelRequest(prompt="p"))  # one model in the chain: its own error
+    breaker = stack.text_model.breaker("gemini-2.5-flash")
+    assert breaker.state.value == "open" and breaker.retry_in() == 5
+
+
+@pytest.mark.parametrize(("breaker", "message"), [
+    ({"threshold": 0}, "models.routing.circuitBreaker.threshold: must be a whole number >= 1"),
+    ({"cooldownSeconds": -1}, "models.routing.circuitBreaker.cooldownSeconds: must be a number >= 0"),
+])
+def test_bad_breaker_settings_are_config_errors(breaker: dict[str, int], message: str) -> None:
+    config = {"models": {"routing": {"circuitBreaker": breaker}}}
+    with pytest.raises(ConfigError, match=message):
+        build_model_stack(config=config, providers={}, clock=ManualClock())
+
+
+def test_under_a_budget_an_unpriced_model_in_the_fallback_chain_is_refused_before_any_call() -> None:
+    config = {"models": {"routing": {"fallbackChain": ["gemini-flash", "my-own-model"]}}}
+    gemini = FakeTextModel("gemini")
+    with pytest.raises(ConfigError, match="--budget: the price of model 'my-own-model' is unknown"):
+        build_model_stack(config=config, providers={"gemini": gemini}, clock=ManualClock(),
+                          run=RunRouting(budget_usd=1.0))
+    assert gemini.requests == []
+
+
+def test_run_options_override_the_configured_strategy_and_chain() -> None:
+    config = {"models": {"routing": {"strategy": "cost", "fallbackChain": ["gemini-flash"]}}}
+    stack = build_model_stack(config=config, providers={}, clock=ManualClock(),
+                              run=RunRouting.from_values(strategy="quality", fallback="gemini-pro,gpt-4"))
+    assert stack.policy.strategy == "quality" and stack.policy.fallback_chain == ("gemini-pro", "gpt-4")
+
+
+class _Unset:
+    """Stands for a key object that is not set (a Secret is falsy then)."""
+
+    def __bool__(self) -> bool:
+        return False
+
+
+def test_a_key_object_that_is_not_set_does_not_make_its_provider_usable() -> None:
+    assert usable_providers({"apiKeys": {"gemini": _Unset(), "openRouter": "sk-or"}}) == {
+        "gemini": False, "openrouter": True}
+
+
+def test_kinds_without_a_default_in_config_are_left_to_the_router() -> None:
+    config = {"models": {"defaults": {"timeseries": None, "events": None, "structured": "gemini-flash"},
+                         "routing": {"strategy": "cost", "fallbackChain": []}}}
+    stack = build_model_stack(config=config, providers={}, clock=ManualClock())
+    assert stack.policy.defaults == {"structured": "gemini-flash"} and stack.policy.fallback_chain == ()
+
+
+def test_the_ledger_goes_onto_the_runs_metadata_per_model() -> None:
+    from agentic_synth.domain.results import RunMetadata
+
+    stack = build_model_stack(config={}, providers={"gemini": FakeTextModel("gemini", tokens_in=1000, tokens_out=500),
+                                                    "ollama": FakeTextModel("ollama")}, clock=ManualClock(),
+                              warn=lambda m: None)
+    flash = stack.text_model.complete(ModelRequest(prompt="p", model="gemini-flash"))
+    stack.ledger.record_records(flash.model, 20)
+    stack.text_model.complete(ModelRequest(prompt="p", model="llama3", provider="ollama"))
+    meta = RunMetadata(kind="structured", mode="llm", seed=1, requested=20)
+    stack.report_into(meta)
+    assert meta.models["gemini-2.5-flash"].records == 20
+    assert meta.models["gemini-2.5-flash"].cost_usd == pytest.approx((1000 * 0.30 + 500 * 2.50) / 1e6)
+    assert meta.cost_usd == pytest.approx(meta.models["gemini-2.5-flash"].cost_usd)
+    assert meta.notes == ["cost of 1 call(s) to 'llama3' is unknown (no prices in the catalog)"]
