@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from agentic_synth.domain.cache_keys import CachePolicy
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.schema import Schema
 
@@ -45,7 +46,10 @@ def parse_rate(text: Any, what: str = "rate") -> float:
 
 @attrs.frozen
 class GenerationRequest:
-    """What to generate: a kind (a registered generator), a schema, how many, the seed and options."""
+    """What to generate: a kind (a registered generator), a schema, how many, the seed and options.
+
+    `cache_policy` (None: the configured one) is how model calls of llm and hybrid runs use the cache.
+    """
 
     kind: str
     schema: Schema
@@ -54,6 +58,7 @@ class GenerationRequest:
     options: Mapping[str, Any] = attrs.field(factory=dict)
     mode: str = "engine"
     locale: str = "en_US"
+    cache_policy: CachePolicy | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.count is not None and (isinstance(self.count, bool) or self.count < 0):

@@ -11,6 +11,7 @@ from typing import Any
 from agentic_synth.adapters.schema_file import load_schema
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.adapters.sinks.memory import InMemoryRecordSink
+from agentic_synth.domain.cache_keys import CachePolicy
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.generators import Generator, parse_options
 from agentic_synth.domain.ports import RecordSink
@@ -18,6 +19,7 @@ from agentic_synth.domain.requests import GenerationRequest
 from agentic_synth.domain.results import GenerationResult
 from agentic_synth.domain.schema import Schema
 from agentic_synth.domain.types import DEFAULT_LOCALE, LOCALES
+from agentic_synth.entrypoints.cache_control import CacheControl
 from agentic_synth.entrypoints.container import Container, build_container
 
 _SENTINEL = object()
@@ -39,6 +41,11 @@ class AgenticSynth:
         self.container = container if container is not None else build_container()
         self.config = config
 
+    @property
+    def cache(self) -> CacheControl:
+        """The response cache: `.stats()`, `.clear()`, `.invalidate(...)`, `.path()`."""
+        return CacheControl(self.container)
+
     # --- generators ----------------------------------------------------------------------------
 
     def register_generator(self, generator: Generator, *, replace: bool = False) -> None:
@@ -51,7 +58,8 @@ class AgenticSynth:
     # --- requests ------------------------------------------------------------------------------
 
     def request(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
-                locale: str | None = None, mode: str = "engine", **options: Any) -> GenerationRequest:
+                locale: str | None = None, mode: str = "engine", cache_policy: str | CachePolicy | None = None,
+                **options: Any) -> GenerationRequest:
         """Validate everything about a run before any output exists."""
         generator = self.container.registry().get(kind)
         parsed_schema = load_schema(schema)
@@ -61,7 +69,8 @@ class AgenticSynth:
             raise UsageError(f"seed must be a whole number >= 0, got {seed!r}")
         return GenerationRequest(
             kind=kind, schema=parsed_schema, count=count, seed=new_seed() if seed is None else seed,
-            options=parse_options(generator, options), mode=mode, locale=locale or DEFAULT_LOCALE)
+            options=parse_options(generator, options), mode=mode, locale=locale or DEFAULT_LOCALE,
+            cache_policy=None if cache_policy is None else CachePolicy.parse(cache_policy, "cache_policy"))
 
     def generate(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
                  output: str | Path | None = None, format: str | None = None, sink: RecordSink | None = None,

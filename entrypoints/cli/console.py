@@ -45,6 +45,7 @@ def summary(meta: RunMetadata) -> str:
             f"in {meta.seconds:.2f}s, seed {meta.seed}")
     if meta.calls:
         line += f"; {meta.calls} calls, ${meta.cost_usd:.4f}"
-    if meta.cache_hits:
-        line += f"; {meta.cache_hits} cache hits"
+    if meta.cache_hits or meta.cache_misses:
+        line += (f"; cache: {meta.cache_hits} hits, {meta.cache_misses} misses, "
+                 f"{meta.cache_hits} calls saved")
     return line

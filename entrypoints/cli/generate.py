@@ -58,10 +58,12 @@ def write_report(path: str, report: dict[str, Any]) -> None:
 @click.option("--stream", is_flag=True, help="Write records as they are made (jsonl/csv), flushed line by line.")
 @click.option("--no-csv-protect", is_flag=True, help="Do not neutralise spreadsheet formulas in CSV text cells.")
 @click.option("--report", metavar="PATH", help="Write the run's metadata as JSON to PATH.")
+@click.option("--cache-policy", type=click.Choice(["none", "default", "aggressive"]),
+              help="How AI model calls use the response cache (default: config cache.policy, else default).")
 @click.pass_context
 def generate(ctx: click.Context, kind: str, schema: str | None, count: int | None, output: str | None,
              fmt: str | None, seed: int | None, locale: str | None, extra: tuple[str, ...], stream: bool,
-             no_csv_protect: bool, report: str | None, **kind_options: Any) -> None:
+             no_csv_protect: bool, report: str | None, cache_policy: str | None, **kind_options: Any) -> None:
     """Generate records of KIND (structured, timeseries, events, or a plugin's name)."""
     console = ctx.obj["console"]
     synth = AgenticSynth(container=ctx.obj["container"])
@@ -71,7 +73,7 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
         raise UsageError(f"--report: directory '{Path(report).parent}' does not exist")
     if schema is None:
         raise UsageError("--schema is required (a file path or inline JSON)")
-    request_args = dict(schema=schema, count=count, seed=seed, locale=locale, **options)
+    request_args = dict(schema=schema, count=count, seed=seed, locale=locale, cache_policy=cache_policy, **options)
     synth.request(kind, **request_args)  # validate everything before any output exists
     resolve_format(None if output in (None, "-") else output, fmt)
     console.info(ENGINE_NOTICE)

@@ -10,6 +10,7 @@ import click
 from loguru import logger
 
 from agentic_synth.domain.errors import AgenticSynthError, exit_code_for
+from agentic_synth.entrypoints.cli.cache import cache
 from agentic_synth.entrypoints.cli.console import Console
 from agentic_synth.entrypoints.cli.generate import generate
 from agentic_synth.entrypoints.cli.generators import generators
@@ -38,6 +39,7 @@ def cli(ctx: click.Context, quiet: bool, verbose: int) -> None:
 cli.add_command(generate)
 cli.add_command(validate)
 cli.add_command(generators)
+cli.add_command(cache)
 
 
 def main(argv: Sequence[str] | None = None, *, container: Container | None = None) -> int:
