@@ -7,6 +7,7 @@ from typing import Any
 
 from agentic_synth.adapters.cache.location import cache_dir
 from agentic_synth.domain.cache_keys import exact_key, loose_key
+from agentic_synth.domain.cache_settings import CacheSettings
 from agentic_synth.domain.cache_stats import CacheStats
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.models import ModelRequest
@@ -36,7 +37,8 @@ class CacheControl:
 
     def path(self) -> Path | None:
         """The directory of the persistent cache; None when the cache is off or in memory only."""
-        return cache_dir(self._container.cache_settings())
+        settings: CacheSettings = self._container.cache_settings()
+        return cache_dir(settings)
 
     def invalidate(self, key: str | ModelRequest | None = None, **where: str) -> int:
         """Remove entries; return how many went.

@@ -13,6 +13,12 @@ from agentic_synth.entrypoints.cli.main import main
 from agentic_synth.entrypoints.container import Container, build_container
 
 
+@pytest.fixture(autouse=True)
+def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default response-cache directory of every test is its own, never the user's."""
+    monkeypatch.setenv("AGENTIC_SYNTH_CACHE_DIR", str(tmp_path_factory.mktemp("response-cache")))
+
+
 @pytest.fixture
 def container() -> Container:
     return build_container(load_plugins=False)

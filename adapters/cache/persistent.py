@@ -230,7 +230,12 @@ class SqliteResponseCache:
             self._pid = os.getpid()
         except Unusable as unusable:
             self._fall_back(unusable.reason, reset_allowed=unusable.ours)
-        except (sqlite3.Error, OSError) as error:
+        except sqlite3.Error as error:
+            if is_busy(error):  # try again on the next call
+                logger.warning("response cache {} is busy; this lookup or write was skipped", self.file)
+            else:
+                self._fall_back(f"cannot open it ({error})", reset_allowed=False)
+        except OSError as error:
             self._fall_back(f"cannot open it ({error})", reset_allowed=False)
         return self._conn
 

@@ -85,8 +85,13 @@ def open_database(file: Path, timeout: float) -> sqlite3.Connection:
 def _open_checked(file: Path, timeout: float) -> sqlite3.Connection:
     conn = sqlite3.connect(file, timeout=timeout, isolation_level=None, check_same_thread=False)
     try:
-        _check(conn)
-        if _pragma(conn, "application_id") == 0:
+        conn.execute("BEGIN")  # one snapshot: another process may be creating the file right now
+        try:
+            fresh = _check(conn) == 0
+        finally:
+            with suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+        if fresh:
             conn.execute("PRAGMA journal_mode = WAL")
             with transaction(conn):
                 if _check(conn) == 0:
