@@ -102,15 +102,17 @@ def digest(value: Any) -> str:
     return hashlib.sha256(canonical_json(value).encode("utf-8")).hexdigest()
 
 
-def _schema_text(value: Schema | Mapping[str, Any] | None) -> str:
-    if value is None:
-        return ""
+def _schema_text(value: Schema | Mapping[str, Any] | str | None) -> str:
+    if value is None or isinstance(value, str):  # a str is canonical text already (attrs.evolve passes it back)
+        return value or ""
     payload = value if isinstance(value, Mapping) else value.to_payload()
     return canonical_json(payload)
 
 
 def _json_text(value: Any) -> str:
-    return "" if value is None else canonical_json(value)
+    if value is None or isinstance(value, str):  # a str is canonical text already (attrs.evolve passes it back)
+        return value or ""
+    return canonical_json(value)
 
 
 @attrs.frozen
@@ -125,16 +127,16 @@ class CacheScope:
     """
 
     template_version: str
-    schema: str = attrs.field(default="", converter=_schema_text)
+    schema: str = attrs.field(default=None, converter=_schema_text)
     prompt: str = ""
-    examples: str = attrs.field(default="", converter=_json_text)
-    params: str = attrs.field(default="", converter=_json_text)
+    examples: str = attrs.field(default=None, converter=_json_text)
+    params: str = attrs.field(default=None, converter=_json_text)
     seed: int | None = None
     batch_index: int = attrs.field(default=0, validator=attrs.validators.ge(0))
     batch_size: int | None = None
     count: int | None = None
     attempt: int = attrs.field(default=0, validator=attrs.validators.ge(0))
-    extra: str = attrs.field(default="", converter=_json_text)
+    extra: str = attrs.field(default=None, converter=_json_text)
 
     def payload(self, *, drop_count: bool = False) -> dict[str, Any]:
         out = attrs.asdict(self)

@@ -38,7 +38,8 @@ class CacheControl:
     def path(self) -> Path | None:
         """The directory of the persistent cache; None when the cache is off or in memory only."""
         settings: CacheSettings = self._container.cache_settings()
-        return cache_dir(settings)
+        where: Path | None = cache_dir(settings)
+        return where
 
     def invalidate(self, key: str | ModelRequest | None = None, **where: str) -> int:
         """Remove entries; return how many went.

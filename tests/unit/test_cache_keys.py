@@ -58,6 +58,12 @@ def test_a_schema_given_as_a_mapping_or_a_schema_object_keys_alike() -> None:
     assert scope(schema=parsed) == scope(schema=parsed.to_payload())
 
 
+def test_evolving_a_scope_keeps_the_fields_it_does_not_change() -> None:
+    evolved = attrs.evolve(scope(), batch_index=1)
+    assert attrs.evolve(evolved, batch_index=0) == scope()
+    assert exact_key(request(cache_scope=attrs.evolve(evolved, batch_index=0))) == exact_key(request())
+
+
 @pytest.mark.parametrize(("field", "value"), [
     ("provider", "openrouter"), ("model", "gpt-4o"), ("system", "You write CSV."), ("prompt", "Return 49 records."),
     ("json_schema", {"type": "object"}), ("json_output", False), ("temperature", 0.2), ("max_output_tokens", 100),
