@@ -14,7 +14,15 @@ import orjson
 from loguru import logger
 
 from agentic_synth.adapters.cache.memory import InMemoryResponseCache, check_bounds, expiry
-from agentic_synth.adapters.cache.sqlite_file import Unusable, bump, is_busy, open_database, tick, transaction
+from agentic_synth.adapters.cache.sqlite_file import (
+    Unusable,
+    bump,
+    is_busy,
+    open_database,
+    tick,
+    totals,
+    transaction,
+)
 from agentic_synth.domain.cache_stats import CacheStats
 from agentic_synth.domain.ports import Clock
 
@@ -108,7 +116,7 @@ class SqliteResponseCache:
             try:
                 with transaction(conn):
                     conn.execute("DELETE FROM entries")
-                    conn.execute("UPDATE counters SET value = 0")
+                    conn.execute("UPDATE counters SET value = 0 WHERE name NOT IN ('entries', 'bytes', 'tick')")
             except sqlite3.Error as error:
                 self._failed(error)
 
@@ -144,13 +152,12 @@ class SqliteResponseCache:
                 with transaction(conn):
                     self._purge_expired(conn)
                 counters = dict(conn.execute("SELECT name, value FROM counters").fetchall())
-                size, volume = conn.execute("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM entries").fetchone()
             except sqlite3.Error as error:
                 self._failed(error)
                 return base
             return attrs.evolve(base, hits=counters["hits"], misses=counters["misses"], writes=counters["writes"],
-                                evictions=counters["evictions"], expirations=counters["expirations"], size=size,
-                                bytes=volume)
+                                evictions=counters["evictions"], expirations=counters["expirations"],
+                                size=counters["entries"], bytes=counters["bytes"])
 
     def close(self) -> None:
         with self._lock:
@@ -189,8 +196,8 @@ class SqliteResponseCache:
             conn.execute("DELETE FROM entries WHERE key = ?", (key,))
             if expires is None or (self._max_bytes is not None and len(data) > self._max_bytes):
                 return
-            conn.execute("INSERT INTO entries VALUES (?, ?, ?, ?, ?)",
-                         (key, data, len(data), None if expires == float("inf") else expires, tick(conn)))
+            conn.execute("INSERT INTO entries (key, size, expires, accessed, value) VALUES (?, ?, ?, ?, ?)",
+                         (key, len(data), None if expires == float("inf") else expires, tick(conn), data))
             bump(conn, "writes")
             self._enforce_bounds(conn)
 
@@ -204,7 +211,7 @@ class SqliteResponseCache:
             bump(conn, "evictions")
 
     def _over(self, conn: sqlite3.Connection) -> bool:
-        size, volume = conn.execute("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM entries").fetchone()
+        size, volume = totals(conn)
         return ((self._max_entries is not None and size > self._max_entries)
                 or (self._max_bytes is not None and volume > self._max_bytes))
 

@@ -12,13 +12,22 @@ from loguru import logger
 
 APPLICATION_ID = 0x41535943  # "ASYC": marks the file as ours
 FORMAT_VERSION = 1  # PRAGMA user_version; bump when the tables change
-COUNTERS = ("hits", "misses", "writes", "evictions", "expirations", "tick")
+COUNTERS = ("hits", "misses", "writes", "evictions", "expirations", "tick", "entries", "bytes")
+# Small columns first, so scans never read the value's overflow pages; triggers keep the totals
+# of entries and bytes in step with every insert and delete, whoever makes it.
 _SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, value BLOB NOT NULL, size INTEGER NOT NULL,"
-    " expires REAL, accessed INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS entries (key TEXT PRIMARY KEY, size INTEGER NOT NULL, expires REAL,"
+    " accessed INTEGER NOT NULL, value BLOB NOT NULL)",
     "CREATE INDEX IF NOT EXISTS entries_accessed ON entries (accessed)",
+    "CREATE INDEX IF NOT EXISTS entries_expires ON entries (expires)",
     "CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     *(f"INSERT OR IGNORE INTO counters VALUES ('{name}', 0)" for name in COUNTERS),
+    "CREATE TRIGGER IF NOT EXISTS entries_added AFTER INSERT ON entries BEGIN"
+    " UPDATE counters SET value = value + 1 WHERE name = 'entries';"
+    " UPDATE counters SET value = value + NEW.size WHERE name = 'bytes'; END",
+    "CREATE TRIGGER IF NOT EXISTS entries_removed AFTER DELETE ON entries BEGIN"
+    " UPDATE counters SET value = value - 1 WHERE name = 'entries';"
+    " UPDATE counters SET value = value - OLD.size WHERE name = 'bytes'; END",
     f"PRAGMA application_id = {APPLICATION_ID}",
     f"PRAGMA user_version = {FORMAT_VERSION}",
 )
@@ -52,6 +61,12 @@ def transaction(conn: sqlite3.Connection) -> Iterator[None]:
 
 def bump(conn: sqlite3.Connection, name: str, by: int = 1) -> None:
     conn.execute("UPDATE counters SET value = value + ? WHERE name = ?", (by, name))
+
+
+def totals(conn: sqlite3.Connection) -> tuple[int, int]:
+    """How many entries the file holds and their bytes (kept by triggers, so no scan)."""
+    rows = dict(conn.execute("SELECT name, value FROM counters WHERE name IN ('entries', 'bytes')").fetchall())
+    return rows["entries"], rows["bytes"]
 
 
 def tick(conn: sqlite3.Connection) -> int:

@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 import pytest
 from loguru import logger
 
@@ -101,6 +102,7 @@ def test_several_processes_write_at_once_and_nothing_is_lost_or_torn(tmp_path: P
     assert items == {f"w{w}-{i}": {"worker": w, "i": i, "text": "x" * 200} for w in range(4) for i in range(40)}
     stats = cache.stats()
     assert stats.writes == 160 and stats.hits + stats.misses == 160
+    assert (stats.size, stats.bytes) == (160, sum(len(orjson.dumps(v)) for v in items.values()))
 
 
 def test_a_corrupt_file_gives_a_warning_and_an_empty_cache_that_works(tmp_path: Path, warnings: list[str]) -> None:
