@@ -11,6 +11,8 @@ import pytest
 from agentic_synth import AgenticSynth, UsageError
 from agentic_synth.domain.cache_keys import CacheScope, exact_key
 from agentic_synth.domain.models import ModelRequest
+from agentic_synth.domain.results import RunMetadata
+from agentic_synth.entrypoints.cli.console import summary
 from agentic_synth.entrypoints.cli.main import main
 from agentic_synth.entrypoints.container import Container, build_container
 from tests.cache_fakes import FakeTextModel
@@ -110,3 +112,16 @@ def test_invalidate_needs_exactly_one_way_of_choosing(container: Container, args
                                                        kwargs: dict[str, str], message: str) -> None:
     with pytest.raises(UsageError, match=message):
         AgenticSynth(container=container).cache.invalidate(*args, **kwargs)
+
+
+def test_the_sdk_example_in_the_cache_docs_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "cache.md").read_text(encoding="utf-8")
+    block = text.split("## SDK\n\n```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(block, "docs/cache.md", "exec"), {})
+    assert capsys.readouterr().out.strip() == "0 0.0"
+
+
+def test_the_run_summary_shows_cache_hits_misses_and_calls_saved() -> None:
+    meta = RunMetadata(kind="structured", mode="llm", seed=1, requested=10, records=10, cache_hits=3, cache_misses=1)
+    assert summary(meta).endswith("; cache: 3 hits, 1 misses, 3 calls saved")
+    assert "cache" not in summary(RunMetadata(kind="structured", mode="engine", seed=1, requested=10))
