@@ -121,17 +121,21 @@ class SqliteResponseCache:
                 self._failed(error)
 
     def items(self) -> Iterator[tuple[str, Any]]:
+        """The live entries, read in one go (the lock is not held while the caller iterates)."""
         with self._lock:
             conn = self._connect(create=False)
             if conn is None:
                 rows = list(self._fallback.items()) if self._fallback is not None else []
-                yield from rows
-                return
-            try:
-                raw = conn.execute(f"SELECT key, value FROM entries WHERE {_LIVE}", (self._clock.now(),)).fetchall()
-            except sqlite3.Error as error:
-                self._failed(error)
-                return
+                raw: list[tuple[str, bytes]] = []
+            else:
+                rows = []
+                try:
+                    raw = conn.execute(f"SELECT key, value FROM entries WHERE {_LIVE}",
+                                       (self._clock.now(),)).fetchall()
+                except sqlite3.Error as error:
+                    self._failed(error)
+                    raw = []
+        yield from rows
         for key, data in raw:
             try:
                 yield key, orjson.loads(data)
