@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Protocol
 
 from agentic_synth.application.hybrid import HybridRecords
 from agentic_synth.application.llm import LLMRecords
@@ -16,6 +17,14 @@ from agentic_synth.domain.requests import GenerationRequest
 from agentic_synth.domain.results import RunMetadata
 
 Progress = Callable[[int], None]
+
+
+class RunModels(Protocol):
+    """The TextModel of one run, and what its layers (the cache) tell the run's metadata afterwards."""
+
+    def __call__(self, request: GenerationRequest) -> TextModel: ...
+
+    def report_into(self, meta: RunMetadata) -> None: ...
 # Kinds whose points the engine always makes: in llm mode the model only proposes their parameters.
 ENGINE_TIMED_KINDS = SERIES_KINDS | EVENT_KINDS
 
@@ -29,7 +38,7 @@ class GenerateRecords:
     """
 
     def __init__(self, registry: GeneratorRegistry, clock: Clock,
-                 text_model: Callable[[GenerationRequest], TextModel] | None = None) -> None:
+                 text_model: RunModels | Callable[[GenerationRequest], TextModel] | None = None) -> None:
         self._registry = registry
         self._clock = clock
         self._text_model = text_model
@@ -82,8 +91,10 @@ class GenerateRecords:
         meta.seconds = self._clock.monotonic() - started
         return meta
 
-    @staticmethod
-    def _account(meta: RunMetadata, tally: UsageTally) -> None:
+    def _account(self, meta: RunMetadata, tally: UsageTally) -> None:
+        report = getattr(self._text_model, "report_into", None)  # RunModels: the run's cache figures
+        if report is not None:
+            report(meta)
         meta.models = tally.snapshot()
         meta.dropped = tally.invalid + tally.duplicates
         meta.notes.extend(tally.notes)

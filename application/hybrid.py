@@ -97,7 +97,7 @@ class HybridRecords:
                             max_output_tokens=min(ai.max_output_tokens, _PLAN_TOKENS) if schema is None
                             else ai.max_output_tokens, temperature=ai.temperature, json_schema=schema,
                             seed=request.seed % 2**31, kind=request.kind, purpose="plan",
-                            cache_scope=f"seed={request.seed};{scope}")
+                            cache_scope=f"seed={request.seed};{scope}", cache_policy=request.cache_policy)
 
     def _run(self, calls: list[tuple[str, ModelRequest]], ai: AISettings) -> dict[str, dict[str, Any]]:
         """All plan calls, concurrently; the parsed JSON object of each reply by name."""

@@ -9,7 +9,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from agentic_synth.application.prompts import SYSTEM, batch_size, records_json_schema, records_prompt
+from agentic_synth.application.prompts import (
+    SYSTEM,
+    batch_size,
+    records_json_schema,
+    records_prompt,
+    records_scope,
+)
 from agentic_synth.application.replies import ObjectStream, parse_records
 from agentic_synth.application.usage import UsageTally
 from agentic_synth.domain.ai_settings import AISettings
@@ -153,7 +159,7 @@ class LLMRecords:
             model=ai.model, provider=ai.provider, system=SYSTEM, max_output_tokens=ai.max_output_tokens,
             temperature=ai.temperature, json_schema=records_json_schema(request.schema),
             seed=(request.seed + batch_no) % 2**31, kind=request.kind, purpose="records",
-            cache_scope=f"seed={request.seed};batch={batch_no};n={n}")
+            cache_scope=records_scope(request, ai, batch_no, n), cache_policy=request.cache_policy)
         name = ai.model or "auto"
         try:
             if stop.is_set():

@@ -6,6 +6,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from agentic_synth.domain.ai_settings import AISettings
+from agentic_synth.domain.cache_keys import CacheScope
 from agentic_synth.domain.requests import GenerationRequest
 from agentic_synth.domain.schema import Field, Schema, thaw
 
@@ -135,3 +137,14 @@ def records_prompt(request: GenerationRequest, n: int, *, batch: int = 0, descri
     parts.append(f"This is batch {batch + 1}; make it different from other batches.")
     parts.append(f'Reply with one JSON object: {{"records": [ ...exactly {n} records... ]}}')
     return "\n\n".join(parts)
+
+
+TEMPLATE_VERSION = "records-1"  # change it when the prompts change: cached replies then miss
+
+
+def records_scope(request: GenerationRequest, ai: AISettings, batch: int, n: int) -> CacheScope:
+    """What a records call is part of, for the cache key (the aggressive policy reuses batches by it)."""
+    return CacheScope(template_version=TEMPLATE_VERSION, schema=request.schema, prompt=ai.prompt or "",
+                      examples=[dict(e) for e in ai.examples],
+                      params={"kind": request.kind, "locale": request.locale, "options": dict(request.options)},
+                      seed=request.seed, batch_index=batch, batch_size=n, count=request.count)

@@ -24,6 +24,9 @@ class UsageTally:
         return self._models.setdefault(model, ModelUsage())
 
     def call(self, completion: Completion) -> None:
+        """Count a reply; a cached one is no call (it cost nothing), only its records will count."""
+        if completion.cached:
+            return
         with self._lock:
             usage = self._usage(completion.model)
             usage.calls += 1

@@ -7,13 +7,21 @@ from typing import Any
 
 import attrs
 
+from agentic_synth.domain.cache_keys import CachePolicy, CacheScope
+
+
+def _optional_policy(value: Any) -> CachePolicy | None:
+    return None if value is None else CachePolicy.parse(value)
+
 
 @attrs.frozen
 class ModelRequest:
     """One call: which model (None lets a router choose), the prompt, and generation settings.
 
     `json_schema` asks for structured output where the provider supports it; `kind` and
-    `purpose` ("records", "plan") let routers and caches tell calls apart.
+    `purpose` ("records", "plan") let routers and caches tell calls apart. `cache_scope` is part
+    of the cache key (a CacheScope, or any text); `cache_policy` overrides the cache's default
+    for this call (None keeps it). Neither is sent to a provider.
     """
 
     prompt: str
@@ -27,7 +35,8 @@ class ModelRequest:
     seed: int | None = None
     kind: str = "structured"
     purpose: str = "records"
-    cache_scope: str = ""
+    cache_scope: str | CacheScope = ""
+    cache_policy: CachePolicy | None = attrs.field(default=None, converter=_optional_policy)
 
 
 @attrs.frozen
@@ -47,9 +56,13 @@ class Completion:
 
 @attrs.frozen
 class TextDelta:
-    """A piece of a streamed reply; the last one carries usage and `done=True`."""
+    """A piece of a streamed reply; the last one carries usage and `done=True`.
+
+    `cached` is True when the reply was replayed from the response cache (it cost nothing).
+    """
 
     text: str
     tokens_in: int = 0
     tokens_out: int = 0
     done: bool = False
+    cached: bool = False

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
+from agentic_synth.domain.cache_stats import CacheStats
 from agentic_synth.domain.models import Completion, ModelRequest, TextDelta
 from agentic_synth.domain.records import RecordChunk
 
@@ -48,7 +49,11 @@ class TextModel(Protocol):
 
 
 class ResponseCache(Protocol):
-    """Content-addressed store of model replies (JSON-compatible values)."""
+    """Content-addressed store of model replies (JSON-compatible values).
+
+    `ttl` is in seconds: None takes the cache's default, `math.inf` never expires. `items`
+    yields the live entries (for invalidation by content); `stats` reports counters and size.
+    """
 
     def get(self, key: str) -> Any | None: ...
 
@@ -57,6 +62,10 @@ class ResponseCache(Protocol):
     def delete(self, key: str) -> bool: ...
 
     def clear(self) -> None: ...
+
+    def items(self) -> Iterator[tuple[str, Any]]: ...
+
+    def stats(self) -> CacheStats: ...
 
 
 class StreamPipeline(Protocol):

@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from agentic_synth.domain.ai_settings import AISettings
+from agentic_synth.domain.cache_keys import CachePolicy
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.schema import Schema
 
@@ -46,7 +47,10 @@ def parse_rate(text: Any, what: str = "rate") -> float:
 
 @attrs.frozen
 class GenerationRequest:
-    """What to generate: a kind (a registered generator), a schema, how many, the seed and options."""
+    """What to generate: a kind (a registered generator), a schema, how many, the seed and options.
+
+    `cache_policy` (None: the configured one) is how model calls of llm and hybrid runs use the cache.
+    """
 
     kind: str
     schema: Schema
@@ -56,6 +60,7 @@ class GenerationRequest:
     mode: str = "engine"
     locale: str = "en_US"
     ai: AISettings | None = None  # the model, prompt and examples of llm and hybrid modes
+    cache_policy: CachePolicy | None = None
 
     def __attrs_post_init__(self) -> None:
         if self.count is not None and (isinstance(self.count, bool) or self.count < 0):

@@ -12,6 +12,7 @@ from agentic_synth.domain.errors import InvalidSetting, UsageError
 from agentic_synth.domain.requests import parse_duration, parse_rate
 from agentic_synth.domain.secrets import Secret
 
+CACHE_POLICIES = ("none", "default", "aggressive")
 STRATEGIES = ("cost", "performance", "quality", "hybrid")
 STRATEGY_ALIASES = {"cost-optimized": "cost", "performance-optimized": "performance",
                     "quality-optimized": "quality"}
@@ -67,12 +68,16 @@ class ApiKeys:
 
 @attrs.frozen
 class CacheSettings:
-    """Response cache: size in entries, `ttl` in milliseconds (0: no expiry), optional disk path."""
+    """Response cache: size in entries and bytes, `ttl` in milliseconds (0: no expiry), where it lives
+    (`persistPath`: a directory; "" keeps it in memory; unset: the default directory) and the default policy."""
 
     enabled: bool = True
     max_size: int = attrs.field(default=1000, validator=_positive)
+    max_bytes: int = attrs.field(default=256 * 2**20, validator=_positive)
     ttl: int = attrs.field(default=3_600_000, validator=_not_negative)
     persist_path: str | None = None
+    policy: str = attrs.field(default="default", validator=_check(
+        lambda v: v in CACHE_POLICIES, "'{value}' is not one of " + ", ".join(CACHE_POLICIES)))
 
 
 @attrs.frozen

@@ -6,11 +6,17 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
+from agentic_synth.adapters.cache.location import cache_dir
+from agentic_synth.adapters.cache.memory import InMemoryResponseCache
+from agentic_synth.adapters.cache.null import NullResponseCache
+from agentic_synth.adapters.cache.persistent import SqliteResponseCache
 from agentic_synth.adapters.clock import SystemClock
 from agentic_synth.adapters.config_file import LoadedConfig
 from agentic_synth.adapters.serialization import structure, unstructure
 from agentic_synth.adapters.sinks.factory import open_sink
+from agentic_synth.application.caching import CachedTextModel
 from agentic_synth.application.generate import GenerateRecords
+from agentic_synth.domain.cache_settings import CacheSettings
 from agentic_synth.domain.ports import TextModel
 from agentic_synth.domain.settings import Settings
 from agentic_synth.entrypoints.plugins import build_registry
@@ -48,8 +54,26 @@ class Container(containers.DeclarativeContainer):
     text_model = providers.Callable(_dispatcher, text_models)
     provider_models = providers.Callable(provider_models_of, text_models)
     model_stack = providers.Factory(build_model_stack, config=config, providers=provider_models, clock=clock)
+
+    # Response cache (issue 8): config `cache.{enabled,maxSize,maxBytes,ttl,persistPath,policy}`.
+    cache_settings = providers.Singleton(CacheSettings.from_payload, config.cache)
+    response_cache = providers.Selector(
+        cache_settings.provided.backend,
+        none=providers.Singleton(NullResponseCache),
+        memory=providers.Singleton(InMemoryResponseCache, clock=clock, max_entries=cache_settings.provided.max_entries,
+                                   max_bytes=cache_settings.provided.max_bytes,
+                                   default_ttl=cache_settings.provided.ttl_seconds),
+        sqlite=providers.Singleton(SqliteResponseCache, providers.Callable(cache_dir, cache_settings), clock=clock,
+                                   max_entries=cache_settings.provided.max_entries,
+                                   max_bytes=cache_settings.provided.max_bytes,
+                                   default_ttl=cache_settings.provided.ttl_seconds),
+    )
+    # The cache layer of the TextModel stack: `cached_text_model(inner)` wraps the budgeted model.
+    cached_text_model = providers.Factory(CachedTextModel, cache=response_cache, clock=clock,
+                                          policy=cache_settings.provided.policy)
+    # One run's models: router -> cache -> budget -> providers (or the `text_model` override as is).
     run_text_models = providers.Factory(RunTextModels, text_model=text_model.provider,
-                                        model_stack=model_stack.provider)
+                                        model_stack=model_stack.provider, cache=cached_text_model.provider)
     generate_records = providers.Factory(GenerateRecords, registry=registry, clock=clock,
                                          text_model=run_text_models)
 

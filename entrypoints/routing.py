@@ -10,6 +10,7 @@ import attrs
 from loguru import logger
 
 from agentic_synth.application.budget import BudgetedTextModel
+from agentic_synth.application.caching import CachedTextModel
 from agentic_synth.application.routing import RouterTextModel
 from agentic_synth.domain.ai_settings import AISettings
 from agentic_synth.domain.catalog import PROVIDERS, Catalog
@@ -180,10 +181,22 @@ class RunTextModels:
     """
 
     def __init__(self, *, text_model: Any, model_stack: Callable[..., ModelStack],
-                 cache: Callable[[TextModel], TextModel] | None = None) -> None:
+                 cache: Callable[..., CachedTextModel] | None = None) -> None:
         self._text_model = text_model
         self._model_stack = model_stack
         self._cache = cache
+        self._caches: list[CachedTextModel] = []
+
+    def _cached(self, inner: TextModel) -> TextModel:
+        assert self._cache is not None
+        layer = self._cache(inner=inner)
+        self._caches.append(layer)
+        return layer
+
+    def report_into(self, meta: RunMetadata) -> None:
+        """Cache hits and misses of the run's calls (the cache layers built for it)."""
+        for layer in self._caches:
+            layer.tally().add_to(meta)
 
     @staticmethod
     def routing(ai: AISettings) -> RunRouting:
@@ -191,7 +204,8 @@ class RunTextModels:
                           budget_usd=ai.budget_usd)
 
     def stack(self, kind: str, ai: AISettings) -> ModelStack:
-        return self._model_stack(run=self.routing(ai), kind=kind, model=ai.model, cache=self._cache)
+        return self._model_stack(run=self.routing(ai), kind=kind, model=ai.model,
+                                 cache=self._cached if self._cache is not None else None)
 
     def check(self, kind: str, ai: AISettings) -> None:
         """Fail before any output when the run cannot be routed (unpriced models under a budget...)."""

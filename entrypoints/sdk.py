@@ -17,6 +17,7 @@ from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.adapters.sinks.memory import InMemoryRecordSink
 from agentic_synth.application.generate import ENGINE_TIMED_KINDS
 from agentic_synth.domain.ai_settings import AISettings
+from agentic_synth.domain.cache_keys import CachePolicy
 from agentic_synth.domain.errors import AgenticSynthError, UsageError
 from agentic_synth.domain.generators import Generator, parse_options, prepare_request
 from agentic_synth.domain.ports import RecordSink
@@ -25,6 +26,7 @@ from agentic_synth.domain.results import GenerationResult
 from agentic_synth.domain.schema import Schema
 from agentic_synth.domain.settings import Settings
 from agentic_synth.domain.types import DEFAULT_LOCALE, LOCALES
+from agentic_synth.entrypoints.cache_control import CacheControl
 from agentic_synth.entrypoints.container import Container, build_container, configure
 from agentic_synth.entrypoints.routing import RunRouting
 
@@ -66,6 +68,11 @@ class AgenticSynth:
             configure(self.container, load_sdk_config(config))
         self.config: Settings = self.container.settings()
 
+    @property
+    def cache(self) -> CacheControl:
+        """The response cache: `.stats()`, `.clear()`, `.invalidate(...)`, `.path()`."""
+        return CacheControl(self.container)
+
     # --- generators ----------------------------------------------------------------------------
 
     def register_generator(self, generator: Generator, *, replace: bool = False) -> None:
@@ -82,7 +89,7 @@ class AgenticSynth:
                 provider: str | None = None, prompt: str | None = None, examples: Any = None,
                 batch_size: int | None = None, stream_replies: bool = False, budget: Any = None,
                 strategy: str | None = None, fallback: Any = None, auto_route: bool = False,
-                **options: Any) -> GenerationRequest:
+                cache_policy: str | CachePolicy | None = None, **options: Any) -> GenerationRequest:
         """Validate everything about a run before any output exists.
 
         `mode` defaults to engine when no model is chosen (`model`, `auto_route`, or
@@ -120,7 +127,7 @@ class AgenticSynth:
         request = GenerationRequest(
             kind=kind, schema=parsed_schema, count=count, seed=new_seed() if seed is None else seed,
             options=parse_options(generator, options), mode=mode or "engine", locale=locale or DEFAULT_LOCALE,
-            ai=ai)
+            ai=ai, cache_policy=None if cache_policy is None else CachePolicy.parse(cache_policy, "cache_policy"))
         return prepare_request(generator, request)
 
     def model_choice(self, ai: AISettings) -> str:

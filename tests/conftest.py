@@ -21,6 +21,13 @@ def _no_keys_from_the_developer(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _private_cache_dir(_no_keys_from_the_developer: None, tmp_path_factory: pytest.TempPathFactory,
+                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default response-cache directory of every test is its own, never the user's."""
+    monkeypatch.setenv("AGENTIC_SYNTH_CACHE_DIR", str(tmp_path_factory.mktemp("response-cache")))
+
+
 @pytest.fixture
 def container() -> Container:
     return build_container(load_plugins=False)

@@ -47,11 +47,12 @@ def summary(meta: RunMetadata) -> str:
             f"in {meta.seconds:.2f}s, seed {meta.seed}")
     if meta.calls:
         line += f"; {meta.calls} calls, {meta.tokens_in:,} tokens in, {meta.tokens_out:,} out, ${meta.cost_usd:.4f}"
-    if meta.dropped:
-        line += f"; {meta.dropped} invalid or duplicate records dropped"
         if len(meta.models) > 1:
             line += " (" + ", ".join(f"{name}: {m.calls} calls, ${m.cost_usd:.4f}, {m.records} records"
                                      for name, m in meta.models.items()) + ")"
-    if meta.cache_hits:
-        line += f"; {meta.cache_hits} cache hits"
+    if meta.dropped:
+        line += f"; {meta.dropped} invalid or duplicate records dropped"
+    if meta.cache_hits or meta.cache_misses:
+        line += (f"; cache: {meta.cache_hits} hits, {meta.cache_misses} misses, "
+                 f"{meta.cache_hits} calls saved")
     return line

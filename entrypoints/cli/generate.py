@@ -102,12 +102,15 @@ def write_report(path: str, report: dict[str, Any]) -> None:
 @click.option("--batch-size", type=click.IntRange(min=1, max=1000),
               help="llm: records per call (default: from record size and the model's output limit).")
 @routing_options
+@click.option("--cache-policy", type=click.Choice(["none", "default", "aggressive"]),
+              help="How AI model calls use the response cache (default: config cache.policy, else default).")
 @click.option("--dry-run", is_flag=True, help="Show expected model calls, tokens and cost; write and spend nothing.")
 @click.pass_context
 def generate(ctx: click.Context, kind: str, schema: str | None, count: int | None, output: str | None,
              fmt: str | None, seed: int | None, locale: str | None, extra: tuple[str, ...], stream: bool,
              no_csv_protect: bool, report: str | None, mode: str | None, model: str | None, provider: str | None,
-             prompt: str | None, examples: str | None, batch_size: int | None, **kind_options: Any) -> None:
+             prompt: str | None, examples: str | None, batch_size: int | None, cache_policy: str | None,
+             **kind_options: Any) -> None:
     """Generate records of KIND (structured, timeseries, events, or a plugin's name)."""
     console = ctx.obj["console"]
     synth = AgenticSynth(container=ctx.obj["container"])
@@ -119,7 +122,7 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
     if schema is None:
         raise UsageError("--schema is required (a file path or inline JSON)")
     ai_args = {k: v for k, v in dict(mode=mode, model=model, provider=provider, prompt=prompt, examples=examples,
-                                     batch_size=batch_size).items() if v is not None}
+                                     batch_size=batch_size, cache_policy=cache_policy).items() if v is not None}
     routing_args = {k: v for k, v in dict(budget=run.budget_usd, strategy=run.strategy, fallback=run.fallback,
                                           auto_route=run.auto_route or None).items() if v is not None}
     request_args = dict(schema=schema, count=count, seed=seed, locale=locale, **ai_args, **routing_args, **options)

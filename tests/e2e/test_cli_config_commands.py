@@ -117,7 +117,8 @@ def test_the_engine_notice_says_whether_keys_are_set(run_cli, monkeypatch: pytes
     assert "no AI provider configured" not in err
 
 
-def test_doctor_lists_each_problem_and_exits_1(run_cli) -> None:
+def test_doctor_lists_each_problem_and_exits_1(run_cli, monkeypatch) -> None:
+    monkeypatch.delenv("AGENTIC_SYNTH_CACHE_DIR")  # else the environment's cache directory wins over the file
     Path("blocker").write_text("a file where a directory should be")
     _config({"cache": {"persistPath": "blocker/cache"}, "integrations": {"ruvector": {"enabled": True}}})
     code, out, _ = run_cli("doctor")

@@ -36,4 +36,4 @@ def test_the_summary_is_one_line_with_records_destination_seconds_and_seed() -> 
     meta.models["gemini-2.0-flash"] = ModelUsage(calls=3, tokens_in=1200, tokens_out=3400, cost_usd=0.0123)
     meta.cache_hits, meta.output, meta.format = 2, None, None
     assert summary(meta) == ("wrote 1,000 structured records to stdout (jsonl) in 0.50s, seed 42; "
-                             "3 calls, 1,200 tokens in, 3,400 out, $0.0123; 2 cache hits")
+                             "3 calls, 1,200 tokens in, 3,400 out, $0.0123; cache: 2 hits, 0 misses, 2 calls saved")
