@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import pyarrow.parquet as pq
 
 from agentic_synth.adapters.sinks.csv_sink import flat_columns
 from agentic_synth.adapters.sinks.factory import resolve_format
@@ -119,6 +118,8 @@ def _jsonable(value: Any) -> Any:
 
 
 def _parquet(p: Path, schema: Schema) -> Iterator[dict[str, Any]]:
+    import pyarrow.parquet as pq  # imported when needed: pyarrow costs ~35 MB and ~0.2 s at startup
+
     reader = pq.ParquetFile(p)
     for batch in reader.iter_batches():
         for row in batch.to_pylist():

@@ -12,6 +12,7 @@ from agentic_synth.adapters.engine import vocab
 from agentic_synth.adapters.engine.columns import PRIMITIVE_MAKERS, Ctx, integer_bounds, pattern_column
 from agentic_synth.adapters.engine.permutation import permute
 from agentic_synth.adapters.engine.semantic import SEMANTIC_MAKERS
+from agentic_synth.adapters.engine.unique import SeenValues, hash64
 from agentic_synth.domain.errors import SchemaError
 from agentic_synth.domain.schema import Field, thaw
 from agentic_synth.domain.types import TEXTUAL_TYPES
@@ -92,7 +93,7 @@ class ColumnEngine:
     def __init__(self, seed: int, locale: str) -> None:
         self.seed = seed
         self.locale = locale
-        self._seen: dict[str, set[Any]] = {}
+        self._seen: dict[str, SeenValues] = {}
 
     def rng(self, path: str, chunk_index: int, stream: int = 0) -> np.random.Generator:
         return np.random.default_rng([self.seed & 0xFFFFFFFFFFFFFFFF, chunk_index, _key(path), stream])
@@ -182,25 +183,23 @@ class ColumnEngine:
         return [values[i] for i in idx.tolist()]
 
     def _dedupe(self, f: Field, values: list[Any], ctx: Ctx, path: str, chunk_index: int) -> list[Any]:
-        seen = self._seen.setdefault(path, set())
+        """Redraw repeats (of earlier chunks or earlier in this one) until every value is new."""
+        seen = self._seen.setdefault(path, SeenValues())
         out = list(values)
+        positions = np.arange(len(out))
+        hashes = hash64(out)
         for round_ in range(_MAX_UNIQUE_ROUNDS):
-            dup_positions = []
-            for i, v in enumerate(out):
-                key = repr(v)
-                if key in seen:
-                    dup_positions.append(i)
-                else:
-                    seen.add(key)
-            if not dup_positions:
+            repeats = positions[~seen.admit(hashes)]
+            if not repeats.size:
                 return out
-            retry = Ctx(rng=self.rng(path, chunk_index, 2 + round_), n=len(dup_positions), offset=ctx.offset,
+            retry = Ctx(rng=self.rng(path, chunk_index, 2 + round_), n=len(repeats), offset=ctx.offset,
                         locale=self.locale, siblings={}, seed=self.seed)
             fresh = self._make(f, retry, path, chunk_index)
             if f.type in ("email", "username") and round_ > 0:
                 fresh = [_with_digits(v, retry.rng) for v in fresh]
-            for i, v in zip(dup_positions, fresh, strict=True):
+            for i, v in zip(repeats.tolist(), fresh, strict=True):
                 out[i] = v
+            positions, hashes = repeats, hash64(fresh)
         raise SchemaError("unique: could not find enough distinct values; widen the field or lower --count", path)
 
 
