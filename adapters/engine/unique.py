@@ -11,30 +11,27 @@ from typing import Any
 
 import numpy as np
 
-_P = 0x100000001B3  # odd, so it has an inverse modulo 2**64
-_P_INV = pow(_P, -1, 1 << 64)
+_P = 0x100000001B3
 _SEP = 0x1F
-_powers: tuple[np.ndarray, np.ndarray] = (np.ones(1, dtype=np.uint64), np.ones(1, dtype=np.uint64))
+_powers = np.ones(1, dtype=np.uint64)
 
 
-def _power_tables(size: int) -> tuple[np.ndarray, np.ndarray]:
-    """P**i and P**-i (mod 2**64) for i in [0, size], grown on demand and kept (they never change)."""
+def _power_table(size: int) -> np.ndarray:
+    """P**i (mod 2**64) for i in [0, size), grown on demand to the longest value seen, and kept."""
     global _powers
-    if len(_powers[0]) <= size:
-        size = max(size + 1, 2 * len(_powers[0]), 1 << 16)
+    if len(_powers) < size:
+        size = max(size, 2 * len(_powers), 256)
         with np.errstate(over="ignore"):
-            fwd = np.cumprod(np.full(size, _P, dtype=np.uint64))
-            inv = np.cumprod(np.full(size, _P_INV, dtype=np.uint64))
-        one = np.ones(1, dtype=np.uint64)
-        _powers = (np.concatenate([one, fwd]), np.concatenate([one, inv]))
+            _powers = np.concatenate([np.ones(1, dtype=np.uint64),
+                                      np.cumprod(np.full(size - 1, _P, dtype=np.uint64))])
     return _powers
 
 
 def hash64(values: list[Any]) -> np.ndarray:
     """A 64-bit hash of each value's UTF-8 text (str as is, anything else by a marked repr), vectorised.
 
-    All values are joined and encoded once; each value's hash is a polynomial over its bytes taken
-    from prefix sums, made independent of its position, then mixed (splitmix64 finaliser).
+    All values are joined and encoded once; each value's hash is a polynomial over its own bytes
+    (summed per value with reduceat), mixed with its length and a splitmix64 finaliser.
     """
     if not values:
         return np.empty(0, dtype=np.uint64)
@@ -45,20 +42,20 @@ def hash64(values: list[Any]) -> np.ndarray:
         texts = [v if type(v) is str else f"\0{v!r}" for v in values]
         joined = "\x1f".join(texts)
     raw = np.frombuffer(joined.encode(), dtype=np.uint8)
-    ends = np.flatnonzero(raw == _SEP)
-    if len(ends) == len(texts) - 1:
-        ends = np.append(ends, len(raw))
-        starts = np.concatenate([np.zeros(1, dtype=ends.dtype), ends[:-1] + 1])
-    else:  # a value holds the separator itself: find the boundaries from each value's length
+    seps = np.flatnonzero(raw == _SEP)
+    if len(seps) == len(texts) - 1:
+        lengths = np.diff(seps, prepend=-1, append=len(raw)) - 1
+    else:  # a value holds the separator itself: take each value's length instead
         lengths = np.array([len(t.encode()) for t in texts], dtype=np.int64)
-        ends = np.cumsum(lengths + 1) - 1
-        starts = ends - lengths
-    fwd, inv = _power_tables(len(raw))
+    starts = np.cumsum(lengths + 1) - (lengths + 1)
+    local = np.arange(len(raw)) - np.repeat(starts, lengths + 1)[:len(raw)]  # position inside the value
+    terms = np.zeros(len(raw) + 1, dtype=np.uint64)  # one spare zero: the last value may be empty
     with np.errstate(over="ignore"):
-        prefix = np.zeros(len(raw) + 1, dtype=np.uint64)
-        np.cumsum((raw.astype(np.uint64) + np.uint64(1)) * fwd[1:len(raw) + 1], out=prefix[1:])
-        h = (prefix[ends] - prefix[starts]) * inv[starts]
-        h ^= (ends - starts).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        terms[:-1] = (raw.astype(np.uint64) + np.uint64(1)) * _power_table(int(lengths.max()) + 1)[local]
+        terms[(starts + lengths)[:-1]] = 0  # the separators add nothing
+        h = np.add.reduceat(terms, starts)
+        h += np.uint64(0x632BE59BD9B4E019)
+        h ^= lengths.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
         h ^= h >> np.uint64(30)
         h *= np.uint64(0xBF58476D1CE4E5B9)
         h ^= h >> np.uint64(27)
