@@ -96,4 +96,6 @@ class SeenValues:
         self._runs.append(run)
         while len(self._runs) > 1 and len(self._runs[-2]) <= 2 * len(self._runs[-1]):
             top = self._runs.pop()
-            self._runs[-1] = np.sort(np.concatenate([self._runs[-1], top]), kind="stable")
+            merged = np.concatenate([self._runs[-1], top])
+            merged.sort(kind="stable")  # in place: two sorted runs, merged in one linear pass
+            self._runs[-1] = merged
