@@ -2,7 +2,7 @@
 
 Run by hand (not by pytest), after `pip install -e '.[bench]'`:
 
-    python benchmarks/bench_structured.py                 # defaults: 1,000,000 ours, 100,000 / 50,000 theirs
+    python benchmarks/bench_structured.py                 # defaults: 1,000,000 ours, 100,000 Mimesis, 20,000 Faker
     python benchmarks/bench_structured.py --quick         # a smoke run in a few seconds
 
 Every measurement is a fresh child process (so peak RSS is that run's own): the child times its own
@@ -180,7 +180,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--count", type=int, default=1_000_000, help="records for agentic-synth")
     ap.add_argument("--mimesis-count", type=int, default=100_000)
-    ap.add_argument("--faker-count", type=int, default=50_000)
+    ap.add_argument("--faker-count", type=int, default=20_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--schema", default=str(SCHEMA))
