@@ -72,6 +72,7 @@ class GenerateRecords:
                 meta.records += chunk.length
                 if progress is not None:
                     progress(chunk.length)
+                del chunk  # let it go before the next one is made: one chunk in memory, not two
         except KeyboardInterrupt:
             meta.seconds = self._clock.monotonic() - started
             self._finish(sink, keep_on_interrupt)

@@ -166,6 +166,21 @@ def datetime_seconds(f: Field, ctx: Ctx) -> np.ndarray:
 
 
 def _to_epoch(values: list[Any], f: Field) -> np.ndarray:
+    """Epoch seconds (float, NaN for null) of a sibling date/datetime column, parsed vectorised."""
+    if f.type == "date" or (f.type == "datetime" and f.format in (None, "iso")):
+        unit = "D" if f.type == "date" else "s"
+        text = ["NaT" if v is None else (v[:-1] if v.endswith("Z") else v) for v in values]
+        try:
+            parsed = np.array(text, dtype=f"datetime64[{unit}]")
+        except ValueError:
+            return _to_epoch_slow(values, f)
+        out = parsed.astype(np.int64).astype(np.float64) * (86400 if unit == "D" else 1)
+        out[np.isnat(parsed)] = np.nan
+        return out
+    return _to_epoch_slow(values, f)
+
+
+def _to_epoch_slow(values: list[Any], f: Field) -> np.ndarray:
     out = np.full(len(values), np.nan)
     for i, v in enumerate(values):
         if v is None:
@@ -194,8 +209,40 @@ def format_datetimes(secs: np.ndarray, fmt: str | None) -> list[Any]:
         return (secs * 1000).tolist()
     if fmt and "%" in fmt:
         return [dt.datetime.fromtimestamp(s, dt.timezone.utc).strftime(fmt) for s in secs.tolist()]
-    text = np.datetime_as_string(secs.astype("datetime64[s]"), unit="s")
-    return [t + "Z" for t in text.tolist()]
+    return iso_utc(secs)
+
+
+_ISO_TEMPLATE = np.frombuffer("0000-00-00T00:00:00Z".encode("utf-32-le"), dtype=np.uint32)
+_MIN_FAST, _MAX_FAST = -62135596800, 253402300799  # 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z
+
+
+def iso_utc(secs: np.ndarray) -> list[str]:
+    """Epoch seconds to 'YYYY-MM-DDTHH:MM:SSZ' strings, digits computed column-wise (twice numpy's speed).
+
+    Days to a civil date by Howard Hinnant's algorithm; years outside 1..9999 go through numpy.
+    """
+    if not secs.size:
+        return []
+    if secs.min() < _MIN_FAST or secs.max() > _MAX_FAST:
+        text: list[str] = np.datetime_as_string(secs.astype("datetime64[s]"), unit="s", timezone="UTC").tolist()
+        return text
+    days, sod = np.divmod(secs.astype(np.int64), 86400)
+    z = days + 719468
+    era = z // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    parts = (yoe + era * 400 + (mp >= 10), np.where(mp < 10, mp + 3, mp - 9), doy - (153 * mp + 2) // 5 + 1,
+             sod // 3600, sod // 60 % 60, sod % 60)
+    out = np.empty((len(secs), 20), dtype=np.uint32)
+    out[:] = _ISO_TEMPLATE
+    for col, value, width in zip((0, 5, 8, 11, 14, 17), parts, (4, 2, 2, 2, 2, 2), strict=True):
+        for k in range(width - 1, -1, -1):
+            out[:, col + k] += (value % 10).astype(np.uint32)
+            value = value // 10
+    text = out.view("<U20").ravel().tolist()
+    return text
 
 
 def date_bounds(f: Field) -> tuple[int, int]:

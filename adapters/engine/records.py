@@ -19,6 +19,7 @@ from agentic_synth.adapters.engine.columns import (
 )
 from agentic_synth.adapters.engine.permutation import permute
 from agentic_synth.adapters.engine.semantic import SEMANTIC_MAKERS
+from agentic_synth.adapters.engine.unique import SeenValues, hash64
 from agentic_synth.domain.errors import SchemaError
 from agentic_synth.domain.schema import Field, thaw
 from agentic_synth.domain.types import TEXTUAL_TYPES
@@ -107,7 +108,7 @@ class ColumnEngine:
     def __init__(self, seed: int, locale: str) -> None:
         self.seed = seed
         self.locale = locale
-        self._seen: dict[str, set[Any]] = {}
+        self._seen: dict[str, SeenValues] = {}
 
     def rng(self, path: str, chunk_index: int, stream: int = 0) -> np.random.Generator:
         return np.random.default_rng([self.seed & 0xFFFFFFFFFFFFFFFF, chunk_index, _key(path), stream])
@@ -199,29 +200,25 @@ class ColumnEngine:
         return [values[i] for i in idx.tolist()]
 
     def _dedupe(self, f: Field, values: list[Any], ctx: Ctx, path: str, chunk_index: int) -> list[Any]:
-        seen = self._seen.setdefault(path, set())
+        """Redraw repeats (of earlier chunks or earlier in this one) until every value is new."""
+        seen = self._seen.setdefault(path, SeenValues())
         out = list(values)
-        positions: list[int] | range = range(len(out))
+        positions = np.arange(len(out))
+        hashes = hash64(out)
         for round_ in range(_MAX_UNIQUE_ROUNDS):
-            dup_positions = []
-            for i in positions:  # first every value, then only the ones just redrawn
-                key = repr(out[i])
-                if key in seen:
-                    dup_positions.append(i)
-                else:
-                    seen.add(key)
-            if not dup_positions:
+            repeats = positions[~seen.admit(hashes)]
+            if not repeats.size:
                 return out
             # the retried rows keep their own siblings, so an email still matches its record's name
-            siblings = {k: (sf, [sv[i] for i in dup_positions]) for k, (sf, sv) in ctx.siblings.items()}
-            retry = Ctx(rng=self.rng(path, chunk_index, 2 + round_), n=len(dup_positions), offset=ctx.offset,
+            siblings = {k: (sf, [sv[i] for i in repeats.tolist()]) for k, (sf, sv) in ctx.siblings.items()}
+            retry = Ctx(rng=self.rng(path, chunk_index, 2 + round_), n=len(repeats), offset=ctx.offset,
                         locale=self.locale, siblings=siblings, seed=self.seed)
             fresh = self._make(f, retry, path, chunk_index)
             if f.type in ("email", "username") and round_ > 0:
                 fresh = [_with_digits(v, retry.rng) for v in fresh]
-            for i, v in zip(dup_positions, fresh, strict=True):
+            for i, v in zip(repeats.tolist(), fresh, strict=True):
                 out[i] = v
-            positions = dup_positions
+            positions, hashes = repeats, hash64(fresh)
         raise SchemaError("unique: could not find enough distinct values; widen the field or lower --count", path)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Callable
 from typing import Any
@@ -12,27 +13,30 @@ from agentic_synth.adapters.engine import vocab
 from agentic_synth.adapters.engine.columns import Ctx, number_column, round_into
 from agentic_synth.domain.schema import Field
 
-_DIGITS = np.array(list("0123456789"), dtype=object)
-_UPPER = np.array(list("ABCDEFGHIJKLMNOPQRSTUVWXYZ"), dtype=object)
+_HASH, _ZERO, _LETTER, _LEADING = ord("#"), ord("0"), ord("A"), ord("N")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _ascii(text: str) -> str:
+    """A name folded to lower-case ASCII letters and digits, for emails and usernames (memoised)."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return "".join(c for c in folded.lower() if c.isalnum())
 
 
 def _fill(templates: np.ndarray, rng: np.random.Generator) -> list[str]:
-    """Replace '#' with a random digit, 'N' with a digit 2-9 and 'A' with a random letter (vectorised)."""
-    joined = "\x1f".join(templates.tolist())
-    chars = np.array(list(joined), dtype="<U1")
-    digits = chars == "#"
-    chars[digits] = rng.integers(0, 10, int(digits.sum())).astype("<U1")
-    leading = chars == "N"
+    """Replace '#' with a random digit, 'N' with a digit 2-9 and 'A' with a random letter (vectorised per chunk).
+
+    Works on the UTF-8 bytes: '#', 'N' and 'A' are single bytes that never occur inside a multi-byte character.
+    """
+    raw = np.frombuffer("\x1f".join(templates.tolist()).encode(), dtype=np.uint8).copy()
+    digits = raw == _HASH
+    raw[digits] = _ZERO + rng.integers(0, 10, int(digits.sum()), dtype=np.uint8)
+    leading = raw == _LEADING
     if leading.any():
-        chars[leading] = rng.integers(2, 10, int(leading.sum())).astype("<U1")
-    letters = chars == "A"
-    chars[letters] = _UPPER.astype("<U1")[rng.integers(0, 26, int(letters.sum()))]
-    return "".join(chars.tolist()).split("\x1f")
+        raw[leading] = _ZERO + rng.integers(2, 10, int(leading.sum()), dtype=np.uint8)
+    letters = raw == _LETTER
+    raw[letters] = _LETTER + rng.integers(0, 26, int(letters.sum()), dtype=np.uint8)
+    return raw.tobytes().decode().split("\x1f")
 
 
 def _loc(f: Field, ctx: Ctx) -> str:
@@ -67,14 +71,20 @@ def name_column(f: Field, ctx: Ctx) -> list[Any]:
 
 def email_column(f: Field, ctx: Ctx) -> list[Any]:
     first, last = _names(f, ctx)
-    domains = vocab.words("email_domains.txt")[ctx.rng.integers(0, len(vocab.words("email_domains.txt")), ctx.n)]
-    style = ctx.rng.integers(0, 4, ctx.n)
-    num = ctx.rng.integers(1, 100, ctx.n)
+    domains = _pick("email_domains.txt", ctx).tolist()
+    style = ctx.rng.integers(0, 4, ctx.n).tolist()
+    num = ctx.rng.integers(1, 100, ctx.n).tolist()
     out = []
-    for a, b, s, k, d in zip(first, last, style.tolist(), num.tolist(), domains.tolist(), strict=True):
-        a, b = _ascii(a) or "user", _ascii(b) or "mail"
-        local = (f"{a}.{b}", f"{a[0]}{b}", f"{a}{b}{k}", f"{a}_{b}{k}")[s]
-        out.append(f"{local}@{d}")
+    for a, b, s, k, d in zip(map(_ascii, first), map(_ascii, last), style, num, domains, strict=True):
+        a, b = a or "user", b or "mail"
+        if s == 0:
+            out.append(f"{a}.{b}@{d}")
+        elif s == 1:
+            out.append(f"{a[0]}{b}@{d}")
+        elif s == 2:
+            out.append(f"{a}{b}{k}@{d}")
+        else:
+            out.append(f"{a}_{b}{k}@{d}")
     return out
 
 
@@ -203,7 +213,7 @@ def company_column(f: Field, ctx: Ctx) -> list[Any]:
     last = vocab.last_names(_loc(f, ctx)).draw(ctx.rng, ctx.n).tolist()
     suf = suffixes[ctx.rng.integers(0, len(suffixes), ctx.n)].tolist()
     style = ctx.rng.integers(0, 3, ctx.n).tolist()
-    return [(f"{x} {y} {s}", f"{ln} {x} {s}", f"{ln} & {y}")[k]
+    return [f"{x} {y} {s}" if k == 0 else f"{ln} {x} {s}" if k == 1 else f"{ln} & {y}"
             for x, y, ln, s, k in zip(a, b, last, suf, style, strict=True)]
 
 

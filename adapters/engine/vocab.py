@@ -34,9 +34,15 @@ class Weighted:
 
     values: np.ndarray
     p: np.ndarray
+    cdf: np.ndarray = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        cdf = self.p.cumsum()
+        object.__setattr__(self, "cdf", cdf / cdf[-1])
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        return self.values[rng.choice(len(self.values), size=n, p=self.p)]
+        """Like rng.choice(values, n, p=p) (the same draws), without recomputing the cdf each time."""
+        return self.values[self.cdf.searchsorted(rng.random(n), side="right")]
 
 
 def _weighted(rows: list[list[str]], value_col: int, weight_col: int) -> Weighted:

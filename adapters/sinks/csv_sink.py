@@ -59,8 +59,19 @@ class CsvRecordSink:
             values = chunk.columns[path[0]]
             for key in path[1:]:
                 values = [v.get(key) if isinstance(v, dict) else None for v in values]
-            cols.append([self._cell(v) for v in values])
-        return [list(row) for row in zip(*cols, strict=True)]
+            cols.append(self._column(values))
+        return cols
+
+    def _column(self, values: list[Any]) -> list[Any]:
+        """A column's cells; columns of one plain type take a fast path (the same cells as _cell)."""
+        kinds = set(map(type, values))
+        if kinds <= {int, float}:
+            return values
+        if kinds == {str}:
+            if not self._protect:
+                return values
+            return ["'" + v if v.startswith(_FORMULA_START) else v for v in values]
+        return [self._cell(v) for v in values]
 
     def _cell(self, value: Any) -> Any:
         if value is None:
@@ -74,7 +85,7 @@ class CsvRecordSink:
         return value
 
     def write(self, chunk: RecordChunk) -> None:
-        self._writer.writerows(self._cells(chunk))
+        self._writer.writerows(zip(*self._cells(chunk), strict=True))
         self._drain()
 
     def close(self) -> None:

@@ -7,7 +7,6 @@ from typing import Any
 
 from agentic_synth.adapters.sinks.atomic import AtomicFile, StreamFile
 from agentic_synth.adapters.sinks.csv_sink import CsvRecordSink
-from agentic_synth.adapters.sinks.parquet import ParquetRecordSink
 from agentic_synth.adapters.sinks.stdout import StdoutTarget
 from agentic_synth.adapters.sinks.text import JsonArrayRecordSink, JsonlRecordSink
 from agentic_synth.domain.errors import UsageError
@@ -54,6 +53,8 @@ def open_sink(output: str | None, fmt: str, schema: Schema, *, stream: bool = Fa
             return JsonArrayRecordSink(target)
         if fmt == "csv":
             return CsvRecordSink(target, schema, protect=csv_protect, flush=stream)
+        from agentic_synth.adapters.sinks.parquet import ParquetRecordSink  # pyarrow only when asked for
+
         return ParquetRecordSink(target, schema)
     except BaseException:
         target.discard()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any, BinaryIO, Protocol
 
 import orjson
@@ -19,8 +21,43 @@ class _Target(Protocol):
     def discard(self) -> None: ...
 
 
-def _dumps(value: Any) -> bytes:
-    return orjson.dumps(value, option=_OPTS)
+@functools.lru_cache(maxsize=64)
+def _row_maker(names: tuple[str, ...]) -> Callable[..., dict[str, Any]]:
+    """A function building one row dict from its column values, as a dict display (the fastest way).
+
+    The keys are embedded with repr(), which always yields a valid string literal.
+    """
+    params = ", ".join(f"_{i}" for i in range(len(names)))
+    items = ", ".join(f"{name!r}: _{i}" for i, name in enumerate(names))
+    maker: Callable[..., dict[str, Any]] = eval(f"lambda {params}: {{{items}}}")
+    return maker
+
+
+def chunk_rows(chunk: RecordChunk) -> list[dict[str, Any]]:
+    """The chunk's records as dicts in column order (same as chunk.rows(), faster)."""
+    if not chunk.columns:
+        return [{} for _ in range(chunk.length)]
+    return list(map(_row_maker(tuple(chunk.columns)), *chunk.columns.values()))
+
+
+def encode_lines(chunk: RecordChunk, separator: bytes = b"\n") -> bytes:
+    """The chunk's records as compact JSON objects joined by `separator` (one newline in it), fast.
+
+    orjson encodes the whole list in one call; the records are then split at every
+    `},{"<first key>":`. That byte sequence cannot occur inside a string (its quote would be
+    escaped), so it is a boundary between records, or between objects nested in an array that
+    start with the same key. orjson never writes a raw newline, so counting newlines afterwards
+    tells the cases apart; when nested objects were split too, the records are encoded one by one.
+    """
+    rows = chunk_rows(chunk)
+    if not rows:
+        return b""
+    if rows[0]:
+        marker = b"},{" + orjson.dumps(next(iter(rows[0]))) + b":"
+        lines = orjson.dumps(rows)[1:-1].replace(marker, b"}" + separator + marker[2:])
+        if lines.count(b"\n") == len(rows) - 1:
+            return lines
+    return separator.join(map(orjson.dumps, rows))
 
 
 class JsonlRecordSink:
@@ -33,11 +70,11 @@ class JsonlRecordSink:
     def write(self, chunk: RecordChunk) -> None:
         handle = self._target.handle
         if self._flush:
-            for row in chunk.rows():
-                handle.write(_dumps(row))
+            for row in chunk_rows(chunk):
+                handle.write(orjson.dumps(row, option=_OPTS))
                 handle.flush()
-        else:
-            handle.write(b"".join(map(_dumps, chunk.rows())))
+        elif chunk.length:
+            handle.write(encode_lines(chunk) + b"\n")
 
     def close(self) -> None:
         self._target.commit()
@@ -57,7 +94,7 @@ class JsonArrayRecordSink:
     def write(self, chunk: RecordChunk) -> None:
         if not chunk.length:
             return
-        body = b",".join(b"\n" + orjson.dumps(row) for row in chunk.rows())
+        body = b"\n" + encode_lines(chunk, b",\n")
         self._target.handle.write(body if self._first else b"," + body)
         self._first = False
 

@@ -1,0 +1,244 @@
+"""Structured records to JSONL: agentic-synth against Mimesis and Faker, same fields, same run.
+
+Run by hand (not by pytest), after `pip install -e '.[bench]'`:
+
+    python benchmarks/bench_structured.py                 # defaults: 1,000,000 ours, 100,000 Mimesis, 20,000 Faker
+    python benchmarks/bench_structured.py --quick         # a smoke run in a few seconds
+
+Every measurement is a fresh child process (so peak RSS is that run's own): the child times its own
+work (wall clock and CPU time), the parent reads the child's peak RSS from wait4(). Each
+configuration runs --repeat times; the table shows medians (peak RSS: the largest). "CLI" rows time
+the whole `agentic-synth` command from outside, interpreter start-up and imports included.
+
+The schema is benchmarks/schemas/users12.json: id, first and last name, a unique email, phone,
+age (normal), city, postcode, company, a datetime, a weighted enum and an amount. Mimesis and Faker
+make the same fields with their own providers and write them with orjson, in batches, the fastest
+way we know for them; their ids are a counter (cheaper than our keyed permutation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+SCHEMA = HERE / "schemas" / "users12.json"
+BATCH = 8192
+PLANS = {"free": 0.7, "pro": 0.25, "enterprise": 0.05}
+PLANS_ORDERED = OrderedDict(PLANS)
+
+
+# --- the workers: each runs in its own process --------------------------------------------------
+
+def _mimesis_records(count: int, seed: int) -> Iterator[dict[str, Any]]:
+    from mimesis import Address, Datetime, Finance, Person
+    from mimesis.locales import Locale
+
+    person, address = Person(Locale.EN, seed=seed), Address(Locale.EN, seed=seed)
+    finance, when = Finance(Locale.EN, seed=seed), Datetime(Locale.EN, seed=seed)
+    rnd = person.random
+    seen: set[str] = set()  # Mimesis refuses email(unique=True) on a seeded provider: redraw repeats
+
+    def email() -> str:
+        while (value := person.email()) in seen:
+            pass
+        seen.add(value)
+        return value
+
+    for i in range(count):
+        yield {
+            "id": i + 1, "first_name": person.first_name(), "last_name": person.last_name(),
+            "email": email(), "phone": person.phone_number(),
+            "age": min(90, max(18, round(rnd.gauss(38, 12)))), "city": address.city(),
+            "postcode": address.postal_code(), "company": finance.company(),
+            "signup": when.datetime(start=2024, end=2024).isoformat(timespec="seconds") + "Z",
+            "plan": rnd.weighted_choice(PLANS), "balance": finance.price(0, 5000),
+        }
+
+
+def _faker_records(count: int, seed: int) -> Iterator[dict[str, Any]]:
+    from faker import Faker
+
+    fake = Faker("en_US")
+    fake.seed_instance(seed)
+    rnd = fake.random
+    lo, hi = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+    for i in range(count):
+        yield {
+            "id": i + 1, "first_name": fake.first_name(), "last_name": fake.last_name(),
+            "email": fake.unique.email(), "phone": fake.phone_number(),
+            "age": min(90, max(18, round(rnd.gauss(38, 12)))), "city": fake.city(),
+            "postcode": fake.postcode(), "company": fake.company(),
+            "signup": fake.date_time_between(lo, hi, tzinfo=dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "plan": fake.random_element(PLANS_ORDERED), "balance": round(rnd.uniform(0, 5000), 2),
+        }
+
+
+def _write_jsonl(records: Iterator[dict[str, Any]], path: str) -> None:
+    import orjson
+
+    with open(path, "wb") as fh:
+        batch: list[bytes] = []
+        for record in records:
+            batch.append(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
+            if len(batch) == BATCH:
+                fh.write(b"".join(batch))
+                batch = []
+        fh.write(b"".join(batch))
+
+
+def _ours(count: int, seed: int, path: str, schema: str) -> None:
+    from agentic_synth import AgenticSynth
+
+    AgenticSynth().generate("structured", schema=schema, count=count, seed=seed, output=path)
+
+
+def worker(tool: str, count: int, seed: int, path: str, schema: str) -> None:
+    """Time one run in this process and print {"wall": s, "cpu": s, "import": s} as JSON."""
+    started, cpu0 = time.perf_counter(), time.process_time()
+    if tool == "agentic-synth":
+        import agentic_synth  # noqa: F401  (import time reported apart)
+    elif tool == "mimesis":
+        import mimesis  # noqa: F401
+    else:
+        import faker  # noqa: F401
+    imported = time.perf_counter() - started
+    t0, c0 = time.perf_counter(), time.process_time()
+    if tool == "agentic-synth":
+        _ours(count, seed, path, schema)
+    else:
+        _write_jsonl((_mimesis_records if tool == "mimesis" else _faker_records)(count, seed), path)
+    print(json.dumps({"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0, "import": imported,
+                      "total_cpu": time.process_time() - cpu0}))
+
+
+# --- the parent ---------------------------------------------------------------------------------
+
+def _run_child(argv: list[str]) -> tuple[dict[str, Any], float, float, float]:
+    """Run a child: (its JSON report or {}, wall seconds seen from outside, peak RSS MB, CPU seconds)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    outside = time.perf_counter() - started
+    out, err = proc.stdout.read(), proc.stderr.read()  # type: ignore[union-attr]
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"benchmark child failed: {' '.join(argv)}\n{err.decode()}")
+    report = json.loads(out.decode().strip().splitlines()[-1]) if out.strip() else {}
+    return report, outside, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+
+
+def measure(label: str, argv_for: Callable[[str], list[str]], count: int, repeat: int, workdir: str,
+            ext: str = "jsonl") -> dict[str, Any]:
+    walls, cpus, rss = [], [], []
+    for i in range(repeat):
+        path = os.path.join(workdir, f"out-{label.replace(' ', '_')}-{i}.{ext}")
+        report, outside, peak, child_cpu = _run_child(argv_for(path))
+        walls.append(report.get("wall", outside))
+        cpus.append(report.get("cpu", child_cpu))
+        rss.append(peak)
+        size = os.path.getsize(path)
+        os.unlink(path)
+    wall, cpu = statistics.median(walls), statistics.median(cpus)
+    row = {"label": label, "records": count, "wall": wall, "cpu": cpu, "rate_wall": count / wall,
+           "rate_cpu": count / cpu, "rss": max(rss), "bytes": size, "walls": walls}
+    print(f"  {label}: {row['rate_wall']:,.0f} rec/s wall, {row['rate_cpu']:,.0f} rec/s CPU, "
+          f"peak {row['rss']:.0f} MB", file=sys.stderr, flush=True)
+    return row
+
+
+def machine() -> dict[str, str]:
+    info = {"python": platform.python_version(), "platform": platform.platform()}
+    try:
+        lscpu = subprocess.run(["lscpu"], capture_output=True, text=True, check=False).stdout
+        info["cpu"] = next((ln.split(":", 1)[1].strip() for ln in lscpu.splitlines()
+                            if ln.startswith("Model name")), "?")
+    except OSError:
+        info["cpu"] = platform.processor() or "?"
+    info["cores"] = str(os.cpu_count())
+    with open("/proc/meminfo") as fh:
+        info["ram"] = f"{int(fh.readline().split()[1]) / 2**20:.1f} GiB"
+    for pkg in ("agentic-synth", "numpy", "orjson", "pyarrow", "mimesis", "faker"):
+        info[pkg] = version(pkg)
+    info["load"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    return info
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--count", type=int, default=1_000_000, help="records for agentic-synth")
+    ap.add_argument("--mimesis-count", type=int, default=100_000)
+    ap.add_argument("--faker-count", type=int, default=20_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--schema", default=str(SCHEMA))
+    ap.add_argument("--formats", default="jsonl,csv,json,parquet", help="agentic-synth CLI formats to time")
+    ap.add_argument("--quick", action="store_true", help="small counts, one repetition")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--out", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        worker(args.worker, args.count, args.seed, args.out, args.schema)
+        return
+    if args.quick:
+        args.count, args.mimesis_count, args.faker_count, args.repeat = 50_000, 5_000, 2_000, 1
+    me = [sys.executable, str(Path(__file__).resolve())]
+    cli = [str(Path(sys.executable).with_name("agentic-synth"))]
+    before = machine()
+    print(f"machine: {json.dumps(before)}", file=sys.stderr)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-") as work:
+        def child(tool: str, count: int) -> Callable[[str], list[str]]:
+            return lambda out: [*me, "--worker", tool, "--count", str(count), "--seed", str(args.seed),
+                                "--schema", args.schema, "--out", out]
+
+        def command(fmt: str) -> Callable[[str], list[str]]:
+            return lambda out: [*cli, "-q", "generate", "structured", "--schema", args.schema,
+                                "-n", str(args.count), "--seed", str(args.seed), "-o", out]
+
+        rows.append(measure("agentic-synth (SDK, in process)", child("agentic-synth", args.count), args.count,
+                            args.repeat, work))
+        rows.append(measure("agentic-synth CLI jsonl", command("jsonl"), args.count, args.repeat, work))
+        rows.append(measure("Mimesis", child("mimesis", args.mimesis_count), args.mimesis_count, args.repeat, work))
+        rows.append(measure("Faker", child("faker", args.faker_count), args.faker_count, args.repeat, work))
+        for fmt in args.formats.split(","):
+            if fmt and fmt != "jsonl":
+                rows.append(measure(f"agentic-synth CLI {fmt}", command(fmt), args.count, args.repeat, work, fmt))
+    after = machine()["load"]
+    print(report(rows, before, after))
+
+
+def report(rows: list[dict[str, Any]], info: dict[str, str], load_after: str) -> str:
+    by = {r["label"]: r for r in rows}
+    mim, fak = by["Mimesis"], by["Faker"]
+    lines = [
+        f"machine: {info['cpu']}, {info['cores']} cores, {info['ram']} RAM, Python {info['python']}; "
+        f"agentic-synth {info['agentic-synth']}, numpy {info['numpy']}, orjson {info['orjson']}, "
+        f"pyarrow {info['pyarrow']}, Mimesis {info['mimesis']}, Faker {info['faker']}; "
+        f"load average before {info['load']}, after {load_after}",
+        "",
+        "| run | records | wall s | records/s (wall) | CPU s | records/s (CPU) | × Mimesis (CPU) | × Faker (CPU) "
+        "| peak RSS MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(f"| {r['label']} | {r['records']:,} | {r['wall']:.2f} | {r['rate_wall']:,.0f} | {r['cpu']:.2f} "
+                     f"| {r['rate_cpu']:,.0f} | {r['rate_cpu'] / mim['rate_cpu']:.1f} "
+                     f"| {r['rate_cpu'] / fak['rate_cpu']:.1f} | {r['rss']:.0f} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

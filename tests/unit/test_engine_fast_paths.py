@@ -1,0 +1,119 @@
+"""The engine's and sinks' fast paths give exactly what the plain, slow way would."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import orjson
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from agentic_synth.adapters.engine.columns import iso_utc
+from agentic_synth.adapters.engine.records import ColumnEngine
+from agentic_synth.adapters.engine.unique import SeenValues, hash64
+from agentic_synth.adapters.sinks.csv_sink import CsvRecordSink
+from agentic_synth.adapters.sinks.text import encode_lines
+from agentic_synth.domain.records import RecordChunk
+from agentic_synth.domain.schema import Schema
+
+FIRST_SECOND, LAST_SECOND = -62135596800, 253402300799  # 0001-01-01 .. 9999-12-31T23:59:59
+
+
+@given(st.lists(st.integers(FIRST_SECOND - 10**9, LAST_SECOND + 10**9), max_size=50))
+def test_iso_text_built_column_wise_is_what_numpy_writes(seconds):
+    secs = np.array(seconds, dtype=np.int64)
+    expected = np.datetime_as_string(secs.astype("datetime64[s]"), unit="s", timezone="UTC").tolist()
+    assert iso_utc(secs) == expected
+
+
+def test_iso_text_handles_leap_days_and_the_ends_of_the_fast_range():
+    secs = np.array([FIRST_SECOND, LAST_SECOND, 951782400, 951868799, 4107542399, -1])
+    assert iso_utc(secs) == ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2000-02-29T00:00:00Z",
+                             "2000-02-29T23:59:59Z", "2100-02-28T23:59:59Z", "1969-12-31T23:59:59Z"]
+
+
+values = st.one_of(st.text(max_size=12), st.integers(), st.booleans(), st.none())
+
+
+@given(st.lists(values, min_size=1, max_size=20), st.lists(values, max_size=5))
+def test_a_value_hashes_the_same_whatever_else_is_in_its_batch(batch, others):
+    alone = [int(hash64([v])[0]) for v in batch]
+    assert hash64(batch).tolist() == alone
+    assert hash64(others + batch).tolist()[len(others):] == alone
+
+
+def test_distinct_everyday_values_get_distinct_hashes():
+    texts = [f"user{i}@example.com" for i in range(50000)] + ["", "\x1f", "a\x1fb", "é", "1", 1, True]
+    assert len(set(hash64(texts).tolist())) == len(texts)
+
+
+@settings(max_examples=50)
+@given(st.lists(st.lists(st.integers(0, 40), max_size=30), max_size=8))
+def test_seen_values_flags_exactly_the_repeats_a_set_would(batches):
+    seen, model = SeenValues(), set()
+    for batch in batches:
+        fresh = seen.admit(np.array(batch, dtype=np.uint64)).tolist()
+        expected = []
+        for v in batch:
+            expected.append(v not in model)
+            model.add(v)
+        assert fresh == expected
+
+
+def test_unique_emails_stay_unique_across_many_chunks():
+    schema = Schema.from_payload({"first_name": "first_name", "last_name": "last_name",
+                                  "email": {"type": "email", "unique": True}})
+    engine = ColumnEngine(seed=7, locale="en_US")
+    emails = []
+    for chunk in range(6):
+        emails += engine.columns(schema.fields, 8192, chunk * 8192, chunk)["email"]
+    assert len(set(emails)) == len(emails) == 6 * 8192
+
+
+def _plain_lines(chunk: RecordChunk, separator: bytes) -> bytes:
+    return separator.join(orjson.dumps(row) for row in chunk.rows())
+
+
+tricky = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.text(alphabet='id},{":\n\\"x ', max_size=12)),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from(["id", "x"]), inner, max_size=2),
+    max_leaves=8,
+)
+
+
+@given(st.lists(st.tuples(tricky, tricky), max_size=12))
+def test_jsonl_and_json_array_bodies_equal_encoding_each_record_alone(rows):
+    chunk = RecordChunk.from_columns({"id": [a for a, _ in rows], "tags": [b for _, b in rows]})
+    for separator in (b"\n", b",\n"):
+        assert encode_lines(chunk, separator) == _plain_lines(chunk, separator)
+
+
+def test_records_holding_arrays_of_objects_keyed_like_the_record_are_still_split_right():
+    chunk = RecordChunk.from_columns({"id": [1, 2], "items": [[{"id": 5}, {"id": 6}], [{"id": 7}]]})
+    assert encode_lines(chunk) == b'{"id":1,"items":[{"id":5},{"id":6}]}\n{"id":2,"items":[{"id":7}]}'
+
+
+class _Buffer:
+    def __init__(self) -> None:
+        self.handle = io.BytesIO()
+
+
+def _csv_rows(columns: dict, protect: bool) -> list[list[str]]:
+    schema = Schema.from_payload({name: "string" for name in columns})
+    target = _Buffer()
+    sink = CsvRecordSink(target, schema, protect=protect)
+    sink.write(RecordChunk.from_columns(columns))
+    return list(csv.reader(io.StringIO(target.handle.getvalue().decode())))
+
+
+def test_csv_cells_from_the_fast_path_match_the_general_one():
+    columns = {"text": ["=1+1", "plain", "-3", "@x", "\tx"], "n": [1, -2, 3, 4, 5],
+               "x": [0.5, -1.25, 2.0, 3.0, 1e-7], "b": [True, False, True, False, True],
+               "mixed": ["a", None, 3, [1, 2], {"k": "=v"}]}
+    sink = CsvRecordSink(_Buffer(), Schema.from_payload({k: "string" for k in columns}))
+    general = [[sink._cell(v) for v in row] for row in zip(*columns.values(), strict=True)]
+    assert _csv_rows(columns, protect=True)[1:] == [[str(c) for c in row] for row in general]
+    assert _csv_rows(columns, protect=True)[1][0] == "'=1+1"
+    assert _csv_rows(columns, protect=False)[1][0] == "=1+1"
