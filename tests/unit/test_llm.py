@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import itertools
 import json
+import queue
 import re
 import threading
 
 import pytest
 
-from agentic_synth.application.llm import LLMRecords
+from agentic_synth.application.llm import BATCH_DONE, LLMRecords, in_batch_order
 from agentic_synth.application.prompts import batch_size, records_prompt
 from agentic_synth.application.usage import UsageTally
 from agentic_synth.domain.ai_settings import AISettings
-from agentic_synth.domain.errors import IncompleteGeneration, ProviderError
+from agentic_synth.domain.errors import BudgetExceeded, IncompleteGeneration, ProviderError
 from agentic_synth.domain.requests import GenerationRequest
 from agentic_synth.domain.schema import Schema
 from agentic_synth.domain.validation import validate_record
@@ -150,3 +151,45 @@ def test_the_prompt_carries_the_description_schema_examples_and_locale():
     prompt = records_prompt(request, 3, description="hotel reviews", examples=[{"id": 1, "review": "Top", "rating": 5}])
     assert "hotel reviews" in prompt and json.dumps(SCHEMA.to_payload(), sort_keys=True) in prompt
     assert '{"id": 1, "review": "Top", "rating": 5}' in prompt and "de_DE" in prompt and "unique" in prompt
+
+
+def test_records_come_out_in_batch_order_whatever_order_the_calls_finish_in():
+    """The same replies give the same output: a later batch that answers first waits for the earlier ones."""
+    first_may_answer = threading.Event()
+
+    order = []
+
+    def slow_first(request):
+        seed = request.seed
+        if seed == 5:  # batch 0 (seed + batch number) answers only after batch 1 has answered
+            assert first_may_answer.wait(5)
+        else:
+            first_may_answer.set()
+        order.append(seed)
+        return records_reply([{"id": seed * 100 + i, "review": "Fine.", "rating": 3} for i in range(3)])
+
+    rows, _ = _run(FakeTextModel(default=slow_first), _request(6, batch_size=3, concurrency=2))
+    assert order == [6, 5]  # batch 1 finished first ...
+    assert [r["id"] for r in rows] == [500, 501, 502, 600, 601, 602]  # ... and still came second
+
+
+def test_a_budget_stop_ends_the_run_as_a_budget_stop_keeping_the_records_before_it():
+    refused = BudgetExceeded.stopped(spent=0.01, limit=0.02, next_call=0.015)
+    model = FakeTextModel([records_reply([{"id": 1, "review": "Fine.", "rating": 3},
+                                          {"id": 2, "review": "Fine.", "rating": 3}]), refused],
+                          default=Writer())
+    tally = UsageTally()
+    rows = []
+    with pytest.raises(BudgetExceeded) as stop:
+        for chunk in LLMRecords(model, tally).chunks(_request(6, batch_size=2, concurrency=1)):
+            rows.extend(chunk.rows())
+    assert stop.value is refused and [r["id"] for r in rows] == [1, 2]
+    assert model.calls <= 3  # no second round asked for the shortfall
+    assert tally.snapshot()["gemini-2.0-flash"].failures == 0  # a refusal is not a failure of the model
+
+
+def test_in_batch_order_releases_a_later_batch_only_after_the_earlier_ones_are_done():
+    inbox = queue.Queue()
+    for item in [(1, "b1"), (2, "c1"), (1, BATCH_DONE), (0, "a1"), (0, "a2"), (2, BATCH_DONE), (0, BATCH_DONE)]:
+        inbox.put(item)
+    assert list(in_batch_order(inbox, 0, 3)) == ["a1", "a2", "b1", "c1"]
