@@ -165,7 +165,7 @@ def build_model_stack(*, config: Mapping[str, Any], providers: Mapping[str, Text
         check_prices(catalog, named)
     targets: dict[str, TextModel] = {}
     for name, provider_model in providers.items():
-        budgeted: TextModel = BudgetedTextModel(provider_model, catalog, budget, warn=warn)
+        budgeted: TextModel = BudgetedTextModel(provider_model, catalog, budget, warn=warn, wait_for_room=True)
         targets[name] = cache(budgeted) if cache is not None else budgeted
     ledger = CostLedger()
     threshold, cooldown = breaker_from_config(config)

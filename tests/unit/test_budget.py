@@ -9,7 +9,7 @@ import pytest
 
 from agentic_synth.application.budget import BudgetedTextModel
 from agentic_synth.domain.catalog import Catalog, ModelInfo
-from agentic_synth.domain.cost import Budget, cost_of, worst_case_cost
+from agentic_synth.domain.cost import Budget, Reservation, cost_of, worst_case_cost
 from agentic_synth.domain.errors import BudgetExceeded, ConfigError, ProviderError
 from agentic_synth.domain.models import ModelRequest
 from tests.fakes_routing import FakeTextModel
@@ -148,3 +148,36 @@ def test_concurrent_calls_count_each_others_worst_case() -> None:
     for t in threads:
         t.join()
     assert budget.spent == 2 * cost_of(MODEL, 100, 50)  # type: ignore[operator]
+
+
+def test_a_waiting_reservation_goes_ahead_once_a_call_in_flight_settles_below_its_worst_case() -> None:
+    budget = Budget(Decimal("1.00"))
+    held = budget.reserve(Decimal("0.60"))
+    granted: list[Reservation] = []
+    waiter = threading.Thread(target=lambda: granted.append(budget.reserve(Decimal("0.60"), wait=True)))
+    waiter.start()
+    waiter.join(0.05)
+    assert waiter.is_alive() and not granted  # it does not fit beside the call in flight: it waits
+    budget.settle(held, Decimal("0.10"))
+    waiter.join(5)
+    assert [r.amount for r in granted] == [Decimal("0.60")] and budget.remaining == Decimal("0.30")
+
+
+def test_a_waiting_reservation_is_refused_once_nothing_in_flight_can_make_room() -> None:
+    budget = Budget(Decimal("1.00"))
+    held = budget.reserve(Decimal("0.60"))
+    refused: list[BaseException] = []
+
+    def reserve() -> None:
+        try:
+            budget.reserve(Decimal("0.60"), wait=True)
+        except BudgetExceeded as error:
+            refused.append(error)
+
+    waiter = threading.Thread(target=reserve)
+    waiter.start()
+    budget.settle(held, Decimal("0.50"))
+    waiter.join(5)
+    assert not waiter.is_alive() and len(refused) == 1
+    with pytest.raises(BudgetExceeded):  # and with nothing in flight, waiting is never needed
+        budget.reserve(Decimal("0.60"), wait=True)
