@@ -8,6 +8,7 @@ import queue
 import re
 import threading
 
+import attrs
 import pytest
 
 from agentic_synth.application.llm import BATCH_DONE, LLMRecords, in_batch_order
@@ -62,7 +63,7 @@ def test_records_are_asked_in_batches_and_every_kept_record_is_valid_and_in_sche
     usage = tally.snapshot()["gemini-2.0-flash"]
     assert (usage.calls, usage.records) == (5, 95) and usage.tokens_in > 0 and usage.tokens_out > 0
     first = model.requests[0]
-    assert first.json_schema["properties"]["records"]["items"]["required"] == ["id", "review", "rating"]
+    assert first.json_schema["properties"]["records"]["items"]["required"] == ["id", "rating", "review"]  # canonical
     assert len({r.seed for r in model.requests}) == 5 and first.purpose == "records"
 
 
@@ -193,3 +194,18 @@ def test_in_batch_order_releases_a_later_batch_only_after_the_earlier_ones_are_d
     for item in [(1, "b1"), (2, "c1"), (1, BATCH_DONE), (0, "a1"), (0, "a2"), (2, BATCH_DONE), (0, BATCH_DONE)]:
         inbox.put(item)
     assert list(in_batch_order(inbox, 0, 3)) == ["a1", "a2", "b1", "c1"]
+
+
+def test_a_schema_with_its_keys_in_another_order_asks_the_same_question():
+    """Prompt, JSON schema and plan targets are rendered in canonical field order (so the cache hits)."""
+    from agentic_synth.application.plans import targets
+    from agentic_synth.application.prompts import records_json_schema
+
+    reordered = Schema.from_payload({"rating": {"max": 5, "min": 1, "type": "integer"}, "review": "sentence",
+                                     "id": {"type": "integer", "unique": True, "min": 1, "max": 10**6}})
+    one, other = _request(10), attrs.evolve(_request(10), schema=reordered)
+    avoid = {"id": [1, 2]}
+    assert records_prompt(one, 5, avoid=avoid) == records_prompt(other, 5, avoid=avoid)
+    assert records_json_schema(SCHEMA) == records_json_schema(reordered)
+    assert [t.path for t in targets(one)] == [t.path for t in targets(other)]
+    assert reordered.names == ("rating", "review", "id")  # the records themselves keep the user's column order
