@@ -92,30 +92,42 @@ class TaggedInbox:
         self._inbox.put((self._batch_no, item))
 
 
-def in_batch_order(inbox: queue.Queue[Any], first: int, batches: int) -> Iterator[Any]:
+class BatchOrder:
     """The items of batches first..first+batches-1 in batch order, whatever order the calls end in.
 
     Items of the earliest unfinished batch pass at once (a streamed batch's records as they come);
-    later batches wait until it is done. So the same replies always give the same output.
+    later batches wait until it is done. So the same replies always give the same output. `held()`
+    gives what later batches already sent, for a run that ends early (Ctrl-C) to keep.
     """
-    waiting: dict[int, list[Any]] = {}
-    head, end = first, first + batches
-    while head < end:
-        batch, item = inbox.get()
-        if batch != head:
-            waiting.setdefault(batch, []).append(item)
-            continue
-        if item is not BATCH_DONE:
-            yield item
-            continue
-        head += 1
-        while head < end and head in waiting:  # release what the next batches already sent
-            held = waiting.pop(head)
-            done = held and held[-1] is BATCH_DONE
-            yield from (held[:-1] if done else held)
-            if not done:
-                break
-            head += 1
+
+    def __init__(self, inbox: queue.Queue[Any], first: int, batches: int) -> None:
+        self._inbox = inbox
+        self._head, self._end = first, first + batches
+        self._waiting: dict[int, list[Any]] = {}
+
+    def __iter__(self) -> Iterator[Any]:
+        while self._head < self._end:
+            batch, item = self._inbox.get()
+            if batch != self._head:
+                self._waiting.setdefault(batch, []).append(item)
+                continue
+            if item is not BATCH_DONE:
+                yield item
+                continue
+            self._head += 1
+            while self._head < self._end and self._head in self._waiting:  # what the next batches already sent
+                held = self._waiting.pop(self._head)
+                done = bool(held) and held[-1] is BATCH_DONE
+                yield from (held[:-1] if done else held)
+                if not done:
+                    break
+                self._head += 1
+
+    def held(self) -> list[Any]:
+        return [item for batch in sorted(self._waiting) for item in self._waiting[batch] if item is not BATCH_DONE]
+
+
+in_batch_order = BatchOrder
 
 
 class LLMRecords:
@@ -149,22 +161,28 @@ class LLMRecords:
                     pool.submit(self._ask, request, ai, n, batch_no, avoid, inbox, stop)
                     batch_no += 1
                 before = keeper.kept
-                for item in in_batch_order(inbox, first, len(sizes)):
-                    if isinstance(item, ProviderError):
-                        if not item.retryable:
+                order = BatchOrder(inbox, first, len(sizes))
+                try:
+                    for item in order:
+                        if isinstance(item, ProviderError):
+                            if not item.retryable:
+                                stop.set()
+                                yield from self._keep_held(order, keeper, names)
+                                raise self._fatal(item, keeper)
+                            last_error = item
+                        elif isinstance(item, AgenticSynthError):  # a budget stop: finish the calls in flight
                             stop.set()
-                            raise self._fatal(item, keeper)
-                        last_error = item
-                    elif isinstance(item, AgenticSynthError):  # the budget stopped a call: finish those in flight
-                        stop.set()
-                        halted = halted or item
-                    else:
-                        rows = keeper.take(item[0])
-                        self._tally.kept(item[1], len(rows))
-                        if rows:
-                            yield RecordChunk.from_rows(rows, names)
-                        if keeper.full:
-                            stop.set()
+                            halted = halted or item
+                        else:
+                            rows = keeper.take(item[0])
+                            self._tally.kept(item[1], len(rows))
+                            if rows:
+                                yield RecordChunk.from_rows(rows, names)
+                            if keeper.full:
+                                stop.set()
+                except KeyboardInterrupt:
+                    yield from self._keep_held(order, keeper, names)
+                    raise
                 if keeper.kept == before:
                     break  # a round without one new record: asking again would only spend more
         finally:
@@ -183,6 +201,17 @@ class LLMRecords:
                 f"{count - keeper.kept} of {count} records missing after {rounds} rounds of calls "
                 f"({keeper.invalid} invalid and {keeper.duplicates} duplicate records dropped{cause}); "
                 f"the {keeper.kept} valid records were written")
+
+    def _keep_held(self, order: BatchOrder, keeper: RecordKeeper, names: Sequence[str]) -> Iterator[RecordChunk]:
+        """A run ending early keeps the valid records that later batches already brought (they were paid for)."""
+        rows: list[dict[str, Any]] = []
+        for item in order.held():
+            if isinstance(item, tuple):
+                kept = keeper.take(item[0])
+                self._tally.kept(item[1], len(kept))
+                rows.extend(kept)
+        if rows:
+            yield RecordChunk.from_rows(rows, names)
 
     def _fatal(self, error: ProviderError, keeper: RecordKeeper) -> ProviderError:
         if keeper.kept == 0:

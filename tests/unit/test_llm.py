@@ -209,3 +209,21 @@ def test_a_schema_with_its_keys_in_another_order_asks_the_same_question():
     assert records_json_schema(SCHEMA) == records_json_schema(reordered)
     assert [t.path for t in targets(one)] == [t.path for t in targets(other)]
     assert reordered.names == ("rating", "review", "id")  # the records themselves keep the user's column order
+
+
+def test_a_fatal_error_of_an_early_batch_keeps_the_records_later_batches_already_brought():
+    later_answered = threading.Event()
+
+    def reply(request):
+        if request.seed == 5:  # batch 0 fails, but only after batch 1 has answered
+            assert later_answered.wait(5)
+            raise ProviderError("openrouter: API key rejected (401)", provider="openrouter", status=401)
+        later_answered.set()
+        return records_reply([{"id": request.seed * 10 + i, "review": "Fine.", "rating": 3} for i in range(2)])
+
+    tally = UsageTally()
+    rows = []
+    with pytest.raises(ProviderError, match=r"API key rejected \(401\); 2 of 4 records were written"):
+        for chunk in LLMRecords(FakeTextModel(default=reply), tally).chunks(_request(4, batch_size=2, concurrency=2)):
+            rows.extend(chunk.rows())
+    assert [r["id"] for r in rows] == [60, 61]
