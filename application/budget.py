@@ -90,7 +90,9 @@ class BudgetedTextModel:
                 usage = max(usage[0], delta.tokens_in), max(usage[1], delta.tokens_out)
                 if delta.done:
                     usage = self._usage(request, *usage, "".join(text))
-                    delta = attrs.evolve(delta, tokens_in=usage[0], tokens_out=usage[1])
+                    cost = cost_of(info, *usage)
+                    delta = attrs.evolve(delta, tokens_in=usage[0], tokens_out=usage[1],
+                                         cost_usd=None if cost is None else float(cost))
                 yield delta
         except GeneratorExit:
             # the reader stopped early: what was generated may be billed, so keep the worst case

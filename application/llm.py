@@ -20,7 +20,7 @@ from agentic_synth.application.usage import UsageTally
 from agentic_synth.application.workers import DaemonPool
 from agentic_synth.domain.ai_settings import AISettings
 from agentic_synth.domain.errors import AgenticSynthError, IncompleteGeneration, ProviderError
-from agentic_synth.domain.models import Completion, ModelRequest
+from agentic_synth.domain.models import Completion, ModelRequest, TextDelta
 from agentic_synth.domain.ports import TextModel
 from agentic_synth.domain.records import RecordChunk
 from agentic_synth.domain.requests import GenerationRequest
@@ -256,7 +256,7 @@ class LLMRecords:
     def _ask_streaming(self, call: ModelRequest, name: str, put: Callable[[Any], None],
                        stop: threading.Event) -> None:
         parser = ObjectStream()
-        tokens_in = tokens_out = 0
+        last = TextDelta("")
         deltas = self._model.stream(call)
         try:
             for delta in deltas:
@@ -264,14 +264,14 @@ class LLMRecords:
                 if records:
                     put((records, name))
                 if delta.done:
-                    tokens_in, tokens_out = delta.tokens_in, delta.tokens_out
+                    last = delta
                 if stop.is_set():
                     break
         finally:
             close = getattr(deltas, "close", None)
             if callable(close):
                 close()
-            self._tally.call(Completion(text="", model=name, provider=self._model.provider, tokens_in=tokens_in,
-                                        tokens_out=tokens_out, cost_usd=None))
+            self._tally.call(Completion(text="", model=name, provider=self._model.provider, tokens_in=last.tokens_in,
+                                        tokens_out=last.tokens_out, cost_usd=last.cost_usd, cached=last.cached))
             if parser.broken:
                 put(([None] * parser.broken, name))

@@ -113,8 +113,10 @@ def test_usage_above_the_worst_case_is_recorded_honestly_with_a_warning() -> Non
 def test_a_stream_is_settled_from_the_usage_on_its_last_piece() -> None:
     budget = Budget(1)
     model = BudgetedTextModel(FakeTextModel("fake", tokens_in=300, tokens_out=40), CATALOG, budget)
-    assert "".join(d.text for d in model.stream(REQ)) == '[{"a": 1}]'
+    deltas = list(model.stream(REQ))
+    assert "".join(d.text for d in deltas) == '[{"a": 1}]'
     assert budget.spent == cost_of(MODEL, 300, 40) and budget.reserved == 0
+    assert deltas[-1].done and deltas[-1].cost_usd == float(budget.spent)  # the run's tally reads it there
 
 
 def test_a_stream_abandoned_midway_keeps_its_worst_case_as_spent() -> None:

@@ -227,3 +227,23 @@ def test_a_fatal_error_of_an_early_batch_keeps_the_records_later_batches_already
         for chunk in LLMRecords(FakeTextModel(default=reply), tally).chunks(_request(4, batch_size=2, concurrency=2)):
             rows.extend(chunk.rows())
     assert [r["id"] for r in rows] == [60, 61]
+
+
+class PricedStream(FakeTextModel):
+    """Streams like FakeTextModel; the last piece carries a price (as the budget layer puts it), or is a cache hit."""
+
+    def __init__(self, *, cached: bool = False) -> None:
+        super().__init__(default=Writer())
+        self.cached = cached
+
+    def stream(self, request):
+        for delta in super().stream(request):
+            yield attrs.evolve(delta, cost_usd=0.0 if self.cached else 0.25, cached=self.cached) if delta.done \
+                else delta
+
+
+@pytest.mark.parametrize(("cached", "calls", "cost"), [(False, 2, 0.5), (True, 0, 0.0)])
+def test_streamed_calls_are_counted_with_their_cost_and_cache_hits_are_not_calls(cached, calls, cost):
+    _, tally = _run(PricedStream(cached=cached), _request(6, batch_size=3, stream=True))
+    usage = tally.snapshot()["gemini-2.0-flash"]
+    assert (usage.calls, usage.cost_usd, usage.records) == (calls, cost, 6)
