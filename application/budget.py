@@ -21,15 +21,18 @@ class BudgetedTextModel:
     allowance); after it, it settles the cost of the reported usage and puts it on
     `Completion.cost_usd` (None when the model's prices are unknown). A failed call gives its
     reservation back. Under a limit, a model without prices is refused: its cost cannot be bounded.
+    With `wait_for_room`, a call that does not fit while others are in flight waits for them to
+    settle before it is refused (concurrent batches then never stop a run early).
     """
 
     def __init__(self, inner: TextModel, catalog: Catalog, budget: Budget, *,
-                 warn: Callable[[str], None] | None = None) -> None:
+                 warn: Callable[[str], None] | None = None, wait_for_room: bool = False) -> None:
         self.inner = inner
         self.provider = inner.provider
         self.catalog = catalog
         self.budget = budget
         self._warn = warn or (lambda message: None)
+        self._wait = wait_for_room
 
     def _model(self, request: ModelRequest) -> ModelInfo:
         if request.model is None:
@@ -42,7 +45,7 @@ class BudgetedTextModel:
         return info
 
     def _reserve(self, info: ModelInfo, request: ModelRequest) -> Reservation:
-        return self.budget.reserve(worst_case_cost(info, request) or Decimal(0))
+        return self.budget.reserve(worst_case_cost(info, request) or Decimal(0), wait=self._wait)
 
     @staticmethod
     def _usage(request: ModelRequest, tokens_in: int, tokens_out: int, text: str) -> tuple[int, int]:
@@ -87,7 +90,9 @@ class BudgetedTextModel:
                 usage = max(usage[0], delta.tokens_in), max(usage[1], delta.tokens_out)
                 if delta.done:
                     usage = self._usage(request, *usage, "".join(text))
-                    delta = attrs.evolve(delta, tokens_in=usage[0], tokens_out=usage[1])
+                    cost = cost_of(info, *usage)
+                    delta = attrs.evolve(delta, tokens_in=usage[0], tokens_out=usage[1],
+                                         cost_usd=None if cost is None else float(cost))
                 yield delta
         except GeneratorExit:
             # the reader stopped early: what was generated may be billed, so keep the worst case

@@ -93,10 +93,10 @@ class GenerateRecords:
         return meta
 
     def _account(self, meta: RunMetadata, tally: UsageTally) -> None:
-        report = getattr(self._text_model, "report_into", None)  # RunModels: the run's cache figures
+        meta.models = tally.snapshot()
+        report = getattr(self._text_model, "report_into", None)  # RunModels: cache figures, models' failures
         if report is not None:
             report(meta)
-        meta.models = tally.snapshot()
         meta.dropped = tally.invalid + tally.duplicates
         meta.notes.extend(tally.notes)
         if tally.invalid or tally.duplicates:

@@ -9,7 +9,6 @@ engine makes the points (a model is never asked to count time).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import attrs
@@ -26,6 +25,7 @@ from agentic_synth.application.plans import (
 from agentic_synth.application.prompts import SYSTEM
 from agentic_synth.application.replies import parse_object
 from agentic_synth.application.usage import UsageTally
+from agentic_synth.application.workers import DaemonPool
 from agentic_synth.domain.ai_settings import AISettings
 from agentic_synth.domain.errors import ProviderError
 from agentic_synth.domain.models import ModelRequest
@@ -104,7 +104,7 @@ class HybridRecords:
         if not calls:
             return {}
         name = ai.model or "auto"
-        with ThreadPoolExecutor(max_workers=min(ai.concurrency, len(calls))) as pool:
+        with DaemonPool(min(ai.concurrency, len(calls)), "agentic-synth-plan") as pool:
             futures = {key: pool.submit(self._model.complete, call) for key, call in calls}
             out: dict[str, dict[str, Any]] = {}
             for key, future in futures.items():

@@ -41,7 +41,7 @@ def targets(request: GenerationRequest) -> list[Target]:
 
 
 def _walk(fields: tuple[Field, ...], prefix: str, kind: str) -> Iterator[Target]:
-    for f in fields:
+    for f in sorted(fields, key=lambda f: f.name):  # canonical order: a reordered schema plans alike
         path = f"{prefix}{f.name}"
         if f.type == "object":
             yield from _walk(f.fields, f"{path}.", kind)

@@ -27,6 +27,12 @@ _TOKENS = {"paragraph": 90, "sentence": 25, "address": 14, "product_name": 8, "u
            "email": 10, "url": 14, "iban": 12, "string": 10, "object": 2, "array": 2}
 
 
+def canonical_order(fields: Sequence[Field]) -> list[Field]:
+    """Fields by name: prompts and JSON schemas are rendered in this order, so that the same schema
+    with its keys in another order asks the same question (and hits the same cache entries)."""
+    return sorted(fields, key=lambda f: f.name)
+
+
 def field_json_schema(f: Field) -> dict[str, Any]:
     """One field as JSON Schema (for structured output); nullable fields also allow null."""
     out: dict[str, Any]
@@ -43,8 +49,9 @@ def field_json_schema(f: Field) -> dict[str, Any]:
     elif f.type == "const":
         out = {"const": f.const}
     elif f.type == "object":
-        out = {"type": "object", "properties": {c.name: field_json_schema(c) for c in f.fields},
-               "required": [c.name for c in f.fields if c.required]}
+        children = canonical_order(f.fields)
+        out = {"type": "object", "properties": {c.name: field_json_schema(c) for c in children},
+               "required": [c.name for c in children if c.required]}
     elif f.type == "array":
         assert f.items is not None
         out = {"type": "array", "items": field_json_schema(f.items), "minItems": f.min_items,
@@ -68,8 +75,9 @@ def field_json_schema(f: Field) -> dict[str, Any]:
 
 def records_json_schema(schema: Schema) -> dict[str, Any]:
     """`{"records": [record, ...]}` as JSON Schema."""
-    record = {"type": "object", "properties": {f.name: field_json_schema(f) for f in schema.fields},
-              "required": [f.name for f in schema.fields if f.required]}
+    fields = canonical_order(schema.fields)
+    record = {"type": "object", "properties": {f.name: field_json_schema(f) for f in fields},
+              "required": [f.name for f in fields if f.required]}
     return {"type": "object", "properties": {"records": {"type": "array", "items": record}}, "required": ["records"]}
 
 
@@ -99,7 +107,7 @@ def batch_size(schema: Schema, max_output_tokens: int, asked: int | None = None)
 
 def _hints(fields: Sequence[Field], prefix: str = "") -> list[str]:
     out = []
-    for f in fields:
+    for f in canonical_order(fields):
         path = f"{prefix}{f.name}"
         if f.type in _HINTS:
             out.append(f"- {path}: {_HINTS[f.type]}")
@@ -131,7 +139,7 @@ def records_prompt(request: GenerationRequest, n: int, *, batch: int = 0, descri
     if examples:
         shown = "\n".join(json.dumps(e, ensure_ascii=False, default=str) for e in examples[:5])
         parts.append(f"Examples of good records (match their style, do not copy them):\n{shown}")
-    for path, values in (avoid or {}).items():
+    for path, values in sorted((avoid or {}).items()):
         if values:
             parts.append(f"Already used values of {path} (do not reuse): {json.dumps(list(values)[:50], default=str)}")
     parts.append(f"This is batch {batch + 1}; make it different from other batches.")

@@ -89,6 +89,7 @@ class Budget:
         self._open: dict[int, Decimal] = {}
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
+        self._settled = threading.Condition(self._lock)  # notified when a call in flight settles
 
     @property
     def spent(self) -> Decimal:
@@ -108,15 +109,21 @@ class Budget:
         with self._lock:
             return self.limit - self._spent - sum(self._open.values(), Decimal(0))
 
-    def reserve(self, amount: Decimal) -> Reservation:
-        """Set aside `amount` for a call, or raise BudgetExceeded when it could pass the limit."""
+    def reserve(self, amount: Decimal, *, wait: bool = False) -> Reservation:
+        """Set aside `amount` for a call, or raise BudgetExceeded when it could pass the limit.
+
+        With `wait`, a call that does not fit while others are in flight waits for them to settle
+        (they usually cost far less than their worst case); it is refused only when it still does
+        not fit with nothing in flight. Without it, it is refused at once.
+        """
         if amount < 0:
             raise ValueError("a reservation cannot be negative")
         with self._lock:
-            committed = self._spent + sum(self._open.values(), Decimal(0))
-            if self.limit is not None and committed + amount > self.limit:
-                raise BudgetExceeded.stopped(spent=float(self._spent), limit=float(self.limit),
-                                             next_call=float(amount))
+            while self.limit is not None and self._spent + sum(self._open.values(), Decimal(0)) + amount > self.limit:
+                if not (wait and self._open):
+                    raise BudgetExceeded.stopped(spent=float(self._spent), limit=float(self.limit),
+                                                 next_call=float(amount))
+                self._settled.wait()
             reservation = Reservation(next(self._ids), amount)
             self._open[reservation.id] = amount
             return reservation
@@ -127,11 +134,13 @@ class Budget:
             if self._open.pop(reservation.id, None) is None:
                 raise ValueError(f"reservation {reservation.id} is not open")
             self._spent += actual
+            self._settled.notify_all()
 
     def release(self, reservation: Reservation) -> None:
         """The call failed before anything was billed: give the reservation back."""
         with self._lock:
             self._open.pop(reservation.id, None)
+            self._settled.notify_all()
 
 
 # --- estimates before a run (dry run) -----------------------------------------------------------

@@ -58,7 +58,8 @@ class Completion:
 class TextDelta:
     """A piece of a streamed reply; the last one carries usage and `done=True`.
 
-    `cached` is True when the reply was replayed from the response cache (it cost nothing).
+    `cached` is True when the reply was replayed from the response cache (it cost nothing);
+    `cost_usd` is the cost of the whole reply when a budget layer priced it (on the last piece).
     """
 
     text: str
@@ -66,3 +67,4 @@ class TextDelta:
     tokens_out: int = 0
     done: bool = False
     cached: bool = False
+    cost_usd: float | None = None

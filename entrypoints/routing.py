@@ -20,7 +20,7 @@ from agentic_synth.domain.ledger import CostLedger
 from agentic_synth.domain.models import ModelRequest
 from agentic_synth.domain.ports import Clock, TextModel
 from agentic_synth.domain.requests import GenerationRequest
-from agentic_synth.domain.results import RunMetadata
+from agentic_synth.domain.results import ModelUsage, RunMetadata
 from agentic_synth.domain.routing import RoutingPolicy, parse_fallback, parse_strategy
 
 # The key of each built-in provider in config `apiKeys`.
@@ -165,7 +165,7 @@ def build_model_stack(*, config: Mapping[str, Any], providers: Mapping[str, Text
         check_prices(catalog, named)
     targets: dict[str, TextModel] = {}
     for name, provider_model in providers.items():
-        budgeted: TextModel = BudgetedTextModel(provider_model, catalog, budget, warn=warn)
+        budgeted: TextModel = BudgetedTextModel(provider_model, catalog, budget, warn=warn, wait_for_room=True)
         targets[name] = cache(budgeted) if cache is not None else budgeted
     ledger = CostLedger()
     threshold, cooldown = breaker_from_config(config)
@@ -186,6 +186,7 @@ class RunTextModels:
         self._model_stack = model_stack
         self._cache = cache
         self._caches: list[CachedTextModel] = []
+        self._stacks: list[ModelStack] = []
 
     def _cached(self, inner: TextModel) -> TextModel:
         assert self._cache is not None
@@ -194,9 +195,15 @@ class RunTextModels:
         return layer
 
     def report_into(self, meta: RunMetadata) -> None:
-        """Cache hits and misses of the run's calls (the cache layers built for it)."""
+        """Cache hits and misses of the run's calls (the cache layers built for it), and the failures
+        of each model the router handed over from (they produced no records, but the user should see them)."""
         for layer in self._caches:
             layer.tally().add_to(meta)
+        for stack in self._stacks:
+            for entry in stack.ledger.entries():
+                if entry.failures:
+                    usage = meta.models.setdefault(entry.model, ModelUsage())
+                    usage.failures = max(usage.failures, entry.failures)
 
     @staticmethod
     def routing(ai: AISettings) -> RunRouting:
@@ -221,4 +228,6 @@ class RunTextModels:
             model: TextModel = self._text_model()
             return model
         assert request.ai is not None
-        return self.stack(request.kind, request.ai).text_model
+        stack = self.stack(request.kind, request.ai)
+        self._stacks.append(stack)
+        return stack.text_model

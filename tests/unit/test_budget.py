@@ -9,7 +9,7 @@ import pytest
 
 from agentic_synth.application.budget import BudgetedTextModel
 from agentic_synth.domain.catalog import Catalog, ModelInfo
-from agentic_synth.domain.cost import Budget, cost_of, worst_case_cost
+from agentic_synth.domain.cost import Budget, Reservation, cost_of, worst_case_cost
 from agentic_synth.domain.errors import BudgetExceeded, ConfigError, ProviderError
 from agentic_synth.domain.models import ModelRequest
 from tests.fakes_routing import FakeTextModel
@@ -113,8 +113,10 @@ def test_usage_above_the_worst_case_is_recorded_honestly_with_a_warning() -> Non
 def test_a_stream_is_settled_from_the_usage_on_its_last_piece() -> None:
     budget = Budget(1)
     model = BudgetedTextModel(FakeTextModel("fake", tokens_in=300, tokens_out=40), CATALOG, budget)
-    assert "".join(d.text for d in model.stream(REQ)) == '[{"a": 1}]'
+    deltas = list(model.stream(REQ))
+    assert "".join(d.text for d in deltas) == '[{"a": 1}]'
     assert budget.spent == cost_of(MODEL, 300, 40) and budget.reserved == 0
+    assert deltas[-1].done and deltas[-1].cost_usd == float(budget.spent)  # the run's tally reads it there
 
 
 def test_a_stream_abandoned_midway_keeps_its_worst_case_as_spent() -> None:
@@ -148,3 +150,36 @@ def test_concurrent_calls_count_each_others_worst_case() -> None:
     for t in threads:
         t.join()
     assert budget.spent == 2 * cost_of(MODEL, 100, 50)  # type: ignore[operator]
+
+
+def test_a_waiting_reservation_goes_ahead_once_a_call_in_flight_settles_below_its_worst_case() -> None:
+    budget = Budget(Decimal("1.00"))
+    held = budget.reserve(Decimal("0.60"))
+    granted: list[Reservation] = []
+    waiter = threading.Thread(target=lambda: granted.append(budget.reserve(Decimal("0.60"), wait=True)))
+    waiter.start()
+    waiter.join(0.05)
+    assert waiter.is_alive() and not granted  # it does not fit beside the call in flight: it waits
+    budget.settle(held, Decimal("0.10"))
+    waiter.join(5)
+    assert [r.amount for r in granted] == [Decimal("0.60")] and budget.remaining == Decimal("0.30")
+
+
+def test_a_waiting_reservation_is_refused_once_nothing_in_flight_can_make_room() -> None:
+    budget = Budget(Decimal("1.00"))
+    held = budget.reserve(Decimal("0.60"))
+    refused: list[BaseException] = []
+
+    def reserve() -> None:
+        try:
+            budget.reserve(Decimal("0.60"), wait=True)
+        except BudgetExceeded as error:
+            refused.append(error)
+
+    waiter = threading.Thread(target=reserve)
+    waiter.start()
+    budget.settle(held, Decimal("0.50"))
+    waiter.join(5)
+    assert not waiter.is_alive() and len(refused) == 1
+    with pytest.raises(BudgetExceeded):  # and with nothing in flight, waiting is never needed
+        budget.reserve(Decimal("0.60"), wait=True)

@@ -58,15 +58,15 @@ class RandomUsageModel:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(prices=st.lists(st.tuples(price, price), min_size=1, max_size=3),
        limit=st.decimals(min_value=Decimal("0.0001"), max_value=Decimal("0.5"), places=4),
-       calls=st.lists(call, min_size=1, max_size=40), threads=st.integers(1, 6))
+       calls=st.lists(call, min_size=1, max_size=40), threads=st.integers(1, 6), wait=st.booleans())
 def test_total_spend_never_exceeds_the_budget(prices: list[tuple[float, float]], limit: Decimal,
-                                              calls: list[dict[str, object]], threads: int) -> None:
+                                              calls: list[dict[str, object]], threads: int, wait: bool) -> None:
     models = {f"m{i}": ModelInfo(f"m{i}", f"p{i}", inp, out, max_output_tokens=16_384)
               for i, (inp, out) in enumerate(prices)}
     catalog = Catalog(models)
     plan = {f"{i:06d}" + "x" * int(spec["prompt_chars"]): spec for i, spec in enumerate(calls)}  # type: ignore
     budget = Budget(limit)
-    targets = {m.provider: BudgetedTextModel(RandomUsageModel(m.provider, plan), catalog, budget)
+    targets = {m.provider: BudgetedTextModel(RandomUsageModel(m.provider, plan), catalog, budget, wait_for_room=wait)
                for m in models.values()}
     router = RouterTextModel(targets, catalog, RoutingPolicy(strategy="cost"), clock=ManualClock(),
                              breaker_threshold=10**6)

@@ -89,3 +89,28 @@ def test_the_ledger_goes_onto_the_runs_metadata_per_model() -> None:
     assert meta.models["gemini-2.5-flash"].cost_usd == pytest.approx((1000 * 0.30 + 500 * 2.50) / 1e6)
     assert meta.cost_usd == pytest.approx(meta.models["gemini-2.5-flash"].cost_usd)
     assert meta.notes == ["cost of 1 call(s) to 'llama3' is unknown (no prices in the catalog)"]
+
+
+def test_a_run_reports_the_failures_of_a_model_it_fell_back_from_next_to_the_records_of_the_others() -> None:
+    from agentic_synth.domain.ai_settings import AISettings
+    from agentic_synth.domain.requests import GenerationRequest
+    from agentic_synth.domain.results import ModelUsage, RunMetadata
+    from agentic_synth.domain.schema import Schema
+    from agentic_synth.entrypoints.routing import RunTextModels
+
+    class NotOverridden:
+        overridden = False
+
+    gemini = FakeTextModel("gemini", failing={"gemini-2.5-flash"})
+    config = {"apiKeys": {"gemini": "k"}}
+    run = RunTextModels(text_model=NotOverridden(), model_stack=lambda **kw: build_model_stack(
+        config=config, providers={"gemini": gemini}, clock=ManualClock(), warn=lambda m: None, **kw))
+    request = GenerationRequest(kind="structured", schema=Schema.from_payload({"a": "integer"}), count=1, seed=1,
+                                mode="llm", ai=AISettings(model="gemini-2.5-flash", fallback=("gemini-2.0-flash",)))
+    answer = run(request).complete(ModelRequest(prompt="p", model="gemini-2.5-flash"))
+    meta = RunMetadata(kind="structured", mode="llm", seed=1, requested=1,
+                       models={answer.model: ModelUsage(calls=1, records=1)})
+    run.report_into(meta)
+    assert answer.model == "gemini-2.0-flash"
+    assert meta.models["gemini-2.5-flash"].failures == 1 and meta.models["gemini-2.5-flash"].records == 0
+    assert meta.models["gemini-2.0-flash"] == ModelUsage(calls=1, records=1)
