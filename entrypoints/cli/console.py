@@ -40,19 +40,23 @@ class Console:
             yield lambda n: bar.advance(task, n)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
 def summary(meta: RunMetadata) -> str:
     """One line: records, where they went, seconds, seed (and calls/cost when a model was used)."""
     where = "stdout" if meta.output in (None, "-") else meta.output
     line = (f"wrote {meta.records:,} {meta.kind} records to {where} ({meta.format or 'jsonl'}) "
             f"in {meta.seconds:.2f}s, seed {meta.seed}")
     if meta.calls:
-        line += f"; {meta.calls} calls, {meta.tokens_in:,} tokens in, {meta.tokens_out:,} out, ${meta.cost_usd:.4f}"
+        line += f"; {_count(meta.calls, 'call')}, {meta.tokens_in:,} tokens in, {meta.tokens_out:,} out, ${meta.cost_usd:.4f}"
         if len(meta.models) > 1:
-            line += " (" + ", ".join(f"{name}: {m.calls} calls, ${m.cost_usd:.4f}, {m.records} records"
+            line += " (" + ", ".join(f"{name}: {_count(m.calls, 'call')}, ${m.cost_usd:.4f}, {m.records} records"
                                      for name, m in meta.models.items()) + ")"
     if meta.dropped:
         line += f"; {meta.dropped} invalid or duplicate records dropped"
     if meta.cache_hits or meta.cache_misses:
         line += (f"; cache: {meta.cache_hits} hits, {meta.cache_misses} misses, "
-                 f"{meta.cache_hits} calls saved")
+                 f"{_count(meta.cache_hits, 'call')} saved")
     return line

@@ -37,3 +37,11 @@ def test_the_summary_is_one_line_with_records_destination_seconds_and_seed() -> 
     meta.cache_hits, meta.output, meta.format = 2, None, None
     assert summary(meta) == ("wrote 1,000 structured records to stdout (jsonl) in 0.50s, seed 42; "
                              "3 calls, 1,200 tokens in, 3,400 out, $0.0123; cache: 2 hits, 0 misses, 2 calls saved")
+
+
+def test_the_summary_says_call_for_one_call_and_calls_for_more() -> None:
+    meta = RunMetadata(kind="structured", mode="llm", seed=1, requested=5, records=5, seconds=0.5)
+    meta.models["m"] = ModelUsage(calls=1, tokens_in=10, tokens_out=20, cost_usd=0.001)
+    assert "; 1 call, 10 tokens in" in summary(meta)
+    meta.models["m"].calls = 2
+    assert "; 2 calls, 10 tokens in" in summary(meta)
