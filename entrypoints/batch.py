@@ -18,7 +18,7 @@ from dependency_injector import providers
 from agentic_synth.adapters.batch_file import read_batch_file
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.domain.batch import BatchSpec
-from agentic_synth.domain.batch_results import CANCELLED, FAILED, BatchResult, JobOutcome
+from agentic_synth.domain.batch_results import CANCELLED, FAILED, INTERRUPTED, BatchResult, JobOutcome
 from agentic_synth.domain.cost import Budget
 from agentic_synth.domain.errors import AgenticSynthError, Interrupted, UsageError
 from agentic_synth.entrypoints.batch_worker import JobTask, init_worker, keyless_settings, run_in_worker, run_task
@@ -145,7 +145,10 @@ def run_batch(synth: Any, plan: BatchPlan, *, parallel: int, executor: str = "au
             pools.append(threads)
             futures.update({threads.submit(run_task, synth, t, thread_stop, "thread"): t for t in threaded})
 
+        stopped: list[str] = []
+
         def stop(why: str) -> None:
+            stopped.append(why)
             thread_stop.set()
             if process_stop is not None:
                 process_stop.set()
@@ -162,6 +165,8 @@ def run_batch(synth: Any, plan: BatchPlan, *, parallel: int, executor: str = "au
                     if future.cancelled():
                         continue
                     outcome = _outcome_of(future, futures[future])
+                    if outcome.status == INTERRUPTED and thread_stop.is_set():  # stopped by --fail-fast
+                        outcome = attrs.evolve(outcome, status=CANCELLED, error=f"stopped: {stopped[0]}")
                     outcomes[futures[future].index] = outcome
                     if on_done is not None:
                         on_done(outcome)
