@@ -51,6 +51,7 @@ class BatchResult:
     jobs: list[JobOutcome] = attrs.field(factory=list)
     seconds: float = 0.0
     budget_usd: float | None = None
+    budget_spent_usd: float | None = None  # what the batch's model jobs spent of its shared budget, failed ones too
     interrupted: bool = False
 
     @property
@@ -84,7 +85,9 @@ class BatchResult:
         counts = {status: sum(1 for j in self.jobs if j.status == status)
                   for status in (OK, FAILED, CANCELLED, INTERRUPTED)}
         return {"source": self.source, "seed": self.seed, "output_dir": self.output_dir, "parallel": self.parallel,
-                "budget_usd": self.budget_usd, "seconds": round(self.seconds, 4), "interrupted": self.interrupted,
+                "budget_usd": self.budget_usd,
+                "budget_spent_usd": None if self.budget_spent_usd is None else round(self.budget_spent_usd, 6),
+                "seconds": round(self.seconds, 4), "interrupted": self.interrupted,
                 "jobs_total": len(self.jobs), **{f"jobs_{status}": n for status, n in counts.items()},
                 "records": self.records, "calls": self.calls, "cost_usd": round(self.cost_usd, 6),
                 "jobs": [job.to_dict() for job in self.jobs]}

@@ -125,7 +125,7 @@ def run_batch(synth: Any, plan: BatchPlan, *, parallel: int, executor: str = "au
     started = time.perf_counter()
     thread_stop = threading.Event()
     with ExitStack() as stack:
-        stack.enter_context(_shared_budget_for(synth, plan.spec.budget_usd))
+        shared = stack.enter_context(_shared_budget_for(synth, plan.spec.budget_usd))
         context = multiprocessing.get_context("forkserver")
         process_stop = context.Event() if in_processes else None
         futures: dict[Future[JobOutcome], JobTask] = {}
@@ -182,6 +182,7 @@ def run_batch(synth: Any, plan: BatchPlan, *, parallel: int, executor: str = "au
             for pool in pools:
                 pool.shutdown(wait=True, cancel_futures=True)
     result.jobs = [outcomes[t.index] for t in plan.tasks]
+    result.budget_spent_usd = None if shared is None else float(shared.spent)
     result.seconds = time.perf_counter() - started
     if result.interrupted:
         raise BatchInterrupted(result)
@@ -202,14 +203,14 @@ def _outcome_of(future: Future[JobOutcome], task: JobTask, *, wait_for_it: bool 
 
 
 @contextmanager
-def _shared_budget_for(synth: Any, budget_usd: float | None) -> Iterator[None]:
+def _shared_budget_for(synth: Any, budget_usd: float | None) -> Iterator[Budget | None]:
     """Every model run of the batch draws on one Budget (thread-safe; model jobs run in this process)."""
     if budget_usd is None:
-        yield
+        yield None
         return
     container = synth.container
     shared = Budget(budget_usd)
     with container.model_stack.override(providers.Factory(
             build_model_stack, config=container.config, providers=container.provider_models, clock=container.clock,
             shared_budget=shared)):
-        yield
+        yield shared

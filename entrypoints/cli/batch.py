@@ -88,6 +88,8 @@ def _finish(console: Console, result: BatchResult, report: str | None) -> None:
             f"seed {result.seed}")
     if result.calls:
         line += f"; {result.calls} calls, ${result.cost_usd:.4f}"
+    if result.budget_usd is not None:
+        line += f"; budget: ${result.budget_spent_usd or 0.0:.4f} of ${result.budget_usd:.4f} spent"
     console.info(line + (f"; report: {report}" if report else ""))
 
 
