@@ -8,6 +8,7 @@ from loguru import logger
 
 __version__ = _version("agentic-synth")
 
+from agentic_synth.domain.batch_results import BatchResult, JobOutcome
 from agentic_synth.domain.errors import (
     AgenticSynthError,
     BudgetExceeded,
@@ -36,6 +37,7 @@ logger.disable("agentic_synth")
 __all__ = [
     "AgenticSynth",
     "AgenticSynthError",
+    "BatchResult",
     "BudgetExceeded",
     "ConfigError",
     "Container",
@@ -47,6 +49,7 @@ __all__ = [
     "Generator",
     "IncompleteGeneration",
     "Interrupted",
+    "JobOutcome",
     "OptionSpec",
     "ProviderError",
     "RecordChunk",

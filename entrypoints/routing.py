@@ -147,18 +147,20 @@ def check_prices(catalog: Catalog, names: list[str]) -> None:
 def build_model_stack(*, config: Mapping[str, Any], providers: Mapping[str, TextModel], clock: Clock,
                       run: RunRouting | None = None, kind: str | None = None, model: str | None = None,
                       cache: Callable[[TextModel], TextModel] | None = None,
-                      warn: Callable[[str], None] | None = None) -> ModelStack:
+                      warn: Callable[[str], None] | None = None,
+                      shared_budget: Budget | None = None) -> ModelStack:
     """Router -> cache -> budget -> provider (providers already carry their retries).
 
     `providers` maps provider names to their TextModels; `cache` wraps a budgeted model in the
-    response cache (issue 8). Everything named up front is checked before any call.
+    response cache (issue 8). Everything named up front is checked before any call. `shared_budget`
+    (a batch's) is drawn on instead of a budget of the run's own.
     """
     run = run or RunRouting()
     warn = warn or (lambda message: logger.warning(message))
     catalog = catalog_from_config(config)
     policy = policy_from_config(config).with_options(strategy=run.strategy, fallback=run.fallback,
                                                      auto_route=run.auto_route or None)
-    budget = Budget(run.budget_usd)
+    budget = shared_budget if shared_budget is not None else Budget(run.budget_usd)
     if run.budget_usd is not None:
         named = [*policy.fallback_chain, *([model] if model else []),
                  *([policy.defaults[kind]] if kind in policy.defaults and not model else [])]

@@ -17,6 +17,7 @@ from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.adapters.sinks.memory import InMemoryRecordSink
 from agentic_synth.application.generate import ENGINE_TIMED_KINDS
 from agentic_synth.domain.ai_settings import AISettings
+from agentic_synth.domain.batch_results import BatchResult, JobOutcome
 from agentic_synth.domain.cache_keys import CachePolicy
 from agentic_synth.domain.errors import AgenticSynthError, UsageError
 from agentic_synth.domain.generators import Generator, parse_options, prepare_request
@@ -26,6 +27,7 @@ from agentic_synth.domain.results import GenerationResult
 from agentic_synth.domain.schema import Schema
 from agentic_synth.domain.settings import Settings
 from agentic_synth.domain.types import DEFAULT_LOCALE, LOCALES
+from agentic_synth.entrypoints.batch import default_parallel, load_batch, plan_batch, run_batch
 from agentic_synth.entrypoints.cache_control import CacheControl
 from agentic_synth.entrypoints.container import Container, build_container, configure
 from agentic_synth.entrypoints.routing import RunRouting
@@ -225,6 +227,19 @@ class AgenticSynth:
                 return
             for row in chunk.rows():  # type: ignore[attr-defined]
                 yield row
+
+    def batch(self, config_or_jobs: Any, *, output_dir: str | Path = ".", parallel: int | None = None,
+              seed: int | None = None, fail_fast: bool = False, executor: str = "auto",
+              on_done: Callable[[JobOutcome], None] | None = None) -> BatchResult:
+        """Run many jobs (a batch file, a dict in its shape or a list of jobs) into `output_dir`.
+
+        Every job is checked before any file is written; each is a `generate` call. A job's failure
+        is in its outcome (`result.failed`), not raised. See docs/batch.md.
+        """
+        spec = load_batch(config_or_jobs)
+        plan = plan_batch(self, spec, output_dir, seed=seed, new_seed=new_seed)
+        return run_batch(self, plan, parallel=parallel or default_parallel(spec, len(plan.tasks)), executor=executor,
+                         fail_fast=fail_fast, on_done=on_done)
 
     @staticmethod
     def schema(payload: Mapping[str, Any]) -> Schema:

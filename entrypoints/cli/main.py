@@ -14,6 +14,7 @@ from loguru import logger
 from agentic_synth.adapters.config_file import ENV_OVERRIDES, load_config
 from agentic_synth.domain.errors import AgenticSynthError, ConfigError, exit_code_for
 from agentic_synth.domain.secrets import Secret, redact
+from agentic_synth.entrypoints.cli.batch import batch
 from agentic_synth.entrypoints.cli.cache import cache
 from agentic_synth.entrypoints.cli.config import config_group
 from agentic_synth.entrypoints.cli.console import Console
@@ -72,6 +73,7 @@ cli.add_command(doctor)
 cli.add_command(models)
 cli.add_command(estimate_command)
 cli.add_command(cache)
+cli.add_command(batch)
 
 
 def known_secrets(container: Container) -> list[Secret]:

@@ -1,0 +1,40 @@
+"""Read a batch file (YAML or JSON, by extension) into a BatchSpec, with file, line and column on syntax errors."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+
+from agentic_synth.adapters.schema_file import read_json
+from agentic_synth.domain.batch import BatchSpec
+from agentic_synth.domain.errors import UsageError
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def read_batch_file(path: str | os.PathLike[str]) -> BatchSpec:
+    """Parse and check a batch file; relative schema paths start at the file's folder."""
+    file = Path(path)
+    name = file.name
+    if file.suffix.lower() not in (*YAML_SUFFIXES, ".json"):
+        raise UsageError(f"{name}: a batch file must end in .yaml, .yml or .json")
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"batch file '{file}' not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{name}: cannot read it: {exc}") from None
+    if file.suffix.lower() == ".json":
+        payload = read_json(text, name)
+    else:
+        try:
+            payload = yaml.safe_load(text)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark
+            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+            raise UsageError(f"{name}: invalid YAML{where}: {exc.problem or exc.context}") from None
+        except yaml.YAMLError as exc:
+            raise UsageError(f"{name}: invalid YAML: {exc}") from None
+    return BatchSpec.from_payload(payload, source=name, base_dir=str(file.resolve().parent))

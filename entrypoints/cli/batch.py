@@ -1,0 +1,105 @@
+"""`agentic-synth batch generate`: many jobs from one batch file, in parallel, into an output directory."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console as RichConsole
+from rich.table import Table
+
+from agentic_synth.domain.batch_results import BatchResult, JobOutcome
+from agentic_synth.domain.errors import UsageError
+from agentic_synth.entrypoints.batch import (
+    EXECUTORS,
+    BatchInterrupted,
+    default_parallel,
+    load_batch,
+    plan_batch,
+    run_batch,
+)
+from agentic_synth.entrypoints.cli.console import Console
+from agentic_synth.entrypoints.cli.generate import write_report
+from agentic_synth.entrypoints.sdk import AgenticSynth, new_seed
+
+FAILED_EXIT = 1
+
+
+@click.group()
+def batch() -> None:
+    """Run many generation jobs described in one batch file."""
+
+
+@batch.command("generate")
+@click.option("-c", "--config", "batch_file", required=True, metavar="FILE",
+              help="The batch file (.yaml, .yml or .json) listing the jobs.")
+@click.option("-o", "--output", "output_dir", required=True, metavar="DIR",
+              help="Directory for the jobs' files (created when missing).")
+@click.option("-p", "--parallel", type=click.IntRange(min=1, max=256),
+              help="Jobs at once (default: the file's parallel, else one per CPU).")
+@click.option("--seed", type=click.IntRange(min=0),
+              help="Batch seed (overrides the file's); each job's seed derives from it.")
+@click.option("--fail-fast", is_flag=True, help="Stop the other jobs at the first failure.")
+@click.option("--report", metavar="PATH", help="Write the batch's results as JSON to PATH.")
+@click.option("--executor", type=click.Choice(EXECUTORS), default="auto", show_default=True,
+              help="Where engine jobs run: worker processes (fast for big jobs), threads, or auto.")
+@click.pass_context
+def batch_generate(ctx: click.Context, batch_file: str, output_dir: str, parallel: int | None, seed: int | None,
+                   fail_fast: bool, report: str | None, executor: str) -> int:
+    """Run every job of a batch file; each writes its own file in DIR, atomically."""
+    console: Console = ctx.obj["console"]
+    synth = AgenticSynth(container=ctx.obj["container"])
+    if report is not None and not Path(report).parent.is_dir():
+        raise UsageError(f"--report: directory '{Path(report).parent}' does not exist")
+    spec = load_batch(batch_file)
+    plan = plan_batch(synth, spec, output_dir, seed=seed, new_seed=new_seed)  # every job checked: nothing written yet
+    parallel = parallel or default_parallel(spec, len(plan.tasks))
+    console.info(f"agentic-synth: batch {spec.source}: {len(plan.tasks)} jobs, {parallel} at a time, "
+                 f"seed {plan.seed}, into {output_dir}")
+    try:
+        result = run_batch(synth, plan, parallel=parallel, executor=executor, fail_fast=fail_fast,
+                           on_done=lambda outcome: console.info(_done_line(outcome)))
+    except BatchInterrupted as stopped:
+        _finish(console, stopped.result, report)
+        raise
+    _finish(console, result, report)
+    return 0 if result.ok else FAILED_EXIT
+
+
+def _done_line(outcome: JobOutcome) -> str:
+    if outcome.ok:
+        return f"  {outcome.name}: {outcome.records:,} records -> {outcome.file} ({outcome.seconds:.2f}s)"
+    return f"  {outcome.name}: {outcome.status}"
+
+
+def _finish(console: Console, result: BatchResult, report: str | None) -> None:
+    """The table, one error line per failed job, the totals, and the JSON report."""
+    if report is not None:
+        write_report(report, result.to_dict())
+    if not console.quiet:
+        RichConsole(file=sys.stderr, width=120, highlight=False).print(_table(result))
+    for job in result.jobs:
+        if job.status == "failed":
+            console.error(f"job {job.name}: {job.error}")
+    ok = sum(1 for job in result.jobs if job.ok)
+    line = (f"batch: {ok} of {len(result.jobs)} jobs ok, {result.records:,} records in {result.seconds:.2f}s, "
+            f"seed {result.seed}")
+    if result.calls:
+        line += f"; {result.calls} calls, ${result.cost_usd:.4f}"
+    if result.budget_usd is not None:
+        line += f"; budget: ${result.budget_spent_usd or 0.0:.4f} of ${result.budget_usd:.4f} spent"
+    console.info(line + (f"; report: {report}" if report else ""))
+
+
+def _table(result: BatchResult) -> Table:
+    table = Table(title=f"batch {result.source}", title_justify="left")
+    for name, justify in (("job", "left"), ("status", "left"), ("records", "right"), ("file", "left"),
+                          ("seconds", "right"), ("calls", "right"), ("cost", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for job in result.jobs:
+        file = os.path.relpath(job.file, result.output_dir) if job.file else "-"
+        table.add_row(job.name, job.status, f"{job.records:,}", file, f"{job.seconds:.2f}", str(job.calls),
+                      f"${job.cost_usd:.4f}")
+    return table
