@@ -50,7 +50,8 @@ def summary(meta: RunMetadata) -> str:
     line = (f"wrote {meta.records:,} {meta.kind} records to {where} ({meta.format or 'jsonl'}) "
             f"in {meta.seconds:.2f}s, seed {meta.seed}")
     if meta.calls:
-        line += f"; {_count(meta.calls, 'call')}, {meta.tokens_in:,} tokens in, {meta.tokens_out:,} out, ${meta.cost_usd:.4f}"
+        line += (f"; {_count(meta.calls, 'call')}, {meta.tokens_in:,} tokens in, {meta.tokens_out:,} out, "
+                 f"${meta.cost_usd:.4f}")
         if len(meta.models) > 1:
             line += " (" + ", ".join(f"{name}: {_count(m.calls, 'call')}, ${m.cost_usd:.4f}, {m.records} records"
                                      for name, m in meta.models.items()) + ")"
