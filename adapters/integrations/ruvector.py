@@ -54,7 +54,8 @@ class RuvectorVectorStore:
             return
         vectors = embed_matrix(self.embedder, records)
         meta = orjson.loads(orjson.dumps(dict(metadata or {})))
-        staged = [(vector, {"record": orjson.loads(orjson.dumps(dict(r), option=orjson.OPT_NON_STR_KEYS)),
+        # the record travels as JSON text: ruvector's native metadata does not keep key order
+        staged = [(vector, {"record": orjson.dumps(dict(r), option=orjson.OPT_NON_STR_KEYS).decode(),
                             "metadata": meta}) for r, vector in zip(records, vectors, strict=True)]
         with self._lock:
             self._pending.extend(staged)
@@ -105,10 +106,11 @@ class RuvectorVectorStore:
         except Exception as exc:
             raise IntegrationError(f"search failed: {type(exc).__name__}: {exc}", integration="ruvector") from exc
         return [{"id": int(hit.id), "score": round(1.0 - float(hit.score), 6),
-                 "record": (hit.metadata or {}).get("record"), "metadata": (hit.metadata or {}).get("metadata", {})}
+                 "record": _record(hit.metadata), "metadata": (hit.metadata or {}).get("metadata", {})}
                 for hit in hits]
 
     def _open(self, *, create: bool) -> Any:
+        """The collection at `path` (loaded whole: ruvector keeps it in memory), or a new one."""
         from ruvector import Collection
 
         self._check_identity()
@@ -143,3 +145,8 @@ class RuvectorVectorStore:
             raise UsageError(f"vector store '{self.path}' holds vectors of embedder {stored.get('embedder')} "
                              f"({stored.get('dimensions')} dimensions), not {embedder_name(self.embedder)} "
                              f"({embedder_dimensions(self.embedder)}); use another path")
+
+
+def _record(metadata: Mapping[str, Any] | None) -> Any:
+    text = (metadata or {}).get("record")
+    return orjson.loads(text) if isinstance(text, str) else text
