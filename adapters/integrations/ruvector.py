@@ -42,6 +42,7 @@ class RuvectorVectorStore:
         self.embedder = embedder if embedder is not None else HashingEmbedder()
         self._pending: list[tuple[Any, dict[str, Any]]] = []
         self._lock = threading.Lock()
+        self._loaded: tuple[int, Any] | None = None  # (sidecar mtime, Collection): loading rebuilds the index
 
     def is_available(self) -> bool:
         return True
@@ -72,9 +73,12 @@ class RuvectorVectorStore:
             collection = self._open(create=True)
             collection.insert_batch(np.stack([v for v, _ in pending]), metadatas=[m for _, m in pending])
             collection.save(self.path)
+            self._loaded = (self._stamp(), collection)
         except (UsageError, IntegrationError):
+            self._loaded = None  # the cached collection may hold rows that were not saved
             raise
         except Exception as exc:  # ruvector's errors (CollectionError, RuVectorError), translated here
+            self._loaded = None
             raise IntegrationError(f"'{self.path}': {type(exc).__name__}: {exc}", integration="ruvector") from exc
         self._sidecar().write_text(orjson.dumps(self._identity()).decode(), encoding="utf-8")
 
@@ -116,7 +120,10 @@ class RuvectorVectorStore:
         self._check_identity()
         try:
             if is_ruvector_db(self.path):
-                return Collection.load(self.path)
+                stamp = self._stamp()
+                if self._loaded is None or self._loaded[0] != stamp:
+                    self._loaded = (stamp, Collection.load(self.path))
+                return self._loaded[1]
             if not create:
                 raise UsageError(f"vector store '{self.path}' does not exist")
             return Collection.create(embedder_dimensions(self.embedder), metric="cosine")
@@ -125,6 +132,9 @@ class RuvectorVectorStore:
         except Exception as exc:
             raise IntegrationError(f"cannot open '{self.path}': {type(exc).__name__}: {exc}",
                                    integration="ruvector") from exc
+
+    def _stamp(self) -> int:
+        return Path(f"{self.path}.meta.json").stat().st_mtime_ns
 
     def _identity(self) -> dict[str, Any]:
         return {"embedder": embedder_name(self.embedder), "dimensions": embedder_dimensions(self.embedder)}

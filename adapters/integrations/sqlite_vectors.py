@@ -34,7 +34,7 @@ def is_sqlite_file(path: str | Path) -> bool:
 
 
 class SqliteVectorStore:
-    """A local vector store: `store` stages a run's records, `commit` makes them visible at once.
+    """A local vector store: `store` writes a run's records in one transaction, `commit` makes them visible.
 
     Search is exact (every vector is scored, in blocks of 20,000), so results are the true top
     `limit` by cosine similarity of the embedder's vectors. The file records which embedder made
@@ -44,7 +44,7 @@ class SqliteVectorStore:
     def __init__(self, path: str | Path, embedder: Any = None) -> None:
         self.path = Path(path)
         self.embedder = embedder if embedder is not None else HashingEmbedder()
-        self._pending: list[tuple[bytes, bytes, bytes]] = []
+        self._open_tx: sqlite3.Connection | None = None  # the run's write transaction, from first store to commit
         self._lock = threading.Lock()
 
     def is_available(self) -> bool:
@@ -56,27 +56,54 @@ class SqliteVectorStore:
     # --- writing -------------------------------------------------------------------------------
 
     def store(self, records: Sequence[Mapping[str, Any]], metadata: Mapping[str, Any] | None = None) -> None:
+        """Insert into the run's open transaction (memory stays flat; readers see nothing until `commit`)."""
         if not records:
             return
         vectors = embed_matrix(self.embedder, records)
         meta = orjson.dumps(dict(metadata or {}))
-        staged = [(orjson.dumps(dict(r), option=orjson.OPT_NON_STR_KEYS), meta, v.tobytes())
-                  for r, v in zip(records, vectors, strict=True)]
+        rows = [(orjson.dumps(dict(r), option=orjson.OPT_NON_STR_KEYS), meta, v.tobytes())
+                for r, v in zip(records, vectors, strict=True)]
         with self._lock:
-            self._pending.extend(staged)
+            try:
+                if self._open_tx is None:
+                    self._open_tx = self._begin()
+                self._open_tx.executemany("INSERT INTO records (record, metadata, vector) VALUES (?, ?, ?)", rows)
+            except sqlite3.Error as exc:
+                self._end(commit=False)
+                raise IntegrationError(f"'{self.path}': {exc}", integration="vector store") from exc
 
     def commit(self) -> None:
         with self._lock:
-            pending, self._pending = self._pending, []
-        if not pending:
-            return
-        with self._connect(create=True) as db:
-            self._check_embedder(db, create=True)
-            db.executemany("INSERT INTO records (record, metadata, vector) VALUES (?, ?, ?)", pending)
+            self._end(commit=True)
 
     def rollback(self) -> None:
         with self._lock:
-            self._pending = []
+            self._end(commit=False)
+
+    def _begin(self) -> sqlite3.Connection:
+        if self.path.exists() and not is_sqlite_file(self.path) and self.path.stat().st_size > 0:
+            raise UsageError(f"'{self.path}' is not a local vector store (not an SQLite file)")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=30, check_same_thread=False, isolation_level=None)
+        try:
+            db.executescript(_SCHEMA)
+            db.execute("BEGIN IMMEDIATE")
+            self._check_embedder(db, create=True)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _end(self, *, commit: bool) -> None:
+        db, self._open_tx = self._open_tx, None
+        if db is None:
+            return
+        try:
+            db.execute("COMMIT" if commit else "ROLLBACK")
+        except sqlite3.Error as exc:
+            raise IntegrationError(f"'{self.path}': {exc}", integration="vector store") from exc
+        finally:
+            db.close()
 
     # --- reading -------------------------------------------------------------------------------
 
