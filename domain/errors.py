@@ -111,10 +111,20 @@ class Interrupted(AgenticSynthError):
     exit_code = 130
 
 
+class IntegrationError(AgenticSynthError):
+    """An optional integration (stream pipeline, vector store, workflow engine) failed while in use."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, integration: str = "") -> None:
+        super().__init__(f"{integration}: {message}" if integration else message)
+        self.integration = integration
+
+
 EXIT_CODES: dict[type[AgenticSynthError], int] = {
     cls: cls.exit_code
     for cls in (AgenticSynthError, UsageError, SchemaError, ConfigError, InvalidSetting, DataValidationError,
-                ProviderError, BudgetExceeded, IncompleteGeneration, Interrupted)
+                ProviderError, BudgetExceeded, IncompleteGeneration, Interrupted, IntegrationError)
 }
 
 

@@ -68,6 +68,7 @@ class ResponseCache(Protocol):
     def stats(self) -> CacheStats: ...
 
 
+@runtime_checkable
 class StreamPipeline(Protocol):
     """A streaming destination (midstreamer) that receives records as they are made."""
 
@@ -78,8 +79,12 @@ class StreamPipeline(Protocol):
     def close(self) -> None: ...
 
 
+@runtime_checkable
 class VectorStore(Protocol):
-    """A vector database (ruvector) that stores records with their embeddings."""
+    """A vector database (ruvector) that stores records with their embeddings.
+
+    `search` returns hits best first, each `{"score": similarity, "record": {...}, "metadata": {...}}`.
+    """
 
     def is_available(self) -> bool: ...
 
@@ -94,14 +99,27 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> list[list[float]]: ...
 
 
+@runtime_checkable
 class WorkflowEngine(Protocol):
-    """An automation engine (agentic-robotics) that can run generators as workflows."""
+    """An automation engine (agentic-robotics) that can run generators as workflows.
+
+    `generator` is a callable taking a mapping of option overrides and returning the run's result.
+    """
 
     def is_available(self) -> bool: ...
 
     def register_workflow(self, name: str, generator: Any) -> None: ...
 
     def trigger_workflow(self, name: str, options: Mapping[str, Any]) -> Any: ...
+
+
+@runtime_checkable
+class Transactional(Protocol):
+    """A destination that holds what a run gave it until `commit`, and drops it on `rollback`."""
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
 
 
 class AsyncRecordSource(Protocol):

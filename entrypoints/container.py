@@ -12,6 +12,7 @@ from agentic_synth.adapters.cache.null import NullResponseCache
 from agentic_synth.adapters.cache.persistent import SqliteResponseCache
 from agentic_synth.adapters.clock import SystemClock
 from agentic_synth.adapters.config_file import LoadedConfig
+from agentic_synth.adapters.integrations.plugins import discover_integrations
 from agentic_synth.adapters.serialization import structure, unstructure
 from agentic_synth.adapters.sinks.factory import open_sink
 from agentic_synth.application.caching import CachedTextModel
@@ -19,6 +20,7 @@ from agentic_synth.application.generate import GenerateRecords
 from agentic_synth.domain.cache_settings import CacheSettings
 from agentic_synth.domain.ports import TextModel
 from agentic_synth.domain.settings import Settings
+from agentic_synth.entrypoints.integrations import Integrations
 from agentic_synth.entrypoints.plugins import build_registry
 from agentic_synth.entrypoints.providers import build_text_models, provider_models_of
 from agentic_synth.entrypoints.routing import RunTextModels, build_model_stack
@@ -74,6 +76,10 @@ class Container(containers.DeclarativeContainer):
     # One run's models: router -> cache -> budget -> providers (or the `text_model` override as is).
     run_text_models = providers.Factory(RunTextModels, text_model=text_model.provider,
                                         model_stack=model_stack.provider, cache=cached_text_model.provider)
+    # Optional integrations (docs/integrations.md): config `integrations.*` and entry points of group
+    # `agentic_synth.integrations` (tests override `integration_plugins` with fake factories).
+    integration_plugins = providers.Singleton(discover_integrations, load_plugins=config.load_plugins.as_(bool))
+    integrations = providers.Singleton(Integrations, config=config.integrations, plugins=integration_plugins)
     generate_records = providers.Factory(GenerateRecords, registry=registry, clock=clock,
                                          text_model=run_text_models)
 
@@ -83,6 +89,7 @@ def configure(container: Container, loaded: LoadedConfig) -> None:
     container.loaded_config.set_provides(loaded)
     for key, value in unstructure(loaded.settings.resolved()).items():
         container.config.set(key, value)
+    container.integrations.reset()  # rebuilt from the new `integrations.*` when next used
 
 
 _CONTAINER_ONLY = frozenset({"load_plugins"})

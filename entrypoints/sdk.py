@@ -30,9 +30,13 @@ from agentic_synth.domain.types import DEFAULT_LOCALE, LOCALES
 from agentic_synth.entrypoints.batch import default_parallel, load_batch, plan_batch, run_batch
 from agentic_synth.entrypoints.cache_control import CacheControl
 from agentic_synth.entrypoints.container import Container, build_container, configure
+from agentic_synth.entrypoints.integration_runs import plan_run
 from agentic_synth.entrypoints.routing import RunRouting
 
 _SENTINEL = object()
+# `generate` options that are not part of a request (register_workflow checks the rest up front)
+_RUN_ONLY = frozenset({"output", "format", "sink", "csv_protect", "stream", "progress", "stdout", "stream_to",
+                       "vectorize", "vectorize_with", "embedder"})
 
 
 def load_sdk_config(config: Any) -> LoadedConfig:
@@ -176,13 +180,20 @@ class AgenticSynth:
     def generate(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
                  output: str | Path | None = None, format: str | None = None, sink: RecordSink | None = None,
                  csv_protect: bool = True, stream: bool = False, progress: Callable[[int], None] | None = None,
-                 stdout: Any = None, **options: Any) -> GenerationResult:
+                 stdout: Any = None, stream_to: Any = None, vectorize: bool = False, vectorize_with: Any = None,
+                 embedder: Any = None, **options: Any) -> GenerationResult:
         """Generate records: kept in `.records`, or written to `output` (a path, '-' for stdout) or `sink`.
 
         `budget` (USD) caps model spending; `strategy`, `fallback` and `auto_route` steer model
         routing (see docs/routing-and-cost.md). They do nothing for the engine, which calls no model.
+        Integrations (docs/integrations.md): `stream=True` also sends records to the enabled stream
+        pipeline, `stream_to` to a named one (`jsonl:PATH`, `midstreamer:NAME`); `vectorize=True`
+        stores them in the enabled vector store, `vectorize_with` in a named one (`local:PATH`, `ruvector:PATH`).
         """
         request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=stream, **options)
+        tees = plan_run(self.container.integrations(), stream=stream, stream_to=stream_to, vectorize=vectorize,
+                        vectorize_with=vectorize_with, embedder=embedder,
+                        output_is_stdout=sink is None and output is not None and str(output) == "-")
         stream = stream or bool(request.option("realtime"))  # paced output is only useful as it happens
         fmt = None
         memory = None
@@ -197,7 +208,9 @@ class AgenticSynth:
             memory = sink = InMemoryRecordSink()
         logger.info("generating {} {} records (seed {}, locale {}, mode {})", request.count, kind, request.seed,
                     request.locale, request.mode)
-        meta = self.container.generate_records().run(request, sink, progress=progress, keep_partial=stream)
+        meta = self.container.generate_records().run(request, tees.wrap(sink, request), progress=progress,
+                                                     keep_partial=stream)
+        tees.report_into(meta)
         if request.mode == "engine" and any(options.get(k) for k in ("budget", "strategy", "fallback", "auto_route")):
             meta.notes.append("routing and budget options apply to model calls; the engine made none")
         meta.output = None if output is None else str(output)
@@ -240,6 +253,43 @@ class AgenticSynth:
         plan = plan_batch(self, spec, output_dir, seed=seed, new_seed=new_seed)
         return run_batch(self, plan, parallel=parallel or default_parallel(spec, len(plan.tasks)), executor=executor,
                          fail_fast=fail_fast, on_done=on_done)
+    # --- integrations (docs/integrations.md) -------------------------------------------------------
+
+    def register_workflow(self, name: str, kind: str, **options: Any) -> None:
+        """Name a generation (`kind` and `generate` options) so `trigger_workflow(name)` runs it.
+
+        With agentic-robotics enabled and installed, the workflow is registered with it too and
+        triggered through it; otherwise it runs in this process. Options are checked now.
+        """
+        checked = {k: v for k, v in options.items() if k not in _RUN_ONLY}
+        self.request(kind, **checked)  # a bad schema or option fails at registration, not at trigger time
+
+        def run(overrides: Mapping[str, Any]) -> GenerationResult:
+            return self.generate(kind, **{**options, **overrides})
+
+        integrations = self.container.integrations()
+        integrations.local_workflows.register_workflow(name, run)
+        engine = integrations.workflow_engine()
+        if engine.is_available():
+            engine.register_workflow(name, run)
+
+    def trigger_workflow(self, name: str, **overrides: Any) -> Any:
+        """Run a registered workflow now (its options, with `overrides` on top); returns its result."""
+        integrations = self.container.integrations()
+        engine = integrations.workflow_engine()
+        if engine.is_available():
+            return engine.trigger_workflow(name, overrides)
+        return integrations.local_workflows.trigger_workflow(name, overrides)
+
+    def workflows(self) -> list[str]:
+        return self.container.integrations().local_workflows.names()
+
+    def vector_search(self, query: str, limit: int = 10) -> list[Mapping[str, Any]]:
+        """Records of the enabled vector store nearest to `query`, best first (`score`, `record`, `metadata`)."""
+        store = self.container.integrations().vector_store()
+        if not store.is_available():
+            raise UsageError(f"vector_search needs a vector store: {getattr(store, 'reason', 'none is enabled')}")
+        return store.search(query, limit)
 
     @staticmethod
     def schema(payload: Mapping[str, Any]) -> Schema:

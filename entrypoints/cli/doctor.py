@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import platform
+from collections.abc import Collection
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -12,12 +12,13 @@ import attrs
 import click
 
 from agentic_synth.adapters.config_file import LoadedConfig
+from agentic_synth.adapters.integrations.plugins import ENTRY_POINT_GROUP, INTEGRATION_MODULES, module_installed
 from agentic_synth.adapters.reachability import check_provider
 from agentic_synth.domain.settings import KNOWN_PROVIDERS
 
 PACKAGES = ("click", "numpy", "pyarrow", "httpx", "openai", "google-generativeai", "dependency-injector")
-# integration name in the config -> the module that provides it
-INTEGRATIONS = {"midstreamer": "midstreamer", "agenticRobotics": "agentic_robotics", "ruvector": "ruvector"}
+# integration name in the config -> the module (and entry point name) that provides it
+INTEGRATIONS = INTEGRATION_MODULES
 
 
 @attrs.frozen
@@ -65,15 +66,25 @@ def config_checks(loaded: LoadedConfig, error: Exception | None) -> list[Check]:
     return checks
 
 
-def integration_checks(loaded: LoadedConfig) -> list[Check]:
+def integration_checks(loaded: LoadedConfig, plugins: Collection[str] = ()) -> list[Check]:
+    """Each integration is usable through an entry point of its name, or (ruvector) the PyPI package itself."""
     checks = []
     enabled = {"midstreamer": loaded.settings.integrations.midstreamer.enabled,
                "agenticRobotics": loaded.settings.integrations.agentic_robotics.enabled,
                "ruvector": loaded.settings.integrations.ruvector.enabled}
     for name, module in INTEGRATIONS.items():
-        found = importlib.util.find_spec(module) is not None
-        state = "enabled" if enabled[name] else "disabled"
-        detail = f"{'importable' if found else 'not installed'} ({state})"
+        plugged = module in plugins
+        importable = module_installed(module)
+        found = plugged or (importable and name == "ruvector")
+        if plugged:
+            how = f"plugin ({ENTRY_POINT_GROUP}:{module})"
+        elif found:
+            how = "importable"
+        elif importable:
+            how = f"importable, but no '{module}' entry point in {ENTRY_POINT_GROUP}"
+        else:
+            how = "not installed"
+        detail = f"{how} ({'enabled' if enabled[name] else 'disabled'})"
         checks.append(Check(f"integration {name}", detail, ok=False if enabled[name] and not found else None))
     return checks
 
@@ -111,7 +122,8 @@ def doctor(ctx: click.Context, online: bool) -> None:
     error = ctx.obj.get("config_error")
     checks = environment_checks() + config_checks(loaded, error)
     if error is None:
-        checks += integration_checks(loaded) + cache_checks(loaded)
+        plugins = ctx.obj["container"].integration_plugins()
+        checks += integration_checks(loaded, plugins) + cache_checks(loaded)
         if online:
             checks += online_checks(loaded)
     for check in checks:

@@ -22,6 +22,7 @@ from agentic_synth.entrypoints.sdk import AgenticSynth
 ENGINE_NOTICE = "agentic-synth: no AI provider configured; using the built-in engine (offline, no API key needed)"
 ENGINE_WITH_KEYS_NOTICE = "agentic-synth: using the built-in engine (keys are set for: {providers})"
 
+INTEGRATION_NOTES = ("streamed ", "vectorized ", "not streamed")
 # Options that belong to particular generators; each is passed on only when given.
 KIND_OPTIONS = ("interval", "start", "duration", "series", "rate", "realtime")
 
@@ -105,6 +106,12 @@ def write_report(path: str, report: dict[str, Any]) -> None:
 @click.option("--cache-policy", type=click.Choice(["none", "default", "aggressive"]),
               help="How AI model calls use the response cache (default: config cache.policy, else default).")
 @click.option("--dry-run", is_flag=True, help="Show expected model calls, tokens and cost; write and spend nothing.")
+@click.option("--stream-to", metavar="NAME[:TARGET]",
+              help="Also send records as they are made to: jsonl:PATH (file or named pipe), stdout, "
+                   "midstreamer[:PIPELINE], or a plugin (docs/integrations.md).")
+@click.option("--vectorize-with", metavar="NAME[:PATH]",
+              help="Also store records with embeddings in: local[:PATH] (SQLite), ruvector[:PATH], or a plugin; "
+                   "query with `agentic-synth vectors search`.")
 @click.pass_context
 def generate(ctx: click.Context, kind: str, schema: str | None, count: int | None, output: str | None,
              fmt: str | None, seed: int | None, locale: str | None, extra: tuple[str, ...], stream: bool,
@@ -115,6 +122,7 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
     console = ctx.obj["console"]
     synth = AgenticSynth(container=ctx.obj["container"])
     run, dry_run = pop_routing(kind_options), kind_options.pop("dry_run")
+    tees = {k: v for k in ("stream_to", "vectorize_with") if (v := kind_options.pop(k)) is not None}
     options = {k: v for k, v in kind_options.items() if v is not None}
     options.update(_parse_pairs(extra))
     if report is not None and not Path(report).parent.is_dir():
@@ -138,7 +146,7 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
         try:
             result = synth.generate(kind, output=output if output is not None else "-", format=fmt,
                                     csv_protect=not no_csv_protect, stream=stream, progress=progress,
-                                    **request_args)
+                                    **tees, **request_args)
         except BrokenPipeError:  # the reader of stdout went away (`| head`): stop quietly, exit 0
             _silence_stdout()
             return
@@ -146,3 +154,6 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
     if report is not None:
         write_report(report, meta.to_dict())
     console.info(summary(meta))
+    for note in meta.notes:  # what the integrations did (--stream-to, --vectorize-with, stream to midstreamer)
+        if note.startswith(INTEGRATION_NOTES):
+            console.info(f"agentic-synth: {note}")

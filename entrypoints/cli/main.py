@@ -25,6 +25,7 @@ from agentic_synth.entrypoints.cli.generators import generators
 from agentic_synth.entrypoints.cli.init import init
 from agentic_synth.entrypoints.cli.models import models
 from agentic_synth.entrypoints.cli.validate import validate
+from agentic_synth.entrypoints.cli.vectors import vectors
 from agentic_synth.entrypoints.container import Container, build_container, configure
 
 USAGE_EXIT = 2
@@ -74,6 +75,7 @@ cli.add_command(models)
 cli.add_command(estimate_command)
 cli.add_command(cache)
 cli.add_command(batch)
+cli.add_command(vectors)
 
 
 def known_secrets(container: Container) -> list[Secret]:

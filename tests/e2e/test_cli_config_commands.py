@@ -120,13 +120,13 @@ def test_the_engine_notice_says_whether_keys_are_set(run_cli, monkeypatch: pytes
 def test_doctor_lists_each_problem_and_exits_1(run_cli, monkeypatch) -> None:
     monkeypatch.delenv("AGENTIC_SYNTH_CACHE_DIR")  # else the environment's cache directory wins over the file
     Path("blocker").write_text("a file where a directory should be")
-    _config({"cache": {"persistPath": "blocker/cache"}, "integrations": {"ruvector": {"enabled": True}}})
+    _config({"cache": {"persistPath": "blocker/cache"}, "integrations": {"midstreamer": {"enabled": True}}})
     code, out, _ = run_cli("doctor")
     text = out.decode()
     assert code == 1
     assert "2 problems:" in text
     assert "- cache directory: blocker/cache is not writable" in text
-    assert "- integration ruvector: not installed (enabled)" in text
+    assert "- integration midstreamer: not installed (enabled)" in text
 
 
 def test_doctor_online_checks_each_configured_provider(run_cli) -> None:

@@ -12,7 +12,7 @@ from agentic_synth.domain.errors import EXIT_CODES, AgenticSynthError, exit_code
 CLASSES = [c for _, c in inspect.getmembers(errors, inspect.isclass) if issubclass(c, AgenticSynthError)]
 EXPECTED = {"AgenticSynthError": 1, "UsageError": 2, "SchemaError": 2, "ConfigError": 2, "DataValidationError": 1,
             "ProviderError": 3, "BudgetExceeded": 4, "IncompleteGeneration": 5, "Interrupted": 130,
-            "InvalidSetting": 2}
+            "InvalidSetting": 2, "IntegrationError": 1}
 
 
 def _instance(cls: type[AgenticSynthError]) -> AgenticSynthError:

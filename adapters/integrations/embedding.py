@@ -1,0 +1,47 @@
+"""Embedding helpers shared by the vector stores: an embedder's name and size, unit vectors for records or texts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from agentic_synth.adapters.integrations.hashing_embedder import record_text
+from agentic_synth.domain.errors import IntegrationError
+
+
+def embedder_name(embedder: Any) -> str:
+    """`embedder.name` when it has one, else its class name (recorded with the vectors it made)."""
+    return str(getattr(embedder, "name", type(embedder).__name__))
+
+
+def embedder_dimensions(embedder: Any) -> int:
+    """`embedder.dimensions`, else the length of one probe vector."""
+    dims = getattr(embedder, "dimensions", None)
+    if isinstance(dims, int):
+        return dims
+    return len(embedder.embed(["dimension probe"])[0])
+
+
+def embed_matrix(embedder: Any, items: Sequence[Any], *, texts: bool = False) -> np.ndarray:
+    """Unit float32 rows for records (or texts), through the embedder's fastest path."""
+    try:
+        if texts:
+            fast = getattr(embedder, "embed_array", None)
+            raw = fast(list(items)) if fast is not None else embedder.embed(list(items))
+        else:
+            fast = getattr(embedder, "embed_records", None)
+            raw = fast(items) if fast is not None else embedder.embed([record_text(r) for r in items])
+        matrix = np.asarray(raw, dtype=np.float32)
+    except IntegrationError:
+        raise
+    except Exception as exc:  # a user's embedder: one clear line, not its traceback
+        raise IntegrationError(f"embedder {embedder_name(embedder)} failed: {type(exc).__name__}: {exc}",
+                               integration="vector store") from exc
+    if matrix.ndim != 2 or matrix.shape[0] != len(items):
+        raise IntegrationError(f"embedder {embedder_name(embedder)} returned shape {matrix.shape} "
+                               f"for {len(items)} inputs", integration="vector store")
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return matrix / norms
