@@ -42,7 +42,7 @@ class Container(containers.DeclarativeContainer):
     """
 
     config = providers.Configuration()
-    loaded_config = providers.Object(None)
+    loaded_config: providers.Object[LoadedConfig | None] = providers.Object(None)
     settings = providers.Callable(_settings_of, loaded_config)
     clock = providers.Singleton(SystemClock)
     registry = providers.Singleton(build_registry, load_plugins=config.load_plugins.as_(bool), clock=clock)

@@ -158,8 +158,8 @@ def datetime_seconds(f: Field, ctx: Ctx) -> np.ndarray:
         floor = np.floor(np.where(known, base, lo))
         if f.min is not None:
             floor = np.maximum(floor, lo - 1)
-        span = np.maximum(hi - floor, 1) if f.max is not None else np.full(ctx.n, 30 * 86400)
-        gap = 1 + np.floor(ctx.rng.random(ctx.n) * span)
+        gaps = np.maximum(hi - floor, 1) if f.max is not None else np.full(ctx.n, 30 * 86400)
+        gap = 1 + np.floor(ctx.rng.random(ctx.n) * gaps)
         out = np.where(known, floor + gap, ctx.rng.integers(lo, hi + 1, ctx.n))
         return out.astype(np.int64)
     return ctx.rng.integers(lo, hi + 1, ctx.n, dtype=np.int64)

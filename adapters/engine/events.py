@@ -46,7 +46,7 @@ class EventGenerator:
     def __init__(self, *, clock: Clock | None = None, default_rate: str = DEFAULT_RATE) -> None:
         self._clock = clock if clock is not None else SystemClock()
         self.default_rate = parse_rate(default_rate, "generators.events.defaultRate")
-        self.options = (
+        self.options: tuple[OptionSpec, ...] = (
             OptionSpec("rate", lambda v: parse_rate(v, "--rate"), self.default_rate,
                        f"mean arrival rate: 100/sec, 100/s, 5/min, 2/hour (default {default_rate})"),
             OptionSpec("start", parse_start, None, "first instant, ISO-8601 (default: now, floored to the second)"),

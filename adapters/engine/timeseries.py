@@ -62,7 +62,7 @@ class TimeSeriesGenerator:
         self._clock = clock if clock is not None else SystemClock()
         self.default_interval_ms = parse_interval(default_interval, "generators.timeseries.defaultSampleRate")
         self.default_duration = parse_duration(default_duration, "generators.timeseries.defaultDuration")
-        self.options = (
+        self.options: tuple[OptionSpec, ...] = (
             OptionSpec("interval", parse_interval, self.default_interval_ms,
                        f"time between points: 500ms, 1s, 5m, 1h, 1d (default {default_interval})"),
             OptionSpec("start", parse_start, None, "first timestamp, ISO-8601 (default: now, floored to the interval)"),
