@@ -56,7 +56,7 @@ class Container(containers.DeclarativeContainer):
     model_stack = providers.Factory(build_model_stack, config=config, providers=provider_models, clock=clock)
 
     # Response cache (issue 8): config `cache.{enabled,maxSize,maxBytes,ttl,persistPath,policy}`.
-    cache_settings = providers.Singleton(CacheSettings.from_payload, config.cache)
+    cache_settings = providers.Singleton(CacheSettings.from_settings, settings.provided.cache)
     response_cache = providers.Selector(
         cache_settings.provided.backend,
         none=providers.Singleton(NullResponseCache),
