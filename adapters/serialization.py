@@ -89,8 +89,8 @@ def _structure_mapping(value: Any, cl: Any) -> dict[str, Any]:
 
 
 def _structure_hook_factory(cl: type) -> Any:
-    renames = {a.name: override(rename=camel_key(a.name)) for a in attrs.fields(cl)}
-    build = make_dict_structure_fn(cl, converter, _cattrs_forbid_extra_keys=True, **renames)
+    renames: dict[str, Any] = {a.name: override(rename=camel_key(a.name)) for a in attrs.fields(cl)}
+    build: Callable[[Any, Any], Any] = make_dict_structure_fn(cl, converter, _cattrs_forbid_extra_keys=True, **renames)
 
     def structure_object(value: Any, target: Any) -> Any:
         if not isinstance(value, Mapping):
@@ -100,7 +100,7 @@ def _structure_hook_factory(cl: type) -> Any:
 
 
 def _unstructure_hook_factory(cl: type) -> Any:
-    renames = {a.name: override(rename=camel_key(a.name)) for a in attrs.fields(cl)}
+    renames: dict[str, Any] = {a.name: override(rename=camel_key(a.name)) for a in attrs.fields(cl)}
     return make_dict_unstructure_fn(cl, converter, **renames)
 
 

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 from agentic_synth import AgenticSynth
-from agentic_synth.integrations import RuvectorVectorStore, SqliteVectorStore
+from agentic_synth.integrations import HashingEmbedder, RuvectorVectorStore, SqliteVectorStore
 
 SCHEMA = {"name": "name", "email": "email", "city": "city", "job": "job", "company": "company"}
 
@@ -42,12 +42,12 @@ def main() -> None:
         run("plain (jsonl file)", n, output=str(root / "a.jsonl"))
         run("+ --stream-to jsonl:FILE", n, output=str(root / "b.jsonl"), stream_to=f"jsonl:{root / 's.jsonl'}")
         run("+ --vectorize-with local", n, output=str(root / "c.jsonl"), vectorize_with=f"local:{root / 'v.sqlite'}")
-        search("search local (exact)", SqliteVectorStore(root / "v.sqlite"))
+        search("search local (exact)", SqliteVectorStore(root / "v.sqlite", HashingEmbedder()))
         if importlib.util.find_spec("ruvector") is not None:
             run("+ --vectorize-with ruvector", n, output=str(root / "d.jsonl"),
                 vectorize_with=f"ruvector:{root / 'v.db'}")
             started = time.perf_counter()
-            store = RuvectorVectorStore(root / "v.db")
+            store = RuvectorVectorStore(root / "v.db", HashingEmbedder())
             print(f"{'ruvector load':<34} {time.perf_counter() - started:7.2f} s")
             search("search ruvector (HNSW)", store)
 

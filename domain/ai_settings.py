@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -32,6 +32,15 @@ def _examples(_: Any, __: attrs.Attribute[Any], value: Sequence[Any]) -> None:
             raise UsageError(f"--examples: item {index} is not a JSON object")
 
 
+
+def _examples_tuple(value: Iterable[Mapping[str, Any]]) -> tuple[Mapping[str, Any], ...]:
+    return tuple(value)
+
+
+def _names_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 @attrs.frozen
 class AISettings:
     """What llm and hybrid modes need besides the request: the model, the description, the knobs.
@@ -44,7 +53,8 @@ class AISettings:
     model: str | None = None
     provider: str | None = None
     prompt: str | None = None
-    examples: tuple[Mapping[str, Any], ...] = attrs.field(default=(), converter=tuple, validator=_examples)
+    examples: tuple[Mapping[str, Any], ...] = attrs.field(default=(), converter=_examples_tuple,
+                                                        validator=_examples)
     batch_size: int | None = attrs.field(default=None, validator=_positive("--batch-size", maximum=1000))
     concurrency: int = attrs.field(default=DEFAULT_CONCURRENCY, validator=_positive("concurrency", maximum=64))
     max_rounds: int = attrs.field(default=DEFAULT_MAX_ROUNDS, validator=_positive("max_rounds", maximum=50))
@@ -53,7 +63,7 @@ class AISettings:
     temperature: float = 0.8
     pool_size: int = attrs.field(default=DEFAULT_POOL_SIZE, validator=_positive("pool_size", maximum=1000))
     stream: bool = False
-    given_options: tuple[str, ...] = attrs.field(default=(), converter=tuple)  # options the user set explicitly
+    given_options: tuple[str, ...] = attrs.field(default=(), converter=_names_tuple)  # options the user set explicitly
     # routing and budget of the run (issue 7): None/False leave the configuration's choices
     strategy: str | None = None
     fallback: tuple[str, ...] | None = None

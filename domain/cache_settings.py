@@ -1,4 +1,4 @@
-"""CacheSettings: the `cache` section of the configuration, checked."""
+"""CacheSettings: the `cache` section of the configuration as the response cache uses it (seconds, backend)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import attrs
 
 from agentic_synth.domain.cache_keys import CachePolicy
 from agentic_synth.domain.errors import ConfigError
+from agentic_synth.domain.settings import CacheSettings as CacheSection
 
-DEFAULT_MAX_ENTRIES = 1000
-DEFAULT_MAX_BYTES = 256 * 2**20
-DEFAULT_TTL_MS = 3_600_000
+# The defaults are the configuration's (domain/settings.py), in one place.
+DEFAULT_MAX_ENTRIES = CacheSection().max_size
+DEFAULT_MAX_BYTES = CacheSection().max_bytes
+DEFAULT_TTL_MS = CacheSection().ttl
 _KEYS = ("enabled", "maxSize", "maxBytes", "ttl", "persistPath", "policy")
 
 
@@ -50,8 +52,20 @@ class CacheSettings:
         return "sqlite" if self.persist else "memory"
 
     @classmethod
+    def from_settings(cls, section: CacheSection) -> CacheSettings:
+        """From the configuration's `cache` section, validated once by Settings (milliseconds to seconds).
+
+        `persist_path` None takes the default directory; "" keeps the cache in memory.
+        """
+        persist = section.persist_path is None or bool(section.persist_path)
+        return cls(enabled=section.enabled, max_entries=section.max_size, max_bytes=section.max_bytes,
+                   ttl_seconds=section.ttl / 1000 if section.ttl else None, persist=persist,
+                   persist_path=section.persist_path or None, policy=CachePolicy.parse(section.policy, "cache.policy"))
+
+    @classmethod
     def from_payload(cls, payload: Mapping[str, Any] | None) -> CacheSettings:
-        """From the spec's shape: {enabled, maxSize, maxBytes, ttl (ms; 0 = never expire), persistPath, policy}.
+        """From a bare `cache` object in the spec's shape: {enabled, maxSize, maxBytes, ttl (ms; 0 = never
+        expire), persistPath, policy}, each checked with an error naming it; then as `from_settings`.
 
         `persistPath` missing or null takes the default directory; "" or false keeps the cache in memory.
         """
@@ -69,10 +83,8 @@ class CacheSettings:
         path = payload.get("persistPath")
         if path is not None and path is not False and not isinstance(path, str):
             raise ConfigError(f"cache.persistPath: expected a directory path, false or null, got {path!r}")
-        persist = path is None or bool(path)
-        return cls(enabled=enabled,
-                   max_entries=_whole(payload, "maxSize", DEFAULT_MAX_ENTRIES) or DEFAULT_MAX_ENTRIES,
-                   max_bytes=_whole(payload, "maxBytes", DEFAULT_MAX_BYTES) or DEFAULT_MAX_BYTES,
-                   ttl_seconds=ttl_ms / 1000 if ttl_ms else None, persist=persist,
-                   persist_path=path if persist and isinstance(path, str) else None,
-                   policy=CachePolicy.parse(payload.get("policy"), "cache.policy"))
+        return cls.from_settings(CacheSection(
+            enabled=enabled, max_size=_whole(payload, "maxSize", DEFAULT_MAX_ENTRIES) or DEFAULT_MAX_ENTRIES,
+            max_bytes=_whole(payload, "maxBytes", DEFAULT_MAX_BYTES) or DEFAULT_MAX_BYTES, ttl=ttl_ms or 0,
+            persist_path="" if path is False else path,
+            policy=CachePolicy.parse(payload.get("policy"), "cache.policy").value))

@@ -6,21 +6,8 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
+from agentic_synth.domain.catalog import ALIASES  # the one table of the specification's short names
 from agentic_synth.domain.errors import UsageError
-
-# Short names from the specification, mapped to the current model they stand for. Kept equal to
-# the catalog's aliases (domain/catalog.py, issue 7) so the two can be merged into one table.
-ALIASES: dict[str, str] = {
-    "gemini-pro": "gemini-2.5-pro",
-    "gemini-flash": "gemini-2.5-flash",
-    "gpt-4": "openai/gpt-4.1",
-    "gpt-4-turbo": "openai/gpt-4o",
-    "gpt-4o": "openai/gpt-4o",
-    "gpt-4o-mini": "openai/gpt-4o-mini",
-    "claude-3": "anthropic/claude-sonnet-4",
-    "claude-3-sonnet": "anthropic/claude-sonnet-4",
-    "claude-3-haiku": "anthropic/claude-3.5-haiku",
-}
 
 GEMINI = "gemini"
 OPENROUTER = "openrouter"

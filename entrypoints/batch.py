@@ -21,7 +21,14 @@ from agentic_synth.domain.batch import BatchSpec
 from agentic_synth.domain.batch_results import CANCELLED, FAILED, INTERRUPTED, BatchResult, JobOutcome
 from agentic_synth.domain.cost import Budget
 from agentic_synth.domain.errors import AgenticSynthError, Interrupted, UsageError
-from agentic_synth.entrypoints.batch_worker import JobTask, init_worker, keyless_settings, run_in_worker, run_task
+from agentic_synth.entrypoints.batch_worker import (
+    JobTask,
+    StopSignal,
+    init_worker,
+    keyless_settings,
+    run_in_worker,
+    run_task,
+)
 from agentic_synth.entrypoints.routing import build_model_stack
 
 EXECUTORS = ("auto", "thread", "process")
@@ -127,7 +134,7 @@ def run_batch(synth: Any, plan: BatchPlan, *, parallel: int, executor: str = "au
     with ExitStack() as stack:
         shared = stack.enter_context(_shared_budget_for(synth, plan.spec.budget_usd))
         context = multiprocessing.get_context("forkserver")
-        process_stop = context.Event() if in_processes else None
+        process_stop: StopSignal | None = context.Event() if in_processes else None
         futures: dict[Future[JobOutcome], JobTask] = {}
         pools: list[Executor] = []
         if in_processes:

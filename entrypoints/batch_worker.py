@@ -18,7 +18,11 @@ from agentic_synth.domain.settings import Settings
 
 
 class StopSignal(Protocol):
+    """A threading or multiprocessing Event: set by the parent to stop the jobs."""
+
     def is_set(self) -> bool: ...
+
+    def set(self) -> None: ...
 
 
 @attrs.frozen
@@ -44,7 +48,7 @@ def run_task(synth: Any, task: JobTask, stop: StopSignal, executor: str) -> JobO
         if stop.is_set():
             raise KeyboardInterrupt  # GenerateRecords turns this into Interrupted, discarding a partial file
 
-    base = {"name": task.name, "kind": task.kind, "seed": task.seed, "executor": executor}
+    base: dict[str, Any] = {"name": task.name, "kind": task.kind, "seed": task.seed, "executor": executor}
     if stop.is_set():
         return JobOutcome(status=CANCELLED, error="not started: the batch was stopped", **base)
     started = time.perf_counter()
@@ -85,7 +89,7 @@ def keyless_settings(settings: Settings) -> dict[str, Any]:
 _worker: dict[str, Any] = {}
 
 
-def init_worker(settings: dict[str, Any], load_plugins: bool, stop: StopSignal) -> None:
+def init_worker(settings: dict[str, Any], load_plugins: bool, stop: StopSignal | None) -> None:
     """Set up a worker process: Ctrl-C is the parent's to handle (it sets `stop`); one SDK per process."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     from agentic_synth.entrypoints.container import build_container, configure

@@ -44,7 +44,7 @@ class Container(containers.DeclarativeContainer):
     """
 
     config = providers.Configuration()
-    loaded_config = providers.Object(None)
+    loaded_config: providers.Object[LoadedConfig | None] = providers.Object(None)
     settings = providers.Callable(_settings_of, loaded_config)
     clock = providers.Singleton(SystemClock)
     registry = providers.Singleton(build_registry, load_plugins=config.load_plugins.as_(bool), clock=clock)
@@ -58,7 +58,7 @@ class Container(containers.DeclarativeContainer):
     model_stack = providers.Factory(build_model_stack, config=config, providers=provider_models, clock=clock)
 
     # Response cache (issue 8): config `cache.{enabled,maxSize,maxBytes,ttl,persistPath,policy}`.
-    cache_settings = providers.Singleton(CacheSettings.from_payload, config.cache)
+    cache_settings = providers.Singleton(CacheSettings.from_settings, settings.provided.cache)
     response_cache = providers.Selector(
         cache_settings.provided.backend,
         none=providers.Singleton(NullResponseCache),

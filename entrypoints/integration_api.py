@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from agentic_synth.adapters.integrations.sqlite_vectors import SqliteVectorStore
 from agentic_synth.domain.ports import StreamPipeline, VectorStore
-from agentic_synth.entrypoints.integrations import DEFAULT_LOCAL_DB, DEFAULT_RUVECTOR_DB
+from agentic_synth.entrypoints.integrations import DEFAULT_LOCAL_DB, DEFAULT_RUVECTOR_DB, default_embedder
 
 if TYPE_CHECKING:
     from agentic_synth.entrypoints.sdk import AgenticSynth
@@ -35,6 +35,6 @@ def enable_ruvector(synth: AgenticSynth, db_path: str | None = None, *, embedder
 
 def enable_local_vectors(synth: AgenticSynth, db_path: str = DEFAULT_LOCAL_DB, *, embedder: Any = None) -> VectorStore:
     """Like enable_ruvector, with the built-in SQLite store (no extra package; exact search)."""
-    store = SqliteVectorStore(db_path, embedder)
+    store = SqliteVectorStore(db_path, default_embedder(embedder))
     store.count()  # another embedder's vectors, or not an SQLite file: fail now
     return synth.container.integrations().enable_vector_store(store, name="local")

@@ -7,6 +7,7 @@ from typing import Any
 
 from loguru import logger
 
+from agentic_synth.adapters.integrations.hashing_embedder import HashingEmbedder
 from agentic_synth.adapters.integrations.jsonl_stream import JsonlStreamPipeline
 from agentic_synth.adapters.integrations.null import NullStreamPipeline, NullVectorStore, NullWorkflowEngine
 from agentic_synth.adapters.integrations.plugins import ENTRY_POINT_GROUP, Factory
@@ -30,6 +31,11 @@ def split_spec(spec: str, flag: str) -> tuple[str, str | None]:
         raise UsageError(f"{flag}: expected NAME[:TARGET], got '{spec}'")
     return name, (target if sep else None)
 
+
+
+def default_embedder(embedder: Any = None) -> Any:
+    """The embedder a vector store uses: the caller's, else the built-in HashingEmbedder (offline)."""
+    return embedder if embedder is not None else HashingEmbedder()
 
 class Integrations:
     """Stream pipeline, vector store and workflow engine of one container (built lazily, replaceable).
@@ -145,7 +151,7 @@ class Integrations:
                                  "--vectorize-with local:PATH")
             logger.warning("{}: records are not vectorized", reason)
             return NullVectorStore(reason)
-        store = RuvectorVectorStore(path, embedder)
+        store = RuvectorVectorStore(path, default_embedder(embedder))
         store.count()  # an unreadable collection or another embedder's vectors fail now, before any output
         return store
 
@@ -171,7 +177,7 @@ class Integrations:
             return self.ruvector(path or self._section("ruvector").get("dbPath") or DEFAULT_RUVECTOR_DB,
                                  strict=True, embedder=embedder)
         if name == "local":
-            store = SqliteVectorStore(path or DEFAULT_LOCAL_DB, embedder)
+            store = SqliteVectorStore(path or DEFAULT_LOCAL_DB, default_embedder(embedder))
             store.count()  # not an SQLite file, or another embedder's vectors: fail before any output
             return store
         if name in self._plugins:

@@ -6,6 +6,7 @@ from importlib.metadata import entry_points
 
 from loguru import logger
 
+from agentic_synth.adapters.clock import SystemClock
 from agentic_synth.adapters.engine.events import EventGenerator
 from agentic_synth.adapters.engine.structured import StructuredGenerator
 from agentic_synth.adapters.engine.timeseries import TimeSeriesGenerator
@@ -22,6 +23,7 @@ def builtin_generators(*, clock: Clock | None = None) -> list[Generator]:
     Configured defaults (`generators.timeseries.defaultSampleRate`, ...) are applied per call by
     the SDK's `request()` (Settings.generator_defaults), for every generator that takes the option.
     """
+    clock = clock if clock is not None else SystemClock()
     return [StructuredGenerator(), TimeSeriesGenerator(clock=clock), EventGenerator(clock=clock)]
 
 

@@ -163,7 +163,7 @@ def build_model_stack(*, config: Mapping[str, Any], providers: Mapping[str, Text
     budget = shared_budget if shared_budget is not None else Budget(run.budget_usd)
     if run.budget_usd is not None:
         named = [*policy.fallback_chain, *([model] if model else []),
-                 *([policy.defaults[kind]] if kind in policy.defaults and not model else [])]
+                 *([policy.defaults[kind]] if kind is not None and kind in policy.defaults and not model else [])]
         check_prices(catalog, named)
     targets: dict[str, TextModel] = {}
     for name, provider_model in providers.items():

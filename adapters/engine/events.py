@@ -9,7 +9,6 @@ from typing import Any
 import attrs
 import numpy as np
 
-from agentic_synth.adapters.clock import SystemClock
 from agentic_synth.adapters.engine.arrivals import ArrivalProcess
 from agentic_synth.adapters.engine.pacing import paced
 from agentic_synth.adapters.engine.records import ColumnEngine, check_uniques
@@ -43,10 +42,10 @@ class EventGenerator:
     type = "events"
     description = "event streams: Poisson arrivals, weighted types, payloads per type, skewed entities"
 
-    def __init__(self, *, clock: Clock | None = None, default_rate: str = DEFAULT_RATE) -> None:
-        self._clock = clock if clock is not None else SystemClock()
+    def __init__(self, *, clock: Clock, default_rate: str = DEFAULT_RATE) -> None:
+        self._clock = clock
         self.default_rate = parse_rate(default_rate, "generators.events.defaultRate")
-        self.options = (
+        self.options: tuple[OptionSpec, ...] = (
             OptionSpec("rate", lambda v: parse_rate(v, "--rate"), self.default_rate,
                        f"mean arrival rate: 100/sec, 100/s, 5/min, 2/hour (default {default_rate})"),
             OptionSpec("start", parse_start, None, "first instant, ISO-8601 (default: now, floored to the second)"),

@@ -9,16 +9,11 @@ from typing import Any
 import numpy as np
 
 from agentic_synth.adapters.engine import vocab
-from agentic_synth.adapters.engine.columns import (
-    PRIMITIVE_MAKERS,
-    Ctx,
-    date_bounds,
-    format_dates,
-    integer_bounds,
-    pattern_column,
-)
+from agentic_synth.adapters.engine.columns import PRIMITIVE_MAKERS, integer_bounds, pattern_column
+from agentic_synth.adapters.engine.context import Ctx
 from agentic_synth.adapters.engine.permutation import permute
 from agentic_synth.adapters.engine.semantic import SEMANTIC_MAKERS
+from agentic_synth.adapters.engine.temporal_columns import date_bounds, format_dates
 from agentic_synth.adapters.engine.unique import SeenValues, hash64
 from agentic_synth.domain.errors import SchemaError
 from agentic_synth.domain.schema import Field, thaw

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import attrs
 import numpy as np
@@ -93,7 +94,7 @@ def to_column(values: np.ndarray, integer: bool) -> list[object]:
     """Flattened (point-major, series-minor) JSON-ready values; NaN becomes None."""
     flat = values.T.ravel()
     missing = np.isnan(flat)
-    out: list[object] = (flat.astype(np.int64) if integer and not missing.any() else flat).tolist()
+    out: list[Any] = (flat.astype(np.int64) if integer and not missing.any() else flat).tolist()
     if missing.any():
         out = [None if gap else (int(v) if integer else v) for v, gap in zip(out, missing.tolist(), strict=True)]
     return out

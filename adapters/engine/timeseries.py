@@ -8,7 +8,6 @@ from typing import Any
 import attrs
 import numpy as np
 
-from agentic_synth.adapters.clock import SystemClock
 from agentic_synth.adapters.engine.pacing import paced
 from agentic_synth.adapters.engine.records import ColumnEngine
 from agentic_synth.adapters.engine.series_values import FieldSeries, evolve_nullable, to_column
@@ -57,12 +56,12 @@ class TimeSeriesGenerator:
     type = "timeseries"
     description = "time series: one point per interval, trend/seasonality/noise models, N series"
 
-    def __init__(self, *, clock: Clock | None = None, default_interval: str = DEFAULT_INTERVAL,
+    def __init__(self, *, clock: Clock, default_interval: str = DEFAULT_INTERVAL,
                  default_duration: str = DEFAULT_DURATION) -> None:
-        self._clock = clock if clock is not None else SystemClock()
+        self._clock = clock
         self.default_interval_ms = parse_interval(default_interval, "generators.timeseries.defaultSampleRate")
         self.default_duration = parse_duration(default_duration, "generators.timeseries.defaultDuration")
-        self.options = (
+        self.options: tuple[OptionSpec, ...] = (
             OptionSpec("interval", parse_interval, self.default_interval_ms,
                        f"time between points: 500ms, 1s, 5m, 1h, 1d (default {default_interval})"),
             OptionSpec("start", parse_start, None, "first timestamp, ISO-8601 (default: now, floored to the interval)"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -11,20 +11,22 @@ _DAY_MS = 86_400_000
 _MAX_CACHED_TIMES = 200_000
 _SUFFIX_DIGITS = {"s": 0, "ms": 3, "us": 6}
 
+Unit = Literal["s", "ms", "us"]
 
-def unit_for_interval(interval_ms: int) -> str:
+
+def unit_for_interval(interval_ms: int) -> Unit:
     """Whole seconds print as seconds; finer intervals print milliseconds."""
     return "s" if interval_ms % 1000 == 0 else "ms"
 
 
-def iso_strings(us: np.ndarray, unit: str) -> list[str]:
+def iso_strings(us: np.ndarray, unit: Unit) -> list[str]:
     """ISO-8601 with a trailing Z at the given resolution ('s', 'ms' or 'us')."""
     text = np.datetime_as_string(us.astype("datetime64[us]"), unit=unit, timezone="UTC")
     out: list[str] = text.tolist()
     return out
 
 
-def format_instants(us: np.ndarray, fmt: str | None, unit: str) -> list[Any]:
+def format_instants(us: np.ndarray, fmt: str | None, unit: Unit) -> list[Any]:
     """Epoch microseconds in a datetime field's format: ISO (default), epoch, epoch_ms or a strftime pattern."""
     if fmt == "epoch":
         return (us // 1_000_000).tolist() if unit == "s" else (us / 1e6).tolist()

@@ -11,7 +11,6 @@ from typing import Any
 import orjson
 
 from agentic_synth.adapters.integrations.embedding import embed_matrix, embedder_dimensions, embedder_name
-from agentic_synth.adapters.integrations.hashing_embedder import HashingEmbedder
 from agentic_synth.domain.errors import IntegrationError, UsageError
 
 MODULE = "ruvector"
@@ -35,11 +34,11 @@ class RuvectorVectorStore:
     travel as each vector's ruvector metadata; `path.synth.json` names the embedder.
     """
 
-    def __init__(self, path: str | Path, embedder: Any = None) -> None:
+    def __init__(self, path: str | Path, embedder: Any) -> None:
         if not ruvector_installed():
             raise UsageError("the ruvector package is not installed: pip install 'agentic-synth[ruvector]'")
         self.path = Path(path)
-        self.embedder = embedder if embedder is not None else HashingEmbedder()
+        self.embedder = embedder
         self._pending: list[tuple[Any, dict[str, Any]]] = []
         self._lock = threading.Lock()
         self._loaded: tuple[int, Any] | None = None  # (sidecar mtime, Collection): loading rebuilds the index

@@ -13,7 +13,6 @@ import numpy as np
 import orjson
 
 from agentic_synth.adapters.integrations.embedding import embed_matrix, embedder_dimensions, embedder_name
-from agentic_synth.adapters.integrations.hashing_embedder import HashingEmbedder
 from agentic_synth.domain.errors import IntegrationError, UsageError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -41,9 +40,9 @@ class SqliteVectorStore:
     its vectors and refuses another.
     """
 
-    def __init__(self, path: str | Path, embedder: Any = None) -> None:
+    def __init__(self, path: str | Path, embedder: Any) -> None:
         self.path = Path(path)
-        self.embedder = embedder if embedder is not None else HashingEmbedder()
+        self.embedder = embedder
         self._open_tx: sqlite3.Connection | None = None  # the run's write transaction, from first store to commit
         self._lock = threading.Lock()
 

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from agentic_synth.domain.errors import ProviderError
+from agentic_synth.domain.secrets import Secret
+from agentic_synth.domain.secrets import redact as redact_secrets
 
 RETRYABLE_STATUSES = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
 _DETAIL_LIMIT = 160
@@ -16,10 +18,12 @@ _DELAY = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
 
 
 def redact(text: str, *secrets: str | None) -> str:
-    """The text with every secret (and any 'key=...' query value) replaced by '***'."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "***")
+    """The text with every secret (and any 'key=...' query value) replaced by '***'.
+
+    The adapters hold revealed keys as plain strings; the replacing is the domain's `redact`.
+    Values shorter than 4 characters are left alone (they would mangle ordinary words).
+    """
+    text = redact_secrets(text, (Secret(s) for s in secrets if s and len(s) >= 4))
     return re.sub(r"([?&]key=)[^&\s]+", r"\1***", text)
 
 

@@ -30,6 +30,7 @@ with warnings.catch_warnings():  # the SDK's end-of-support and Python-version n
     from google.ai import generativelanguage as glm
     from google.api_core import exceptions as gexc
     from google.api_core.client_options import ClientOptions
+    from google.generativeai.types import RequestOptions
     from google.protobuf.json_format import ParseError
 
 from agentic_synth.adapters.providers.errors import (
@@ -136,10 +137,10 @@ class GeminiTextModel:
                 plain = name in self._plain
             model = genai.GenerativeModel(name, system_instruction=request.system or None,
                                           generation_config=self._config(request, structured and not plain))
-            model._client = self._client  # our own client: genai.configure is process-global
+            model._client = self._client  # type: ignore[assignment]  # ours: genai.configure is process-global
             try:
                 return model.generate_content(request.prompt, stream=stream,
-                                              request_options={"retry": None, "timeout": self.timeout})
+                                              request_options=RequestOptions(retry=None, timeout=self.timeout))
             except gexc.BadRequest as exc:
                 if structured and not plain and not self._key_rejected(exc):
                     with self._lock:

@@ -49,9 +49,12 @@ def cli(ctx: click.Context, quiet: bool, verbose: int, config_path: str | None) 
     ctx.obj["config_path"] = config_path
     level = "WARNING" if verbose == 0 else ("INFO" if verbose == 1 else "DEBUG")
     logger.remove()
+
+    def scrubbed(line: object) -> None:
+        sys.stderr.write(redact(str(line), known_secrets(container)))
+
     # Every line, tracebacks included, is scrubbed of known keys; no variable values in tracebacks.
-    logger.add(lambda line: sys.stderr.write(redact(str(line), known_secrets(container))), level=level,
-               format="{level}: {message}", diagnose=False, backtrace=False, colorize=False)
+    logger.add(scrubbed, level=level, format="{level}: {message}", diagnose=False, backtrace=False, colorize=False)
     logger.enable("agentic_synth")
     try:
         if config_path is None and container.config.pinned():

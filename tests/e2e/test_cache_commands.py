@@ -15,7 +15,7 @@ from agentic_synth.domain.results import RunMetadata
 from agentic_synth.entrypoints.cli.console import summary
 from agentic_synth.entrypoints.cli.main import main
 from agentic_synth.entrypoints.container import Container, build_container
-from tests.cache_fakes import FakeTextModel
+from tests.fakes import FakeTextModel
 
 
 def ask(batch: int, model: str = "m1", purpose: str = "records") -> ModelRequest:
@@ -24,7 +24,7 @@ def ask(batch: int, model: str = "m1", purpose: str = "records") -> ModelRequest
 
 
 def fill(container: Container, *requests: ModelRequest) -> None:
-    model = container.cached_text_model(FakeTextModel())
+    model = container.cached_text_model(FakeTextModel.for_cache())
     for request in requests:
         model.complete(request)
 

@@ -19,7 +19,7 @@ from agentic_synth.domain.records import RecordChunk
 from agentic_synth.domain.requests import GenerationRequest
 from agentic_synth.entrypoints.container import Container
 from agentic_synth.entrypoints.routing import ModelStack, RunRouting
-from tests.fakes_routing import FakeTextModel
+from tests.fakes import FakeTextModel
 
 SCHEMA = {"id": {"type": "integer", "min": 1, "max": 10**6}, "name": "name", "email": "email"}
 
@@ -156,7 +156,7 @@ def test_auto_route_with_no_usable_model_is_a_usage_error_before_any_output(run_
 
 def test_a_budget_stop_keeps_the_records_so_far_and_says_how_many(run_cli, gemini_only, schema_file,
                                                                   tmp_path) -> None:
-    gemini_only.provider_models.override({"gemini": FakeTextModel("gemini", tokens_in=100, tokens_out=50)})
+    gemini_only.provider_models.override({"gemini": FakeTextModel.for_routing("gemini", tokens_in=100, tokens_out=50)})
     gemini_only.config.from_dict({"models": {"defaults": {"structured": "gemini-2.0-flash"}}})
     limit = 0.0005
     stack = gemini_only.model_stack(run=RunRouting(budget_usd=limit), kind="structured")

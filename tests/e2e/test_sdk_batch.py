@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
 
 import pytest
 
 from agentic_synth import AgenticSynth
 from agentic_synth.domain.errors import UsageError
-from agentic_synth.domain.models import Completion, ModelRequest
+from agentic_synth.domain.models import ModelRequest
 from agentic_synth.entrypoints.container import Container
-from tests.fakes import MIDWAY_ERRORS, FailingGenerator, records_reply
-from tests.fakes_routing import FakeTextModel
+from tests.fakes import MIDWAY_ERRORS, FailingGenerator, FakeTextModel, records_reply
 
 SCHEMA = {"n": {"type": "integer", "min": 0, "max": 10**9}}
 
@@ -41,19 +41,16 @@ def test_batch_checks_every_job_before_writing_anything(container: Container, tm
     assert not (tmp_path / "out").exists()
 
 
-class NumberingModel(FakeTextModel):
+def NumberingModel() -> FakeTextModel:
     """Replies with 10 new records per call (never duplicates), at 1000 tokens in and 500 out."""
+    numbers = itertools.count()
+    lock = threading.Lock()
 
-    def __init__(self) -> None:
-        super().__init__("gemini", tokens_in=1000, tokens_out=500)
-        self._numbers = itertools.count()
+    def reply(request: ModelRequest) -> str:
+        with lock:
+            return records_reply([{"n": next(numbers)} for _ in range(10)])
 
-    def complete(self, request: ModelRequest) -> Completion:
-        done = super().complete(request)
-        with self._lock:
-            text = records_reply([{"n": next(self._numbers)} for _ in range(10)])
-        return Completion(text=text, model=done.model, provider=done.provider, tokens_in=done.tokens_in,
-                          tokens_out=done.tokens_out, latency_s=0.0, cost_usd=0.0)
+    return FakeTextModel(default=reply, provider="gemini", tokens_in=1000, tokens_out=500, cost_usd=0.0)
 
 
 def test_a_batch_budget_is_shared_by_its_model_jobs_and_never_overspent(container: Container, tmp_path) -> None:

@@ -14,8 +14,8 @@ from loguru import logger
 
 from agentic_synth.adapters.cache.persistent import DB_NAME, SqliteResponseCache
 from agentic_synth.adapters.cache.sqlite_file import FORMAT_VERSION
-from tests.cache_fakes import FakeClock
 from tests.cache_worker import write_entries
+from tests.fakes import FakeClock
 
 
 @pytest.fixture

@@ -21,11 +21,11 @@ def rows() -> list[dict]:
 
 @pytest.mark.parametrize("kind", STORES)
 def test_committed_records_are_found_by_their_own_words_after_reopening(kind, tmp_path, rows) -> None:
-    store = STORES[kind](tmp_path / "v.db")
+    store = STORES[kind](tmp_path / "v.db", HashingEmbedder())
     store.store(rows[:300], {"seed": 21})
     store.store(rows[300:], {"seed": 21})
     store.commit()
-    reopened = STORES[kind](tmp_path / "v.db")
+    reopened = STORES[kind](tmp_path / "v.db", HashingEmbedder())
     assert reopened.count() == 600
     found = 0
     for row in rows[::20]:
@@ -38,7 +38,7 @@ def test_committed_records_are_found_by_their_own_words_after_reopening(kind, tm
 
 @pytest.mark.parametrize("kind", STORES)
 def test_rolled_back_records_never_appear_and_later_commits_append(kind, tmp_path, rows) -> None:
-    store = STORES[kind](tmp_path / "v.db")
+    store = STORES[kind](tmp_path / "v.db", HashingEmbedder())
     store.store(rows[:10])
     store.rollback()
     store.commit()
@@ -47,12 +47,12 @@ def test_rolled_back_records_never_appear_and_later_commits_append(kind, tmp_pat
     store.commit()
     store.store(rows[10:25])
     store.commit()
-    assert STORES[kind](tmp_path / "v.db").count() == 25
+    assert STORES[kind](tmp_path / "v.db", HashingEmbedder()).count() == 25
 
 
 @pytest.mark.parametrize("kind", STORES)
 def test_a_store_refuses_vectors_of_another_embedder(kind, tmp_path, rows) -> None:
-    store = STORES[kind](tmp_path / "v.db")
+    store = STORES[kind](tmp_path / "v.db", HashingEmbedder())
     store.store(rows[:5])
     store.commit()
     other = STORES[kind](tmp_path / "v.db", HashingEmbedder(dimensions=128))
@@ -63,7 +63,7 @@ def test_a_store_refuses_vectors_of_another_embedder(kind, tmp_path, rows) -> No
 
 @pytest.mark.parametrize("kind", STORES)
 def test_searching_a_missing_store_or_with_a_bad_limit_is_a_usage_error(kind, tmp_path) -> None:
-    store = STORES[kind](tmp_path / "none.db")
+    store = STORES[kind](tmp_path / "none.db", HashingEmbedder())
     with pytest.raises(UsageError, match="does not exist"):
         store.search("x")
     with pytest.raises(UsageError, match="limit must be a whole number >= 1"):
@@ -74,14 +74,14 @@ def test_the_local_store_refuses_a_file_that_is_not_sqlite(tmp_path) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("hello")
     with pytest.raises(UsageError, match="is not a local vector store"):
-        SqliteVectorStore(path).search("hello")
+        SqliteVectorStore(path, HashingEmbedder()).search("hello")
 
 
 def test_the_local_search_is_exact_across_scan_blocks(tmp_path, monkeypatch, rows) -> None:
     import agentic_synth.adapters.integrations.sqlite_vectors as module
 
     monkeypatch.setattr(module, "_SCAN_ROWS", 7)  # many blocks: the running top-k must equal a one-shot ranking
-    store = SqliteVectorStore(tmp_path / "v.db")
+    store = SqliteVectorStore(tmp_path / "v.db", HashingEmbedder())
     store.store(rows)
     store.commit()
     embedder = HashingEmbedder()

@@ -12,7 +12,7 @@ from agentic_synth.domain.catalog import Catalog, ModelInfo
 from agentic_synth.domain.cost import Budget, Reservation, cost_of, worst_case_cost
 from agentic_synth.domain.errors import BudgetExceeded, ConfigError, ProviderError
 from agentic_synth.domain.models import ModelRequest
-from tests.fakes_routing import FakeTextModel
+from tests.fakes import FakeTextModel
 
 MODEL = ModelInfo("m", "fake", input_per_mtok=1.0, output_per_mtok=10.0, max_output_tokens=8192)
 CATALOG = Catalog({"m": MODEL})
@@ -63,14 +63,14 @@ def test_a_limit_that_is_not_a_positive_amount_is_refused(limit: float) -> None:
 
 def test_the_actual_cost_from_usage_is_settled_onto_the_completion() -> None:
     budget = Budget(1)
-    model = BudgetedTextModel(FakeTextModel("fake", tokens_in=1000, tokens_out=200), CATALOG, budget)
+    model = BudgetedTextModel(FakeTextModel.for_routing("fake", tokens_in=1000, tokens_out=200), CATALOG, budget)
     completion = model.complete(REQ)
     assert completion.cost_usd == pytest.approx((1000 * 1.0 + 200 * 10.0) / 1e6)
     assert budget.spent == cost_of(MODEL, 1000, 200) and budget.reserved == 0
 
 
 def test_a_call_whose_worst_case_does_not_fit_never_reaches_the_provider() -> None:
-    inner = FakeTextModel("fake")
+    inner = FakeTextModel.for_routing("fake")
     model = BudgetedTextModel(inner, CATALOG, Budget(WORST - Decimal("0.000001")))
     with pytest.raises(BudgetExceeded):
         model.complete(REQ)
@@ -79,7 +79,7 @@ def test_a_call_whose_worst_case_does_not_fit_never_reaches_the_provider() -> No
 
 def test_a_failed_call_releases_its_reservation() -> None:
     budget = Budget(1)
-    model = BudgetedTextModel(FakeTextModel("fake", failing={"m"}), CATALOG, budget)
+    model = BudgetedTextModel(FakeTextModel.for_routing("fake", failing={"m"}), CATALOG, budget)
     with pytest.raises(ProviderError):
         model.complete(REQ)
     assert budget.reserved == 0 and budget.spent == 0
@@ -88,13 +88,14 @@ def test_a_failed_call_releases_its_reservation() -> None:
 def test_an_unpriced_model_is_refused_under_a_budget_and_costs_unknown_without_one() -> None:
     request = ModelRequest(prompt="p", model="mystery", provider="fake")
     with pytest.raises(ConfigError, match="--budget: the price of model 'mystery' is unknown"):
-        BudgetedTextModel(FakeTextModel("fake"), CATALOG, Budget(1)).complete(request)
-    assert BudgetedTextModel(FakeTextModel("fake"), CATALOG, Budget()).complete(request).cost_usd is None
+        BudgetedTextModel(FakeTextModel.for_routing("fake"), CATALOG, Budget(1)).complete(request)
+    assert BudgetedTextModel(FakeTextModel.for_routing("fake"), CATALOG, Budget()).complete(request).cost_usd is None
 
 
 def test_missing_usage_is_charged_from_the_prompt_bound_and_the_reply_length() -> None:
     budget = Budget(1)
-    model = BudgetedTextModel(FakeTextModel("fake", text="x" * 300, tokens_in=0, tokens_out=0), CATALOG, budget)
+    inner = FakeTextModel.for_routing("fake", text="x" * 300, tokens_in=0, tokens_out=0)
+    model = BudgetedTextModel(inner, CATALOG, budget)
     completion = model.complete(REQ)
     assert completion.cost_usd is not None and completion.cost_usd > 0
     assert budget.spent <= WORST
@@ -103,7 +104,7 @@ def test_missing_usage_is_charged_from_the_prompt_bound_and_the_reply_length() -
 def test_usage_above_the_worst_case_is_recorded_honestly_with_a_warning() -> None:
     warnings: list[str] = []
     budget = Budget(1)
-    model = BudgetedTextModel(FakeTextModel("fake", tokens_in=10**5, tokens_out=5000), CATALOG, budget,
+    model = BudgetedTextModel(FakeTextModel.for_routing("fake", tokens_in=10**5, tokens_out=5000), CATALOG, budget,
                               warn=warnings.append)
     model.complete(REQ)
     assert budget.spent == cost_of(MODEL, 10**5, 5000)
@@ -112,7 +113,7 @@ def test_usage_above_the_worst_case_is_recorded_honestly_with_a_warning() -> Non
 
 def test_a_stream_is_settled_from_the_usage_on_its_last_piece() -> None:
     budget = Budget(1)
-    model = BudgetedTextModel(FakeTextModel("fake", tokens_in=300, tokens_out=40), CATALOG, budget)
+    model = BudgetedTextModel(FakeTextModel.for_routing("fake", tokens_in=300, tokens_out=40), CATALOG, budget)
     deltas = list(model.stream(REQ))
     assert "".join(d.text for d in deltas) == '[{"a": 1}]'
     assert budget.spent == cost_of(MODEL, 300, 40) and budget.reserved == 0
@@ -121,7 +122,7 @@ def test_a_stream_is_settled_from_the_usage_on_its_last_piece() -> None:
 
 def test_a_stream_abandoned_midway_keeps_its_worst_case_as_spent() -> None:
     budget = Budget(1)
-    stream = BudgetedTextModel(FakeTextModel("fake"), CATALOG, budget).stream(REQ)
+    stream = BudgetedTextModel(FakeTextModel.for_routing("fake"), CATALOG, budget).stream(REQ)
     next(stream)
     stream.close()
     assert budget.spent == WORST and budget.reserved == 0
@@ -138,7 +139,7 @@ def test_concurrent_calls_count_each_others_worst_case() -> None:
             return super().complete(request)
 
     budget = Budget(WORST * 2)
-    model = BudgetedTextModel(Slow("fake"), CATALOG, budget)
+    model = BudgetedTextModel(Slow.for_routing("fake"), CATALOG, budget)
     threads = [threading.Thread(target=model.complete, args=(REQ,)) for _ in range(2)]
     for t in threads:
         t.start()

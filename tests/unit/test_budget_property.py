@@ -17,7 +17,7 @@ from agentic_synth.domain.cost import Budget, max_input_tokens
 from agentic_synth.domain.errors import BudgetExceeded, ProviderError
 from agentic_synth.domain.models import Completion, ModelRequest, TextDelta
 from agentic_synth.domain.routing import RoutingPolicy
-from tests.fakes_routing import ManualClock
+from tests.fakes import FakeClock
 
 price = st.floats(min_value=0, max_value=80, allow_nan=False).map(lambda p: round(p, 4))
 call = st.fixed_dictionaries({
@@ -68,7 +68,7 @@ def test_total_spend_never_exceeds_the_budget(prices: list[tuple[float, float]],
     budget = Budget(limit)
     targets = {m.provider: BudgetedTextModel(RandomUsageModel(m.provider, plan), catalog, budget, wait_for_room=wait)
                for m in models.values()}
-    router = RouterTextModel(targets, catalog, RoutingPolicy(strategy="cost"), clock=ManualClock(),
+    router = RouterTextModel(targets, catalog, RoutingPolicy(strategy="cost"), clock=FakeClock(),
                              breaker_threshold=10**6)
     def run(prompt: str) -> None:
         spec = plan[prompt]

@@ -11,7 +11,7 @@ from agentic_synth.domain.errors import ConfigError
 from agentic_synth.domain.models import ModelRequest
 from agentic_synth.domain.results import RunMetadata
 from agentic_synth.entrypoints.container import build_container
-from tests.cache_fakes import FakeClock, FakeTextModel
+from tests.fakes import FakeClock, FakeTextModel
 
 
 def scope(**kw: object) -> CacheScope:
@@ -34,7 +34,7 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def inner() -> FakeTextModel:
-    return FakeTextModel()
+    return FakeTextModel.for_cache()
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def test_plans_and_records_of_one_request_are_cached_apart(inner, cache, clock) 
 
 @pytest.mark.parametrize("finish", ["length", "MAX_TOKENS", "content_filter", "SAFETY"])
 def test_truncated_or_refused_replies_are_not_stored(cache, clock, finish: str) -> None:
-    inner = FakeTextModel(finish_reason=finish)
+    inner = FakeTextModel.for_cache(finish_reason=finish)
     model = wrap(inner, cache, clock)
     model.complete(ask())
     model.complete(ask())

@@ -7,22 +7,22 @@ import threading
 import pytest
 
 from agentic_synth.domain.breaker import BreakerState, CircuitBreaker
-from tests.fakes_routing import ManualClock
+from tests.fakes import FakeClock
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
+def clock() -> FakeClock:
+    return FakeClock()
 
 
-def test_a_closed_breaker_stays_closed_below_the_threshold(clock: ManualClock) -> None:
+def test_a_closed_breaker_stays_closed_below_the_threshold(clock: FakeClock) -> None:
     breaker = CircuitBreaker(clock, threshold=3, cooldown_s=10)
     breaker.record_failure()
     breaker.record_failure()
     assert breaker.state is BreakerState.CLOSED and breaker.allow()
 
 
-def test_a_success_resets_the_count_of_consecutive_failures(clock: ManualClock) -> None:
+def test_a_success_resets_the_count_of_consecutive_failures(clock: FakeClock) -> None:
     breaker = CircuitBreaker(clock, threshold=3, cooldown_s=10)
     for _ in range(2):
         breaker.record_failure()
@@ -32,7 +32,7 @@ def test_a_success_resets_the_count_of_consecutive_failures(clock: ManualClock) 
     assert breaker.state is BreakerState.CLOSED and breaker.consecutive_failures == 2
 
 
-def test_the_threshold_of_consecutive_failures_opens_the_breaker(clock: ManualClock) -> None:
+def test_the_threshold_of_consecutive_failures_opens_the_breaker(clock: FakeClock) -> None:
     breaker = CircuitBreaker(clock, threshold=3, cooldown_s=10)
     for _ in range(3):
         breaker.record_failure()
@@ -41,7 +41,7 @@ def test_the_threshold_of_consecutive_failures_opens_the_breaker(clock: ManualCl
     assert breaker.retry_in() == pytest.approx(6)
 
 
-def test_the_cool_down_half_opens_the_breaker_for_one_trial_call(clock: ManualClock) -> None:
+def test_the_cool_down_half_opens_the_breaker_for_one_trial_call(clock: FakeClock) -> None:
     breaker = CircuitBreaker(clock, threshold=1, cooldown_s=10)
     breaker.record_failure()
     clock.advance(9.99)
@@ -51,7 +51,7 @@ def test_the_cool_down_half_opens_the_breaker_for_one_trial_call(clock: ManualCl
     assert breaker.allow() and not breaker.allow()  # one trial at a time
 
 
-def test_a_successful_trial_closes_the_breaker(clock: ManualClock) -> None:
+def test_a_successful_trial_closes_the_breaker(clock: FakeClock) -> None:
     breaker = CircuitBreaker(clock, threshold=2, cooldown_s=5)
     breaker.record_failure()
     breaker.record_failure()
@@ -61,7 +61,7 @@ def test_a_successful_trial_closes_the_breaker(clock: ManualClock) -> None:
     assert breaker.state is BreakerState.CLOSED and breaker.allow() and breaker.allow()
 
 
-def test_a_failed_trial_opens_the_breaker_for_a_fresh_cool_down(clock: ManualClock) -> None:
+def test_a_failed_trial_opens_the_breaker_for_a_fresh_cool_down(clock: FakeClock) -> None:
     breaker = CircuitBreaker(clock, threshold=2, cooldown_s=5)
     breaker.record_failure()
     breaker.record_failure()
@@ -75,7 +75,7 @@ def test_a_failed_trial_opens_the_breaker_for_a_fresh_cool_down(clock: ManualClo
     assert breaker.state is BreakerState.HALF_OPEN
 
 
-def test_an_abandoned_trial_lets_another_trial_through(clock: ManualClock) -> None:
+def test_an_abandoned_trial_lets_another_trial_through(clock: FakeClock) -> None:
     breaker = CircuitBreaker(clock, threshold=1, cooldown_s=1)
     breaker.record_failure()
     clock.advance(1)
@@ -84,7 +84,7 @@ def test_an_abandoned_trial_lets_another_trial_through(clock: ManualClock) -> No
     assert breaker.allow()
 
 
-def test_only_one_of_many_threads_gets_the_half_open_trial(clock: ManualClock) -> None:
+def test_only_one_of_many_threads_gets_the_half_open_trial(clock: FakeClock) -> None:
     breaker = CircuitBreaker(clock, threshold=1, cooldown_s=1)
     breaker.record_failure()
     clock.advance(1)
@@ -98,6 +98,6 @@ def test_only_one_of_many_threads_gets_the_half_open_trial(clock: ManualClock) -
 
 
 @pytest.mark.parametrize(("threshold", "cooldown"), [(0, 1), (1, -1)])
-def test_nonsense_settings_are_refused(clock: ManualClock, threshold: int, cooldown: float) -> None:
+def test_nonsense_settings_are_refused(clock: FakeClock, threshold: int, cooldown: float) -> None:
     with pytest.raises(ValueError):
         CircuitBreaker(clock, threshold=threshold, cooldown_s=cooldown)

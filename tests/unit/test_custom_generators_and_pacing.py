@@ -10,7 +10,7 @@ import numpy as np
 from agentic_synth import AgenticSynth, CustomGenerator, GenerationRequest, OptionSpec
 from agentic_synth.adapters.engine.pacing import paced
 from agentic_synth.domain.records import RecordChunk
-from tests.fakes_clock import FakeClock
+from tests.fakes import FakeClock
 from tests.unit.series_helpers import columns, epoch_seconds
 
 
@@ -61,7 +61,7 @@ def test_cli_generate_and_generators_list_see_a_registered_generator(container, 
 
 
 def test_pacing_releases_each_record_when_the_clock_reaches_its_time():
-    clock = FakeClock()
+    clock = FakeClock(start=0.0)
     due = np.array([0.0, 0.0, 0.5, 1.25, 3.0])
     chunk = RecordChunk.from_columns({"i": list(range(5))})
     released = []
@@ -73,7 +73,7 @@ def test_pacing_releases_each_record_when_the_clock_reaches_its_time():
 
 
 def test_realtime_events_take_as_long_on_the_clock_as_their_timestamps_span(container):
-    clock = FakeClock()
+    clock = FakeClock(start=0.0)
     with container.clock.override(clock):
         container.registry.reset()
         cols = columns(container, "events", {"v": "integer"}, count=300, rate="50/s",

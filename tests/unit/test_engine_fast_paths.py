@@ -10,8 +10,8 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agentic_synth.adapters.engine.columns import iso_utc
 from agentic_synth.adapters.engine.records import ColumnEngine
+from agentic_synth.adapters.engine.temporal_columns import iso_utc
 from agentic_synth.adapters.engine.unique import SeenValues, hash64
 from agentic_synth.adapters.sinks.csv_sink import CsvRecordSink
 from agentic_synth.adapters.sinks.text import encode_lines

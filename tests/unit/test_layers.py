@@ -67,3 +67,39 @@ def test_the_distribution_claims_no_top_level_name_but_agentic_synth() -> None:
     setup = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
     assert all(p == "agentic_synth" or p.startswith("agentic_synth.") for p in setup["packages"])
     assert all(k == "agentic_synth" or k.startswith("agentic_synth.") for k in setup["package-dir"])
+
+
+def _calls(path: Path) -> list[ast.Call]:
+    return [node for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))) if isinstance(node, ast.Call)]
+
+
+@pytest.mark.parametrize("layer", ["domain", "application"])
+def test_domain_and_application_import_nothing_behind_the_layer_checks_back(layer: str) -> None:
+    for path in sorted((ROOT / layer).rglob("*.py")):
+        for call in _calls(path):
+            name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", "")
+            assert name not in ("__import__", "import_module"), f"{path.relative_to(ROOT)}: dynamic import"
+
+
+PORT_SUFFIXES = ("TextModel", "RecordSink", "ResponseCache", "Clock", "VectorStore", "StreamPipeline", "Embedder",
+                 "WorkflowEngine")
+# Where an adapter may build another: the sink factory the container hands out (a sink needs the
+# run's path), and the persistent cache's in-memory stand-in when its file fails mid-run.
+ADAPTER_FACTORIES = {"adapters/sinks/factory.py", "adapters/cache/persistent.py"}
+
+
+def test_only_entrypoints_construct_port_adapters() -> None:
+    defined = {}
+    for path in (ROOT / "adapters").rglob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ClassDef) and node.name.endswith(PORT_SUFFIXES):
+                defined[node.name] = path
+    assert "SystemClock" in defined and "ParquetRecordSink" in defined  # the walk sees the adapters
+    for layer in ("domain", "application", "adapters"):
+        for path in sorted((ROOT / layer).rglob("*.py")):
+            if path.relative_to(ROOT).as_posix() in ADAPTER_FACTORIES:
+                continue
+            for call in _calls(path):
+                name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", "")
+                assert name not in defined or defined[name] == path, (
+                    f"{path.relative_to(ROOT)}:{call.lineno} constructs {name}; build adapters in entrypoints")

@@ -10,7 +10,7 @@ import pytest
 
 from agentic_synth.adapters.cache.memory import InMemoryResponseCache
 from agentic_synth.adapters.cache.null import NullResponseCache
-from tests.cache_fakes import FakeClock
+from tests.fakes import FakeClock
 
 
 def make(clock: FakeClock | None = None, **kw: object) -> InMemoryResponseCache:

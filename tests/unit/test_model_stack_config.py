@@ -7,7 +7,7 @@ import pytest
 from agentic_synth.domain.errors import ConfigError, ProviderError
 from agentic_synth.domain.models import ModelRequest
 from agentic_synth.entrypoints.routing import RunRouting, build_model_stack, usable_providers
-from tests.fakes_routing import FakeTextModel, ManualClock
+from tests.fakes import FakeClock, FakeTextModel
 
 
 def test_keys_in_api_keys_or_providers_make_a_provider_usable_and_a_local_base_url_does_too() -> None:
@@ -18,8 +18,8 @@ def test_keys_in_api_keys_or_providers_make_a_provider_usable_and_a_local_base_u
 
 
 def test_the_breaker_settings_come_from_config() -> None:
-    clock = ManualClock()
-    gemini = FakeTextModel("gemini", failing={"gemini-2.5-flash"})
+    clock = FakeClock()
+    gemini = FakeTextModel.for_routing("gemini", failing={"gemini-2.5-flash"})
     config = {"models": {"routing": {"fallbackChain": ["gemini-flash"],
                                      "circuitBreaker": {"threshold": 1, "cooldownSeconds": 5}}}}
     stack = build_model_stack(config=config, providers={"gemini": gemini}, clock=clock, warn=lambda m: None)
@@ -36,21 +36,21 @@ def test_the_breaker_settings_come_from_config() -> None:
 def test_bad_breaker_settings_are_config_errors(breaker: dict[str, int], message: str) -> None:
     config = {"models": {"routing": {"circuitBreaker": breaker}}}
     with pytest.raises(ConfigError, match=message):
-        build_model_stack(config=config, providers={}, clock=ManualClock())
+        build_model_stack(config=config, providers={}, clock=FakeClock())
 
 
 def test_under_a_budget_an_unpriced_model_in_the_fallback_chain_is_refused_before_any_call() -> None:
     config = {"models": {"routing": {"fallbackChain": ["gemini-flash", "my-own-model"]}}}
-    gemini = FakeTextModel("gemini")
+    gemini = FakeTextModel.for_routing("gemini")
     with pytest.raises(ConfigError, match="--budget: the price of model 'my-own-model' is unknown"):
-        build_model_stack(config=config, providers={"gemini": gemini}, clock=ManualClock(),
+        build_model_stack(config=config, providers={"gemini": gemini}, clock=FakeClock(),
                           run=RunRouting(budget_usd=1.0))
     assert gemini.requests == []
 
 
 def test_run_options_override_the_configured_strategy_and_chain() -> None:
     config = {"models": {"routing": {"strategy": "cost", "fallbackChain": ["gemini-flash"]}}}
-    stack = build_model_stack(config=config, providers={}, clock=ManualClock(),
+    stack = build_model_stack(config=config, providers={}, clock=FakeClock(),
                               run=RunRouting.from_values(strategy="quality", fallback="gemini-pro,gpt-4"))
     assert stack.policy.strategy == "quality" and stack.policy.fallback_chain == ("gemini-pro", "gpt-4")
 
@@ -70,15 +70,16 @@ def test_a_key_object_that_is_not_set_does_not_make_its_provider_usable() -> Non
 def test_kinds_without_a_default_in_config_are_left_to_the_router() -> None:
     config = {"models": {"defaults": {"timeseries": None, "events": None, "structured": "gemini-flash"},
                          "routing": {"strategy": "cost", "fallbackChain": []}}}
-    stack = build_model_stack(config=config, providers={}, clock=ManualClock())
+    stack = build_model_stack(config=config, providers={}, clock=FakeClock())
     assert stack.policy.defaults == {"structured": "gemini-flash"} and stack.policy.fallback_chain == ()
 
 
 def test_the_ledger_goes_onto_the_runs_metadata_per_model() -> None:
     from agentic_synth.domain.results import RunMetadata
 
-    stack = build_model_stack(config={}, providers={"gemini": FakeTextModel("gemini", tokens_in=1000, tokens_out=500),
-                                                    "ollama": FakeTextModel("ollama")}, clock=ManualClock(),
+    gemini = FakeTextModel.for_routing("gemini", tokens_in=1000, tokens_out=500)
+    stack = build_model_stack(config={}, providers={"gemini": gemini,
+                                                    "ollama": FakeTextModel.for_routing("ollama")}, clock=FakeClock(),
                               warn=lambda m: None)
     flash = stack.text_model.complete(ModelRequest(prompt="p", model="gemini-flash"))
     stack.ledger.record_records(flash.model, 20)
@@ -101,10 +102,10 @@ def test_a_run_reports_the_failures_of_a_model_it_fell_back_from_next_to_the_rec
     class NotOverridden:
         overridden = False
 
-    gemini = FakeTextModel("gemini", failing={"gemini-2.5-flash"})
+    gemini = FakeTextModel.for_routing("gemini", failing={"gemini-2.5-flash"})
     config = {"apiKeys": {"gemini": "k"}}
     run = RunTextModels(text_model=NotOverridden(), model_stack=lambda **kw: build_model_stack(
-        config=config, providers={"gemini": gemini}, clock=ManualClock(), warn=lambda m: None, **kw))
+        config=config, providers={"gemini": gemini}, clock=FakeClock(), warn=lambda m: None, **kw))
     request = GenerationRequest(kind="structured", schema=Schema.from_payload({"a": "integer"}), count=1, seed=1,
                                 mode="llm", ai=AISettings(model="gemini-2.5-flash", fallback=("gemini-2.0-flash",)))
     answer = run(request).complete(ModelRequest(prompt="p", model="gemini-2.5-flash"))

@@ -10,7 +10,7 @@ from agentic_synth.domain.catalog import Catalog, ModelInfo
 from agentic_synth.domain.errors import BudgetExceeded, ProviderError
 from agentic_synth.domain.models import ModelRequest
 from agentic_synth.domain.routing import RoutingPolicy
-from tests.fakes_routing import FakeTextModel, ManualClock
+from tests.fakes import FakeClock, FakeTextModel
 
 CHEAP = ModelInfo("cheap", "gemini", 0.1, 0.4, 100_000, 8192, 0.6, 3000)
 MID = ModelInfo("mid", "openrouter", 1.0, 4.0, 100_000, 8192, 0.8, 300)
@@ -20,19 +20,19 @@ REQ = ModelRequest(prompt="make 20 users", kind="structured", max_output_tokens=
 
 
 def router(targets: dict[str, FakeTextModel], policy: RoutingPolicy | None = None, **kw: object) -> RouterTextModel:
-    kw.setdefault("clock", ManualClock())
+    kw.setdefault("clock", FakeClock())
     return RouterTextModel(targets, CATALOG, policy or RoutingPolicy(strategy="cost"), **kw)  # type: ignore[arg-type]
 
 
 def test_the_strategys_choice_is_called_with_the_model_and_provider_set() -> None:
-    gemini = FakeTextModel("gemini")
-    completion = router({"gemini": gemini, "openrouter": FakeTextModel("openrouter")}).complete(REQ)
+    gemini = FakeTextModel.for_routing("gemini")
+    completion = router({"gemini": gemini, "openrouter": FakeTextModel.for_routing("openrouter")}).complete(REQ)
     assert completion.model == "cheap" and gemini.requests[0].model == "cheap"
     assert gemini.requests[0].provider == "gemini" and gemini.requests[0].prompt == REQ.prompt
 
 
 def test_a_failing_model_hands_over_to_the_next_and_the_ledger_records_both() -> None:
-    gemini, openrouter = FakeTextModel("gemini", failing={"cheap"}), FakeTextModel("openrouter")
+    gemini, openrouter = FakeTextModel.for_routing("gemini", failing={"cheap"}), FakeTextModel.for_routing("openrouter")
     warnings: list[str] = []
     r = router({"gemini": gemini, "openrouter": openrouter}, warn=warnings.append)
     assert r.complete(REQ).model == "mid"
@@ -43,7 +43,7 @@ def test_a_failing_model_hands_over_to_the_next_and_the_ledger_records_both() ->
 
 
 def test_after_a_failure_the_fallback_takes_the_remaining_work() -> None:
-    gemini, openrouter = FakeTextModel("gemini", failing={"cheap"}), FakeTextModel("openrouter")
+    gemini, openrouter = FakeTextModel.for_routing("gemini", failing={"cheap"}), FakeTextModel.for_routing("openrouter")
     r = router({"gemini": gemini, "openrouter": openrouter})
     for _ in range(5):
         r.complete(REQ)
@@ -52,8 +52,8 @@ def test_after_a_failure_the_fallback_takes_the_remaining_work() -> None:
 
 
 def test_when_every_model_fails_the_error_names_each_model_and_why() -> None:
-    gemini = FakeTextModel("gemini", failing={"cheap"})
-    openrouter = FakeTextModel("openrouter", failing={"mid", "best"}, error=lambda r: ProviderError(
+    gemini = FakeTextModel.for_routing("gemini", failing={"cheap"})
+    openrouter = FakeTextModel.for_routing("openrouter", failing={"mid", "best"}, error=lambda r: ProviderError(
         f"HTTP 404 model '{r.model}' not found", status=404))
     with pytest.raises(ProviderError) as caught:
         router({"gemini": gemini, "openrouter": openrouter}).complete(REQ)
@@ -65,7 +65,7 @@ def test_when_every_model_fails_the_error_names_each_model_and_why() -> None:
 def test_a_model_whose_provider_has_no_key_is_listed_as_not_configured() -> None:
     policy = RoutingPolicy(fallback_chain=("cheap", "mid"))
     with pytest.raises(ProviderError, match=r"cheap: .*; mid: provider 'openrouter' is not configured"):
-        router({"gemini": FakeTextModel("gemini", failing={"cheap"})}, policy).complete(REQ)
+        router({"gemini": FakeTextModel.for_routing("gemini", failing={"cheap"})}, policy).complete(REQ)
 
 
 def test_no_usable_provider_at_all_is_a_clear_error() -> None:
@@ -74,8 +74,9 @@ def test_no_usable_provider_at_all_is_a_clear_error() -> None:
 
 
 def test_the_breaker_opens_after_repeated_failures_and_half_opens_after_the_cool_down() -> None:
-    clock = ManualClock()
-    gemini, openrouter = FakeTextModel("gemini", failing={"cheap"}), FakeTextModel("openrouter", failing={"mid"})
+    clock = FakeClock()
+    gemini, openrouter = (FakeTextModel.for_routing("gemini", failing={"cheap"}),
+                          FakeTextModel.for_routing("openrouter", failing={"mid"}))
     policy = RoutingPolicy(fallback_chain=("cheap", "mid"))
     r = router({"gemini": gemini, "openrouter": openrouter}, policy, clock=clock, breaker_threshold=2,
                breaker_cooldown_s=60)
@@ -94,15 +95,15 @@ def test_the_breaker_opens_after_repeated_failures_and_half_opens_after_the_cool
 
 
 def test_a_pinned_model_is_used_and_falls_back_along_the_chain() -> None:
-    openrouter = FakeTextModel("openrouter", failing={"best"})
-    r = router({"gemini": FakeTextModel("gemini"), "openrouter": openrouter},
+    openrouter = FakeTextModel.for_routing("openrouter", failing={"best"})
+    r = router({"gemini": FakeTextModel.for_routing("gemini"), "openrouter": openrouter},
                RoutingPolicy(fallback_chain=("mid",)))
     assert r.complete(ModelRequest(prompt="p", model="best")).model == "mid"
     assert openrouter.models_called == ["best", "mid"]
 
 
 def test_a_name_outside_the_catalog_is_sent_as_given_with_a_warning_once_and_cost_unknown() -> None:
-    local = FakeTextModel("ollama")
+    local = FakeTextModel.for_routing("ollama")
     warnings: list[str] = []
     r = router({"ollama": local}, warn=warnings.append)
     for _ in range(2):
@@ -113,7 +114,7 @@ def test_a_name_outside_the_catalog_is_sent_as_given_with_a_warning_once_and_cos
 
 
 def test_cached_answers_are_counted_as_calls_and_cache_hits_at_no_cost() -> None:
-    r = router({"gemini": FakeTextModel("gemini", cached=True)})
+    r = router({"gemini": FakeTextModel.for_routing("gemini", cached=True)})
     r.complete(REQ)
     entry = r.ledger.entries()[0]
     assert (entry.calls, entry.cache_hits, entry.cost_usd, entry.tokens_in) == (1, 1, 0, 0)
@@ -124,15 +125,16 @@ def test_a_budget_stop_is_not_a_model_failure_and_is_not_hidden_by_a_fallback() 
         def complete(self, request: ModelRequest):  # type: ignore[no-untyped-def]
             raise BudgetExceeded.stopped(spent=0.1, limit=0.1, next_call=0.01)
 
-    openrouter = FakeTextModel("openrouter")
-    r = router({"gemini": Broke("gemini"), "openrouter": openrouter})
+    openrouter = FakeTextModel.for_routing("openrouter")
+    r = router({"gemini": Broke(provider="gemini"), "openrouter": openrouter})
     with pytest.raises(BudgetExceeded):
         r.complete(REQ)
     assert openrouter.requests == [] and r.ledger.entries() == []
 
 
 def test_streaming_falls_back_before_the_first_piece_and_records_usage() -> None:
-    gemini, openrouter = FakeTextModel("gemini", failing={"cheap"}), FakeTextModel("openrouter", text="abcdef")
+    gemini, openrouter = (FakeTextModel.for_routing("gemini", failing={"cheap"}),
+                          FakeTextModel.for_routing("openrouter", text="abcdef"))
     r = router({"gemini": gemini, "openrouter": openrouter})
     pieces = list(r.stream(REQ))
     assert "".join(p.text for p in pieces) == "abcdef" and pieces[-1].done
@@ -142,7 +144,7 @@ def test_streaming_falls_back_before_the_first_piece_and_records_usage() -> None
 
 
 def test_records_per_model_are_added_by_the_generation_loop() -> None:
-    r = router({"gemini": FakeTextModel("gemini")})
+    r = router({"gemini": FakeTextModel.for_routing("gemini")})
     completion = r.complete(REQ)
     r.ledger.record_records(completion.model, 20)
     assert r.ledger.usage()["cheap"].records == 20

@@ -7,7 +7,7 @@ import pytest
 
 from agentic_synth.adapters.engine.processes import ar1
 from agentic_synth.domain.errors import SchemaError, UsageError
-from tests.fakes_clock import FakeClock
+from tests.fakes import FakeClock
 from tests.unit.series_helpers import columns, epoch_seconds
 
 START = "2025-03-01T00:00:00Z"
