@@ -1,0 +1,30 @@
+"""docs/cli.md names every command and every long option the CLI has."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from agentic_synth.entrypoints.cli.main import cli
+
+DOC = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text(encoding="utf-8")
+
+
+def _walk(command: click.Command, path: tuple[str, ...] = ()):
+    yield path, command
+    if isinstance(command, click.Group):
+        for name, sub in command.commands.items():
+            yield from _walk(sub, (*path, name))
+
+
+def test_every_command_and_long_option_is_in_the_cli_reference() -> None:
+    missing = []
+    for path, command in _walk(cli):
+        if path and f"`{path[-1]}" not in DOC and f" {path[-1]}" not in DOC:
+            missing.append(" ".join(path))
+        for param in command.params:
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("--") and opt not in ("--help",) and opt not in DOC:
+                    missing.append(f"{' '.join(path) or 'agentic-synth'} {opt}")
+    assert missing == []
