@@ -1,6 +1,6 @@
 """Hybrid mode at scale: 1,000,000 records from a handful of (fake, instant) model calls, in memory.
 
-Run: python benchmarks/bench_hybrid.py [COUNT]
+Run from the repository root: PYTHONPATH=. python benchmarks/bench_hybrid.py [COUNT]
 """
 
 from __future__ import annotations

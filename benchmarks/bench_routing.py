@@ -1,6 +1,6 @@
 """Overhead of the routing and budget layers per model call (no network: a fake model answers).
 
-Run: python benchmarks/bench_routing.py
+Run from the repository root: PYTHONPATH=. python benchmarks/bench_routing.py
 """
 
 from __future__ import annotations
@@ -11,14 +11,14 @@ from concurrent.futures import ThreadPoolExecutor
 from agentic_synth.adapters.clock import SystemClock
 from agentic_synth.domain.models import ModelRequest
 from agentic_synth.entrypoints.routing import RunRouting, build_model_stack
-from tests.fakes_routing import FakeTextModel
+from tests.fakes import FakeTextModel
 
 CALLS = 20_000
 PROMPT = "Write 20 records as a JSON array for this schema: " + "x" * 1500
 
 
 def measure(run: RunRouting, threads: int) -> float:
-    providers = {"gemini": FakeTextModel("gemini"), "openrouter": FakeTextModel("openrouter")}
+    providers = {"gemini": FakeTextModel.for_routing("gemini"), "openrouter": FakeTextModel.for_routing("openrouter")}
     stack = build_model_stack(config={}, providers=providers, clock=SystemClock(), run=run, warn=lambda m: None)
     request = ModelRequest(prompt=PROMPT, max_output_tokens=4096)
     started = time.perf_counter()
