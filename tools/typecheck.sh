@@ -9,6 +9,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 MYPY="${MYPY:-mypy}"
+case "$MYPY" in */*) MYPY="$(cd "$(dirname "$MYPY")" && pwd)/$(basename "$MYPY")" ;; esac  # absolute: we cd below
 TREE="$(mktemp -d)"
 trap 'rm -rf "$TREE"' EXIT
 
