@@ -124,7 +124,8 @@ class CachedTextModel:
         if last is not None:
             self._store(request, policy, Completion(
                 text="".join(pieces), model=request.model or "", provider=request.provider or self.provider,
-                tokens_in=last.tokens_in, tokens_out=last.tokens_out, cost_usd=None))
+                tokens_in=last.tokens_in, tokens_out=last.tokens_out, finish_reason=last.finish_reason,
+                cost_usd=None))
 
     def forget(self, request: ModelRequest) -> int:
         """Drop the stored reply of a request (for example one whose records failed validation)."""

@@ -72,12 +72,14 @@ class OpenAICompatibleTextModel:
         model = self._model(request)
         chunks = self._create(request, model, stream=True)
         tokens_in = tokens_out = 0
+        finish: str | None = None
         try:
             for chunk in chunks:
                 usage = getattr(chunk, "usage", None)
                 if usage is not None:
                     tokens_in, tokens_out = usage.prompt_tokens or 0, usage.completion_tokens or 0
                 for choice in chunk.choices or ():
+                    finish = choice.finish_reason or finish
                     if choice.delta is not None and choice.delta.content:
                         yield TextDelta(text=choice.delta.content)
         except openai.OpenAIError as exc:
@@ -86,7 +88,7 @@ class OpenAICompatibleTextModel:
             raise transport_error(self.provider, "malformed") from None
         finally:
             chunks.close()
-        yield TextDelta(text="", tokens_in=tokens_in, tokens_out=tokens_out, done=True)
+        yield TextDelta(text="", tokens_in=tokens_in, tokens_out=tokens_out, done=True, finish_reason=finish)
 
     # --- calls ---------------------------------------------------------------------------------
 
