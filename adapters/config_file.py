@@ -128,8 +128,24 @@ class _Substituter:
 def read_env(cwd: Path, environ: Mapping[str, str]) -> tuple[dict[str, str], set[str], Path | None]:
     """The environment with `.env` from `cwd` under it (the real environment wins), and the names `.env` gave."""
     env_path = cwd / ENV_FILE
-    dotenv = {k: v for k, v in dotenv_values(env_path).items() if v is not None} if env_path.is_file() else {}
+    try:
+        dotenv = {k: v for k, v in dotenv_values(env_path).items() if v is not None} if env_path.is_file() else {}
+    except (UnicodeDecodeError, OSError) as exc:
+        raise ConfigError(f"{ENV_FILE}: {_unreadable(exc)}") from None
     return {**dotenv, **environ}, set(dotenv) - set(environ), env_path if env_path.is_file() else None
+
+
+def _unreadable(exc: UnicodeDecodeError | OSError) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text (byte {exc.start})"
+    return f"cannot be read ({exc.strerror or type(exc).__name__})"
+
+
+def _read(path: Path, origin: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (UnicodeDecodeError, OSError) as exc:
+        raise ConfigError(f"{origin}: {_unreadable(exc)}") from None
 
 
 def _parse_json(text: str, origin: str) -> Any:
@@ -177,7 +193,7 @@ def load_config(config_path: str | os.PathLike[str] | None = None, *, payload: M
     else:
         path, origin = discover(config_path, base)
         if path is not None:
-            data = _parse_json(path.read_text(encoding="utf-8"), origin)
+            data = _parse_json(_read(path, origin), origin)
             if not isinstance(data, dict):
                 raise ConfigError(f"{origin}: expected a JSON object at the top")
             layers.append(_Substituter(env, from_dotenv, origin).layer(data))

@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from agentic_synth.application.replies import parse_object
 from agentic_synth.domain.cache_keys import CachePolicy, exact_key, loose_key
 from agentic_synth.domain.models import Completion, ModelRequest, TextDelta
 from agentic_synth.domain.ports import Clock, ResponseCache, TextModel
@@ -65,8 +66,11 @@ def completion_of(entry: Any) -> Completion | None:
                       latency_s=0.0, finish_reason=finish, cost_usd=0.0, cached=True)
 
 
-def cacheable(completion: Completion) -> bool:
-    return bool(completion.text) and (completion.finish_reason or "").lower() not in UNCACHEABLE_FINISH
+def cacheable(completion: Completion, request: ModelRequest) -> bool:
+    """Whole replies only; a plan reply must hold its JSON object (a bad plan is asked again, not replayed)."""
+    if not completion.text or (completion.finish_reason or "").lower() in UNCACHEABLE_FINISH:
+        return False
+    return request.purpose != "plan" or parse_object(completion.text) is not None
 
 
 class CachedTextModel:
@@ -77,7 +81,8 @@ class CachedTextModel:
     `none` neither reads nor writes; `default` reads the exact key and writes with the cache's TTL;
     `aggressive` also reads the loose key (no rendered prompt, no total count) and writes entries
     that never expire. Every policy but `none` writes both keys, so an aggressive run can reuse
-    what a default run paid for. Truncated, refused and empty replies are not stored.
+    what a default run paid for. Truncated, refused and empty replies, and plan replies without
+    their JSON object, are not stored.
     """
 
     def __init__(self, inner: TextModel, cache: ResponseCache, *, clock: Clock,
@@ -124,7 +129,8 @@ class CachedTextModel:
         if last is not None:
             self._store(request, policy, Completion(
                 text="".join(pieces), model=request.model or "", provider=request.provider or self.provider,
-                tokens_in=last.tokens_in, tokens_out=last.tokens_out, cost_usd=None))
+                tokens_in=last.tokens_in, tokens_out=last.tokens_out, finish_reason=last.finish_reason,
+                cost_usd=None))
 
     def forget(self, request: ModelRequest) -> int:
         """Drop the stored reply of a request (for example one whose records failed validation)."""
@@ -159,7 +165,7 @@ class CachedTextModel:
         return None
 
     def _store(self, request: ModelRequest, policy: CachePolicy, completion: Completion) -> None:
-        if not policy.writes or completion.cached or not cacheable(completion):
+        if not policy.writes or completion.cached or not cacheable(completion, request):
             return
         entry = entry_of(completion, request, self._clock.now())
         ttl = None if policy.honours_ttl else math.inf

@@ -159,11 +159,13 @@ class RouterTextModel:
                 raise
             self.breaker(model.name).record_success()
             seconds = self.clock.monotonic() - started
-            self.latency.observe(model.name, seconds)
             tokens_in, tokens_out = (last.tokens_in, last.tokens_out) if last is not None else (0, 0)
+            cached = last is not None and last.cached
+            if not cached:
+                self.latency.observe(model.name, seconds)
             cost = cost_of(model, tokens_in, tokens_out)
             self.ledger.record(Completion(text="", model=model.name, provider=model.provider, tokens_in=tokens_in,
-                                          tokens_out=tokens_out, latency_s=seconds,
+                                          tokens_out=tokens_out, latency_s=seconds, cached=cached,
                                           cost_usd=None if cost is None else float(cost)))
             return
         raise self._all_failed(chain, failures)

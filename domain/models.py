@@ -59,7 +59,8 @@ class TextDelta:
     """A piece of a streamed reply; the last one carries usage and `done=True`.
 
     `cached` is True when the reply was replayed from the response cache (it cost nothing);
-    `cost_usd` is the cost of the whole reply when a budget layer priced it (on the last piece).
+    `cost_usd` is the cost of the whole reply when a budget layer priced it (on the last piece);
+    `finish_reason` is why the provider stopped (on the last piece; "length" means cut off).
     """
 
     text: str
@@ -68,3 +69,4 @@ class TextDelta:
     done: bool = False
     cached: bool = False
     cost_usd: float | None = None
+    finish_reason: str | None = None

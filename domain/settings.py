@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -35,6 +36,8 @@ def camel_key(name: str) -> str:
 
 def _check(test: Callable[[Any], bool], message: str) -> Callable[[Any, attrs.Attribute[Any], Any], None]:
     def validate(instance: Any, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, float) and not math.isfinite(value):  # JSON's 1e400 parses as inf
+            raise InvalidSetting(camel_key(attribute.name), f"must be a finite number, got {value}")
         if value is not None and not test(value):
             raise InvalidSetting(camel_key(attribute.name), message.format(value=value))
     return validate

@@ -114,9 +114,11 @@ class GeminiTextModel:
     def stream(self, request: ModelRequest) -> Iterator[TextDelta]:
         name = request.model or self._default_model
         response = self._call(request, name, stream=True)
+        finish: str | None = None
         try:
             for chunk in response:
-                text, _ = self._text(chunk, name, allow_empty=True)
+                text, reason = self._text(chunk, name, allow_empty=True)
+                finish = reason or finish
                 if text:
                     yield TextDelta(text=text)
             usage = response.usage_metadata
@@ -125,7 +127,7 @@ class GeminiTextModel:
         except (ParseError, ValueError):
             raise transport_error(self.provider, "malformed") from None
         yield TextDelta(text="", tokens_in=usage.prompt_token_count or 0,
-                        tokens_out=usage.candidates_token_count or 0, done=True)
+                        tokens_out=usage.candidates_token_count or 0, done=True, finish_reason=finish)
 
     # --- calls ---------------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ The SDK's own retries are switched off (`max_retries=0`): ResilientTextModel own
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
@@ -24,6 +25,7 @@ from agentic_synth.domain.models import Completion, ModelRequest, TextDelta
 
 OPENROUTER_URL = "https://openrouter.ai/api/v1"
 _FORMATS = ("json_schema", "json_object", "text")
+_FORMAT_WORDS = re.compile(r"response_format|json_schema|json_object|json mode|structured|schema|format", re.I)
 
 
 class OpenAICompatibleTextModel:
@@ -72,12 +74,14 @@ class OpenAICompatibleTextModel:
         model = self._model(request)
         chunks = self._create(request, model, stream=True)
         tokens_in = tokens_out = 0
+        finish: str | None = None
         try:
             for chunk in chunks:
                 usage = getattr(chunk, "usage", None)
                 if usage is not None:
                     tokens_in, tokens_out = usage.prompt_tokens or 0, usage.completion_tokens or 0
                 for choice in chunk.choices or ():
+                    finish = choice.finish_reason or finish
                     if choice.delta is not None and choice.delta.content:
                         yield TextDelta(text=choice.delta.content)
         except openai.OpenAIError as exc:
@@ -86,7 +90,7 @@ class OpenAICompatibleTextModel:
             raise transport_error(self.provider, "malformed") from None
         finally:
             chunks.close()
-        yield TextDelta(text="", tokens_in=tokens_in, tokens_out=tokens_out, done=True)
+        yield TextDelta(text="", tokens_in=tokens_in, tokens_out=tokens_out, done=True, finish_reason=finish)
 
     # --- calls ---------------------------------------------------------------------------------
 
@@ -99,28 +103,48 @@ class OpenAICompatibleTextModel:
                          f"providers.{self.provider}.models")
 
     def _create(self, request: ModelRequest, model: str, *, stream: bool) -> Any:
-        """One call; a 400 caused by response_format or stream_options is retried without them."""
+        """One call; a 400 caused by response_format or stream_options is retried without them.
+
+        A 400 that comes back word for word without them, and names no output format, was about
+        something else (a too-long prompt, say): it is raised, and the model keeps its format.
+        """
+        with self._lock:
+            learned = self._formats.get(model)
+        previous: str | None = None
         while True:
             fmt = self._format(request, model)
             kwargs = self._kwargs(request, model, fmt, stream)
             try:
                 return self._client.chat.completions.create(**kwargs)
-            except openai.BadRequestError as exc:
-                if fmt != "text" and self._downgrade(model, fmt):
-                    continue
-                if stream and "stream_options" in kwargs:
+            except (openai.BadRequestError, openai.UnprocessableEntityError) as exc:
+                detail = str(exc.message)
+                options = stream and "stream_options" in kwargs
+                if options and "stream_options" in detail:
                     with self._lock:
                         self._no_stream_options.add(model)
                     continue
-                raise self._translate(exc, model) from None
-            except openai.UnprocessableEntityError as exc:
+                if previous == detail and not _FORMAT_WORDS.search(detail):
+                    self._restore(model, learned)
+                    raise self._translate(exc, model) from None
+                previous = detail
                 if fmt != "text" and self._downgrade(model, fmt):
+                    continue
+                if isinstance(exc, openai.BadRequestError) and options:
+                    with self._lock:
+                        self._no_stream_options.add(model)
                     continue
                 raise self._translate(exc, model) from None
             except openai.OpenAIError as exc:
                 raise self._translate(exc, model) from None
             except ValueError:  # a 200 whose body is not JSON (json.JSONDecodeError)
                 raise transport_error(self.provider, "malformed") from None
+
+    def _restore(self, model: str, learned: str | None) -> None:
+        with self._lock:
+            if learned is None:
+                self._formats.pop(model, None)
+            else:
+                self._formats[model] = learned
 
     def _format(self, request: ModelRequest, model: str) -> str:
         wanted = "json_schema" if request.json_schema else ("json_object" if request.json_output else "text")

@@ -24,7 +24,7 @@ def ask(batch: int, model: str = "m1", purpose: str = "records") -> ModelRequest
 
 
 def fill(container: Container, *requests: ModelRequest) -> None:
-    model = container.cached_text_model(FakeTextModel.for_cache())
+    model = container.cached_text_model(FakeTextModel.for_cache(default=lambda request: '{"reply": 1}'))
     for request in requests:
         model.complete(request)
 

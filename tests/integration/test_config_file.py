@@ -130,3 +130,15 @@ def test_a_dict_from_code_is_explicit_and_wins_over_the_environment(tmp_path: Pa
     assert loaded.settings.api_keys.open_router.reveal() == "or-0123456789xx"
     assert loaded.settings.cache.max_size == 1000
     assert loaded.source_of("apiKeys.gemini") == "AgenticSynth(config=...)"
+
+
+def test_a_config_file_that_is_not_utf8_text_is_a_config_error_naming_it(tmp_path: Path) -> None:
+    (tmp_path / "settings.json").write_bytes(b"\xff\xfe\x00{}")
+    with pytest.raises(ConfigError, match=r"^settings.json: not UTF-8 text \(byte 0\)"):
+        load_config("settings.json", cwd=tmp_path, environ={})
+
+
+def test_a_dotenv_file_that_is_not_utf8_text_is_a_config_error_naming_it(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_bytes(b"GEMINI_API_KEY=\xff\xfe\n")
+    with pytest.raises(ConfigError, match=r"^\.env: not UTF-8 text"):
+        load_config(cwd=tmp_path, environ={})

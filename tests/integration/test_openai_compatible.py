@@ -149,3 +149,25 @@ def test_a_rejected_key_is_not_retried(server, make_model):
     with pytest.raises(ProviderError, match=r"\(401\)"):
         model.complete(ModelRequest(prompt="p", model="m"))
     assert len(server.completion_requests) == 1 and clock.sleeps == []
+
+
+def test_a_400_about_something_else_is_not_resent_without_structured_output_nor_unlearns_it(server, make_model):
+    too_long = "This model's maximum context length is 8192 tokens. However, you requested 9000 tokens"
+    server.push_error(400, too_long)
+    server.push_error(400, too_long)
+    model = make_model(server)
+    with pytest.raises(ProviderError, match="maximum context length") as caught:
+        list(model.stream(ModelRequest(prompt="p", model="m", json_schema=SCHEMA)))
+    assert caught.value.status == 400 and not caught.value.retryable
+    assert len(server.completion_requests) == 2  # one try without json_schema to tell, not 4 sends
+    model.complete(ModelRequest(prompt="shorter", model="m", json_schema=SCHEMA))
+    assert server.last_request.json["response_format"]["type"] == "json_schema"  # still structured for later calls
+
+
+def test_a_server_that_rejects_stream_options_streams_without_them_and_keeps_structured_output(server, make_model):
+    server.push_error(400, "Unrecognized request argument supplied: stream_options")
+    deltas = list(make_model(server).stream(ModelRequest(prompt="p", model="m", json_schema=SCHEMA)))
+    assert json.loads("".join(d.text for d in deltas))["records"] and deltas[-1].done
+    first, second = server.completion_requests
+    assert "stream_options" in first.json and "stream_options" not in second.json
+    assert second.json["response_format"]["type"] == "json_schema"

@@ -108,7 +108,9 @@ def test_an_aggressive_run_reuses_what_a_default_run_paid_for(inner, cache, cloc
     assert again.cached and len(inner.requests) == 1
 
 
-def test_plans_and_records_of_one_request_are_cached_apart(inner, cache, clock) -> None:
+def test_plans_and_records_of_one_request_are_cached_apart(cache, clock) -> None:
+    texts = iter(['{"plan": 1}', "reply-2"])
+    inner = FakeTextModel.for_cache(default=lambda request: next(texts))
     model = wrap(inner, cache, clock)
     plan = model.complete(ask(purpose="plan"))
     records = model.complete(ask(purpose="records"))
@@ -122,6 +124,15 @@ def test_truncated_or_refused_replies_are_not_stored(cache, clock, finish: str) 
     model = wrap(inner, cache, clock)
     model.complete(ask())
     model.complete(ask())
+    assert len(inner.requests) == 2 and cache.stats().size == 0
+
+
+@pytest.mark.parametrize("reply", ["Sorry, I cannot help with that.", '{"fields": {"age": {"min"', "[1, 2]"])
+def test_a_plan_reply_that_is_not_a_json_object_is_not_stored(cache, clock, reply: str) -> None:
+    inner = FakeTextModel.for_cache(default=reply)
+    model = wrap(inner, cache, clock, CachePolicy.AGGRESSIVE)
+    model.complete(ask(purpose="plan"))
+    model.complete(ask(purpose="plan"))
     assert len(inner.requests) == 2 and cache.stats().size == 0
 
 

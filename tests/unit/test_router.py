@@ -148,3 +148,19 @@ def test_records_per_model_are_added_by_the_generation_loop() -> None:
     completion = r.complete(REQ)
     r.ledger.record_records(completion.model, 20)
     assert r.ledger.usage()["cheap"].records == 20
+
+
+def test_a_stream_replayed_from_the_cache_is_recorded_in_the_ledger_as_free() -> None:
+    from agentic_synth.adapters.cache.memory import InMemoryResponseCache
+    from agentic_synth.application.caching import CachedTextModel
+
+    clock = FakeClock()
+    gemini = FakeTextModel.for_routing("gemini", text="abcdef")
+    cached = CachedTextModel(gemini, InMemoryResponseCache(clock=clock, default_ttl=60.0), clock=clock)
+    r = router({"gemini": cached}, clock=clock)
+    list(r.stream(REQ))
+    replayed = list(r.stream(REQ))
+    assert replayed[-1].cached and gemini.calls == 1
+    cheap = r.ledger.usage()["cheap"]
+    assert cheap.cost_usd == pytest.approx((100 * 0.1 + 50 * 0.4) / 1e6)  # the one paid call, not two
+

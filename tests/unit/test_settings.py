@@ -136,3 +136,16 @@ def test_generator_defaults_come_only_from_values_that_are_set() -> None:
     assert settings.generator_defaults("events") == {"rate": "2/s"}
     assert settings.generator_defaults("structured") == {}
     assert Settings().generator_defaults("timeseries") == {}
+
+
+@pytest.mark.parametrize(("payload", "message"), [
+    ({"models": {"catalog": {"m1": {"provider": "x", "inputPerMTok": float("inf")}}}},
+     "models.catalog.m1.inputPerMTok: must be a finite number, got inf"),
+    ({"providers": {"openrouter": {"timeout": float("inf")}}},
+     "providers.openrouter.timeout: must be a finite number, got inf"),
+    ({"models": {"routing": {"circuitBreaker": {"cooldownSeconds": float("inf")}}}},
+     "models.routing.circuitBreaker.cooldownSeconds: must be a finite number, got inf"),
+])
+def test_an_infinite_number_such_as_1e400_in_json_is_refused_with_its_path(payload: dict[str, Any],
+                                                                          message: str) -> None:
+    assert _error(payload) == f"{ORIGIN}: {message}"

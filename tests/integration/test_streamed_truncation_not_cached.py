@@ -1,0 +1,61 @@
+"""A streamed reply cut off by the output limit is never stored in the response cache (real SDKs, fake servers)."""
+
+from __future__ import annotations
+
+import json
+
+from agentic_synth.adapters.cache.memory import InMemoryResponseCache
+from agentic_synth.adapters.providers.gemini import GeminiTextModel
+from agentic_synth.adapters.providers.openai_compatible import OpenAICompatibleTextModel
+from agentic_synth.application.caching import CachedTextModel
+from agentic_synth.domain.models import ModelRequest
+from tests.fakes import FakeClock
+from tests.servers.gemini_fake import FakeGeminiServer
+from tests.servers.openai_fake import FakeOpenAIServer
+
+TEXT = json.dumps([{"name": "Ann"}, {"name": "Bob"}])
+REQUEST = ModelRequest(prompt="make 2", model="m", provider="local")
+
+
+def _cached(inner: object) -> CachedTextModel:
+    clock = FakeClock()
+    return CachedTextModel(inner, InMemoryResponseCache(clock=clock, default_ttl=60.0), clock=clock)  # type: ignore[arg-type]
+
+
+def test_an_openai_stream_stopped_by_the_length_limit_is_asked_again_next_time() -> None:
+    with FakeOpenAIServer() as server:
+        server.push_text(TEXT[:12], finish_reason="length")
+        server.push_text(TEXT)
+        inner = OpenAICompatibleTextModel(base_url=server.url + "/v1", provider="local", timeout=2.0)
+        model = _cached(inner)
+        first = list(model.stream(REQUEST))
+        second = list(model.stream(REQUEST))
+        inner.close()
+        assert len(server.completion_requests) == 2
+    assert first[-1].finish_reason == "length" and not second[-1].cached
+    assert "".join(d.text for d in second) == TEXT
+
+
+def test_an_openai_stream_that_stopped_normally_is_replayed_from_the_cache() -> None:
+    with FakeOpenAIServer(text=TEXT) as server:
+        inner = OpenAICompatibleTextModel(base_url=server.url + "/v1", provider="local", timeout=2.0)
+        model = _cached(inner)
+        list(model.stream(REQUEST))
+        again = list(model.stream(REQUEST))
+        inner.close()
+        assert len(server.completion_requests) == 1
+    assert again[-1].cached and "".join(d.text for d in again) == TEXT
+
+
+def test_a_gemini_stream_stopped_by_max_tokens_is_asked_again_next_time() -> None:
+    with FakeGeminiServer(text=TEXT) as server:
+        server.push_text(TEXT[:12], finish_reason="MAX_TOKENS")
+        inner = GeminiTextModel(api_key="gm-key-0123456789", base_url=server.url, timeout=2.0)
+        model = _cached(inner)
+        request = ModelRequest(prompt="make 2", model="gemini-2.0-flash", provider="gemini")
+        first = list(model.stream(request))
+        second = list(model.stream(request))
+        inner.close()
+        assert len(server.generate_requests) == 2
+    assert first[-1].finish_reason == "MAX_TOKENS" and not second[-1].cached
+    assert "".join(d.text for d in second) == TEXT
