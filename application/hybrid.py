@@ -27,7 +27,7 @@ from agentic_synth.application.replies import parse_object
 from agentic_synth.application.usage import UsageTally
 from agentic_synth.application.workers import DaemonPool
 from agentic_synth.domain.ai_settings import AISettings
-from agentic_synth.domain.errors import ProviderError
+from agentic_synth.domain.errors import AgenticSynthError, ProviderError
 from agentic_synth.domain.models import ModelRequest
 from agentic_synth.domain.ports import TextModel
 from agentic_synth.domain.records import RecordChunk
@@ -110,11 +110,17 @@ class HybridRecords:
             for key, future in futures.items():
                 try:
                     completion = future.result()
-                except ProviderError:
-                    self._tally.failure(name)
+                except AgenticSynthError as error:
+                    if isinstance(error, ProviderError):
+                        self._tally.failure(name)
                     for other in futures.values():
                         other.cancel()
                     raise
+                except Exception as error:  # an unexpected SDK error: one clear line, like llm mode
+                    self._tally.failure(name)
+                    for other in futures.values():
+                        other.cancel()
+                    raise ProviderError(f"{name}: {type(error).__name__}: {error}", retryable=False) from error
                 self._tally.call(completion)
                 out[key] = parse_object(completion.text) or {}
         return out

@@ -118,3 +118,13 @@ def test_events_take_the_planned_rate_unless_the_user_gave_one():
                               options={"rate": "5/sec"}, ai=AISettings(model="m", given_options=("rate",)))
     _rows(FakeTextModel(default=reply), given, expand)
     assert seen[1].options["rate"] == "5/sec"
+
+
+def test_an_unexpected_sdk_error_in_a_plan_call_is_one_provider_error_line_not_an_internal_error():
+    import pytest
+
+    from agentic_synth.domain.errors import ProviderError
+
+    model = FakeTextModel(default=lambda request: (_ for _ in ()).throw(ValueError("bad part in reply")))
+    with pytest.raises(ProviderError, match=r"^gemini-2.0-flash: ValueError: bad part in reply$"):
+        _rows(model, _request(100))
