@@ -97,3 +97,10 @@ def test_every_type_read_back_from_every_format_satisfies_its_own_schema(run_cli
     assert code == 0, out.decode()[:2000]
     assert err.strip() == f"{data}: all 300 rows satisfy the schema"
     assert {r["e"] for r in records} == {1, "two", None}  # a null enum value is drawn, and is valid
+
+
+def test_exclusive_bounds_hold_for_numbers_drawn_on_a_multiple_of_grid() -> None:
+    schema = {"x": {"type": "number", "min": 0, "max": 1, "exclusiveMinimum": True, "exclusiveMaximum": True,
+                    "multiple_of": 0.25}}
+    values = {r["x"] for r in AgenticSynth().generate("structured", schema=schema, count=400, seed=2).records}
+    assert values == {0.25, 0.5, 0.75}
