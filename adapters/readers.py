@@ -139,6 +139,21 @@ def _parquet(p: Path, schema: Schema) -> Iterator[dict[str, Any]]:
         reader = pq.ParquetFile(p)
     except (pa.ArrowException, OSError) as exc:
         raise UsageError(f"{p}: not a readable Parquet file: {exc}") from None
+    fields = {f.name: f for f in schema.fields}
     for batch in reader.iter_batches():
         for row in batch.to_pylist():
-            yield {k: _jsonable(v) for k, v in row.items()}
+            yield {k: _typed(_jsonable(v), fields.get(k)) for k, v in row.items()}
+
+
+def _typed(value: Any, f: Field | None) -> Any:
+    """Undo Parquet's one lossy mapping: an enum or const of mixed types is stored as text."""
+    if f is None or value is None:
+        return value
+    if f.type in ("enum", "const") and isinstance(value, str):
+        return _enum_value(value, f)
+    if f.type == "object" and isinstance(value, dict):
+        nested = {n.name: n for n in f.fields}
+        return {k: _typed(v, nested.get(k)) for k, v in value.items()}
+    if f.type == "array" and isinstance(value, list) and f.items is not None:
+        return [_typed(v, f.items) for v in value]
+    return value

@@ -78,6 +78,7 @@ def parse_bounds(kind: str, spec: dict[str, Any], kw: dict[str, Any], path: str)
         if step <= 0:
             raise SchemaError(f"multiple_of must be greater than 0, got {step}", path)
         kw["multiple_of"] = step
+        _check_multiple_fits(kw, step, kind == "integer", path)
     if "precision" in spec:
         kw["precision"] = count(spec.pop("precision"), "precision", path)
         _check_precision_fits(kw, path)
@@ -86,6 +87,35 @@ def parse_bounds(kind: str, spec: dict[str, Any], kw: dict[str, Any], path: str)
             raise SchemaError(f"multiple_of ({grid}) needs more decimals than precision ({kw['precision']})", path)
     if "distribution" in spec:
         kw["distribution"] = parse_distribution(kind, spec.pop("distribution"), path + ".distribution")
+
+
+def multiples_between(lo: float, hi: float, step: float, *, exclusive_min: bool = False,
+                      exclusive_max: bool = False) -> tuple[int, int]:
+    """The range k_lo..k_hi of k with k*step inside the bounds (empty when k_lo > k_hi)."""
+    k_lo, k_hi = math.ceil(lo / step), math.floor(hi / step)
+    if exclusive_min and k_lo * step <= lo:
+        k_lo += 1
+    if exclusive_max and k_hi * step >= hi:
+        k_hi -= 1
+    return k_lo, k_hi
+
+
+def _check_multiple_fits(kw: dict[str, Any], step: float, whole: bool, path: str) -> None:
+    """At least one multiple of `step` must lie inside the bounds (unset bounds span 1000, as documented)."""
+    lo, hi = kw["min"], kw["max"]
+    if lo is not None and not isinstance(lo, int | float):
+        return
+    lo = lo if lo is not None else (hi - 1000 if hi is not None else 0)
+    hi = hi if hi is not None else lo + 1000
+    excl_min, excl_max = bool(kw.get("exclusive_min")), bool(kw.get("exclusive_max"))
+    if whole:  # the engine draws from the whole numbers inside the bounds
+        ilo, ihi = math.ceil(lo), math.floor(hi)
+        ilo, ihi = ilo + (excl_min and ilo == lo), ihi - (excl_max and ihi == hi)
+        k_lo, k_hi = multiples_between(ilo, ihi, step)
+    else:
+        k_lo, k_hi = multiples_between(lo, hi, step, exclusive_min=excl_min, exclusive_max=excl_max)
+    if k_lo > k_hi:
+        raise SchemaError(f"no multiple of {step} lies between min ({lo}) and max ({hi})", path)
 
 
 def _check_precision_fits(kw: dict[str, Any], path: str) -> None:

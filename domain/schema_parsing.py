@@ -85,7 +85,7 @@ def build_field(name: str, raw: Mapping[str, Any], path: str) -> Field:
     """A Field from a spec object (compact or JSON Schema spelling); SchemaError names the path."""
     spec = _normalise_keys(raw, path)
     type_value = spec.pop("type", None)
-    nullable = bool(spec.pop("nullable", False))
+    nullable = _flag(spec, "nullable", path)
     if isinstance(type_value, list):  # JSON Schema type lists such as ["string", "null"]
         kinds = [t for t in type_value if t != "null"]
         nullable = nullable or len(kinds) < len(type_value)
@@ -116,9 +116,16 @@ def _parse_nulls(spec: dict[str, Any], kw: dict[str, Any], path: str) -> None:
         kw["null_rate"] = float(rate)
     elif kw["nullable"]:
         kw["null_rate"] = 0.1
-    kw["unique"] = bool(spec.pop("unique", False))
+    kw["unique"] = _flag(spec, "unique", path)
     if "required" in spec:
-        kw["required"] = bool(spec.pop("required"))
+        kw["required"] = _flag(spec, "required", path)
+
+
+def _flag(spec: dict[str, Any], key: str, path: str) -> bool:
+    value = spec.pop(key, False)
+    if not isinstance(value, bool):
+        raise SchemaError(f"{key} must be true or false, got {value!r}", path)
+    return value
 
 
 def _parse_enum(kind: str, spec: dict[str, Any], kw: dict[str, Any], path: str) -> None:
@@ -237,6 +244,8 @@ def check_siblings(fields: tuple[Field, ...], path: str) -> None:
             continue
         where = f"{path}.{f.name}" if path else f.name
         other = by_name.get(f.after)
+        if f.after == f.name:
+            raise SchemaError("'after' names the field itself; name the sibling this field follows", where)
         if other is None:
             hint = did_you_mean(f.after, names)
             raise SchemaError(f"'after' names '{f.after}', which is not a field here{hint}", where)

@@ -144,7 +144,7 @@ def _temporal_key(value: Any, f: Field) -> Any:
 def _check_value(value: Any, f: Field, path: str, out: list[Violation], allow_extra: bool,
                  seen: dict[str, set[Any]] | None) -> None:
     if value is None:
-        if not f.nullable:
+        if not f.nullable and None not in f.values and not (f.has_const and f.const is None):
             out.append(Violation(path, "is null but the field is not nullable"))
         return
     kind = f.type

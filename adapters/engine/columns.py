@@ -12,6 +12,7 @@ import rstr
 from agentic_synth.adapters.engine.context import Ctx
 from agentic_synth.adapters.engine.temporal_columns import date_column, datetime_column, time_column
 from agentic_synth.domain.schema import Field, thaw
+from agentic_synth.domain.schema_bounds import multiples_between
 
 DEFAULT_NUMBER_RANGE = (0.0, 1000.0)
 
@@ -75,7 +76,7 @@ def integer_column(f: Field, ctx: Ctx) -> list[Any]:
     lo, hi = integer_bounds(f)
     if f.multiple_of:
         step = f.multiple_of
-        k_lo, k_hi = int(np.ceil(lo / step)), int(np.floor(hi / step))
+        k_lo, k_hi = multiples_between(lo, hi, step)
         ks = ctx.rng.integers(k_lo, k_hi + 1, ctx.n)
         return (ks * step).astype(np.int64 if float(step).is_integer() else np.float64).tolist()
     if f.distribution is None or f.distribution.kind == "uniform":
@@ -87,7 +88,8 @@ def integer_column(f: Field, ctx: Ctx) -> list[Any]:
 def number_column(f: Field, ctx: Ctx, default_precision: int | None = None) -> list[Any]:
     lo, hi = numeric_bounds(f)
     if f.multiple_of:
-        k_lo, k_hi = int(np.ceil(lo / f.multiple_of)), int(np.floor(hi / f.multiple_of))
+        k_lo, k_hi = multiples_between(lo, hi, f.multiple_of, exclusive_min=f.exclusive_min,
+                                       exclusive_max=f.exclusive_max)
         x = ctx.rng.integers(k_lo, k_hi + 1, ctx.n) * f.multiple_of
         digits = max(0, -int(np.floor(np.log10(f.multiple_of)))) + 2
         return np.round(x, digits).tolist()

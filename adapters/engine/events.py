@@ -117,7 +117,8 @@ class EventGenerator:
             us = start_us + np.rint(times * 1e6).astype(np.int64)
             cols: dict[str, list[Any]] = {ts_field.name: format_instants(us, ts_field.format, "us")}
             if others:
-                cols.update(engine.columns(others, n, offset, chunk_index))
+                cols.update(engine.columns(others, n, offset, chunk_index,
+                                           known={ts_field.name: (ts_field, cols[ts_field.name])}))
             for name, pool in pools.items():
                 cols[name] = pool.draw(engine, n, chunk_index)
             if payloads:

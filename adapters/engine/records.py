@@ -44,7 +44,7 @@ def generation_order(fields: tuple[Field, ...]) -> list[Field]:
         moved = False
         for i, f in enumerate(ordered):
             if f.after:
-                j = next(k for k, g in enumerate(ordered) if g.name == f.after)
+                j = next((k for k, g in enumerate(ordered) if g.name == f.after), -1)
                 if j > i:
                     ordered.insert(j, ordered.pop(i))
                     moved = True
@@ -109,8 +109,9 @@ class ColumnEngine:
         return np.random.default_rng([self.seed & 0xFFFFFFFFFFFFFFFF, chunk_index, _key(path), stream])
 
     def columns(self, fields: tuple[Field, ...], n: int, offset: int, chunk_index: int,
-                path: str = "") -> dict[str, list[Any]]:
-        siblings: dict[str, tuple[Field, list[Any]]] = {}
+                path: str = "", known: dict[str, tuple[Field, list[Any]]] | None = None) -> dict[str, list[Any]]:
+        """Columns for `fields`; `known` holds columns made elsewhere (a series' timestamps) they may follow."""
+        siblings: dict[str, tuple[Field, list[Any]]] = dict(known or {})
         for f in generation_order(fields):
             where = f"{path}.{f.name}" if path else f.name
             values = self.column(f, n, offset, chunk_index, where, siblings)

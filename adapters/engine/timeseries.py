@@ -165,7 +165,8 @@ class TimeSeriesGenerator:
                 cols[label] = to_column(hits.astype(np.float64), False) if hits is not None else [False] * rows
                 cols[label] = [bool(v) for v in cols[label]]
             if others:
-                cols.update(engine.columns(others, rows, first * n_series, block))
+                cols.update(engine.columns(others, rows, first * n_series, block,
+                                           known={ts_field.name: (ts_field, cols[ts_field.name])}))
             chunk = RecordChunk(columns={f.name: cols[f.name] for f in schema.fields}, length=rows)
             due = np.repeat((np.arange(first, first + k) * interval_ms) / 1000.0, n_series) if timed else np.empty(0)
             yield chunk, due

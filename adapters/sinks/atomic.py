@@ -19,6 +19,8 @@ class AtomicFile:
         directory = self.target.parent if str(self.target.parent) else Path(".")
         if not directory.is_dir():
             raise UsageError(f"output: directory '{directory}' does not exist")
+        if self.target.is_dir():
+            raise UsageError(f"output: '{self.target}' is a directory")
         try:
             fd, tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=directory)
         except OSError as exc:
@@ -27,9 +29,13 @@ class AtomicFile:
         self.handle: BinaryIO = os.fdopen(fd, "wb", buffering=1 << 20)
 
     def commit(self) -> None:
-        self.handle.close()
-        os.chmod(self.temp_path, 0o644)
-        os.replace(self.temp_path, self.target)
+        try:
+            self.handle.close()
+            os.chmod(self.temp_path, 0o644)
+            os.replace(self.temp_path, self.target)
+        except BaseException:
+            self.discard()
+            raise
 
     def discard(self) -> None:
         with contextlib.suppress(OSError):

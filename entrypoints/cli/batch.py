@@ -53,6 +53,8 @@ def batch_generate(ctx: click.Context, batch_file: str, output_dir: str, paralle
     synth = AgenticSynth(container=ctx.obj["container"])
     if report is not None and not Path(report).parent.is_dir():
         raise UsageError(f"--report: directory '{Path(report).parent}' does not exist")
+    if report is not None and Path(report).is_dir():
+        raise UsageError(f"--report: '{report}' is a directory")
     spec = load_batch(batch_file)
     plan = plan_batch(synth, spec, output_dir, seed=seed, new_seed=new_seed)  # every job checked: nothing written yet
     parallel = parallel or default_parallel(spec, len(plan.tasks))

@@ -127,6 +127,8 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
     options.update(_parse_pairs(extra))
     if report is not None and not Path(report).parent.is_dir():
         raise UsageError(f"--report: directory '{Path(report).parent}' does not exist")
+    if report is not None and Path(report).is_dir():
+        raise UsageError(f"--report: '{report}' is a directory")
     if schema is None:
         raise UsageError("--schema is required (a file path or inline JSON)")
     ai_args = {k: v for k, v in dict(mode=mode, model=model, provider=provider, prompt=prompt, examples=examples,

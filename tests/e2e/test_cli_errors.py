@@ -14,6 +14,7 @@ def _files(tmp_path):
     (tmp_path / "broken.parquet").write_bytes(b"junk")
     (tmp_path / "latin1.csv").write_bytes(b"n\n\xff\xfe\n")
     (tmp_path / "schema.json").write_text('{\n  "n": "integer",\n}\n')
+    (tmp_path / "adir").mkdir()
 
 
 @pytest.mark.parametrize(("args", "code", "start"), [
@@ -24,6 +25,11 @@ def _files(tmp_path):
     (["generate", "nope", "-s", S], 2, "error: unknown generator 'nope'; known: events, structured, timeseries"),
     (["generate", "structured", "-s", S, "--locale", "xx"], 2, "error: locale 'xx' is not one of"),
     (["generate", "structured", "-s", S, "-o", "missing/dir/x.csv"], 2, "error: output: directory 'missing/dir'"),
+    (["generate", "structured", "-s", S, "-o", "adir"], 2, "error: output: 'adir' is a directory"),
+    (["generate", "structured", "-s", S, "-o", "adir", "-f", "csv"], 2, "error: output: 'adir' is a directory"),
+    (["generate", "structured", "-s", S, "--report", "adir"], 2, "error: --report: 'adir' is a directory"),
+    (["batch", "generate", "-c", "b.yaml", "-o", "out", "--report", "adir"], 2,
+     "error: --report: 'adir' is a directory"),
     (["generate", "structured", "-s", S, "-f", "parquet"], 2, "error: parquet output needs a file"),
     (["generate", "structured", "-s", S, "-o", "x.json", "--stream"], 2, "error: --stream writes line by line"),
     (["generate", "structured", "-s", S, "--report", "missing/r.json"], 2, "error: --report: directory"),

@@ -113,3 +113,15 @@ def test_ctrl_c_stops_a_realtime_stream_cleanly_leaving_only_whole_lines(tmp_pat
     last = err.decode().strip().splitlines()[-1]
     assert last == f"error: interrupted; {len(lines)} records written", err.decode()
     assert "Traceback" not in err.decode()
+
+
+@pytest.mark.parametrize(("kind", "extra"), [("timeseries", ["--interval", "1h"]), ("events", ["--rate", "1/h"])])
+def test_a_datetime_after_the_timestamp_field_is_later_than_it_in_every_record(run_cli, schema_file, kind,
+                                                                              extra) -> None:
+    schema = {"at": "datetime", "ends": {"type": "datetime", "after": "at"}, "v": {"type": "number", "min": 0}}
+    code, out, err = run_cli("generate", kind, "-s", schema_file(schema), "-n", "200", "--start", START,
+                             "--seed", "8", *extra)
+    assert code == 0, err
+    rows = [json.loads(line) for line in out.decode().splitlines()]
+    assert len(rows) == 200 and rows[0]["at"].startswith("2025-01-01T")
+    assert all(r["ends"][:19] > r["at"][:19] for r in rows)

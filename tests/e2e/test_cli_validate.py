@@ -70,3 +70,37 @@ def test_an_unreadable_data_file_is_a_usage_error_with_its_line(run_cli, schema_
     data.write_text('{"n": 1}\n{"n": \n')
     code, _, err = run_cli("validate", "-s", schema_file({"n": "int"}), str(data))
     assert code == 2 and err.startswith(f"error: {data}: line 2: invalid JSON") and "Traceback" not in err
+
+
+EVERY_TYPE = json.loads("""{
+  "s": "string", "i": "integer", "n": "number", "b": "boolean", "dt": "datetime", "d": "date",
+  "t": "time", "id": "uuid", "e": {"enum": [1, "two", null]}, "c": {"const": 7},
+  "o": {"type": "object", "fields": {"x": "integer", "k": {"enum": [2.5, "z", true]}}},
+  "a": {"type": "array", "items": "word"}, "ae": {"type": "array", "items": {"enum": [1, "b"]}},
+  "name": "name", "first": "first_name", "last": "last_name", "email": "email", "phone": "phone",
+  "address": "address", "street": "street", "city": "city", "country": "country",
+  "cc": "country_code", "zip": "postcode", "company": "company", "job": "job", "url": "url",
+  "domain": "domain", "v4": "ipv4", "v6": "ipv6", "user": "username", "token": "token",
+  "iban": "iban", "currency": "currency", "amount": "amount", "lat": "latitude", "lon": "longitude",
+  "color": "color", "word": "word", "sentence": "sentence", "paragraph": "paragraph",
+  "product": "product_name"
+}""")
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "parquet"])
+def test_every_type_read_back_from_every_format_satisfies_its_own_schema(run_cli, schema_file, tmp_path,
+                                                                          fmt) -> None:
+    data = tmp_path / f"all.{fmt}"
+    AgenticSynth().generate("structured", schema=EVERY_TYPE, count=300, seed=4, output=data)
+    records = AgenticSynth().generate("structured", schema=EVERY_TYPE, count=300, seed=4).records
+    code, out, err = run_cli("validate", "--schema", schema_file(EVERY_TYPE), str(data))
+    assert code == 0, out.decode()[:2000]
+    assert err.strip() == f"{data}: all 300 rows satisfy the schema"
+    assert {r["e"] for r in records} == {1, "two", None}  # a null enum value is drawn, and is valid
+
+
+def test_exclusive_bounds_hold_for_numbers_drawn_on_a_multiple_of_grid() -> None:
+    schema = {"x": {"type": "number", "min": 0, "max": 1, "exclusiveMinimum": True, "exclusiveMaximum": True,
+                    "multiple_of": 0.25}}
+    values = {r["x"] for r in AgenticSynth().generate("structured", schema=schema, count=400, seed=2).records}
+    assert values == {0.25, 0.5, 0.75}

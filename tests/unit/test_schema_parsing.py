@@ -27,6 +27,15 @@ def test_compact_format_from_the_specification_parses_into_typed_fields() -> Non
     ({"x": {"type": "datetime", "after": "y"}}, "schema: x: 'after' names 'y', which is not a field here"),
     ({"n": {"type": "number", "null_rate": 2}}, "schema: n: null_rate must be between 0 and 1, got 2"),
     ({"s": {"type": "string", "pattern": "("}}, "schema: s: pattern '(' is not a valid regular expression"),
+    ({"n": {"type": "integer", "min": 1, "max": 3, "multiple_of": 5}},
+     "schema: n: no multiple of 5 lies between min (1) and max (3)"),
+    ({"n": {"type": "number", "max": -1, "multiple_of": 5000}},
+     "schema: n: no multiple of 5000 lies between min (-1001) and max (-1)"),
+    ({"n": {"type": "integer", "min": 0, "max": 5, "exclusiveMinimum": True, "exclusiveMaximum": True,
+            "multiple_of": 5}}, "schema: n: no multiple of 5 lies between min (0) and max (5)"),
+    ({"d": {"type": "date", "after": "d"}}, "schema: d: 'after' names the field itself"),
+    ({"n": {"type": "integer", "nullable": "yes"}}, "schema: n: nullable must be true or false, got 'yes'"),
+    ({"n": {"type": "integer", "unique": "false"}}, "schema: n: unique must be true or false, got 'false'"),
 ])
 def test_invalid_schemas_are_rejected_with_the_path_and_the_problem(payload: dict, message: str) -> None:
     with pytest.raises(SchemaError) as err:
