@@ -117,6 +117,15 @@ def choose_processes(plan: BatchPlan, parallel: int, executor: str, synth: Any) 
     return {t.index for t in movable}
 
 
+def _thread_job(synth: Any, task: JobTask, stop: threading.Event, fail_fast: bool) -> JobOutcome:
+    """One job in a thread; with --fail-fast its failure stops the jobs after it at once (in this worker
+    too, before the main thread has even seen the failure)."""
+    outcome = run_task(synth, task, stop, "thread")
+    if fail_fast and outcome.status == FAILED:
+        stop.set()
+    return outcome
+
+
 def run_batch(synth: Any, plan: BatchPlan, *, parallel: int, executor: str = "auto", fail_fast: bool = False,
               on_done: Callable[[JobOutcome], None] | None = None) -> BatchResult:
     """Run the plan's jobs, up to `parallel` at a time; one job's failure does not stop the others
@@ -150,7 +159,7 @@ def run_batch(synth: Any, plan: BatchPlan, *, parallel: int, executor: str = "au
         if threaded:
             threads = ThreadPoolExecutor(min(parallel, len(threaded)), thread_name_prefix="agentic-synth-batch")
             pools.append(threads)
-            futures.update({threads.submit(run_task, synth, t, thread_stop, "thread"): t for t in threaded})
+            futures.update({threads.submit(_thread_job, synth, t, thread_stop, fail_fast): t for t in threaded})
 
         stopped: list[str] = []
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from importlib.metadata import version
@@ -125,7 +126,13 @@ def main(argv: Sequence[str] | None = None, *, container: Container | None = Non
     return 0
 
 
+def _terminated(signum: int, frame: object) -> None:
+    """SIGTERM (`kill PID`, a container stopping) ends a run the way Ctrl-C does: whole files only."""
+    raise KeyboardInterrupt
+
+
 def run() -> None:
     """Console-script entry point."""
     gc.freeze()  # import-time objects live for the whole run: spare the cycle collector rescanning them
+    signal.signal(signal.SIGTERM, _terminated)
     sys.exit(main())
