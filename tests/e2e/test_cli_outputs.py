@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -14,6 +12,7 @@ import pytest
 from agentic_synth.domain.schema import Schema
 from agentic_synth.domain.validation import RecordValidator
 from tests.fakes import MIDWAY_ERRORS, FailingGenerator
+from tests.readback import read_output
 
 JSON_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -57,15 +56,10 @@ CSV_SCHEMA = {"text": {"enum": HOSTILE}, "neg": {"type": "integer", "min": -9, "
               "x": {"type": "number", "min": -5, "max": -1, "precision": 2}}
 
 
-def _csv_rows(path: Path) -> list[dict[str, str]]:
-    with path.open(newline="", encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
 def test_csv_neutralises_formula_text_but_keeps_negative_numbers_numeric(run_cli, schema_file, tmp_path) -> None:
     out = tmp_path / "p.csv"
     assert run_cli("generate", "structured", "-s", schema_file(CSV_SCHEMA), "-n", "500", "-o", str(out))[0] == 0
-    rows = _csv_rows(out)
+    rows = read_output(out, "csv")
     assert {r["text"] for r in rows} == {"'" + v for v in HOSTILE[:-1]} | {"plain"}
     assert all(int(r["neg"]) < 0 and float(r["x"]) < 0 for r in rows)
     assert out.read_bytes().count(b"\r\n") == 501  # RFC 4180 line endings, header included
@@ -75,7 +69,7 @@ def test_no_csv_protect_writes_text_cells_as_they_are(run_cli, schema_file, tmp_
     out = tmp_path / "raw.csv"
     assert run_cli("generate", "structured", "-s", schema_file(CSV_SCHEMA), "-n", "500", "-o", str(out),
                    "--no-csv-protect")[0] == 0
-    assert {r["text"] for r in _csv_rows(out)} == set(HOSTILE)
+    assert {r["text"] for r in read_output(out, "csv")} == set(HOSTILE)
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "parquet"])

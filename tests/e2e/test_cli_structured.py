@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import json
-from pathlib import Path
-
 import pyarrow.parquet as pq
 import pytest
 
 from agentic_synth.domain.schema import Schema
 from agentic_synth.domain.validation import RecordValidator
+from tests.readback import read_output
 
 SCHEMA = {
     "id": {"type": "integer", "unique": True, "min": 1, "max": 1000000},
@@ -24,16 +21,6 @@ SCHEMA = {
 }
 
 
-def _read(path: Path, fmt: str) -> list[dict]:
-    if fmt == "jsonl":
-        return [json.loads(line) for line in path.read_text().splitlines()]
-    if fmt == "json":
-        return json.loads(path.read_text())
-    if fmt == "csv":
-        with path.open(newline="") as fh:
-            return list(csv.DictReader(fh))
-    return pq.read_table(path).to_pylist()
-
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "parquet"])
 def test_each_format_holds_every_record_and_the_records_satisfy_the_schema(run_cli, schema_file, tmp_path, fmt):
@@ -41,7 +28,7 @@ def test_each_format_holds_every_record_and_the_records_satisfy_the_schema(run_c
     code, _, err = run_cli("generate", "structured", "--schema", schema_file(SCHEMA), "-n", "2500",
                            "--seed", "3", "-o", str(out))
     assert code == 0, err
-    rows = _read(out, fmt)
+    rows = read_output(out, fmt)
     assert len(rows) == 2500
     assert len({str(r["id"]) for r in rows}) == 2500
     if fmt in ("json", "jsonl"):

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+
+from tests.readback import read_output
 
 TS_SCHEMA = {"timestamp": "datetime", "temperature": {"type": "number", "min": -20, "max": 40},
              "humidity": {"type": "integer", "min": 0, "max": 100}}
@@ -23,16 +23,6 @@ RUNS = {"timeseries": (TS_SCHEMA, ["--interval", "1m", "--duration", "7d", "--se
         "events": (EV_SCHEMA, ["--rate", "100/sec", "-n", "12000"], 12000)}
 START = "2025-01-01T00:00:00Z"
 
-
-def _read(path: Path, fmt: str) -> list[dict]:
-    if fmt == "jsonl":
-        return [json.loads(line) for line in path.read_text().splitlines()]
-    if fmt == "json":
-        return json.loads(path.read_text())
-    if fmt == "csv":
-        with path.open(newline="") as fh:
-            return list(csv.DictReader(fh))
-    return pq.read_table(path).to_pylist()
 
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "parquet"])
@@ -48,7 +38,7 @@ def test_each_format_holds_every_record_and_a_seed_gives_byte_identical_files(ru
         assert code == 0, err
         files.append(out.read_bytes())
     assert files[0] == files[1] and files[0] != files[2]
-    rows = _read(tmp_path / f"{kind}0.{fmt}", fmt)
+    rows = read_output(tmp_path / f"{kind}0.{fmt}", fmt)
     assert len(rows) == expected
     if fmt == "parquet":
         assert str(pq.read_schema(tmp_path / f"{kind}0.{fmt}").field("timestamp").type) == "timestamp[us, tz=UTC]"
