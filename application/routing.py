@@ -109,18 +109,23 @@ class RouterTextModel:
 
     # --- calling ----------------------------------------------------------------------------
 
+    def _attempts(self, chain: list[ModelInfo], request: ModelRequest,
+                  failures: list[str]) -> Iterator[tuple[int, ModelInfo, TextModel, ModelRequest]]:
+        """Each model of the chain that may be called now: (models left after it, model, target, request)."""
+        for index, model in enumerate(chain):
+            target = self._ready(model, failures)
+            if target is not None:
+                yield len(chain) - index - 1, model, target, attrs.evolve(request, model=model.name,
+                                                                          provider=model.provider)
+
     def complete(self, request: ModelRequest) -> Completion:
         chain = self.chain(request)
         failures: list[str] = []
-        for index, model in enumerate(chain):
-            target = self._ready(model, failures)
-            if target is None:
-                continue
-            sub = attrs.evolve(request, model=model.name, provider=model.provider)
+        for left, model, target, sub in self._attempts(chain, request, failures):
             try:
                 completion = target.complete(sub)
             except ProviderError as error:
-                self._failed(model, error, failures, len(chain) - index - 1)
+                self._failed(model, error, failures, left)
                 continue
             except BaseException:
                 self.breaker(model.name).record_abandoned()
@@ -136,11 +141,7 @@ class RouterTextModel:
         """Streams from the first model that answers; a failure after text has arrived is raised."""
         chain = self.chain(request)
         failures: list[str] = []
-        for index, model in enumerate(chain):
-            target = self._ready(model, failures)
-            if target is None:
-                continue
-            sub = attrs.evolve(request, model=model.name, provider=model.provider)
+        for left, model, target, sub in self._attempts(chain, request, failures):
             started = self.clock.monotonic()
             last: TextDelta | None = None
             try:
@@ -152,7 +153,7 @@ class RouterTextModel:
                     self.breaker(model.name).record_failure()
                     self.ledger.record_failure(model.name, str(error), model.provider)
                     raise
-                self._failed(model, error, failures, len(chain) - index - 1)
+                self._failed(model, error, failures, left)
                 continue
             except BaseException:
                 self.breaker(model.name).record_abandoned()
