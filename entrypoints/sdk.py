@@ -20,6 +20,7 @@ from agentic_synth.domain.ai.ai_settings import AISettings
 from agentic_synth.domain.batch.results import BatchResult, JobOutcome
 from agentic_synth.domain.cache.keys import CachePolicy
 from agentic_synth.domain.config.settings import Settings
+from agentic_synth.domain.dataset.results import DatasetResult
 from agentic_synth.domain.errors import AgenticSynthError, UsageError
 from agentic_synth.domain.generation.generators import Generator, parse_options, prepare_request
 from agentic_synth.domain.generation.requests import GenerationRequest
@@ -30,6 +31,7 @@ from agentic_synth.domain.schema.types import DEFAULT_LOCALE, LOCALES
 from agentic_synth.entrypoints.batch import default_parallel, load_batch, plan_batch, run_batch
 from agentic_synth.entrypoints.cache_control import CacheControl
 from agentic_synth.entrypoints.container import Container, build_container, configure
+from agentic_synth.entrypoints.datasets import run_dataset
 from agentic_synth.entrypoints.integration_runs import plan_run
 from agentic_synth.entrypoints.model_stack import RunRouting
 
@@ -240,6 +242,19 @@ class AgenticSynth:
                 return
             for row in chunk.rows():  # type: ignore[attr-defined]
                 yield row
+
+    def generate_dataset(self, dataset: Any, *, output: str | Path | None = None, format: str | None = None,
+                         seed: int | None = None, locale: str | None = None, if_exists: str = "fail",
+                         create: bool = True, csv_protect: bool = True,
+                         progress: Callable[[int], None] | None = None) -> DatasetResult:
+        """Make a dataset's related tables (a dataset file, or a dict in its shape): see docs/datasets.md.
+
+        `output` is a directory (one `format` file per table), `sqlite:///PATH` or `postgresql://...`;
+        without it each table's rows come back in `result.tables`. Every table is written, or none.
+        """
+        return run_dataset(self.container, dataset, output=output, format=format, seed=seed, locale=locale,
+                           if_exists=if_exists, create=create, csv_protect=csv_protect, new_seed=new_seed,
+                           progress=progress)
 
     def batch(self, config_or_jobs: Any, *, output_dir: str | Path = ".", parallel: int | None = None,
               seed: int | None = None, fail_fast: bool = False, executor: str = "auto",
