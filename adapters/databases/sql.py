@@ -97,11 +97,11 @@ class ExistingColumn:
 def check_columns(table: Table, existing: Mapping[str, ExistingColumn], where: str) -> None:
     """Every column the dataset makes is there, of a type that takes its values; others may be left empty."""
     for col in table.columns:
-        have = existing.get(col.name)
-        kind = family(col.field)
-        if have is None:
+        if col.name not in existing:
             raise UsageError(f"{where}: table {table.name} has no column '{col.name}' (the dataset makes it, "
-                             f"as {kind}); add it or drop --no-create")
+                             f"as {family(col.field)}); add it or drop --no-create")
+    for col in table.columns:
+        have, kind = existing[col.name], family(col.field)
         if have.family != "any" and have.family not in ACCEPTS[kind]:
             raise UsageError(f"{where}: column {table.name}.{col.name} is {have.declared} in the database, but the "
                              f"dataset makes {col.field.type} values ({kind})")

@@ -9,8 +9,8 @@
 # and prints:
 #   export AGENTIC_SYNTH_POSTGRES_URL=postgresql://postgres@127.0.0.1:PORT/postgres
 #   export AGENTIC_SYNTH_REQUIRE_POSTGRES=1           # the PostgreSQL tests then fail instead of skipping
-# A watcher stops the server when the shell that ran `start` exits, so CI needs no trap; `stop`
-# stops it at once. Everything else goes to stderr.
+# A watcher stops the server when the shell that ran `start` exits (AGENTIC_SYNTH_POSTGRES_OWNER=PID
+# names another process to outlive), so CI needs no trap; `stop` stops it at once. Everything else goes to stderr.
 set -euo pipefail
 
 STATE="${TMPDIR:-/tmp}/agentic-synth-postgres.state"
@@ -54,6 +54,21 @@ as_owner() {
   fi
 }
 
+# The shell that asked for the server: our parent, or (under `eval "$(... start)"`, where the parent
+# may be a forked copy of the shell for the command substitution) the first ancestor that is not a copy.
+owner_shell() {
+  local owner="${AGENTIC_SYNTH_POSTGRES_OWNER:-$PPID}" parent
+  while [ -z "${AGENTIC_SYNTH_POSTGRES_OWNER:-}" ] && [ -r "/proc/$owner/stat" ]; do
+    parent="$(awk '{print $4}' "/proc/$owner/stat")"
+    if [ "$parent" -gt 1 ] && cmp -s "/proc/$owner/cmdline" "/proc/$parent/cmdline"; then
+      owner="$parent"
+    else
+      break
+    fi
+  done
+  echo "$owner"
+}
+
 stop_server() {
   [ -f "$STATE" ] || { log "no server recorded in $STATE"; return 0; }
   # shellcheck disable=SC1090
@@ -85,7 +100,7 @@ start_server() {
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
     -o "-h 127.0.0.1 -p $port -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
     start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
-  owner_shell="$PPID"
+  owner_shell="$(owner_shell)"
   # The watcher: when the shell that asked for the server is gone, stop the server and clean up.
   (
     trap '' HUP
