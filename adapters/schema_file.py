@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from agentic_synth.adapters.python_types import model_class_of
 from agentic_synth.domain.errors import SchemaError, UsageError
+from agentic_synth.domain.schema.python_types import schema_from_type
 from agentic_synth.domain.schema.schema import Schema
 
 
@@ -18,11 +20,14 @@ def read_json(text: str, source: str) -> Any:
 
 
 def load_schema(value: Any) -> Schema:
-    """A Schema from a Schema, a dict, inline JSON text or a path to a .json file."""
+    """A Schema from a Schema, a dict, a model class (or `module:Class`), inline JSON text or a .json file."""
     if isinstance(value, Schema):
         return value
     if isinstance(value, dict):
         return Schema.from_payload(value)
+    model = model_class_of(value)  # a pydantic model, dataclass or attrs class, or `module:Class`
+    if model is not None:
+        return schema_from_type(model)
     if isinstance(value, Path) or (isinstance(value, str) and not value.lstrip().startswith(("{", "["))):
         path = Path(value)
         try:

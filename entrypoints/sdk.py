@@ -11,6 +11,7 @@ from typing import Any
 from loguru import logger
 
 from agentic_synth.adapters.config_file import LoadedConfig, load_config
+from agentic_synth.adapters.python_types import model_builder, model_class_of
 from agentic_synth.adapters.readers import read_records
 from agentic_synth.adapters.schema_file import load_schema
 from agentic_synth.adapters.sinks.factory import resolve_format
@@ -218,7 +219,9 @@ class AgenticSynth:
         meta.output = None if output is None else str(output)
         meta.format = fmt
         logger.info("generated {} records in {:.3f}s", meta.records, meta.seconds)
-        return GenerationResult(records=memory.records if memory is not None else [], metadata=meta)
+        model = model_class_of(schema)
+        return GenerationResult(records=memory.records if memory is not None else [], metadata=meta,
+                                model=None if model is None else model_builder(model))
 
     def generate_stream(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
                         **options: Any) -> Iterator[dict[str, Any]]:

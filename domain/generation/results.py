@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
+
+from agentic_synth.domain.errors import UsageError
 
 
 @attrs.define
@@ -71,6 +74,13 @@ class GenerationResult:
 
     records: list[dict[str, Any]]
     metadata: RunMetadata
+    model: Callable[[dict[str, Any]], Any] | None = None  # builds an instance, when the schema was a model class
+
+    def as_models(self) -> list[Any]:
+        """The records as instances of the schema's model class (pydantic model, dataclass or attrs class)."""
+        if self.model is None:
+            raise UsageError("as_models() needs a run whose schema was a model class (pydantic, dataclass, attrs)")
+        return [self.model(record) for record in self.records]
 
     def __len__(self) -> int:
         return len(self.records)

@@ -65,7 +65,7 @@ def test_a_dataset_loads_with_its_keys_enforced_and_every_reference_resolving(da
     data = database.read(TABLES)
     assert {t: len(rows) for t, rows in data.items()} == {t: r.rows for t, r in result.metadata.tables.items()}
     check_shop(data)
-    with pytest.raises(Exception, match="(?i)foreign key|violates"):  # the database itself holds the constraint
+    with pytest.raises(Exception, match=r"(?i)foreign key|violates"):  # the database itself holds the constraint
         database.sql("INSERT INTO orders (id, user_id, created_at, total, items) "
                      "VALUES (999999, 424242, '2025-01-01T00:00:00Z', 0, 0)")
 
