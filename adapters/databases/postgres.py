@@ -27,7 +27,7 @@ _ARROW = {"integer": pa.int64(), "float": pa.float64(), "decimal": pa.float64(),
 _CSV = pacsv.WriteOptions(include_header=False, batch_size=8192)
 
 
-def _psycopg() -> Any:
+def psycopg_module() -> Any:
     try:
         import psycopg
     except ImportError:
@@ -38,15 +38,15 @@ def _psycopg() -> Any:
 @contextlib.contextmanager
 def translated(where: str) -> Iterator[None]:
     """psycopg's errors as one line naming the database (never its password)."""
-    psycopg = _psycopg()
+    psycopg = psycopg_module()
     try:
         yield
     except psycopg.errors.IntegrityError as exc:
         detail = str(exc).strip().splitlines()[0]
-        raise IntegrationError(f"{where}: the database refused a row: {detail}", integration="postgresql") from None
+        raise IntegrationError(f"{where}: the database refused a row: {detail}") from None
     except psycopg.Error as exc:
         detail = " ".join(str(exc).split()) or type(exc).__name__
-        raise IntegrationError(f"{where}: {detail}", integration="postgresql") from None
+        raise IntegrationError(f"{where}: {detail}") from None
 
 
 def csv_bytes(chunk: RecordChunk, table: Table, families: list[str]) -> bytes:
@@ -100,7 +100,7 @@ class PostgresDatasetSink(DatabaseDatasetSink):
 
     def __init__(self, url: str, dataset: Dataset, *, if_exists: str = "fail", create: bool = True) -> None:
         super().__init__(dataset, if_exists=if_exists, create=create, where=redact_url(url))
-        psycopg = _psycopg()
+        psycopg = psycopg_module()
         self.connection: Any = None
         with translated(self.where):
             self.connection = psycopg.connect(url, autocommit=False, connect_timeout=10)

@@ -37,9 +37,9 @@ def translated(where: str) -> Iterator[None]:
     try:
         yield
     except sqlite3.IntegrityError as exc:
-        raise IntegrationError(f"{where}: the database refused a row: {exc}", integration="sqlite") from None
+        raise IntegrationError(f"{where}: the database refused a row: {exc}") from None
     except sqlite3.Error as exc:
-        raise IntegrationError(f"{where}: {exc}", integration="sqlite") from None
+        raise IntegrationError(f"{where}: {exc}") from None
 
 
 class _TableWriter:

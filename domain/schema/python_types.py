@@ -78,7 +78,10 @@ def _members(cls: type) -> list[tuple[str, str, Any, list[Any]]]:
             extra = [info] if getattr(info, "description", None) or _synth_extra(info) else []
             out.append((name, alias, info.annotation, list(info.metadata) + extra))
         return out
-    hints = typing.get_type_hints(cls, include_extras=True)
+    try:
+        hints = typing.get_type_hints(cls, include_extras=True)
+    except (NameError, TypeError) as exc:  # a string annotation naming something not in the module
+        raise SchemaError(f"cannot read the type hints of {cls.__name__}: {exc}", cls.__name__) from None
     names = [f.name for f in dataclasses.fields(cls)] if dataclasses.is_dataclass(cls) else \
         [a.name for a in attrs.fields(cls)]
     return [(name, name, hints.get(name, Any), []) for name in names]
