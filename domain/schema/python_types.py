@@ -181,6 +181,8 @@ def _spec(hint: Any, meta: list[Any], path: str, name: str, seen: tuple[type, ..
 def _kind(bare: Any, path: str, name: str, seen: tuple[type, ...], found: dict[str, Any]) -> dict[str, Any]:
     origin = typing.get_origin(bare)
     where = path
+    if isinstance(bare, str | typing.ForwardRef):
+        raise SchemaError(f"the type hint {bare!r} is not resolved (pydantic: call Model.model_rebuild())", where)
     if origin in (typing.Union, types.UnionType):
         raise SchemaError(f"a union of several types ({bare}) is not supported; use one type (Optional is fine)",
                           where)

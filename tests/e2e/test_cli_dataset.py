@@ -94,7 +94,7 @@ def test_bad_input_is_one_error_line_with_exit_2_and_no_output(run_cli: Run, sho
     (tmp_path / "bad.yaml").write_text("tables:\n  users: [unclosed\n", encoding="utf-8")
     filled = [a.format(shop=shop_file, tmp=tmp_path, bad=tmp_path / "bad.yaml") for a in args]
     code, stdout, stderr = run_cli("generate", "dataset", *filled)
-    assert code == 2, stderr
+    assert code == 2 and stdout == b"", stderr
     assert stderr.count("\n") == 1 and stderr.startswith("error: ") and re.search(message, stderr), stderr
     assert not (tmp_path / "dir").exists() and not (tmp_path / "a.db").exists()
 
