@@ -78,9 +78,9 @@ class DatasetEngine:
                first: int) -> RecordChunk:
         table = plan.table
         rows = self._parent_rows(plan, block, n, first)
-        known = {}
+        known: dict[str, tuple[Any, list[Any]]] = {}
         for col in table.columns:
-            if col.follows is not None:
+            if col.follows is not None and col.field.after is not None:
                 parent = self.dataset.table(col.follows.table)
                 values = self._kept[(col.follows.table, col.follows.column)].take(rows[col.follows.via])
                 known[col.field.after] = (parent.column(col.follows.column).field, values)

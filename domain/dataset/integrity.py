@@ -83,7 +83,7 @@ class DatasetCheck:
         unique_sets = ([table.primary_key] if table.primary_key else []) + [
             (c.name,) for c in table.columns if c.field.unique and (c.name,) != table.primary_key]
         key_of_row = table.primary_key[0] if len(table.primary_key) == 1 else None
-        self_refs = {}
+        self_refs: dict[Any, Any] = {}
         count = 0
         for count, row in enumerate(rows, 1):
             values = {k: comparable(v) for k, v in row.items()}
@@ -93,12 +93,12 @@ class DatasetCheck:
                     shown = item if len(item) > 1 else item[0]
                     self.problem(f"{table.name} row {count}: ({', '.join(names)}) = {shown!r} repeats")
                 seen[names].add(item)
-            for (t, col), keys in self._keys.items():
+            for (t, name), keys in self._keys.items():
                 if t == table.name:
-                    keys.add(values.get(col))
-            for (t, col), moments in self._follow.items():
+                    keys.add(values.get(name))
+            for (t, name), moments in self._follow.items():
                 if t == table.name and key_of_row is not None:
-                    moments[values.get(key_of_row)] = _moment(row.get(col), table.column(col).field.type)
+                    moments[values.get(key_of_row)] = _moment(row.get(name), table.column(name).field.type)
             self._references(table, values, row, count, self_refs)
             for col in table.columns:
                 if col.aggregate is not None and key_of_row is not None:

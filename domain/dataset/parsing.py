@@ -101,10 +101,10 @@ def parse_cardinality(value: Any, path: str, where: Where) -> Cardinality:
     if isinstance(value, list | tuple):
         if len(value) != 2:
             raise where.error(path, f"a range is [min, max], got {value!r}")
-        lo, hi = (where.whole(v, f"{path}[{i}]") for i, v in enumerate(value))
-        if lo > hi:
-            raise where.error(path, f"min ({lo}) is greater than max ({hi})")
-        return Cardinality("uniform", lo, hi)
+        first, last = (where.whole(v, f"{path}[{i}]") for i, v in enumerate(value))
+        if first > last:
+            raise where.error(path, f"min ({first}) is greater than max ({last})")
+        return Cardinality("uniform", first, last)
     spec = where.mapping(value, path, PER_PARENT_KEYS)
     default = "poisson" if "mean" in spec else ("fixed" if "count" in spec else "uniform")
     kind = spec.get("distribution", default)
@@ -118,8 +118,8 @@ def parse_cardinality(value: Any, path: str, where: Where) -> Cardinality:
         return Cardinality("fixed", n, n)
     if "count" in spec:
         raise where.error(join(path, "count"), f"applies to the fixed distribution, not to {kind}")
-    lo = where.whole(spec.get("min", 0), join(path, "min"))
-    hi = None if spec.get("max") is None else where.whole(spec["max"], join(path, "max"))
+    lo: int = where.whole(spec.get("min", 0), join(path, "min"))
+    hi: int | None = None if spec.get("max") is None else where.whole(spec["max"], join(path, "max"))
     if hi is not None and lo > hi:
         raise where.error(path, f"min ({lo}) is greater than max ({hi})")
     if kind == "uniform":

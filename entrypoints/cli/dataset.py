@@ -17,7 +17,7 @@ from agentic_synth.entrypoints.sdk import new_seed
 def dataset_summary(meta: DatasetMetadata) -> str:
     """`wrote 1,523 rows in 3 tables (users 100, orders 412, order_items 1,011) to DIR (jsonl) in 0.12s, seed 7`."""
     parts = ", ".join(f"{name} {t.rows:,}" for name, t in meta.tables.items())
-    where = meta.output + (f" ({meta.format})" if meta.format else "")
+    where = (meta.output or "memory") + (f" ({meta.format})" if meta.format else "")
     return (f"wrote {meta.rows:,} rows in {len(meta.tables)} tables ({parts}) to {where} in {meta.seconds:.2f}s, "
             f"seed {meta.seed}")
 
