@@ -7,36 +7,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from agentic_synth.adapters.schema_file import read_json
+from agentic_synth.adapters.schema_file import read_json, read_yaml
 from agentic_synth.domain.dataset.model import Dataset
 from agentic_synth.domain.dataset.resolve import parse_dataset
 from agentic_synth.domain.errors import UsageError
 
 SUFFIXES = (".yaml", ".yml", ".json")
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-
-
-class _Loader(yaml.SafeLoader):
-    """YAML without implicit dates: `min: 2024-01-01` stays the text the schema parser reads."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag != _TIMESTAMP]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-def _parse_yaml(text: str, name: str) -> Any:
-    try:
-        return yaml.load(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise UsageError(f"{name}: invalid YAML{where}: {exc.problem or exc.context}") from None
-    except yaml.YAMLError as exc:
-        raise UsageError(f"{name}: invalid YAML: {exc}") from None
 
 
 def _read(path: Path, what: str) -> str:
@@ -60,7 +36,7 @@ def _inline_schemas(payload: Any, base: Path, name: str) -> Any:
             file = Path(spec["schema"]) if os.path.isabs(spec["schema"]) else base / spec["schema"]
             text = _read(file, f"{name}: tables.{table}.schema: file")
             spec = {**spec, "schema": read_json(text, file.name) if file.suffix.lower() == ".json"
-                    else _parse_yaml(text, file.name)}
+                    else read_yaml(text, file.name)}
         out["tables"][table] = spec
     return out
 
@@ -76,7 +52,7 @@ def read_dataset_file(path: str | os.PathLike[str]) -> Dataset:
     if file.suffix.lower() not in SUFFIXES:
         raise UsageError(f"{file.name}: a dataset file must end in .yaml, .yml or .json")
     text = _read(file, "dataset file")
-    payload = read_json(text, file.name) if file.suffix.lower() == ".json" else _parse_yaml(text, file.name)
+    payload = read_json(text, file.name) if file.suffix.lower() == ".json" else read_yaml(text, file.name)
     return parse_dataset(_inline_schemas(payload, file.resolve().parent, file.name), source=file.name)
 
 
@@ -98,7 +74,7 @@ def peek_dataset(path: str) -> bool:
         return False
     try:
         text = file.read_text(encoding="utf-8")
-        payload = read_json(text, file.name) if file.suffix.lower() == ".json" else _parse_yaml(text, file.name)
+        payload = read_json(text, file.name) if file.suffix.lower() == ".json" else read_yaml(text, file.name)
     except (OSError, UnicodeDecodeError, UsageError):
         return False
     return is_dataset_payload(payload)

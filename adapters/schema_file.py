@@ -6,10 +6,34 @@ import json
 from pathlib import Path
 from typing import Any
 
+import yaml
+
 from agentic_synth.adapters.python_types import model_class_of
 from agentic_synth.domain.errors import SchemaError, UsageError
 from agentic_synth.domain.schema.python_types import schema_from_type
 from agentic_synth.domain.schema.schema import Schema
+
+
+class _YamlLoader(yaml.SafeLoader):
+    """YAML without implicit dates: `min: 2024-01-01` stays the text the schema parser reads."""
+
+
+_YamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_yaml(text: str, source: str) -> Any:
+    """Safe YAML (dates stay text); a syntax error names the source, line and column."""
+    try:
+        return yaml.load(text, Loader=_YamlLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        raise UsageError(f"{source}: invalid YAML{where}: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise UsageError(f"{source}: invalid YAML: {exc}") from None
 
 
 def read_json(text: str, source: str) -> Any:

@@ -146,7 +146,7 @@ def test_a_run_killed_mid_load_leaves_the_database_as_it_was(database: Database,
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     errors = (tmp_path / "stderr.txt").open("wb")
     proc = subprocess.Popen([sys.executable, "-m", "agentic_synth", "-q", "generate", "dataset", "--schema",
-                             str(_shop_file(tmp_path, 60000)), "--output", database.url, "--if-exists", "append",
+                             str(_shop_file(tmp_path, 30000)), "--output", database.url, "--if-exists", "append",
                              "--seed", "5"], env=env, stdout=subprocess.DEVNULL, stderr=errors)
     deadline = time.monotonic() + 60
     while not _loading_started(database, journal) and proc.poll() is None and time.monotonic() < deadline:
