@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_structured import _run_child, machine  # noqa: E402  (the same child runner and machine report)
+from bench_structured import _run_child, machine  # the same child runner and machine report
 
 BATCH = 8192
 COUNTRIES = ["US", "DE", "FR", "ES", "GB", "IT", "NL", "SE", "PL", "BR"]
@@ -152,24 +152,27 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--users", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--only", metavar="WORD", help="run only the configurations whose label holds WORD (shop, users)")
     ap.add_argument("--worker", nargs=3, metavar=("TOOL", "USERS", "TARGET"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
         worker(args.worker[0], int(args.worker[1]), args.worker[2])
         return
     postgres = os.environ.get("AGENTIC_SYNTH_POSTGRES_URL")
-    configs = [("agentic-synth shop -> Parquet", "ours", "dir"), ("agentic-synth users -> Parquet", "ours-users", "dir"),
+    configs = [("agentic-synth shop -> Parquet", "ours", "dir"),
+               ("agentic-synth users -> Parquet", "ours-users", "dir"),
                ("Faker + loop users -> Parquet", "faker-users", "file"),
                ("numpy + pyarrow users -> Parquet", "numpy-users", "file")]
     if postgres:
         configs.insert(1, ("agentic-synth shop -> PostgreSQL", "ours", postgres))
+    configs = [c for c in configs if args.only is None or args.only in c[0]]
     results: dict[str, list[tuple[dict[str, Any], float]]] = {label: [] for label, _, _ in configs}
     with tempfile.TemporaryDirectory() as work:
         for round_ in range(args.repeat):
             for label, tool, kind in configs:
                 target = kind if kind.startswith("postgresql://") else os.path.join(
                     work, f"{tool}-{round_}" + ("" if kind == "dir" else ".parquet"))
-                report, outside, rss, _ = _run_child([sys.executable, __file__, "--worker", tool, str(args.users),
+                report, _, rss, _ = _run_child([sys.executable, __file__, "--worker", tool, str(args.users),
                                                       target])
                 results[label].append((report, rss))
                 print(f"  round {round_ + 1}: {label}: {report['wall']:.2f}s wall, {report['cpu']:.2f}s CPU, "
@@ -177,11 +180,15 @@ def main() -> None:
     print(table(results, args.users, machine()))
 
 
+def _median_rate(reports: list[dict[str, Any]], name: str) -> float:
+    return statistics.median(r["tables"][name]["rows"] / r["tables"][name]["seconds"] for r in reports)
+
+
 def table(results: dict[str, list[tuple[dict[str, Any], float]]], users: int, info: dict[str, str]) -> str:
     lines = [f"Machine: {info['cpu']}, {info['cores']} cores, {info['ram']}; Python {info['python']}; "
              f"agentic-synth {info['agentic-synth']}, pyarrow {info['pyarrow']}, faker {info['faker']}; "
              f"load {info['load']}; {time.strftime('%Y-%m-%d')}", "",
-             "| run | rows | wall s | CPU s | rows/s (CPU) | per table rows/s (wall) | peak RSS MB |",
+             "| run | rows | wall s | client CPU s | rows/s (client CPU) | per table rows/s (wall) | peak RSS MB |",
              "|---|---:|---:|---:|---:|---|---:|"]
     users_cpu: dict[str, float] = {}
     for label, runs in results.items():
@@ -189,9 +196,8 @@ def table(results: dict[str, list[tuple[dict[str, Any], float]]], users: int, in
         wall = statistics.median(r["wall"] for r in reports)
         cpu = statistics.median(r["cpu"] for r in reports)
         rows = sum(t["rows"] for t in reports[0]["tables"].values())
-        per_table = ", ".join(
-            f"{name} {statistics.median(r['tables'][name]['rows'] / r['tables'][name]['seconds'] for r in reports):,.0f}"
-            for name, t in reports[0]["tables"].items() if "seconds" in t)
+        per_table = ", ".join(f"{name} {_median_rate(reports, name):,.0f}" for name, t in reports[0]["tables"].items()
+                              if "seconds" in t)
         if "users" in label:
             users_cpu[label] = cpu
         lines.append(f"| {label} | {rows:,} | {wall:.2f} | {cpu:.2f} | {rows / cpu:,.0f} | {per_table or '-'} | "

@@ -97,6 +97,7 @@ class PostgresDatasetSink(DatabaseDatasetSink):
     """`postgresql://...`: tables with types, keys and foreign keys; all tables commit together or not at all."""
 
     dialect = "postgresql"
+    defer_foreign_keys = True
 
     def __init__(self, url: str, dataset: Dataset, *, if_exists: str = "fail", create: bool = True) -> None:
         super().__init__(dataset, if_exists=if_exists, create=create, where=redact_url(url))
@@ -136,6 +137,7 @@ class PostgresDatasetSink(DatabaseDatasetSink):
 
     def commit(self) -> None:
         try:
+            self.finish()
             with translated(self.where):
                 self.connection.commit()
                 self.connection.close()

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import attrs
 
-from agentic_synth.domain.dataset.model import Table
+from agentic_synth.domain.dataset.model import Column, Table
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.schema.schema import Field, thaw
 
@@ -65,8 +65,8 @@ def column_type(f: Field, dialect: str) -> str:
     return _POSTGRES[kind]
 
 
-def create_table(table: Table, dialect: str) -> str:
-    """CREATE TABLE with NOT NULL, UNIQUE, the primary key and a foreign key per reference."""
+def create_table(table: Table, dialect: str, *, foreign_keys: bool = True) -> str:
+    """CREATE TABLE with NOT NULL, UNIQUE, the primary key and (unless added later) a foreign key per reference."""
     lines = []
     for col in table.columns:
         f = col.field
@@ -78,10 +78,19 @@ def create_table(table: Table, dialect: str) -> str:
         lines.append(line)
     if table.primary_key:
         lines.append(f"PRIMARY KEY ({', '.join(quote(n) for n in table.primary_key)})")
-    for col in table.references:
-        assert col.ref is not None
-        lines.append(f"FOREIGN KEY ({quote(col.name)}) REFERENCES {quote(col.ref.table)} ({quote(col.ref.column)})")
+    if foreign_keys:
+        lines.extend(foreign_key(col) for col in table.references)
     return f"CREATE TABLE {quote(table.name)} (\n  " + ",\n  ".join(lines) + "\n)"
+
+
+def foreign_key(col: Column) -> str:
+    assert col.ref is not None
+    return f"FOREIGN KEY ({quote(col.name)}) REFERENCES {quote(col.ref.table)} ({quote(col.ref.column)})"
+
+
+def add_foreign_keys(table: Table) -> list[str]:
+    """ALTER TABLE ... ADD FOREIGN KEY for each reference (the database checks every row when it runs)."""
+    return [f"ALTER TABLE {quote(table.name)} ADD {foreign_key(col)}" for col in table.references]
 
 
 @attrs.frozen

@@ -126,6 +126,7 @@ class SqliteDatasetSink(DatabaseDatasetSink):
 
     def commit(self) -> None:
         try:
+            self.finish()
             with translated(self.where):
                 self._db.execute("COMMIT")
                 self._db.close()

@@ -101,6 +101,33 @@ def test_a_failure_while_loading_leaves_every_table_as_it_was(database: Database
     assert database.read(TABLES) == before
 
 
+def test_a_row_that_breaks_a_foreign_key_fails_the_run_and_nothing_is_kept(database: Database,
+                                                                         synth: AgenticSynth) -> None:
+    from agentic_synth.adapters.datasets.outputs import open_dataset_sink
+    from agentic_synth.adapters.dataset_file import load_dataset
+    from agentic_synth.adapters.sinks.factory import open_sink
+    from agentic_synth.domain.generation.records import RecordChunk
+
+    dataset = load_dataset({"tables": {"a": {"count": 2, "schema": {"id": "integer"}},
+                                       "b": {"count": 2, "schema": {"id": "integer", "a_id": {"ref": "a.id"}}}}})
+    sink = open_dataset_sink(database.url, dataset, fmt=None, open_sink=open_sink)
+    try:
+        for table, columns in ((dataset.table("a"), {"id": [1, 2]}),
+                               (dataset.table("b"), {"id": [1, 2], "a_id": [2, 3]})):  # there is no a 3
+            writer = sink.table(table)
+            writer.write(RecordChunk.from_columns(columns))
+            writer.close()
+        sink.commit()
+    except AgenticSynthError as exc:
+        assert "refused a row" in str(exc) and "foreign key" in str(exc).lower()
+    else:
+        pytest.fail("the database took a row whose parent does not exist")
+    finally:
+        sink.abort()
+    assert database.sql("SELECT 1 FROM sqlite_master WHERE name = 'a'" if database.url.startswith("sqlite")
+                        else "SELECT to_regclass('a')") in ([], [(None,)])
+
+
 def test_no_create_loads_into_existing_tables_and_names_a_missing_or_mistyped_column(
         database: Database, synth: AgenticSynth) -> None:
     dataset = {"tables": {"people": {"count": 50, "schema": {"id": "integer", "born": "date", "name": "name"}}}}
