@@ -43,6 +43,7 @@ class DirectoryDatasetSink:
             if taken:
                 raise UsageError(f"output: {', '.join(taken)} already exist{'s' if len(taken) == 1 else ''}; "
                                  "use --if-exists replace")
+        self._replace = if_exists == "replace"
         self._made_directory = not self.directory.exists()
         self.directory.mkdir(exist_ok=True)
         self._staging = Path(tempfile.mkdtemp(prefix=".agentic-synth-", suffix=".part", dir=self.directory))
@@ -55,10 +56,15 @@ class DirectoryDatasetSink:
         return self._open_sink(str(path), self.format, table.schema, csv_protect=self._csv_protect)
 
     def commit(self) -> None:
-        for target in self.files.values():
+        for name, target in self.files.items():
             made = self._staging / target.name
             if made.exists():
                 os.replace(made, target)
+            if self._replace:  # a table's file of another format would be a second copy of it
+                for fmt in FORMATS:
+                    if fmt != self.format:
+                        with contextlib.suppress(FileNotFoundError):
+                            (self.directory / f"{name}.{fmt}").unlink()
         shutil.rmtree(self._staging, ignore_errors=True)
 
     def abort(self) -> None:

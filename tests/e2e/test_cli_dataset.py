@@ -74,6 +74,8 @@ def test_existing_files_are_kept_unless_replace_and_a_failed_run_writes_nothing(
                    "--if-exists", "replace")[0] == 0
     assert {p.name: p.read_bytes() for p in out.iterdir()} != before
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging folder left behind
+    assert run_cli("generate", "dataset", "-s", shop_file, "-o", str(out), "--if-exists", "replace")[0] == 0
+    assert sorted(p.suffix for p in out.iterdir()) == [".jsonl"] * 6  # replaced, not kept beside
 
 
 @pytest.mark.parametrize(("args", "message"), [

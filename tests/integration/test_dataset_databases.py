@@ -15,7 +15,11 @@ from typing import Any
 import pytest
 
 from agentic_synth import AgenticSynth
+from agentic_synth.adapters.dataset_file import load_dataset
+from agentic_synth.adapters.datasets.outputs import open_dataset_sink
+from agentic_synth.adapters.sinks.factory import open_sink
 from agentic_synth.domain.errors import AgenticSynthError, UsageError
+from agentic_synth.domain.generation.records import RecordChunk
 from tests.dataset_helpers import check_shop, read_postgres, read_sqlite, shop
 from tests.postgres_server import postgres_url  # noqa: F401 - a fixture
 
@@ -101,13 +105,7 @@ def test_a_failure_while_loading_leaves_every_table_as_it_was(database: Database
     assert database.read(TABLES) == before
 
 
-def test_a_row_that_breaks_a_foreign_key_fails_the_run_and_nothing_is_kept(database: Database,
-                                                                         synth: AgenticSynth) -> None:
-    from agentic_synth.adapters.datasets.outputs import open_dataset_sink
-    from agentic_synth.adapters.dataset_file import load_dataset
-    from agentic_synth.adapters.sinks.factory import open_sink
-    from agentic_synth.domain.generation.records import RecordChunk
-
+def test_a_row_that_breaks_a_foreign_key_fails_the_run_and_nothing_is_kept(database: Database) -> None:
     dataset = load_dataset({"tables": {"a": {"count": 2, "schema": {"id": "integer"}},
                                        "b": {"count": 2, "schema": {"id": "integer", "a_id": {"ref": "a.id"}}}}})
     sink = open_dataset_sink(database.url, dataset, fmt=None, open_sink=open_sink)
