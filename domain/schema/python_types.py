@@ -2,7 +2,8 @@
 
 Read without importing pydantic: a model is recognised by `model_fields`, its constraints by the
 attribute names annotated-types and pydantic give them (ge, gt, le, lt, multiple_of, min_length,
-max_length, pattern, decimal_places). Each Python type becomes a compact field spec, which the
+max_length, pattern, decimal_places), and attrs validators by theirs (ge/gt/le/lt, min_len/max_len,
+matches_re, in_, within and_/optional). Each Python type becomes a compact field spec, which the
 schema parser then checks like any other; what cannot be generated faithfully is refused, naming
 the field (docs/datasets.md has the table).
 """
@@ -14,6 +15,7 @@ import datetime as dt
 import decimal
 import enum
 import ipaddress
+import re
 import types
 import typing
 import uuid
@@ -33,6 +35,7 @@ _BY_CLASS_NAME = {"EmailStr": "email", "NameEmail": "email", "AnyUrl": "url", "H
                   "AnyHttpUrl": "url", "Url": "url", "IPvAnyAddress": "ipv4"}
 _ARRAYS = (list, tuple, set, frozenset, typing.Sequence, typing.MutableSequence, typing.AbstractSet,
            typing.Collection, typing.Iterable)
+_OPERATORS = {">=": "ge", ">": "gt", "<=": "le", "<": "lt"}
 _CONSTRAINTS = ("gt", "ge", "lt", "le", "multiple_of", "min_length", "max_length", "pattern", "decimal_places")
 # Field names that say what a plain `str` holds (a `str` named email is made as an email address).
 _NAMED = {name: name for name in SEMANTIC_TYPES} | {alias: kind for alias, kind in ALIASES.items()
@@ -84,7 +87,10 @@ def _members(cls: type) -> list[tuple[str, str, Any, list[Any]]]:
         raise SchemaError(f"cannot read the type hints of {cls.__name__}: {exc}", cls.__name__) from None
     names = [f.name for f in dataclasses.fields(cls)] if dataclasses.is_dataclass(cls) else \
         [a.name for a in attrs.fields(cls)]
-    return [(name, name, hints.get(name, Any), []) for name in names]
+    if dataclasses.is_dataclass(cls):
+        return [(name, name, hints.get(name, Any), []) for name in names]
+    validators = {a.name: [a.validator] if a.validator is not None else [] for a in attrs.fields(cls)}
+    return [(name, name, hints.get(name, Any), validators[name]) for name in names]
 
 
 def _synth_extra(info: Any) -> Mapping[str, Any] | None:
@@ -125,6 +131,18 @@ def _constraints(meta: list[Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     found: dict[str, Any] = {}
     extras: dict[str, Any] = {}
     for item in meta:
+        inner_validators = getattr(item, "_validators", None) or getattr(item, "validator", None)
+        if isinstance(inner_validators, tuple | list) or (inner_validators is not None and callable(inner_validators)):
+            more_found, more_extras = _constraints(list(inner_validators) if isinstance(inner_validators, tuple | list)
+                                                   else [inner_validators])  # attrs and_(...) / optional(...)
+            found.update(more_found)
+            extras.update(more_extras)
+        op, bound = getattr(item, "compare_op", None), getattr(item, "bound", None)
+        if op in _OPERATORS and bound is not None:  # attrs.validators.ge/gt/le/lt
+            found[_OPERATORS[op]] = bound
+        options = getattr(item, "options", None)
+        if isinstance(options, tuple | list | frozenset | set) and options and hasattr(item, "_original_options"):
+            found["options"] = list(getattr(item, "_original_options", options))  # attrs.validators.in_
         nested = getattr(item, "metadata", None)
         if isinstance(nested, list) and hasattr(item, "annotation"):  # a pydantic FieldInfo inside Annotated
             inner, more = _constraints(nested)
@@ -132,6 +150,8 @@ def _constraints(meta: list[Any]) -> tuple[dict[str, Any], dict[str, Any]]:
             extras.update(more)
         for key in _CONSTRAINTS:
             value = getattr(item, key, None)
+            if isinstance(value, re.Pattern):
+                value = value.pattern  # attrs.validators.matches_re
             if value is not None and not callable(value):
                 found[key] = value
         description = getattr(item, "description", None)
@@ -170,7 +190,8 @@ def _bounds(found: dict[str, Any], spec: dict[str, Any], kind: str) -> None:
 def _spec(hint: Any, meta: list[Any], path: str, name: str, seen: tuple[type, ...]) -> dict[str, Any]:
     bare, meta, nullable = _unwrap(hint, meta)
     found, extras = _constraints(meta)
-    spec = _kind(bare, path, name, seen, found)
+    options = found.pop("options", None)
+    spec = {"type": "enum", "enum": options} if options else _kind(bare, path, name, seen, found)
     _bounds(found, spec, spec["type"])
     if nullable:
         spec["nullable"] = True

@@ -121,6 +121,24 @@ class Node:
     children: list[Node]
 
 
+@attrs.define
+class Validated:
+    level: int = attrs.field(validator=attrs.validators.and_(attrs.validators.ge(1), attrs.validators.lt(10)))
+    code: str = attrs.field(validator=[attrs.validators.matches_re(r"[A-Z]{3}"), attrs.validators.max_len(3)])
+    size: str = attrs.field(validator=attrs.validators.in_(["S", "M", "L"]))
+    note: str | None = attrs.field(default=None, validator=attrs.validators.optional(attrs.validators.min_len(2)))
+
+
+def test_attrs_validators_become_bounds_patterns_lengths_and_choices() -> None:
+    fields = _payload(Validated)
+    assert fields["level"] == {"type": "integer", "min": 1, "max": 10, "exclusive_max": True}
+    assert fields["code"] == {"type": "string", "pattern": "[A-Z]{3}", "max_length": 3}
+    assert fields["size"] == {"type": "enum", "enum": ["S", "M", "L"]}
+    assert fields["note"]["min_length"] == 2 and fields["note"]["nullable"] is True
+    made = AgenticSynth(config={}).generate("structured", schema=Validated, count=200, seed=2).as_models()
+    assert all(1 <= v.level < 10 and len(v.code) == 3 and v.size in "SML" for v in made)  # attrs ran its validators
+
+
 def test_a_recursive_model_and_an_impossible_constraint_are_refused() -> None:
     with pytest.raises(SchemaError, match=r"Node.children.*contains itself"):
         schema_from_type(Node)
