@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from agentic_synth.adapters.python_types import model_class_of
 from agentic_synth.domain.errors import SchemaError, UsageError
@@ -14,20 +13,27 @@ from agentic_synth.domain.schema.python_types import schema_from_type
 from agentic_synth.domain.schema.schema import Schema
 
 
-class _YamlLoader(yaml.SafeLoader):
-    """YAML without implicit dates: `min: 2024-01-01` stays the text the schema parser reads."""
+@functools.cache
+def _yaml_loader() -> Any:
+    """A SafeLoader without implicit dates: `min: 2024-01-01` stays the text the schema parser reads."""
+    import yaml  # imported when a YAML file is read, not at start-up
 
+    class Loader(yaml.SafeLoader):
+        pass
 
-_YamlLoader.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return Loader
 
 
 def read_yaml(text: str, source: str) -> Any:
     """Safe YAML (dates stay text); a syntax error names the source, line and column."""
+    import yaml
+
     try:
-        return yaml.load(text, Loader=_YamlLoader)
+        return yaml.load(text, Loader=_yaml_loader())  # a SafeLoader without dates
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""

@@ -32,7 +32,6 @@ from agentic_synth.domain.schema.types import DEFAULT_LOCALE, LOCALES
 from agentic_synth.entrypoints.batch import default_parallel, load_batch, plan_batch, run_batch
 from agentic_synth.entrypoints.cache_control import CacheControl
 from agentic_synth.entrypoints.container import Container, build_container, configure
-from agentic_synth.entrypoints.datasets import run_dataset
 from agentic_synth.entrypoints.integration_runs import plan_run
 from agentic_synth.entrypoints.model_stack import RunRouting
 
@@ -255,6 +254,8 @@ class AgenticSynth:
         `output` is a directory (one `format` file per table), `sqlite:///PATH` or `postgresql://...`;
         without it each table's rows come back in `result.tables`. Every table is written, or none.
         """
+        from agentic_synth.entrypoints.datasets import run_dataset  # pyarrow and the dataset engine on use
+
         return run_dataset(self.container, dataset, output=output, format=format, seed=seed, locale=locale,
                            if_exists=if_exists, create=create, csv_protect=csv_protect, new_seed=new_seed,
                            progress=progress)

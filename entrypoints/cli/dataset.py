@@ -10,7 +10,6 @@ from agentic_synth.adapters.databases.sql import IF_EXISTS
 from agentic_synth.adapters.sinks.factory import FORMATS
 from agentic_synth.domain.dataset.results import DatasetMetadata
 from agentic_synth.entrypoints.cli.reports import check_report_path, write_report
-from agentic_synth.entrypoints.datasets import plan_run, run_dataset
 from agentic_synth.entrypoints.sdk import new_seed
 
 
@@ -41,6 +40,8 @@ def generate_dataset(ctx: click.Context, dataset: str, output: str, fmt: str | N
                      locale: str | None, if_exists: str, no_create: bool, no_csv_protect: bool,
                      report: str | None) -> None:
     """Generate the related tables of a dataset file, parents before children, keys true by construction."""
+    from agentic_synth.entrypoints.datasets import plan_run, run_dataset  # the engine and pyarrow on use
+
     console = ctx.obj["console"]
     check_report_path(report)
     _, engine = plan_run(dataset, seed=seed, locale=locale, new_seed=new_seed)  # errors before any output

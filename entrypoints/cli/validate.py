@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import click
 
-from agentic_synth.adapters.dataset_file import peek_dataset
 from agentic_synth.adapters.readers import read_records
 from agentic_synth.adapters.schema_file import load_schema
 from agentic_synth.domain.errors import DataValidationError
 from agentic_synth.domain.schema.validation import RecordValidator
-from agentic_synth.entrypoints.cli.dataset_validate import validate_dataset
 
 MAX_SHOWN = 20
 
@@ -24,6 +22,9 @@ def validate(ctx: click.Context, schema: str, data_file: str | None) -> None:
     With a dataset file as --schema, DATA_FILE is the dataset's directory, sqlite:///PATH or
     postgresql://... and the tables' keys, references, cardinalities, 'after' and sums are checked.
     """
+    from agentic_synth.adapters.dataset_file import peek_dataset
+    from agentic_synth.entrypoints.cli.dataset_validate import validate_dataset
+
     console = ctx.obj["console"]
     if peek_dataset(schema):  # a dataset file: DATA_FILE is its directory or database URL
         validate_dataset(console, schema, data_file)
