@@ -19,7 +19,9 @@ def shop(users: int = 300, *, seed: int = 11) -> dict[str, Any]:
             "users": {"count": users, "schema": {
                 "id": "integer", "name": "name", "email": {"type": "email", "unique": True},
                 "signup": {"type": "datetime", "min": "2024-01-01T00:00:00Z", "max": "2025-01-01T00:00:00Z"},
-                "referrer_id": {"ref": "users.id", "null_rate": 0.3}}},
+                "referrer_id": {"ref": "users.id", "null_rate": 0.3}, "vip": "boolean", "born": "date",
+                "prefs": {"type": "object", "fields": {"lang": ["en", "de"], "tags": {"type": "array", "items": "word"}}},
+                "plan": {"enum": [1, 2, 3]}, "ref_code": "uuid"}},
             "products": {"count": 40, "schema": {"sku": {"type": "string", "pattern": "SKU-[0-9]{6}"},
                                                  "name": "product_name"}, "primary_key": "sku"},
             "orders": {"schema": {

@@ -3,6 +3,7 @@ loading, all tables or none, --if-exists and --no-create, a kill mid-load change
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -69,6 +70,10 @@ def test_a_dataset_loads_with_its_keys_enforced_and_every_reference_resolving(da
     data = database.read(TABLES)
     assert {t: len(rows) for t, rows in data.items()} == {t: r.rows for t, r in result.metadata.tables.items()}
     check_shop(data)
+    user = data["users"][0]
+    assert {str(user["vip"]).lower(), str(user["plan"])} <= {"0", "1", "true", "false", "2", "3"}
+    prefs = json.loads(user["prefs"]) if isinstance(user["prefs"], str) else user["prefs"]
+    assert prefs["lang"] in ("en", "de") and isinstance(prefs["tags"], list)
     with pytest.raises(Exception, match=r"(?i)foreign key|violates"):  # the database itself holds the constraint
         database.sql("INSERT INTO orders (id, user_id, created_at, total, items) "
                      "VALUES (999999, 424242, '2025-01-01T00:00:00Z', 0, 0)")
@@ -149,8 +154,6 @@ def test_no_create_loads_into_existing_tables_and_names_a_missing_or_mistyped_co
 
 
 def _shop_file(tmp_path: Path, users: int) -> Path:
-    import json
-
     path = tmp_path / "big.json"
     path.write_text(json.dumps(shop(users)), encoding="utf-8")
     return path
