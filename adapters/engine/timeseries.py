@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from agentic_synth.adapters.columns.vectors import as_list
 from agentic_synth.adapters.engine.pacing import paced
 from agentic_synth.adapters.engine.records import ColumnEngine
 from agentic_synth.adapters.engine.series_values import FieldSeries, evolve_nullable, to_column
@@ -182,4 +183,4 @@ class TimeSeriesGenerator:
                 raise SchemaError(f"series key: {n} series need ids {lo}..{lo + n - 1}, beyond max {key.max}", key.name)
             return list(range(lo, lo + n))
         unique = attrs.evolve(key, unique=True, nullable=False, null_rate=0.0)
-        return engine.column(unique, n, 0, _SETUP, f"series-key:{key.name}", {})
+        return as_list(engine.column(unique, n, 0, _SETUP, f"series-key:{key.name}", {}))
