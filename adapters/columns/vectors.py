@@ -162,7 +162,7 @@ class Vocabulary:
         self.values = values  # an object array
         self._bytes: tuple[np.ndarray, np.ndarray] | None = None
         self._arrow: dict[Any, Any] = {}
-        self.derived: dict[Any, Vocabulary] = {}  # e.g. the ASCII-folded names, made once
+        self.derived: dict[Any, Any] = {}  # what is made from the values once: the ASCII-folded names, CSV cells
 
     def __len__(self) -> int:
         return len(self.values)

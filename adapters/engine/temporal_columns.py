@@ -103,15 +103,24 @@ _MIN_FAST, _MAX_FAST = -62135596800, 253402300799  # 0001-01-01T00:00:00Z .. 999
 
 
 def iso_utc(secs: np.ndarray) -> list[str]:
-    """Epoch seconds to 'YYYY-MM-DDTHH:MM:SSZ' strings, digits computed column-wise (twice numpy's speed).
-
-    Days to a civil date by Howard Hinnant's algorithm; years outside 1..9999 go through numpy.
-    """
+    """Epoch seconds to 'YYYY-MM-DDTHH:MM:SSZ' strings, digits computed column-wise (twice numpy's speed)."""
     if not secs.size:
         return []
-    if secs.min() < _MIN_FAST or secs.max() > _MAX_FAST:
+    chars = iso_chars(secs)
+    if chars is None:
         text: list[str] = np.datetime_as_string(secs.astype("datetime64[s]"), unit="s", timezone="UTC").tolist()
         return text
+    out: list[str] = chars.view("<U20").ravel().tolist()
+    return out
+
+
+def iso_chars(secs: np.ndarray) -> np.ndarray | None:
+    """An n x 20 array (uint32 code points) of 'YYYY-MM-DDTHH:MM:SSZ', or None outside years 1..9999.
+
+    Days to a civil date by Howard Hinnant's algorithm.
+    """
+    if secs.size and (secs.min() < _MIN_FAST or secs.max() > _MAX_FAST):
+        return None
     days, sod = np.divmod(secs.astype(np.int64), 86400)
     z = days + 719468
     era = z // 146097
@@ -127,8 +136,7 @@ def iso_utc(secs: np.ndarray) -> list[str]:
         for k in range(width - 1, -1, -1):
             out[:, col + k] += (value % 10).astype(np.uint32)
             value = value // 10
-    text = out.view("<U20").ravel().tolist()
-    return text
+    return out
 
 
 def date_bounds(f: Field) -> tuple[int, int]:
