@@ -14,8 +14,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from agentic_synth.adapters.columns.cells import cells, protect_cells, quote
-from agentic_synth.adapters.columns.vectors import Column, Structs, as_list
+from agentic_synth.adapters.columns.cells import cells, text_cells
+from agentic_synth.adapters.columns.vectors import Column, Structs, Texts, as_list
 from agentic_synth.adapters.sinks.atomic import AtomicFile
 from agentic_synth.domain.generation.records import RecordChunk
 from agentic_synth.domain.schema.schema import Field, Schema
@@ -60,8 +60,8 @@ class CsvRecordSink:
         self._protect = protect
         self._flush = flush
         self._columns = flat_columns(schema.fields)
-        names = pa.array([name for name, _ in self._columns], pa.string())
-        header = quote(protect_cells(names) if protect else names).to_pylist()
+        names = Texts.from_strings([name for name, _ in self._columns])
+        header = text_cells(names.data, names.offsets, None, protect).to_pylist() if self._columns else []
         self._write((",".join(header) + "\r\n").encode("utf-8") if len(header) != 1 or header[0]
                     else b'""\r\n')
 

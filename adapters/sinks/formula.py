@@ -4,11 +4,14 @@ A text cell is protected (written with a leading `'`) when, after any leading `'
 `=`, `@`, TAB or CR (OWASP's list), or with `+` or `-` and is not a plain literal: a number, a phone
 number or an offset (digits, spaces and `( ) . , / : + -`), a number with an exponent, or an ISO date
 or datetime. A literal can hold no function name, no cell reference and no `|` or `!`, so a
-spreadsheet has nothing to run in it, and phones like `+1 273-766-0399` stay byte-identical.
+spreadsheet has nothing to run in it, and phones like `+1 273-766-0399` stay byte-identical. Numbers
+chained by operators with nothing between them (`-2+3`, `+1*5`) are protected too: a spreadsheet would
+compute them and show another value.
 Cells that already start with `'` followed by something protectable get one more `'`, so reading
 back (`unprotect`) is exact: it removes one leading `'` exactly where `protect` added one.
 
-The patterns are RE2-compatible, so the Arrow path (adapters/columns/cells.py) applies the same rule.
+adapters/columns/cells.py applies the same rule column-wise: numpy finds the few cells that need a
+look (a first byte in `'=@` TAB CR `+-`, and not a spaced literal), and this module decides for those.
 """
 
 from __future__ import annotations
@@ -19,15 +22,18 @@ TRIGGER = r"^'*[=@\t\r]"
 SIGNED = r"^'*[+-]"
 _LITERAL_BODY = (r"'*[+-](?:[0-9(][0-9 ().,/:+\-]*|[0-9]+(?:\.[0-9]+)?[eE][+-]?[0-9]+"
                  r"|[0-9]{4,}-[0-9]{2}-[0-9]{2}(?:T[0-9:.]+(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?)")
-LITERAL = f"^{_LITERAL_BODY}$"  # RE2: `$` is the end of the text
-_TRIGGER, _SIGNED, _LITERAL = re.compile(TRIGGER), re.compile(SIGNED), re.compile(_LITERAL_BODY)
+_ARITHMETIC = r"'*[+-][0-9.]+(?:[+\-*/^][0-9.]+)+"
+_TRIGGER, _SIGNED = re.compile(TRIGGER), re.compile(SIGNED)
+_LITERAL, _ARITHMETIC_RE = re.compile(_LITERAL_BODY), re.compile(_ARITHMETIC)
 
 
 def needs_protection(value: str) -> bool:
     """Whether a spreadsheet could read `value` (after its leading quotes) as a formula to run."""
     if _TRIGGER.match(value):
         return True
-    return bool(_SIGNED.match(value)) and not _LITERAL.fullmatch(value)
+    if not _SIGNED.match(value):
+        return False
+    return not _LITERAL.fullmatch(value) or bool(_ARITHMETIC_RE.fullmatch(value))
 
 
 def protect(value: str) -> str:
