@@ -12,12 +12,12 @@ about twice the CPU, most of it in the allocator's system calls).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import time
 
 import numpy as np
 import orjson
-
 from reference_draws import CHUNK, NAMES, PLANS, TAGS, Vocab, draw
 
 APPEND = orjson.OPT_APPEND_NEWLINE
@@ -45,7 +45,7 @@ def chunk_lines(rng: np.random.Generator, v: Vocab, n: int, per_record: bool) ->
         np.datetime_as_string(c["created_at"].astype("datetime64[s]"), timezone="UTC").tolist(),
         np.datetime_as_string(c["birthday"].astype("datetime64[D]")).tolist(),
         v.cities[c["city"]].tolist(), phones.tolist(),
-        [flat[a:b] for a, b in zip(offsets[:-1], offsets[1:], strict=True)],
+        [flat[a:b] for a, b in itertools.pairwise(offsets)],
     )
     rows = [dict(zip(NAMES, row, strict=True)) for row in zip(*columns, strict=True)]
     if per_record:

@@ -19,7 +19,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-
 from reference_draws import CHUNK, NAMES, PLANS, TAGS, Vocab, draw
 
 ROW_GROUP = 16 * CHUNK

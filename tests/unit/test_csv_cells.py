@@ -94,7 +94,8 @@ def test_picks_instants_days_booleans_and_arrays_match_the_csv_module():
                "at": Instants(np.array([0, 86399, 1735689599, 951782400, 4102444800, 1, 2]), None),
                "d": Days(np.array([730120, 1, 3652059, 738000, 738001, 738002, 738003])),
                "b": Numbers(np.array([True, False, True, True, False, False, True])),
-               "tags": Lists(offsets, Picks(codes % 4, vocabulary(np.array(["=x", "plain", "a,b", 'q"'], dtype=object))))}
+               "tags": Lists(offsets, Picks(codes % 4, vocabulary(np.array(["=x", "plain", "a,b", 'q"'],
+                                                                           dtype=object))))}
     rows = [list(r) for r in zip(*(c.to_list() for c in columns.values()), strict=True)]
     assert _write(schema, columns) == _python_csv(list(columns), rows)
 

@@ -10,10 +10,10 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from agentic_synth.adapters.columns.cells import python_cell
 from agentic_synth.adapters.engine.records import ColumnEngine
 from agentic_synth.adapters.engine.temporal_columns import iso_utc
 from agentic_synth.adapters.engine.unique import SeenValues, hash64
-from agentic_synth.adapters.columns.cells import python_cell
 from agentic_synth.adapters.sinks.csv import CsvRecordSink
 from agentic_synth.adapters.sinks.jsonl import encode_lines
 from agentic_synth.domain.generation.records import RecordChunk
