@@ -45,7 +45,7 @@ def test_a_result_is_a_table_before_it_is_rows(synth):
     result = synth.generate("structured", schema=SCHEMA, count=100, seed=1)
     assert result._records is None  # nothing made rows yet
     assert result.to_arrow().num_rows == 100 and result._records is None
-    assert len(result.records) == 100 and list(result)[0] == result.records[0]
+    assert len(result.records) == 100 and next(iter(result)) == result.records[0]
 
 
 def test_to_pandas_keeps_int64_and_utc_timestamps(synth):
