@@ -148,7 +148,7 @@ class ColumnEngine:
             return pattern_column(f, ctx)
         values = MAKERS[f.type](f, ctx)
         if f.type in TEXTUAL_TYPES and (f.min_length is not None or f.max_length is not None):
-            values = _fit_length(values, f, ctx.rng)
+            values = _fit_length(as_list(values), f, ctx.rng)
         return values
 
     def _array(self, f: Field, ctx: Ctx, path: str, chunk_index: int) -> Sequence[Any]:
@@ -213,7 +213,8 @@ class ColumnEngine:
             if not repeats.size:
                 return values if out is base else out
             # the retried rows keep their own siblings, so an email still matches its record's name
-            siblings = {k: (sf, [sv[i] for i in repeats.tolist()]) for k, (sf, sv) in ctx.siblings.items()}
+            siblings: dict[str, tuple[Field, Sequence[Any]]] = {
+                k: (sf, [sv[i] for i in repeats.tolist()]) for k, (sf, sv) in ctx.siblings.items()}
             retry = Ctx(rng=self.rng(path, chunk_index, 2 + round_), n=len(repeats), offset=ctx.offset,
                         locale=self.locale, siblings=siblings, seed=self.seed)
             fresh = as_list(self._make(f, retry, path, chunk_index))

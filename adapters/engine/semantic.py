@@ -65,7 +65,8 @@ def _folded(names: Sequence[Any], default: str) -> Piece:
         if folded is None:
             folded = names.vocabulary.derived[key] = vocabulary(
                 np.array([ascii_fold(v or "") or default for v in names.vocabulary.values.tolist()], dtype=object))
-        return picked(*folded.texts(), names.codes)
+        data, offsets = folded.texts()
+        return picked(data, offsets, names.codes)
     texts = Texts.from_strings([ascii_fold(v or "") or default for v in as_list(names)])
     return texts.data, texts.offsets[:-1], np.diff(texts.offsets)
 
@@ -117,7 +118,7 @@ def currency_column(f: Field, ctx: Ctx) -> list[Any]:
     return codes
 
 
-def amount_column(f: Field, ctx: Ctx) -> list[Any]:
+def amount_column(f: Field, ctx: Ctx) -> Sequence[Any]:
     if f.distribution is None and f.min is None and f.max is None:
         precision = 2 if f.precision is None else f.precision
         return round_into(ctx.rng.lognormal(3.5, 1.0, ctx.n), precision, 0.01, 100000.0).tolist()

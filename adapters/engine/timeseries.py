@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -152,7 +152,7 @@ class TimeSeriesGenerator:
         for block, first in enumerate(range(0, points, per_chunk)):
             k = min(per_chunk, points - first)
             rows = k * n_series
-            cols: dict[str, list[Any]] = {}
+            cols: dict[str, Sequence[Any]] = {}
             stamps = grid.strings(first, k)
             cols[ts_field.name] = stamps if n_series == 1 else [s for s in stamps for _ in range(n_series)]
             if key is not None:
