@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 
-from agentic_synth.adapters.sinks.csv import flat_columns
+from agentic_synth.adapters.sinks.csv_names import flat_columns
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.adapters.sinks.formula import unprotect
 from agentic_synth.domain.errors import UsageError

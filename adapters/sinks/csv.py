@@ -17,20 +17,9 @@ import pyarrow.compute as pc
 from agentic_synth.adapters.columns.cells import cells, text_cells
 from agentic_synth.adapters.columns.vectors import Column, Structs, Texts, as_list
 from agentic_synth.adapters.sinks.atomic import AtomicFile
+from agentic_synth.adapters.sinks.csv_names import flat_columns
 from agentic_synth.domain.generation.records import RecordChunk
-from agentic_synth.domain.schema.schema import Field, Schema
-
-
-def flat_columns(fields: tuple[Field, ...], prefix: str = "") -> list[tuple[str, tuple[str, ...]]]:
-    """(dotted column name, path of keys) for every leaf; objects are flattened, arrays stay whole."""
-    out: list[tuple[str, tuple[str, ...]]] = []
-    for f in fields:
-        name = f"{prefix}{f.name}"
-        if f.type == "object":
-            out.extend((n, (f.name, *p)) for n, p in flat_columns(f.fields, name + "."))
-        else:
-            out.append((name, (f.name,)))
-    return out
+from agentic_synth.domain.schema.schema import Schema
 
 
 def _leaf(values: Sequence[Any], key: str) -> Sequence[Any]:
