@@ -11,6 +11,7 @@ import orjson
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from agentic_synth.adapters.columns.arrow import to_arrow
 from agentic_synth.adapters.databases.loading import DatabaseDatasetSink
 from agentic_synth.adapters.databases.sql import ExistingColumn, family, quote
 from agentic_synth.adapters.datasets.outputs import redact_url
@@ -23,7 +24,6 @@ _FAMILIES = {"bigint": "integer", "integer": "integer", "smallint": "integer", "
              "timestamp without time zone": "timestamp", "date": "date", "time without time zone": "time",
              "time with time zone": "time", "uuid": "uuid", "json": "json", "jsonb": "json", "text": "text",
              "character varying": "text", "character": "text"}
-_ARROW = {"integer": pa.int64(), "float": pa.float64(), "decimal": pa.float64(), "boolean": pa.bool_()}
 _CSV = pacsv.WriteOptions(include_header=False, batch_size=8192)
 
 
@@ -50,16 +50,20 @@ def translated(where: str) -> Iterator[None]:
 
 
 def csv_bytes(chunk: RecordChunk, table: Table, families: list[str]) -> bytes:
-    """A chunk as COPY's CSV (NULL unquoted and empty, text quoted), written by Arrow's C++ CSV writer."""
+    """A chunk as COPY's CSV (NULL unquoted and empty, text quoted), written by Arrow's C++ CSV writer.
+
+    Columns go to Arrow from the engine's buffers (adapters/columns/arrow.py); JSON columns as text,
+    epoch datetimes as the numbers they are.
+    """
     arrays = []
-    for name, kind in zip(table.names, families, strict=True):
-        values = chunk.columns[name]
+    for col, kind in zip(table.columns, families, strict=True):
+        values = chunk.columns[col.name]
         if kind == "json":
             arrays.append(pa.array([None if v is None else orjson.dumps(v).decode() for v in values], pa.string()))
-        elif kind in _ARROW:
-            arrays.append(pa.array(values, _ARROW[kind]))
+        elif col.field.type == "datetime" and kind != "timestamp":
+            arrays.append(pa.array(list(values), pa.int64() if kind == "integer" else pa.string()))
         else:
-            arrays.append(pa.array([v if v is None or isinstance(v, str) else str(v) for v in values], pa.string()))
+            arrays.append(to_arrow(values, col.field))
     out = io.BytesIO()
     pacsv.write_csv(pa.Table.from_arrays(arrays, names=list(table.names)), out, _CSV)
     return out.getvalue()

@@ -6,7 +6,7 @@ import contextlib
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +53,7 @@ class _TableWriter:
         self._json = [family(c.field) == "json" for c in table.columns]
 
     def write(self, chunk: RecordChunk) -> None:
-        columns: list[list[Any]] = [
+        columns: list[Sequence[Any]] = [
             [None if v is None else orjson.dumps(v).decode() for v in chunk.columns[name]] if is_json
             else chunk.columns[name] for name, is_json in zip(self._table.names, self._json, strict=True)]
         with translated(self._sink.where):

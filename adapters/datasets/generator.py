@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
+from agentic_synth.adapters.columns.vectors import Numbers
 from agentic_synth.adapters.datasets.draws import (
     distinct_pairs,
     distinct_parents,
@@ -21,6 +22,7 @@ from agentic_synth.adapters.datasets.stores import ParentColumn
 from agentic_synth.adapters.engine.records import ColumnEngine, check_uniques
 from agentic_synth.domain.dataset.model import Column, Dataset, Table
 from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.schema.schema import Field
 
 
 class DatasetEngine:
@@ -78,7 +80,7 @@ class DatasetEngine:
                first: int) -> RecordChunk:
         table = plan.table
         rows = self._parent_rows(plan, block, n, first)
-        known: dict[str, tuple[Any, list[Any]]] = {}
+        known: dict[str, tuple[Field, Sequence[Any]]] = {}
         for col in table.columns:
             if col.follows is not None and col.field.after is not None:
                 parent = self.dataset.table(col.follows.table)
@@ -87,10 +89,10 @@ class DatasetEngine:
         made = engine.columns(own, n, first, block, known=known) if own else {}
         for col in table.columns:
             if col.sequence:
-                made[col.name] = list(range(self.first_number(table, col) + first,
-                                            self.first_number(table, col) + first + n))
+                start = self.first_number(table, col) + first
+                made[col.name] = Numbers(np.arange(start, start + n, dtype=np.int64))
             elif col.aggregate is not None:
-                made[col.name] = self._aggregate(table, col, first, n)
+                made[col.name] = Numbers(self._aggregate(table, col, first, n))
         for (name, column), kept in self._kept.items():
             if name == table.name:
                 kept.append(made[column])
@@ -141,7 +143,7 @@ class DatasetEngine:
             out[col.name] = picks
         return out
 
-    def _aggregate(self, table: Table, col: Column, first: int, n: int) -> list[Any]:
+    def _aggregate(self, table: Table, col: Column, first: int, n: int) -> np.ndarray:
         """Each parent's count of children, or the sum of a child column, for parent rows first..first+n."""
         agg = col.aggregate
         assert agg is not None
@@ -152,7 +154,7 @@ class DatasetEngine:
             lo = max(first, block * child.per_block) - block * child.per_block
             hi = min(first + n, (block + 1) * child.per_block) - block * child.per_block
             parts.append(values[lo:hi])
-        return np.concatenate(parts).tolist()
+        return np.concatenate(parts)
 
     def _block_aggregate(self, child: TablePlan, function: str, column: str | None, block: int,
                          col: Column) -> np.ndarray:
@@ -168,7 +170,7 @@ class DatasetEngine:
             rows = int(sizes.sum())
             engine = ColumnEngine(child.seed, self.locale)
             values = engine.column(field, rows, int(child.block_offsets[block]), block, field.name, {}) if rows else []
-            array = np.array([0 if v is None else v for v in values], dtype=np.float64)
+            array = _numbers(values)
             group = np.repeat(np.arange(len(sizes)), sizes)
             digits = col.field.precision
             if field.type == "integer" and col.field.type == "integer":
@@ -181,3 +183,13 @@ class DatasetEngine:
         self._sums = {k: v for k, v in self._sums.items() if k[:2] != key[:2] or k[2] >= block - 1}
         self._sums[key] = result
         return result
+
+
+def _numbers(values: Sequence[Any]) -> np.ndarray:
+    """A numeric column as float64, 0 where null (what a sum adds for a missing value)."""
+    if isinstance(values, Numbers):
+        array = values.data.astype(np.float64)
+        if values.null is not None:
+            array[values.null] = 0.0
+        return array
+    return np.array([0 if v is None else v for v in values], dtype=np.float64)
