@@ -26,7 +26,7 @@ from agentic_synth.application.prompts import SYSTEM
 from agentic_synth.application.replies import parse_object
 from agentic_synth.application.usage import UsageTally
 from agentic_synth.application.workers import DaemonPool
-from agentic_synth.domain.ai.ai_settings import AISettings
+from agentic_synth.domain.ai.ai_settings import DEFAULT_CONCURRENCY, AISettings
 from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.errors import AgenticSynthError, ProviderError
 from agentic_synth.domain.generation.records import RecordChunk
@@ -104,7 +104,7 @@ class HybridRecords:
         if not calls:
             return {}
         name = ai.model or "auto"
-        with DaemonPool(min(ai.concurrency, len(calls)), "agentic-synth-plan") as pool:
+        with DaemonPool(min(ai.concurrency or DEFAULT_CONCURRENCY, len(calls)), "agentic-synth-plan") as pool:
             futures = {key: pool.submit(self._model.complete, call) for key, call in calls}
             out: dict[str, dict[str, Any]] = {}
             for key, future in futures.items():

@@ -19,6 +19,7 @@ class UsageTally:
         self.invalid = 0
         self.duplicates = 0
         self.notes: list[str] = []
+        self.distinct: dict[str, float] = {}  # distinct values ÷ records, per field (llm mode)
 
     def _usage(self, model: str) -> ModelUsage:
         return self._models.setdefault(model, ModelUsage())

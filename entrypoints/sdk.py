@@ -32,6 +32,7 @@ from agentic_synth.entrypoints.cache_control import CacheControl
 from agentic_synth.entrypoints.container import Container, build_container, configure
 from agentic_synth.entrypoints.integration_runs import plan_run
 from agentic_synth.entrypoints.model_stack import RunRouting
+from agentic_synth.entrypoints.run_limits import run_limits
 
 _SENTINEL = object()
 # `generate` options that are not part of a request (register_workflow checks the rest up front)
@@ -95,12 +96,14 @@ class AgenticSynth:
                 provider: str | None = None, prompt: str | None = None, examples: Any = None,
                 batch_size: int | None = None, stream_replies: bool = False, budget: Any = None,
                 strategy: str | None = None, fallback: Any = None, auto_route: bool = False,
-                cache_policy: str | CachePolicy | None = None, **options: Any) -> GenerationRequest:
+                cache_policy: str | CachePolicy | None = None, concurrency: int | None = None,
+                max_calls: int | None = None, timeout: Any = None, **options: Any) -> GenerationRequest:
         """Validate everything about a run before any output exists.
 
         `mode` defaults to engine when no model is chosen (`model`, `auto_route`, or
         `models.defaults.<kind>` with its key set), else llm for records and hybrid for time series
-        and events. `budget` (USD), `strategy`, `fallback` and `auto_route` steer the model router.
+        and events. `budget` (USD), `strategy`, `fallback` and `auto_route` steer the model router;
+        `concurrency`, `max_calls` and `timeout` ("90s", or seconds) bound an llm run (docs/providers.md).
         """
         routing = RunRouting.from_values(strategy=strategy, fallback=fallback, auto_route=auto_route, budget=budget)
         generator = self.container.registry().get(kind)
@@ -122,11 +125,13 @@ class AgenticSynth:
             if model is None and not routing.auto_route and not self.container.text_model.overridden:
                 raise UsageError(f"--mode {mode} needs a model: pass --model (e.g. gemini-2.5-flash, "
                                  "openai/gpt-4o-mini or a model of a local server) or --auto-route")
+            limits = run_limits(self.container.settings(), provider=self._provider_of(model, provider),
+                                concurrency=concurrency, max_calls=max_calls, timeout=timeout)
             ai = AISettings(model=model, provider=provider, prompt=prompt,
                             examples=self._examples(examples, parsed_schema), batch_size=batch_size,
                             stream=stream_replies, given_options=tuple(k for k, v in options.items() if v is not None),
                             strategy=routing.strategy, fallback=routing.fallback, auto_route=routing.auto_route,
-                            budget_usd=routing.budget_usd)
+                            budget_usd=routing.budget_usd, **limits)
             if model is not None:
                 self.model_choice(ai)  # an unknown provider or a missing key fails here, before any output
             self.container.run_text_models().check(kind, ai)  # prices under a budget, a usable model
@@ -144,6 +149,12 @@ class AgenticSynth:
             strategy = ai.strategy or self.container.settings().models.routing.strategy
             return f"chosen per call by the {strategy} strategy (--auto-route)"
         return self.container.text_models().resolve(ai.model, ai.provider).describe()
+
+    def _provider_of(self, model: str | None, provider: str | None) -> str | None:
+        """The provider that serves `model` (None: routed per call, or an overridden text model)."""
+        if model is None or self.container.text_model.overridden:
+            return provider
+        return self.container.text_models().resolve(model, provider).provider
 
     def _default_model(self, kind: str, provider: str | None) -> str | None:
         """`models.defaults.<kind>` when its provider is usable (its key is set)."""

@@ -37,6 +37,7 @@ class RunMetadata:
     cache_misses: int = 0
     models: dict[str, ModelUsage] = attrs.field(factory=dict)
     notes: list[str] = attrs.field(factory=list)
+    distinct: dict[str, float] = attrs.field(factory=dict)  # llm mode: distinct values ÷ records, per field
 
     @property
     def calls(self) -> int:
