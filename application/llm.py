@@ -31,6 +31,7 @@ from agentic_synth.domain.ports import Clock, TextModel
 DEFAULT_COUNT = 10
 LAG_PER_SLOT = 4  # calls decided ahead of the oldest one in flight, per slot
 PRIOR_WEIGHT = 5.0  # pseudo-records of the optimistic prior (a yield of 1) in each model's yield estimate
+MARGIN = 0.25  # extra records asked for, times (1 - yield): the less reliable the model, the wider the margin
 
 
 @attrs.define
@@ -74,7 +75,7 @@ class RecordJob:
         if need <= 0:
             return None
         rate = self.yield_of(self._current).estimate
-        wanted = need * (1.0 + 0.5 * (1.0 - rate)) - rate * sum(self._outstanding.values())
+        wanted = need * (1.0 + MARGIN * (1.0 - rate)) - rate * sum(self._outstanding.values())
         if wanted <= 0:
             return None  # what is in flight should cover the shortfall
         n = max(1, min(self.limit, math.ceil(wanted / rate)))
