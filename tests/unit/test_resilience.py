@@ -89,7 +89,7 @@ def test_a_throttled_call_through_the_wrapper_lowers_the_providers_concurrency()
     fake = FakeTextModel([_error(429, True, 0.0)], default="ok")
     model = ResilientTextModel(fake, FakeClock(), limits=Limits(max_concurrency=6))
     model.complete(REQUEST)
-    assert model.concurrency.limit == 3
+    assert model.limiter(REQUEST.model).limit == 3 and model.limiter("another-model").limit == 6
 
 
 def test_requests_per_minute_make_the_next_call_wait_for_the_window():
