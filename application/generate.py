@@ -59,7 +59,7 @@ class GenerateRecords:
         if request.mode == "llm" and request.kind not in ENGINE_TIMED_KINDS:
             chunks = LLMRecords(model, tally, self._clock, expand=engine, repair=self._repair).chunks(request)
         else:
-            chunks = HybridRecords(model, tally, engine).chunks(request)
+            chunks = HybridRecords(model, tally, engine, clock=self._clock, repair=self._repair).chunks(request)
         return chunks
 
     def run(self, request: GenerationRequest, sink: RecordSink, *, progress: Progress | None = None,
@@ -108,6 +108,7 @@ class GenerateRecords:
         meta.dropped = tally.invalid + tally.duplicates
         meta.notes.extend(tally.notes)
         meta.distinct = dict(tally.distinct)
+        meta.plan = dict(tally.plan)
         if tally.invalid or tally.duplicates:
             meta.notes.append(f"dropped {tally.invalid} invalid and {tally.duplicates} duplicate records")
 

@@ -113,6 +113,8 @@ def _hints(fields: Sequence[Field], prefix: str = "") -> list[str]:
         path = f"{prefix}{f.name}"
         if f.type in _HINTS:
             out.append(f"- {path}: {_HINTS[f.type]}")
+        if f.llm:
+            out.append(f"- {path}: {f.llm}")
         if f.unique:
             out.append(f"- {path}: unique, never repeat a value")
         if f.type == "object":

@@ -172,6 +172,6 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
     if report is not None:
         write_report(report, meta.to_dict())
     console.info(summary(meta))
-    for note in meta.notes:  # what the integrations did (--stream-to, --vectorize-with, stream to midstreamer)
-        if note.startswith(INTEGRATION_NOTES):
+    for note in meta.notes:  # what the integrations did (--stream-to, ...); with -v every note (the hybrid plan's)
+        if note.startswith(INTEGRATION_NOTES) or console.verbose:
             console.info(f"agentic-synth: {note}")
