@@ -105,6 +105,7 @@ class TextColumnsJob:
         self._attempts: dict[int, int] = {}
         self._place: dict[int, int] = {}  # a row's place in the last call that left it out
         self._retry: list[int] = []
+        self._outstanding: set[int] = set()  # calls decided and not yet taken
         self._drawn = 0  # rows taken from the engine so far
         self.emitted = 0
         self.rejected = 0
@@ -117,8 +118,11 @@ class TextColumnsJob:
         # rows left out most often first, and the end of the last list first: models drop the end of a long list
         self._retry.sort(key=lambda n: (-self._attempts[n], -self._place[n], n))
         size = self.per_call
-        if self.count is not None and self._drawn >= self.count:  # the tail: more, smaller calls at once
-            size = max(4, -(-len(self._retry) // self._slots))
+        if self.count is not None and self._drawn >= self.count:  # the tail: only rows asked again are left
+            fuller = max(1, self.per_call // 2)
+            if len(self._retry) < fuller and self._outstanding:
+                return None  # wait for the calls in flight to bring back theirs: fewer, fuller calls
+            size = max(fuller, -(-len(self._retry) // self._slots))
         numbers, self._retry = self._retry[:size], self._retry[size:]
         while len(numbers) < self.per_call and (self.count is None or self._drawn < self.count):
             context = next(self._source, None)
@@ -142,6 +146,7 @@ class TextColumnsJob:
                                                                                         index),
                             kind=self._request.kind, purpose="text", cache_scope=scope,
                             cache_policy=self._request.cache_policy)
+        self._outstanding.add(index)
         return Call(index, len(numbers), call, tuple(numbers))
 
     def take_piece(self, index: int, objects: tuple[Any, ...]) -> list[dict[str, Any]]:
@@ -149,6 +154,7 @@ class TextColumnsJob:
 
     def take(self, outcome: Outcome) -> tuple[list[dict[str, Any]], int]:
         numbers: tuple[int, ...] = outcome.call.payload
+        self._outstanding.discard(outcome.call.index)
         wanted = set(numbers)
         filled = 0
         for item in outcome.objects:
