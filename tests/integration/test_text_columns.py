@@ -68,7 +68,7 @@ def test_rows_left_out_are_asked_again_most_missed_first_and_rows_come_out_in_en
     assert _answer(job, again, [(3, "c.")]) == ([], 1)
     rows, _ = _answer(job, later, [(2, "b.")])
     assert [r["t"] for r in rows] == ["b.", "c.", "d.", "e.", "f."] and job.done
-    assert [list(r) for r in rows][0] == ["n", "t"]
+    assert list(rows[0]) == ["n", "t"]
 
 
 def test_a_unique_text_written_twice_is_asked_again():
