@@ -16,12 +16,11 @@ import attrs
 
 from agentic_synth.application.anchors import AnchorStream, Expand, derived_seed
 from agentic_synth.application.keeper import RecordKeeper
-from agentic_synth.application.progress import StopRules
 from agentic_synth.application.prompts import SYSTEM, batch_size, records_json_schema, records_prompt, records_scope
-from agentic_synth.application.replies import Repair, parse_records
+from agentic_synth.application.replies import Repair
 from agentic_synth.application.usage import UsageTally
-from agentic_synth.application.work_queue import Call, Outcome, WorkQueue
-from agentic_synth.domain.ai.ai_settings import DEFAULT_CONCURRENCY, AISettings
+from agentic_synth.application.work_queue import Call, ModelCalls, Outcome
+from agentic_synth.domain.ai.ai_settings import AISettings
 from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.errors import ProviderError
 from agentic_synth.domain.generation.records import RecordChunk
@@ -120,19 +119,13 @@ class RecordJob:
         return rows, added
 
 
-class LLMRecords:
+class LLMRecords(ModelCalls):
     """Asks the model for records, as many calls in flight as allowed, until the count is met or a stop rule fires."""
 
     def __init__(self, model: TextModel, tally: UsageTally, clock: Clock, *, expand: Expand | None = None,
                  repair: Repair | None = None) -> None:
-        self._model = model
-        self._tally = tally
-        self._clock = clock
+        super().__init__(model, tally, clock, repair=repair)
         self._expand = expand
-        self._repair = repair
-
-    def parse(self, text: str, complete: bool) -> tuple[list[Any], int]:
-        return parse_records(text, complete, self._repair)
 
     def chunks(self, request: GenerationRequest) -> Iterator[RecordChunk]:
         ai = request.ai or AISettings()
@@ -146,11 +139,7 @@ class LLMRecords:
             return (f"{keeper.kept} of {count} records written ({keeper.invalid} invalid and "
                     f"{keeper.duplicates} duplicate records dropped)")
 
-        rules = StopRules(self._clock, status, max_calls=ai.max_calls, timeout_s=ai.timeout_s,
-                          window=ai.progress_window, min_progress=ai.min_progress)
-        slots = ai.concurrency or DEFAULT_CONCURRENCY
-        queue = WorkQueue(self._model, self._tally, self._clock, self.parse, slots=slots,
-                          lag=LAG_PER_SLOT * slots, rules=rules, stream=ai.stream, name=ai.model or "auto")
+        queue = self.work_queue(ai, status, lag_per_slot=LAG_PER_SLOT)
         names = request.schema.names
         try:
             for rows in queue.run(job):

@@ -17,18 +17,15 @@ import attrs
 
 from agentic_synth.application.anchors import derived_seed
 from agentic_synth.application.keeper import digest
-from agentic_synth.application.progress import StopRules
 from agentic_synth.application.prompts import SYSTEM, field_json_schema, record_tokens
-from agentic_synth.application.replies import Repair, parse_records
 from agentic_synth.application.usage import UsageTally
-from agentic_synth.application.work_queue import Call, Outcome, WorkQueue
+from agentic_synth.application.work_queue import Call, ModelCalls, Outcome
 from agentic_synth.domain.ai.ai_settings import DEFAULT_CONCURRENCY, AISettings
 from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.cache.keys import CacheScope
 from agentic_synth.domain.errors import IncompleteGeneration
 from agentic_synth.domain.generation.records import RecordChunk
 from agentic_synth.domain.generation.requests import GenerationRequest
-from agentic_synth.domain.ports import Clock, TextModel
 from agentic_synth.domain.schema.schema import Field, Schema
 from agentic_synth.domain.schema.validation import validate_record
 
@@ -206,31 +203,19 @@ class TextColumnsJob:
         return out
 
 
-class TextColumns:
+class TextColumns(ModelCalls):
     """Fill the `llm` fields of engine rows with the model's texts, many rows a call."""
 
-    def __init__(self, model: TextModel, tally: UsageTally, clock: Clock, *, repair: Repair | None = None) -> None:
-        self._model = model
-        self._tally = tally
-        self._clock = clock
-        self._repair = repair
-
-    def parse(self, text: str, complete: bool) -> tuple[list[Any], int]:
-        return parse_records(text, complete, self._repair)
-
     def chunks(self, request: GenerationRequest, engine_rows: Iterator[dict[str, Any]]) -> Iterator[RecordChunk]:
-        ai = request.ai or AISettings()
-        slots = ai.concurrency or DEFAULT_CONCURRENCY
-        job = TextColumnsJob(request, ai, engine_rows, request.count, self._tally, slots=slots)
+        ai = attrs.evolve(request.ai or AISettings(), stream=False)  # whole replies: rows are matched by number
+        job = TextColumnsJob(request, ai, engine_rows, request.count, self._tally,
+                             slots=ai.concurrency or DEFAULT_CONCURRENCY)
 
         def status() -> str:
             of = f" of {request.count}" if request.count is not None else ""
             return f"{job.emitted}{of} rows written"
 
-        rules = StopRules(self._clock, status, max_calls=ai.max_calls, timeout_s=ai.timeout_s,
-                          window=ai.progress_window, min_progress=ai.min_progress, unit="texts")
-        queue = WorkQueue(self._model, self._tally, self._clock, self.parse, slots=slots, lag=LAG_PER_SLOT * slots,
-                          rules=rules, name=ai.model or "auto")
+        queue = self.work_queue(ai, status, lag_per_slot=LAG_PER_SLOT, unit="texts")
         try:
             for rows in queue.run(job):
                 yield RecordChunk.from_rows(rows, request.schema.names)

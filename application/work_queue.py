@@ -19,9 +19,10 @@ from typing import Any, Protocol
 import attrs
 
 from agentic_synth.application.progress import Stop, StopRules
-from agentic_synth.application.replies import ObjectStream
+from agentic_synth.application.replies import ObjectStream, Repair, parse_records
 from agentic_synth.application.usage import UsageTally
 from agentic_synth.application.workers import DaemonPool
+from agentic_synth.domain.ai.ai_settings import DEFAULT_CONCURRENCY, AISettings
 from agentic_synth.domain.ai.models import Completion, ModelRequest, TextDelta
 from agentic_synth.domain.errors import AgenticSynthError, BudgetExceeded, ProviderError
 from agentic_synth.domain.ports import Clock, TextModel
@@ -81,6 +82,28 @@ class _Piece:
 @attrs.frozen
 class _Done:
     outcome: Outcome
+
+
+class ModelCalls:
+    """What llm mode and text columns share: the model, the run's tally and clock, the reading of replies,
+    and a WorkQueue set up from a run's AISettings (slots, stop rules)."""
+
+    def __init__(self, model: TextModel, tally: UsageTally, clock: Clock, *, repair: Repair | None = None) -> None:
+        self._model = model
+        self._tally = tally
+        self._clock = clock
+        self._repair = repair
+
+    def parse(self, text: str, complete: bool) -> tuple[list[Any], int]:
+        return parse_records(text, complete, self._repair)
+
+    def work_queue(self, ai: AISettings, status: Callable[[], str], *, lag_per_slot: int,
+                   unit: str = "records") -> WorkQueue:
+        slots = ai.concurrency or DEFAULT_CONCURRENCY
+        rules = StopRules(self._clock, status, max_calls=ai.max_calls, timeout_s=ai.timeout_s,
+                          window=ai.progress_window, min_progress=ai.min_progress, unit=unit)
+        return WorkQueue(self._model, self._tally, self._clock, self.parse, slots=slots, lag=lag_per_slot * slots,
+                         rules=rules, stream=ai.stream, name=ai.model or "auto")
 
 
 class WorkQueue:
