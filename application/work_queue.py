@@ -188,6 +188,8 @@ class WorkQueue:
                     ready.clear()  # finish (and take) the calls in flight, start no more
                     if in_flight == 0:
                         break
+            if job.done:
+                in_flight = self._settle(job, in_flight)
         except KeyboardInterrupt:
             yield from self._keep_arrived(job, finished, pieces)
             raise
@@ -199,6 +201,16 @@ class WorkQueue:
             yield from self._keep_arrived(job, finished, pieces)
             if not job.done:
                 raise halted()
+
+    def _settle(self, job: Job, in_flight: int) -> int:
+        """The count is met: wait for the calls still in flight (they are paid for, so their cost is shown and
+        their replies are cached for a replay), within the time limit; what they bring is surplus."""
+        while in_flight and not self._rules.expired():
+            item = self._next(self._rules.seconds_left())
+            if isinstance(item, _Done):
+                in_flight -= 1
+                job.take(item.outcome)
+        return in_flight
 
     def _decide(self, job: Job, ready: deque[Call], taken: int, decided: int) -> int:
         """A decision point (after `taken` results): decide calls up to taken + lag."""
