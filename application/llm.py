@@ -29,8 +29,9 @@ from agentic_synth.domain.ports import Clock, TextModel
 
 DEFAULT_COUNT = 10
 LAG_PER_SLOT = 4  # calls decided ahead of the oldest one in flight, per slot
-PRIOR_WEIGHT = 5.0  # pseudo-records of the optimistic prior (a yield of 1) in each model's yield estimate
-MARGIN = 0.25  # extra records asked for, times (1 - yield): the less reliable the model, the wider the margin
+PRIOR_WEIGHT = 25.0  # pseudo-records of the optimistic prior (a yield of 1) in each model's yield estimate
+MIN_ASK = 10  # a call's prompt costs about what 10 records of output do: asking for fewer saves nothing
+MARGIN = 0.1  # extra records asked for, times (1 - yield): the less reliable the model, the wider the margin
 
 
 @attrs.define
@@ -77,7 +78,7 @@ class RecordJob:
         wanted = need * (1.0 + MARGIN * (1.0 - rate)) - rate * sum(self._outstanding.values())
         if wanted <= 0:
             return None  # what is in flight should cover the shortfall
-        n = max(1, min(self.limit, math.ceil(wanted / rate)))
+        n = min(self.limit, max(MIN_ASK, math.ceil(wanted / rate)))
         anchors = self._anchors.take(n) if self._anchors is not None else []
         self._outstanding[index] = n
         return Call(index, n, self._model_request(index, n, anchors), anchors)
