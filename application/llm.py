@@ -29,7 +29,7 @@ from agentic_synth.domain.ports import Clock, TextModel
 
 DEFAULT_COUNT = 10
 LAG_PER_SLOT = 4  # calls decided ahead of the oldest one in flight, per slot
-PRIOR_WEIGHT = 25.0  # pseudo-records of the optimistic prior (a yield of 1) in each model's yield estimate
+PRIOR_CALLS = 0.5  # the optimistic prior (a yield of 1) weighs as much as half a full call's records
 MIN_ASK = 10  # a call's prompt costs about what 10 records of output do: asking for fewer saves nothing
 MARGIN = 0.1  # extra records asked for, times (1 - yield): the less reliable the model, the wider the margin
 
@@ -38,12 +38,13 @@ MARGIN = 0.1  # extra records asked for, times (1 - yield): the less reliable th
 class ModelYield:
     """What one model gave back so far: records asked for, valid new ones added."""
 
+    prior: float = 1.0  # pseudo-records asked for and added (an optimistic start, soon outweighed)
     asked: int = 0
     added: int = 0
 
     @property
     def estimate(self) -> float:
-        return max(0.02, (self.added + PRIOR_WEIGHT) / (self.asked + PRIOR_WEIGHT))
+        return max(0.02, (self.added + self.prior) / (self.asked + self.prior))
 
 
 class RecordJob:
@@ -68,7 +69,7 @@ class RecordJob:
         return self._keeper.full
 
     def yield_of(self, model: str) -> ModelYield:
-        return self._yields.setdefault(model, ModelYield())
+        return self._yields.setdefault(model, ModelYield(prior=max(1.0, PRIOR_CALLS * self.limit)))
 
     def next_call(self, index: int) -> Call | None:
         need = self._keeper.count - self._keeper.kept

@@ -53,6 +53,9 @@ def notice(synth: AgenticSynth, request: GenerationRequest, *, explicit: bool) -
         line += "; the model sets the parameters, the engine makes the points"
     elif request.mode == "hybrid":
         line += "; the model writes value pools and parameters, the engine expands them"
+        marked = [f.name for f in request.schema.fields if f.llm]
+        if marked:
+            line += f"; the model writes {', '.join(marked)} row by row (text columns)"
     return line
 
 

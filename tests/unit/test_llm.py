@@ -303,3 +303,22 @@ def test_streamed_calls_are_counted_with_their_cost_and_cache_hits_are_not_calls
     _, tally = _run(PricedStream(cached=cached), _request(6, batch_size=3, stream=True))
     usage = tally.snapshot()["gemini-2.0-flash"]
     assert (usage.calls, usage.cost_usd, usage.records) == (calls, cost, 6)
+
+
+def test_a_slow_call_does_not_keep_the_calls_decided_after_it_from_running():
+    """Decisions need results in call order, but the calls already decided (up to 4 per slot ahead) run
+    while an earlier one is slow: no round waits for its slowest call."""
+    others_done = threading.Semaphore(0)
+    writer = Writer(lambda rows: rows[:2])  # an under-delivering model: the run needs many calls
+
+    def reply(request):
+        if _batch(request) == 5:
+            for _ in range(7):  # call 5 answers only after seven later calls have (4 a slot are decided ahead)
+                assert others_done.acquire(timeout=5)
+        text = writer(request)
+        if _batch(request) > 5:
+            others_done.release()
+        return text
+
+    rows, _ = _run(FakeTextModel(default=reply), _request(100, batch_size=10, concurrency=2))
+    assert len(rows) == 100 and len({r["id"] for r in rows}) == 100
