@@ -55,7 +55,7 @@ def calls_bound(count: int, per_call: float, slots: int = 8) -> int:
 
 
 def test_the_realistic_model_gives_the_exact_count_of_valid_unique_records_in_few_calls(tmp_path):
-    code, rows, report, server = run(tmp_path, dataclasses.replace(FAST, base_latency=0.05), 400)
+    code, rows, report, server = run(tmp_path, dataclasses.replace(FAST, base_latency=0.2), 400)
     assert code == 0 and len(rows) == 400 and report["records"] == 400
     assert_valid_and_unique(rows)
     # 50 asked a call, 30-70 % returned, a few % invalid: at least ~13 valid records a call
