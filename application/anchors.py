@@ -35,7 +35,7 @@ def derived_seed(seed: int, purpose: str, index: int) -> int:
 def anchor_fields(schema: Schema) -> tuple[Field, ...]:
     """The top-level fields the engine draws per record: not unique, not written by the model, no `after`."""
     return tuple(f for f in schema.fields
-                 if f.type in ANCHOR_TYPES and not f.unique and not f.after and not getattr(f, "llm", None))
+                 if f.type in ANCHOR_TYPES and not f.unique and not f.after and not f.llm)
 
 
 class AnchorStream:
