@@ -14,6 +14,7 @@ from agentic_synth.adapters.clock import SystemClock
 from agentic_synth.adapters.config_file import LoadedConfig
 from agentic_synth.adapters.datasets.outputs import open_dataset_sink
 from agentic_synth.adapters.integrations.plugins import discover_integrations
+from agentic_synth.adapters.lenient_json import repair_json
 from agentic_synth.adapters.serialization import structure, unstructure
 from agentic_synth.adapters.sinks.factory import open_sink
 from agentic_synth.application.datasets import GenerateDataset
@@ -84,7 +85,7 @@ class Container(containers.DeclarativeContainer):
     integration_plugins = providers.Singleton(discover_integrations, load_plugins=config.load_plugins.as_(bool))
     integrations = providers.Singleton(Integrations, config=config.integrations, plugins=integration_plugins)
     generate_records = providers.Factory(GenerateRecords, registry=registry, clock=clock,
-                                         text_model=run_text_models)
+                                         text_model=run_text_models, repair=providers.Object(repair_json))
     generate_dataset = providers.Factory(GenerateDataset, clock=clock)
 
 
