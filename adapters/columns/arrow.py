@@ -90,14 +90,29 @@ def record_batch(chunk: RecordChunk, schema: Schema, arrow: pa.Schema | None = N
 
 
 def _dictionary(values: Sequence[Any], f: Field) -> pa.Array:
-    """A dictionary array: a Picks column's codes over its vocabulary, or any column encoded."""
+    """A dictionary array: a Picks column's codes over its vocabulary's distinct values, or any column encoded."""
     if isinstance(values, Picks) and values.vocabulary.values.dtype == object:
-        vocab = _vocabulary_array(values, f, pa.string())
+        vocab, remap = values.vocabulary.arrow(("distinct", pa.string()), lambda: _distinct(values, f))
         if vocab.null_count == 0:
-            return pa.DictionaryArray.from_arrays(pa.array(values.codes.astype(np.int32), mask=values.null), vocab)
+            codes = values.codes if remap is None else remap[values.codes]
+            return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32), mask=values.null), vocab)
     import pyarrow.compute as pc
 
     return pc.dictionary_encode(to_arrow(values, f)).cast(pa.dictionary(pa.int32(), pa.string()))
+
+
+def _distinct(values: Picks, f: Field) -> tuple[pa.Array, np.ndarray | None]:
+    """The vocabulary's distinct values in first-seen order, and each value's code among them (None: all distinct).
+
+    A dictionary must not repeat a value (cities share names across states): given one that does,
+    pyarrow's Parquet writer falls back to plain encoding after sizing the dictionary page for the
+    repeats, and the unused tail of that page holds whatever memory the allocator handed back, so the
+    file's bytes depended on what the process had done before (pyarrow 26).
+    """
+    first: dict[Any, int] = {}
+    remap = [first.setdefault(_to_python(v, f), len(first)) for v in values.vocabulary.values.tolist()]
+    array = pa.array(list(first), type=pa.string())
+    return array, None if len(first) == len(remap) else np.array(remap, dtype=np.int32)
 
 
 def _vocabulary_array(values: Picks, f: Field, typ: pa.DataType) -> pa.Array:
