@@ -1,0 +1,75 @@
+"""Shards of a job: `--shard I/N` as an index range of its records, and a job's split into part files."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import attrs
+
+from agentic_synth.domain.errors import UsageError
+
+_SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+PART_RECORDS = 1 << 20  # a part file of a sharded job holds about this many records (whole chunks)
+
+
+@attrs.frozen
+class RecordRange:
+    """Records start .. stop - 1 of a job (the job's own numbering: 0 is its first record)."""
+
+    start: int
+    stop: int
+
+    def __attrs_post_init__(self) -> None:
+        if not 0 <= self.start <= self.stop:
+            raise UsageError(f"record range {self.start}..{self.stop} is not a range")
+
+    def __len__(self) -> int:
+        return self.stop - self.start
+
+
+@attrs.frozen
+class Shard:
+    """Shard `index` of `count` equal index ranges of a job."""
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, value: Any, what: str = "--shard") -> Shard:
+        """'I/N' (0 <= I < N), or an (I, N) pair."""
+        if isinstance(value, Shard):
+            return value
+        if isinstance(value, tuple | list) and len(value) == 2 and all(
+                isinstance(v, int) and not isinstance(v, bool) for v in value):
+            index, count = value
+        else:
+            match = _SHARD.match(value) if isinstance(value, str) else None
+            if match is None:
+                raise UsageError(f"{what}: expected I/N (shard I of N, counted from 0), got {value!r}")
+            index, count = int(match.group(1)), int(match.group(2))
+        if count < 1 or not 0 <= index < count:
+            raise UsageError(f"{what}: shard {index}/{count}: N must be >= 1 and I in 0..N-1")
+        return cls(index, count)
+
+    def range_of(self, total: int) -> RecordRange:
+        """This shard's records: index range I of N equal ranges of `total` (sizes differ by at most one)."""
+        return RecordRange(self.index * total // self.count, (self.index + 1) * total // self.count)
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+
+def split(total: int, parts: int, align: int) -> list[RecordRange]:
+    """`parts` consecutive ranges covering 0 .. total, their edges on multiples of `align` where possible."""
+    if total <= 0 or parts <= 1:
+        return [RecordRange(0, max(total, 0))]
+    units = -(-total // align)
+    parts = min(parts, units)
+    edges = [min(total, (i * units // parts) * align) for i in range(parts)] + [total]
+    return [RecordRange(a, b) for a, b in zip(edges, edges[1:], strict=False)]
+
+
+def parts_for(total: int, workers: int, align: int, part_records: int = PART_RECORDS) -> int:
+    """How many parts a job of `total` records is split into: enough for every worker, about a million each."""
+    return max(1, workers, -(-total // part_records)) if total > 0 else 1
