@@ -81,10 +81,11 @@ def pattern_slots(pattern: str, capacity: int, where: str) -> Slots:
                       "give it a longer fixed-length start or end, e.g. [A-Z0-9]{10}", where)
 
 
-def template_slots(templates: Sequence[str], capacity: int, where: str) -> tuple[np.ndarray, Slots]:
-    """For '#'/'N'/'A' templates: which templates share the first one's tail layout, and the slots there."""
+def template_slots(templates: Sequence[str], capacity: int, where: str,
+                   reference: int = 0) -> tuple[np.ndarray, Slots]:
+    """For '#'/'N'/'A' templates: which share the reference template's tail layout, and the slots there."""
     runs = [[_TEMPLATE.get(c, c) for c in t] for t in templates]
-    first = runs[0]
+    first = runs[reference]
     slots = choose(first, capacity, from_end=True)
     if slots is None:
         raise SchemaError(f"unique: this field can take at most {_space(first):,} distinct values, "

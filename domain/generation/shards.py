@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
 import attrs
 
 from agentic_synth.domain.errors import UsageError
+from agentic_synth.domain.generation.records import RecordChunk
 
 _SHARD = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
 PART_RECORDS = 1 << 20  # a part file of a sharded job holds about this many records (whole chunks)
@@ -60,6 +62,30 @@ class Shard:
         return f"{self.index}/{self.count}"
 
 
+def part_range(part: Shard | RecordRange | None, total: int) -> RecordRange:
+    """The records a request's part stands for, within a job of `total` records."""
+    if part is None:
+        return RecordRange(0, total)
+    if isinstance(part, Shard):
+        return part.range_of(total)
+    return RecordRange(min(part.start, total), min(part.stop, total))
+
+
+def clip(chunk: RecordChunk, first: int, span: RecordRange) -> RecordChunk | None:
+    """The records of a chunk (whose first record is number `first`) that fall in `span`, or None."""
+    a, b = max(span.start - first, 0), min(span.stop - first, chunk.length)
+    if a >= b:
+        return None
+    if a == 0 and b == chunk.length:
+        return chunk
+    return RecordChunk(columns={k: v[a:b] for k, v in chunk.columns.items()}, length=b - a)
+
+
+def chunk_indices(span: RecordRange, size: int) -> range:
+    """The chunks of `size` records that hold part of `span`."""
+    return range(span.start // size, -(-span.stop // size)) if len(span) else range(0)
+
+
 def split(total: int, parts: int, align: int) -> list[RecordRange]:
     """`parts` consecutive ranges covering 0 .. total, their edges on multiples of `align` where possible."""
     if total <= 0 or parts <= 1:
@@ -67,7 +93,7 @@ def split(total: int, parts: int, align: int) -> list[RecordRange]:
     units = -(-total // align)
     parts = min(parts, units)
     edges = [min(total, (i * units // parts) * align) for i in range(parts)] + [total]
-    return [RecordRange(a, b) for a, b in zip(edges, edges[1:], strict=False)]
+    return [RecordRange(a, b) for a, b in itertools.pairwise(edges)]
 
 
 def parts_for(total: int, workers: int, align: int, part_records: int = PART_RECORDS) -> int:
