@@ -17,8 +17,8 @@ from agentic_synth.adapters.engine import vocab
 from agentic_synth.adapters.engine.columns import integer_bounds, numeric_bounds
 from agentic_synth.adapters.engine.context import Ctx
 from agentic_synth.adapters.engine.temporal_columns import date_bounds, datetime_bounds, format_dates, format_datetimes
-from agentic_synth.domain.schema.schema import Field, thaw
 from agentic_synth.domain.schema.bounds import multiples_between
+from agentic_synth.domain.schema.schema import Field, thaw
 
 _CELLS = 2**40  # a number without a precision: distinct cells of its range, one value inside each
 _FIRST_OCTETS = tuple(sorted({o % 223 + 1 + (o % 223 + 1 in (10, 100, 127, 169, 172, 192, 198))
