@@ -24,6 +24,7 @@ from agentic_synth.domain.errors import AgenticSynthError, UsageError
 from agentic_synth.domain.generation.generators import Generator, parse_options, prepare_request
 from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.domain.generation.results import GenerationResult
+from agentic_synth.domain.generation.shards import RecordRange, Shard
 from agentic_synth.domain.ports import RecordSink
 from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.domain.schema.types import DEFAULT_LOCALE, LOCALES
@@ -35,8 +36,8 @@ from agentic_synth.entrypoints.model_stack import RunRouting
 
 _SENTINEL = object()
 # `generate` options that are not part of a request (register_workflow checks the rest up front)
-_RUN_ONLY = frozenset({"output", "format", "sink", "csv_protect", "stream", "progress", "stdout", "stream_to",
-                       "vectorize", "vectorize_with", "embedder"})
+_RUN_ONLY = frozenset({"output", "format", "sink", "csv_protect", "csv_header", "stream", "progress", "stdout",
+                       "stream_to", "vectorize", "vectorize_with", "embedder"})
 
 
 def load_sdk_config(config: Any) -> LoadedConfig:
@@ -52,6 +53,17 @@ def load_sdk_config(config: Any) -> LoadedConfig:
     if isinstance(config, Mapping):
         return load_config(payload=config)
     raise UsageError(f"config must be a path, a dict or a Settings, not {type(config).__name__}")
+
+
+def _part(shard: Any) -> Shard | RecordRange | None:
+    """`shard=` as given: None, a Shard or an (i, n) pair or "i/n", or a record range (part files)."""
+    if shard is None or isinstance(shard, RecordRange):
+        return shard
+    return Shard.parse(shard, "shard")
+
+
+def _starts_the_job(part: Shard | RecordRange | None) -> bool:
+    return part is None or (part.index == 0 if isinstance(part, Shard) else part.start == 0)
 
 
 def new_seed() -> int:
@@ -95,8 +107,12 @@ class AgenticSynth:
                 provider: str | None = None, prompt: str | None = None, examples: Any = None,
                 batch_size: int | None = None, stream_replies: bool = False, budget: Any = None,
                 strategy: str | None = None, fallback: Any = None, auto_route: bool = False,
-                cache_policy: str | CachePolicy | None = None, **options: Any) -> GenerationRequest:
+                cache_policy: str | CachePolicy | None = None, shard: Any = None,
+                **options: Any) -> GenerationRequest:
         """Validate everything about a run before any output exists.
+
+        `shard=(i, n)` (or "i/n") makes only index range i of n equal ranges of the job's records: the
+        records a whole run makes there, so shards 0..n-1 joined are the whole run (docs/scale-out.md).
 
         `mode` defaults to engine when no model is chosen (`model`, `auto_route`, or
         `models.defaults.<kind>` with its key set), else llm for records and hybrid for time series
@@ -133,7 +149,11 @@ class AgenticSynth:
         request = GenerationRequest(
             kind=kind, schema=parsed_schema, count=count, seed=new_seed() if seed is None else seed,
             options=parse_options(generator, options), mode=mode or "engine", locale=locale or DEFAULT_LOCALE,
-            ai=ai, cache_policy=None if cache_policy is None else CachePolicy.parse(cache_policy, "cache_policy"))
+            ai=ai, cache_policy=None if cache_policy is None else CachePolicy.parse(cache_policy, "cache_policy"),
+            part=_part(shard))
+        if request.part is not None and (request.mode != "engine" or request.option("realtime")):
+            why = "--realtime has no end" if request.mode == "engine" else f"mode {request.mode} calls a model"
+            raise UsageError(f"--shard: a shard is an index range of a job the engine makes; {why}")
         return prepare_request(generator, request)
 
     def model_choice(self, ai: AISettings) -> str:
@@ -181,11 +201,13 @@ class AgenticSynth:
                  output: str | Path | None = None, format: str | None = None, sink: RecordSink | None = None,
                  csv_protect: bool = True, stream: bool = False, progress: Callable[[int], None] | None = None,
                  stdout: Any = None, stream_to: Any = None, vectorize: bool = False, vectorize_with: Any = None,
-                 embedder: Any = None, **options: Any) -> GenerationResult:
+                 embedder: Any = None, csv_header: bool | None = None, **options: Any) -> GenerationResult:
         """Generate records: kept in `.records`, or written to `output` (a path, '-' for stdout) or `sink`.
 
         `budget` (USD) caps model spending; `strategy`, `fallback` and `auto_route` steer model
         routing (see docs/routing-and-cost.md). They do nothing for the engine, which calls no model.
+        A CSV shard other than the first has no header row (`csv_header` says otherwise), so that
+        shards joined end to end are the single run's file.
         Integrations (docs/integrations.md): `stream=True` also sends records to the enabled stream
         pipeline, `stream_to` to a named one (`jsonl:PATH`, `midstreamer:NAME`); `vectorize=True`
         stores them in the enabled vector store, `vectorize_with` in a named one (`local:PATH`, `ruvector:PATH`).
@@ -200,8 +222,9 @@ class AgenticSynth:
         if sink is None and output is not None:
             path = None if str(output) == "-" else str(output)
             fmt = resolve_format(path, format)
+            header = csv_header if csv_header is not None else _starts_the_job(request.part)
             sink = self.container.sink_factory()(path, fmt, request.schema, stream=stream,
-                                                  csv_protect=csv_protect, stdout=stdout)
+                                                  csv_protect=csv_protect, stdout=stdout, csv_header=header)
         elif format is not None and sink is None:
             raise UsageError("format needs an output path")
         if sink is None:

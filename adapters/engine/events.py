@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from agentic_synth.adapters.engine.arrivals import ArrivalProcess, ArrivalEdges
+from agentic_synth.adapters.engine.arrivals import ArrivalEdges, ArrivalProcess
 from agentic_synth.adapters.engine.pacing import paced
 from agentic_synth.adapters.engine.records import ColumnEngine, check_uniques
 from agentic_synth.adapters.engine.timestamps import format_instants
@@ -60,6 +60,8 @@ class EventGenerator:
             OptionSpec("realtime", parse_bool, None, "pace output to the wall clock at the event rate"),
         )
 
+    makes_parts = True  # a request's part (a shard) is made alone, with the records a whole run makes there
+
     # --- request -------------------------------------------------------------------------------
 
     def prepare(self, request: GenerationRequest) -> GenerationRequest:
@@ -99,8 +101,9 @@ class EventGenerator:
         return clock, ArrivalProcess(float(req.option("rate")), start_us / 1e6, diurnal=req.option("diurnal"),
                                      bursts=req.option("bursts"), burst_rng=engine.rng("events:bursts", _SETUP))
 
-    def _total(self, req: GenerationRequest) -> int | None:
+    def total(self, request: GenerationRequest) -> int | None:
         """The run's event count: its --count, or the arrivals before its --duration ends (None: no end)."""
+        req = self.prepare(request)
         duration = req.option("duration")
         if req.count is not None or duration is None:
             return req.count
@@ -116,7 +119,7 @@ class EventGenerator:
 
     def _timed(self, req: GenerationRequest) -> Iterator[tuple[RecordChunk, np.ndarray]]:
         schema, count = req.schema, req.count
-        total = self._total(req)
+        total = self.total(req)
         engine = ColumnEngine(req.seed, req.locale, capacity=total)
         start_us = to_epoch_us(req.option("start"))
         edges, arrivals = self._arrivals(req, engine)

@@ -22,6 +22,10 @@ class StructuredGenerator:
     type = "structured"
     description = "structured records (tables, JSON documents) from a schema"
     options: tuple[OptionSpec, ...] = ()
+    makes_parts = True  # a request's part (a shard) is made alone, with the records a whole run makes there
+
+    def total(self, request: GenerationRequest) -> int:
+        return DEFAULT_COUNT if request.count is None else request.count
 
     def chunks(self, request: GenerationRequest) -> Iterator[RecordChunk]:
         count = DEFAULT_COUNT if request.count is None else request.count

@@ -73,6 +73,8 @@ class TimeSeriesGenerator:
             OptionSpec("realtime", parse_bool, None, "pace output to the wall clock, one point per interval"),
         )
 
+    makes_parts = True  # a request's part (a shard) is made alone, with the records a whole run makes there
+
     # --- request -------------------------------------------------------------------------------
 
     def prepare(self, request: GenerationRequest) -> GenerationRequest:
@@ -122,6 +124,11 @@ class TimeSeriesGenerator:
             elif names[label].type != "boolean":
                 raise SchemaError(f"'{label}' must be a boolean field to label anomalies", f"{owner}.anomalies.label")
         return out
+
+    def total(self, request: GenerationRequest) -> int:
+        """Records of the whole job: points times series."""
+        req = self.prepare(request)
+        return (req.count or 0) * int(req.option("series"))
 
     def validate(self, record: Mapping[str, Any], schema: Schema) -> list[Violation]:
         return validate_record(record, schema)

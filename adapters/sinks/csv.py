@@ -36,15 +36,16 @@ class CsvRecordSink:
     """Writes records as CSV; text starting with = + - @ TAB CR is neutralised unless protect=False."""
 
     def __init__(self, target: AtomicFile | Any, schema: Schema, *, protect: bool = True,
-                 flush: bool = False) -> None:
+                 flush: bool = False, header: bool = True) -> None:
         self._target = target
         self._protect = protect
         self._flush = flush
         self._columns = flat_columns(schema.fields)
         self._buffer = io.StringIO()
         self._writer = csv.writer(self._buffer, lineterminator="\r\n")
-        self._writer.writerow([name for name, _ in self._columns])
-        self._drain()
+        if header:
+            self._writer.writerow([name for name, _ in self._columns])
+            self._drain()
 
     def _drain(self) -> None:
         self._target.handle.write(self._buffer.getvalue().encode("utf-8"))
