@@ -30,6 +30,8 @@ from agentic_synth.entrypoints.batch_worker import JobTask, run_task
 from agentic_synth.entrypoints.executors import EXECUTORS, Remote, check_executor, choose_remote
 from agentic_synth.entrypoints.model_stack import build_model_stack
 
+RUN_ONLY = frozenset({"csv_protect", "csv_header"})  # options of the run (its sink), not of its request
+
 __all__ = ["EXECUTORS", "BatchInterrupted", "BatchPlan", "default_parallel", "load_batch", "plan_batch", "run_batch"]
 SHARD_MIN_RECORDS = 1_000_000  # an engine job this large is split into part files (one folder of parts)
 _POLL_SECONDS = 0.2
@@ -91,7 +93,8 @@ def plan_batch(synth: Any, spec: BatchSpec, output_dir: str | os.PathLike[str], 
         args: dict[str, Any] = {"schema": job.schema, "count": job.count, "seed": job_seed, **job.options}
         try:
             fmt = resolve_format(job.file_name, job.format)
-            request = synth.request(job.kind, **args, **_shared_budget(spec))
+            asked = {k: v for k, v in args.items() if k not in RUN_ONLY}  # csv_protect is the sink's, not the request's
+            request = synth.request(job.kind, **asked, **_shared_budget(spec))
             parts = _parts(synth, job, request, fmt, workers or default_parallel(spec, len(spec.jobs)))
         except AgenticSynthError as exc:
             raise UsageError(f"{spec.source}: jobs[{i}] ({job.name}): {exc}") from None

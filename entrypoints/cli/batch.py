@@ -5,26 +5,23 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 from rich.console import Console as RichConsole
 from rich.table import Table
 
-from agentic_synth.domain.batch.results import BatchResult, JobOutcome, merge_parts
+from agentic_synth.domain.batch.results import BatchResult
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.entrypoints.batch import (
     EXECUTORS,
     BatchInterrupted,
-    BatchPlan,
     default_parallel,
     load_batch,
     plan_batch,
-    run_batch,
 )
 from agentic_synth.entrypoints.cli.console import Console
 from agentic_synth.entrypoints.cli.generate import write_report
-from agentic_synth.entrypoints.cli.progress import batch_board
+from agentic_synth.entrypoints.cli.scale import run_plan
 from agentic_synth.entrypoints.sdk import AgenticSynth, new_seed
 
 FAILED_EXIT = 1
@@ -79,40 +76,6 @@ def batch_generate(ctx: click.Context, batch_file: str, output_dir: str, paralle
         raise
     _finish(console, result, report)
     return 0 if result.ok else FAILED_EXIT
-
-
-def run_plan(console: Console, synth: AgenticSynth, plan: BatchPlan, **how: Any) -> BatchResult:
-    """Run a plan with a progress board (per job and overall) and a line per finished job."""
-    names = list(dict.fromkeys(t.name for t in plan.tasks))
-    sizes: dict[str, list[int | None]] = {name: [] for name in names}
-    for task in plan.tasks:
-        sizes[task.name].append(len(task.records) if task.records is not None else task.count)
-    totals = {name: None if None in got else sum(s or 0 for s in got) for name, got in sizes.items()}
-    left = {name: sum(1 for t in plan.tasks if t.name == name) for name in names}
-    finished: dict[str, list[JobOutcome]] = {name: [] for name in names}
-
-    def done(outcome: JobOutcome) -> None:
-        finished[outcome.name].append(outcome)
-        left[outcome.name] -= 1
-        if not left[outcome.name]:
-            parts = finished[outcome.name]
-            console.info(_done_line(parts[0] if len(parts) == 1 and parts[0].parts == 1 else
-                                    merge_parts(parts, _folder(plan, outcome.name))))
-
-    with batch_board(console.quiet, [(n, totals[n]) for n in names],
-                     [names.index(t.name) for t in plan.tasks]) as board:
-        return run_batch(synth, plan, on_done=done, on_progress=board.update if board is not None else None, **how)
-
-
-def _folder(plan: BatchPlan, name: str) -> str:
-    return str(Path(next(t.path for t in plan.tasks if t.name == name)).parent)
-
-
-def _done_line(outcome: JobOutcome) -> str:
-    if outcome.ok:
-        into = f"{outcome.file}/ ({outcome.parts} parts, " if outcome.parts > 1 else f"{outcome.file} ("
-        return f"  {outcome.name}: {outcome.records:,} records -> {into}{outcome.seconds:.2f}s)"
-    return f"  {outcome.name}: {outcome.status}"
 
 
 def _finish(console: Console, result: BatchResult, report: str | None) -> None:
