@@ -38,8 +38,7 @@ class ManifestBook:
                 self._resumed[task.index] = JobOutcome(name=task.name, kind=task.kind, status=OK, seed=task.seed,
                                                        file=task.path, records=entry.records, executor="resumed",
                                                        sha256=entry.sha256, bytes=entry.bytes, seconds=0.0)
-        if not resume:
-            self._drop_stale_parts(tasks)
+        self._drop_stale_parts(tasks, keep_finished=resume)
 
     @staticmethod
     def _part(task: JobTask) -> int:
@@ -50,14 +49,17 @@ class ManifestBook:
         path = self.output_dir / entry.file
         return path.is_file() and path.stat().st_size == entry.bytes and file_digest(str(path))[0] == entry.sha256
 
-    def _drop_stale_parts(self, tasks: Sequence[JobTask]) -> None:
-        """A fresh run removes part files an earlier run of a different split left in the jobs' folders."""
+    @staticmethod
+    def _drop_stale_parts(tasks: Sequence[JobTask], *, keep_finished: bool) -> None:
+        """Remove the temporary files a killed run left in the jobs' folders, and (unless resuming) part
+        files an earlier run of a different split left there."""
         wanted = {Path(t.path).resolve() for t in tasks}
         for folder in {Path(t.path).parent for t in tasks if t.part is not None}:
-            if folder.is_dir():
-                for stale in folder.glob("part-*"):
-                    if stale.resolve() not in wanted and stale.is_file():
-                        stale.unlink()
+            if not folder.is_dir():
+                continue
+            for stale in [*folder.glob(".part-*.part"), *([] if keep_finished else folder.glob("part-*"))]:
+                if stale.is_file() and stale.resolve() not in wanted:
+                    stale.unlink()
 
     def resumed(self, task: JobTask) -> JobOutcome | None:
         """The outcome of a task an earlier run finished (its file checked), or None: run it."""

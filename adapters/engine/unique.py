@@ -26,6 +26,8 @@ from agentic_synth.adapters.engine.unique_slots import (
     Slots,
     choose,
     digits,
+    draw_run,
+    fixed_run,
     pattern_slots,
     stamp,
     template_slots,
@@ -144,7 +146,10 @@ def _reference(f: Field) -> int:
 def _slotted_base(f: Field, ctx: Ctx, make: Maker, capacity: int, where: str) -> list[Any]:
     """Ordinary values; phones and postcodes only from templates whose tail carries the slots."""
     templates = _templates(f, locale_of(f, ctx))
-    if f.pattern is not None or templates is None:
+    if f.pattern is not None:
+        run = fixed_run(f.pattern)  # a fixed-length pattern is drawn column-wise, not value by value
+        return draw_run(run, ctx.rng, ctx.n) if run is not None else make(f, ctx)
+    if templates is None:
         return make(f, ctx)
     usable = np.array(templates, dtype=object)[_usable(f, locale_of(f, ctx), capacity, where)]
     return fill_template(usable[ctx.rng.integers(0, len(usable), ctx.n)], ctx.rng)

@@ -81,6 +81,25 @@ def pattern_slots(pattern: str, capacity: int, where: str) -> Slots:
                       "give it a longer fixed-length start or end, e.g. [A-Z0-9]{10}", where)
 
 
+def fixed_run(pattern: str) -> list[str] | None:
+    """The alphabet of every character of what `pattern` matches, when all its matches have one length
+    and every character's alphabet is known; else None."""
+    items = _flatten(_parser.parse(pattern))
+    if _VARIABLE in items or any(item == "" for item in items):
+        return None
+    return [item for item in items if item is not None]
+
+
+def draw_run(run: Sequence[str], rng: np.random.Generator, n: int) -> list[Any]:
+    """n random values of a fixed run, a character from each position's alphabet (vectorised)."""
+    codes = np.empty((n, len(run)), dtype=np.uint32)
+    for i, alphabet in enumerate(run):
+        table = np.frombuffer(alphabet.encode("utf-32-le"), dtype=np.uint32)
+        codes[:, i] = table[rng.integers(0, len(table), n)] if len(table) > 1 else table[0]
+    out: list[Any] = codes.view(f"<U{max(1, len(run))}").ravel().tolist() if run else [""] * n
+    return out
+
+
 def template_slots(templates: Sequence[str], capacity: int, where: str,
                    reference: int = 0) -> tuple[np.ndarray, Slots]:
     """For '#'/'N'/'A' templates: which share the reference template's tail layout, and the slots there."""

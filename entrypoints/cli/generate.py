@@ -15,6 +15,7 @@ from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.application.generate import ENGINE_TIMED_KINDS
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.generation.requests import GenerationRequest
+from agentic_synth.domain.generation.shards import Shard
 from agentic_synth.entrypoints.cli.console import summary
 from agentic_synth.entrypoints.cli.estimate import pop_routing, print_estimate, routing_options
 from agentic_synth.entrypoints.cli.scale import (
@@ -149,7 +150,7 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
                                           auto_route=run.auto_route or None).items() if v is not None}
     request_args = dict(schema=schema, count=count, seed=seed, locale=locale, **ai_args, **routing_args, **options)
     if scale["shard"] is not None:
-        request_args["shard"] = scale["shard"]
+        request_args["shard"] = Shard.parse(scale["shard"], "--shard")
     request = synth.request(kind, **request_args)  # validate everything before any output exists
     into_directory = is_directory(output)
     resolve_format(None if output in (None, "-") or into_directory else output, fmt)

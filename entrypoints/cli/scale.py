@@ -16,6 +16,7 @@ from agentic_synth.domain.batch.spec import BatchJob, BatchSpec
 from agentic_synth.domain.errors import AgenticSynthError, UsageError
 from agentic_synth.entrypoints.batch import EXECUTORS, BatchPlan, plan_batch, run_batch
 from agentic_synth.entrypoints.cli.console import Console
+from agentic_synth.entrypoints.executors import check_executor
 from agentic_synth.entrypoints.cli.progress import batch_board
 from agentic_synth.entrypoints.sdk import AgenticSynth, new_seed
 
@@ -60,6 +61,7 @@ def is_directory(output: str | None) -> bool:
 def check_scale(output: str | None, scale: dict[str, Any]) -> None:
     given = [f"--{k}" for k in DIRECTORY_OPTIONS if scale.get(k) is not None]
     if is_directory(output):
+        check_executor(scale.get("executor") or "local", scale.get("scheduler"))
         if scale.get("shard") is not None:
             raise UsageError("--shard makes one file; an --output directory splits the job into parts itself")
         return
