@@ -15,7 +15,7 @@ from typing import Any
 from agentic_synth.domain.errors import UsageError
 
 LOCAL = "dask:local"
-CONNECT_SECONDS = 15
+CONNECT_SECONDS = 10
 
 
 class _DaskFuture(Future):  # type: ignore[type-arg]
