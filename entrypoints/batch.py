@@ -25,7 +25,7 @@ from agentic_synth.domain.errors import AgenticSynthError, Interrupted, UsageErr
 from agentic_synth.domain.generation.generators import total_records
 from agentic_synth.domain.generation.requests import CHUNK_SIZE, GenerationRequest
 from agentic_synth.domain.generation.shards import parts_for, split
-from agentic_synth.entrypoints.batch_manifest import ManifestBook
+from agentic_synth.entrypoints.batch_manifest import ManifestBook, resume_seed
 from agentic_synth.entrypoints.batch_worker import JobTask, run_task
 from agentic_synth.entrypoints.executors import EXECUTORS, Remote, check_executor, choose_remote
 from agentic_synth.entrypoints.model_stack import build_model_stack
@@ -78,11 +78,14 @@ def default_parallel(spec: BatchSpec, jobs: int) -> int:
 
 
 def plan_batch(synth: Any, spec: BatchSpec, output_dir: str | os.PathLike[str], *, seed: int | None = None,
-               new_seed: Callable[[], int], workers: int | None = None) -> BatchPlan:
+               new_seed: Callable[[], int], workers: int | None = None, resume: bool = False) -> BatchPlan:
     """Check every job (kind, schema, options, format, model) as `generate` would; nothing is written.
 
     An engine job of at least SHARD_MIN_RECORDS records (or with `parts`) becomes one task per part file.
+    Resuming without a seed reuses the batch seed of the run the manifest records.
     """
+    if seed is None and spec.seed is None and resume:
+        seed = resume_seed(output_dir)
     batch_seed = seed if seed is not None else spec.seed if spec.seed is not None else new_seed()
     out = Path(output_dir)
     if out.exists() and not out.is_dir():
@@ -164,7 +167,8 @@ def run_batch(synth: Any, plan: BatchPlan, *, parallel: int, executor: str = "au
     if parallel < 1:
         raise UsageError(f"--parallel: must be at least 1, got {parallel}")
     executor = check_executor(executor, scheduler)
-    book = ManifestBook(plan.output_dir, plan.tasks, resume=resume) if plan.sharded or resume else None
+    book = ManifestBook(plan.output_dir, plan.tasks, resume=resume, seed=plan.seed) if plan.sharded or resume \
+        else None
     outcomes: dict[int, JobOutcome] = {}
     todo = []
     for task in plan.tasks:

@@ -13,14 +13,20 @@ from agentic_synth.domain.errors import UsageError
 from agentic_synth.entrypoints.batch_worker import JobTask, file_digest
 
 
+def resume_seed(output_dir: str | os.PathLike[str]) -> int | None:
+    """The batch seed of the run a manifest in `output_dir` records (a resumed run without --seed reuses it)."""
+    manifest = read_manifest(Path(output_dir) / MANIFEST_NAME)
+    return None if manifest is None else manifest.seed
+
+
 class ManifestBook:
     """Every job of a run and its finished parts; the manifest is rewritten (atomically) after each part."""
 
-    def __init__(self, output_dir: str, tasks: Sequence[JobTask], *, resume: bool) -> None:
+    def __init__(self, output_dir: str, tasks: Sequence[JobTask], *, resume: bool, seed: int | None = None) -> None:
         self.output_dir = Path(output_dir)
         self.path = self.output_dir / MANIFEST_NAME
         old = read_manifest(self.path) if resume else None
-        self.manifest = Manifest()
+        self.manifest = Manifest(seed=seed)
         self._resumed: dict[int, JobOutcome] = {}
         for task in tasks:
             if task.name not in self.manifest.jobs:

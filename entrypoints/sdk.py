@@ -266,16 +266,20 @@ class AgenticSynth:
 
     def batch(self, config_or_jobs: Any, *, output_dir: str | Path = ".", parallel: int | None = None,
               seed: int | None = None, fail_fast: bool = False, executor: str = "auto",
+              scheduler: str | None = None, resume: bool = False,
               on_done: Callable[[JobOutcome], None] | None = None) -> BatchResult:
         """Run many jobs (a batch file, a dict in its shape or a list of jobs) into `output_dir`.
 
-        Every job is checked before any file is written; each is a `generate` call. A job's failure
-        is in its outcome (`result.failed`), not raised. See docs/batch.md.
+        Every job is checked before any file is written; each is a `generate` call, and a large engine
+        job is split into part files. A job's failure is in its outcome (`result.failed`), not raised.
+        `executor` is auto, local, thread or dask (`scheduler`: tcp://host:8786 or dask:local);
+        `resume` skips what `output_dir/_manifest.json` lists. See docs/batch.md and docs/scale-out.md.
         """
         spec = load_batch(config_or_jobs)
-        plan = plan_batch(self, spec, output_dir, seed=seed, new_seed=new_seed)
-        return run_batch(self, plan, parallel=parallel or default_parallel(spec, len(plan.tasks)), executor=executor,
-                         fail_fast=fail_fast, on_done=on_done)
+        parallel = parallel or default_parallel(spec, len(spec.jobs))
+        plan = plan_batch(self, spec, output_dir, seed=seed, new_seed=new_seed, workers=parallel, resume=resume)
+        return run_batch(self, plan, parallel=parallel, executor=executor, fail_fast=fail_fast, on_done=on_done,
+                         scheduler=scheduler, resume=resume)
     # --- integrations (docs/integrations.md) -------------------------------------------------------
 
     def register_workflow(self, name: str, kind: str, **options: Any) -> None:

@@ -61,9 +61,10 @@ class Manifest:
     """DIR/_manifest.json: rewritten whole (atomically) after each part, so it never lists a missing part."""
 
     jobs: dict[str, JobEntry] = attrs.field(factory=dict)
+    seed: int | None = None  # the batch seed the jobs' seeds derive from (a resumed run reuses it)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"version": VERSION, "jobs": {name: job.to_dict() for name, job in self.jobs.items()}}
+        return {"version": VERSION, "seed": self.seed, "jobs": {name: job.to_dict() for name, job in self.jobs.items()}}
 
     @classmethod
     def from_payload(cls, payload: Any, where: str) -> Manifest:
@@ -82,6 +83,8 @@ class Manifest:
                                            count=None if job["count"] is None else int(job["count"]),
                                            parts_total=int(job["parts_total"]),
                                            fingerprint=str(job["fingerprint"]), parts=parts)
+            seed = payload.get("seed")
+            seed = None if seed is None else int(seed)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise UsageError(f"--resume: {where} is not a manifest this version wrote ({exc})") from None
-        return cls(jobs=jobs)
+        return cls(jobs=jobs, seed=seed)

@@ -62,8 +62,8 @@ def batch_generate(ctx: click.Context, batch_file: str, output_dir: str, paralle
         raise UsageError(f"--report: '{report}' is a directory")
     spec = load_batch(batch_file)
     parallel = parallel or default_parallel(spec, len(spec.jobs))
-    plan = plan_batch(synth, spec, output_dir, seed=seed, new_seed=new_seed,
-                      workers=parallel)  # every job checked: nothing written yet
+    plan = plan_batch(synth, spec, output_dir, seed=seed, new_seed=new_seed, workers=parallel,
+                      resume=resume)  # every job checked: nothing written yet
     jobs = len(spec.jobs)
     console.info(f"agentic-synth: batch {spec.source}: {jobs} job{'s' if jobs != 1 else ''}"
                  f"{f' in {len(plan.tasks)} parts' if plan.sharded else ''}, {parallel} at a time, "

@@ -16,8 +16,8 @@ from agentic_synth.domain.batch.spec import BatchJob, BatchSpec
 from agentic_synth.domain.errors import AgenticSynthError, UsageError
 from agentic_synth.entrypoints.batch import EXECUTORS, BatchPlan, plan_batch, run_batch
 from agentic_synth.entrypoints.cli.console import Console
-from agentic_synth.entrypoints.executors import check_executor
 from agentic_synth.entrypoints.cli.progress import batch_board
+from agentic_synth.entrypoints.executors import check_executor
 from agentic_synth.entrypoints.sdk import AgenticSynth, new_seed
 
 DIRECTORY_OPTIONS = ("parallel", "executor", "scheduler", "resume", "parts")
@@ -80,7 +80,8 @@ def run_into_directory(console: Console, synth: AgenticSynth, kind: str, output:
     spec = BatchSpec(source=f"generate {kind}", jobs=(job,))
     executor = scale.get("executor") or "local"
     workers = scale.get("parallel") or (os.cpu_count() or 1)
-    plan = plan_batch(synth, spec, output, seed=seed, new_seed=new_seed, workers=workers)
+    plan = plan_batch(synth, spec, output, seed=None, new_seed=new_seed, workers=workers,
+                      resume=bool(scale.get("resume")))
     console.info(f"agentic-synth: {kind} into {len(plan.tasks)} part{'s' if len(plan.tasks) != 1 else ''} "
                  f"under {Path(output) / name}/, {workers} {executor} worker{'s' if workers != 1 else ''}, "
                  f"seed {plan.tasks[0].seed}")

@@ -83,7 +83,7 @@ def test_part_files_in_parquet_hold_the_single_runs_rows_and_the_manifest_lists_
 
 
 def test_one_worker_and_four_workers_write_identical_parts(run_cli, tmp_path) -> None:
-    args, schema = JOBS["structured"]
+    _, schema = JOBS["structured"]
     common = ["generate", "structured", "-s", _schema(tmp_path, schema), "--seed", "6", "--count", "60000",
               "--parts", "6", "-f", "jsonl"]
     for workers in ("1", "4"):
@@ -111,7 +111,7 @@ def test_unique_fields_have_no_duplicate_across_two_million_records_in_eight_par
 
 
 def test_a_run_killed_mid_way_resumes_to_the_same_final_bytes(run_cli, tmp_path) -> None:
-    args, schema = JOBS["structured"]
+    _, schema = JOBS["structured"]
     path = _schema(tmp_path, schema)
     common = ["generate", "structured", "-s", path, "--seed", "2", "--count", "400000", "--parts", "25", "-f", "jsonl",
               "--executor", "thread", "--parallel", "1"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,7 +17,7 @@ from agentic_synth.domain.generation.shards import RecordRange, Shard, split
 def test_the_shards_of_a_job_tile_its_records_in_order(total, count) -> None:
     ranges = [Shard(i, count).range_of(total) for i in range(count)]
     assert ranges[0].start == 0 and ranges[-1].stop == total
-    assert all(a.stop == b.start for a, b in zip(ranges, ranges[1:], strict=False))
+    assert all(a.stop == b.start for a, b in itertools.pairwise(ranges))
     assert max(map(len, ranges)) - min(map(len, ranges)) <= 1
 
 
@@ -23,7 +25,7 @@ def test_the_shards_of_a_job_tile_its_records_in_order(total, count) -> None:
 def test_parts_tile_the_job_on_chunk_edges(total, parts) -> None:
     ranges = split(total, parts, 8192)
     assert ranges[0].start == 0 and ranges[-1].stop == total
-    assert all(a.stop == b.start and a.stop % 8192 == 0 for a, b in zip(ranges, ranges[1:], strict=False))
+    assert all(a.stop == b.start and a.stop % 8192 == 0 for a, b in itertools.pairwise(ranges))
     assert all(len(r) > 0 for r in ranges)
     assert len(ranges) == min(parts, -(-total // 8192))
 
@@ -59,5 +61,5 @@ def test_a_manifest_reads_back_what_it_wrote() -> None:
                                                                    "count": 1, "parts_total": 1, "fingerprint": "",
                                                                    "parts": []}}}])
 def test_a_manifest_that_is_not_ours_is_one_usage_error_naming_the_file(payload) -> None:
-    with pytest.raises(UsageError, match="m.json is not a manifest this version wrote"):
+    with pytest.raises(UsageError, match=r"m\.json is not a manifest this version wrote"):
         Manifest.from_payload(payload, "m.json")
