@@ -228,8 +228,8 @@ def run_batch(synth: Any, plan: BatchPlan, *, parallel: int, executor: str = "au
             pending = set(futures)
             report_progress()
             while pending:
-                done, pending = wait(pending, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
-                for future in done:
+                finished, pending = wait(pending, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
+                for future in finished:
                     if future.cancelled():
                         continue
                     task = futures[future]

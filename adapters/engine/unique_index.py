@@ -82,29 +82,29 @@ def value_at(f: Field, locale: str, p: np.ndarray, ctx: Ctx) -> list[Any]:
         secs = (p.astype(np.int64) + _time_bounds(f)[0]).tolist()
         return [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in secs]
     if t in ("number", "amount", "latitude", "longitude"):
-        first, _, scale = _grid(f)
-        k = p.astype(np.float64) + first
+        start, _, scale = _grid(f)
+        grid = p.astype(np.float64) + start
         if f.multiple_of:
-            return np.round(k * f.multiple_of, max(0, -int(np.floor(np.log10(f.multiple_of)))) + 2).tolist()
+            return np.round(grid * f.multiple_of, max(0, -int(np.floor(np.log10(f.multiple_of)))) + 2).tolist()
         if scale:
-            return np.round(k / scale, round(math.log10(scale))).tolist()
-        lo, hi = numeric_bounds(f)
+            return np.round(grid / scale, round(math.log10(scale))).tolist()
+        low, high = numeric_bounds(f)
         inside = 0.25 + 0.5 * ctx.rng.random(p.size)  # strictly inside the cell: never a bound, never a neighbour
-        return (lo + (k + inside) * ((hi - lo) / _cells(lo, hi))).tolist()
+        return (low + (grid + inside) * ((high - low) / _cells(low, high))).tolist()
     if t == "color" and f.format != "name":
         return [f"#{v:06x}" for v in p.tolist()]
     if t == "ipv4":
         rest, d = np.divmod(p.astype(np.int64), 254)
         rest, c = np.divmod(rest, 254)
         a, b = np.divmod(rest, 254)
-        first = np.asarray(_FIRST_OCTETS)[a]
-        return [f"{w}.{x + 1}.{y + 1}.{z + 1}" for w, x, y, z in zip(first.tolist(), b.tolist(), c.tolist(),
+        octets = np.asarray(_FIRST_OCTETS)[a]
+        return [f"{w}.{x + 1}.{y + 1}.{z + 1}" for w, x, y, z in zip(octets.tolist(), b.tolist(), c.tolist(),
                                                                        d.tolist(), strict=True)]
     if t in ("boolean", "const", "enum"):
-        values = [False, True] if t == "boolean" else [thaw(f.const)] if t == "const" else [thaw(v) for v in f.values]
-        return [values[i] for i in p.tolist()]
-    values = np.array(vocab.table("color_names.tsv"), dtype=object)[:, 0] if t == "color" else _entries(f, locale)
-    out: list[Any] = values[p.astype(np.int64)].tolist()
+        choices = [False, True] if t == "boolean" else [thaw(f.const)] if t == "const" else [thaw(v) for v in f.values]
+        return [choices[i] for i in p.tolist()]
+    entries = np.array(vocab.table("color_names.tsv"), dtype=object)[:, 0] if t == "color" else _entries(f, locale)
+    out: list[Any] = entries[p.astype(np.int64)].tolist()
     return out
 
 
