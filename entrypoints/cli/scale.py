@@ -54,8 +54,8 @@ def scale_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def is_directory(output: str | None) -> bool:
-    """`--output DIR/` (a trailing slash) or an existing directory: the job goes into part files there."""
-    return output not in (None, "-") and (str(output).endswith(("/", os.sep)) or Path(str(output)).is_dir())
+    """`--output DIR/` (a trailing slash): the job goes into part files there."""
+    return output not in (None, "-") and str(output).endswith(("/", os.sep))
 
 
 def check_scale(output: str | None, scale: dict[str, Any]) -> None:
