@@ -24,7 +24,7 @@ from agentic_synth.domain.errors import AgenticSynthError, UsageError
 from agentic_synth.domain.generation.generators import Generator, parse_options, prepare_request
 from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.domain.generation.results import GenerationResult
-from agentic_synth.domain.generation.shards import RecordRange, Shard
+from agentic_synth.domain.generation.shards import as_part, starts_the_job
 from agentic_synth.domain.ports import RecordSink
 from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.domain.schema.types import DEFAULT_LOCALE, LOCALES
@@ -53,17 +53,6 @@ def load_sdk_config(config: Any) -> LoadedConfig:
     if isinstance(config, Mapping):
         return load_config(payload=config)
     raise UsageError(f"config must be a path, a dict or a Settings, not {type(config).__name__}")
-
-
-def _part(shard: Any) -> Shard | RecordRange | None:
-    """`shard=` as given: None, a Shard or an (i, n) pair or "i/n", or a record range (part files)."""
-    if shard is None or isinstance(shard, RecordRange):
-        return shard
-    return Shard.parse(shard, "shard")
-
-
-def _starts_the_job(part: Shard | RecordRange | None) -> bool:
-    return part is None or (part.index == 0 if isinstance(part, Shard) else part.start == 0)
 
 
 def new_seed() -> int:
@@ -150,7 +139,7 @@ class AgenticSynth:
             kind=kind, schema=parsed_schema, count=count, seed=new_seed() if seed is None else seed,
             options=parse_options(generator, options), mode=mode or "engine", locale=locale or DEFAULT_LOCALE,
             ai=ai, cache_policy=None if cache_policy is None else CachePolicy.parse(cache_policy, "cache_policy"),
-            part=_part(shard))
+            part=as_part(shard))
         if request.part is not None and (request.mode != "engine" or request.option("realtime")):
             why = "--realtime has no end" if request.mode == "engine" else f"mode {request.mode} calls a model"
             raise UsageError(f"--shard: a shard is an index range of a job the engine makes; {why}")
@@ -222,7 +211,7 @@ class AgenticSynth:
         if sink is None and output is not None:
             path = None if str(output) == "-" else str(output)
             fmt = resolve_format(path, format)
-            header = csv_header if csv_header is not None else _starts_the_job(request.part)
+            header = csv_header if csv_header is not None else starts_the_job(request.part)
             sink = self.container.sink_factory()(path, fmt, request.schema, stream=stream,
                                                   csv_protect=csv_protect, stdout=stdout, csv_header=header)
         elif format is not None and sink is None:

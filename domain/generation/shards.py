@@ -62,6 +62,18 @@ class Shard:
         return f"{self.index}/{self.count}"
 
 
+def as_part(shard: Any) -> Shard | RecordRange | None:
+    """`shard=` as given: None, a Shard, an (i, n) pair or "i/n", or a record range (a part file's)."""
+    if shard is None or isinstance(shard, RecordRange):
+        return shard
+    return Shard.parse(shard, "shard")
+
+
+def starts_the_job(part: Shard | RecordRange | None) -> bool:
+    """Whether a part holds the job's first record (a CSV part then has the header row)."""
+    return part is None or (part.index == 0 if isinstance(part, Shard) else part.start == 0)
+
+
 def part_range(part: Shard | RecordRange | None, total: int) -> RecordRange:
     """The records a request's part stands for, within a job of `total` records."""
     if part is None:
