@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
+from agentic_synth.adapters.columns.vectors import Column, Lists, Structs, as_list
 from agentic_synth.adapters.engine.columns import PRIMITIVE_MAKERS, pattern_column
 from agentic_synth.adapters.engine.context import Ctx
 from agentic_synth.adapters.engine.semantic import SEMANTIC_MAKERS
@@ -17,7 +18,7 @@ from agentic_synth.domain.errors import SchemaError
 from agentic_synth.domain.schema.schema import Field
 from agentic_synth.domain.schema.types import TEXTUAL_TYPES
 
-Maker = Callable[[Field, Ctx], list[Any]]
+Maker = Callable[[Field, Ctx], Sequence[Any]]
 MAKERS: dict[str, Maker] = {**PRIMITIVE_MAKERS, **SEMANTIC_MAKERS}
 
 # Fields that others read (names before email, city before postcode...) are made first.
@@ -71,9 +72,10 @@ class ColumnEngine:
         return np.random.default_rng([self.seed & 0xFFFFFFFFFFFFFFFF, chunk_index, _key(path), stream])
 
     def columns(self, fields: tuple[Field, ...], n: int, offset: int, chunk_index: int,
-                path: str = "", known: dict[str, tuple[Field, list[Any]]] | None = None) -> dict[str, list[Any]]:
+                path: str = "", known: dict[str, tuple[Field, Sequence[Any]]] | None = None
+                ) -> dict[str, Sequence[Any]]:
         """Columns for `fields`; `known` holds columns made elsewhere (a series' timestamps) they may follow."""
-        siblings: dict[str, tuple[Field, list[Any]]] = dict(known or {})
+        siblings: dict[str, tuple[Field, Sequence[Any]]] = dict(known or {})
         for f in generation_order(fields):
             where = f"{path}.{f.name}" if path else f.name
             values = self.column(f, n, offset, chunk_index, where, siblings)
@@ -81,8 +83,8 @@ class ColumnEngine:
         return {f.name: siblings[f.name][1] for f in fields}
 
     def column(self, f: Field, n: int, offset: int, chunk_index: int, path: str,
-               siblings: dict[str, tuple[Field, list[Any]]], *, index: np.ndarray | None = None,
-               capacity: int | None = None) -> list[Any]:
+               siblings: dict[str, tuple[Field, Sequence[Any]]], *, index: np.ndarray | None = None,
+               capacity: int | None = None) -> Sequence[Any]:
         """A column of n values for records offset .. offset+n; a unique one numbers them so (or by `index`)."""
         ctx = Ctx(rng=self.rng(path, chunk_index), n=n, offset=offset, locale=self.locale,
                   siblings=siblings, seed=self.seed)
@@ -94,24 +96,24 @@ class ColumnEngine:
             values = self._make(f, ctx, path, chunk_index)
         if f.nullable and f.null_rate > 0:
             mask = self.rng(path, chunk_index, 1).random(n) < f.null_rate
+            if isinstance(values, Column):
+                return values.with_nulls(mask)
             values = [None if m else v for v, m in zip(values, mask.tolist(), strict=True)]
         return values
 
-    def _make(self, f: Field, ctx: Ctx, path: str, chunk_index: int) -> list[Any]:
+    def _make(self, f: Field, ctx: Ctx, path: str, chunk_index: int) -> Sequence[Any]:
         if f.type == "object":
-            cols = self.columns(f.fields, ctx.n, ctx.offset, chunk_index, path)
-            names = list(cols)
-            return [dict(zip(names, row, strict=True)) for row in zip(*cols.values(), strict=True)]
+            return Structs(self.columns(f.fields, ctx.n, ctx.offset, chunk_index, path), ctx.n)
         if f.type == "array":
             return self._array(f, ctx, path, chunk_index)
         if f.pattern is not None:
             return pattern_column(f, ctx)
         values = MAKERS[f.type](f, ctx)
         if f.type in TEXTUAL_TYPES and (f.min_length is not None or f.max_length is not None):
-            values = _fit_length(values, f, ctx.rng)
+            values = _fit_length(as_list(values), f, ctx.rng)
         return values
 
-    def _array(self, f: Field, ctx: Ctx, path: str, chunk_index: int) -> list[Any]:
+    def _array(self, f: Field, ctx: Ctx, path: str, chunk_index: int) -> Sequence[Any]:
         assert f.items is not None
         item = f.items
         lengths = ctx.rng.integers(f.min_items, f.max_items + 1, ctx.n)
@@ -130,13 +132,14 @@ class ColumnEngine:
         room = max(self.capacity, ctx.offset + ctx.n) * per_record
         flat = self.column(item, draw, ctx.offset, chunk_index, path + "[]", {}, index=numbers,
                            capacity=room) if draw else []
+        if not f.unique_items:
+            offsets = np.zeros(ctx.n + 1, dtype=np.int64)
+            np.cumsum(lengths, out=offsets[1:])
+            return Lists(offsets, flat)
+        flat = as_list(flat)
         out: list[Any] = []
         pos = 0
         for k in lengths.tolist():
-            if not f.unique_items:
-                out.append(flat[pos:pos + k])
-                pos += k
-                continue
             row: list[Any] = []
             keys: set[str] = set()
             while len(row) < k and pos < len(flat):

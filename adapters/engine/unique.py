@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
+from agentic_synth.adapters.columns.vectors import as_list
 from agentic_synth.adapters.engine import vocab
 from agentic_synth.adapters.engine.context import Ctx
 from agentic_synth.adapters.engine.draws import fill_template, locale_of
@@ -35,7 +36,7 @@ from agentic_synth.adapters.engine.unique_slots import (
 from agentic_synth.domain.errors import SchemaError
 from agentic_synth.domain.schema.schema import Field
 
-Maker = Callable[[Field, Ctx], list[Any]]
+Maker = Callable[[Field, Ctx], Sequence[Any]]
 DEFAULT_CAPACITY = 10**12  # the index space of a run without a count (events --realtime)
 _HEX = "0123456789abcdef"
 _UUID = [{"#": _HEX, "V": "89ab"}.get(c, c) for c in "########-####-4###-V###-############"]
@@ -65,7 +66,7 @@ def check_unique(f: Field, locale: str, capacity: int, where: str) -> None:
 
 
 def unique_column(f: Field, ctx: Ctx, make: Maker, *, key: int, capacity: int, where: str,
-                  index: np.ndarray | None = None) -> list[Any]:
+                  index: np.ndarray | None = None) -> Sequence[Any]:
     """The field's values for records `index` (default offset .. offset+n), distinct for distinct indices."""
     idx = index if index is not None else np.arange(ctx.offset, ctx.offset + ctx.n, dtype=np.uint64)
     locale = locale_of(f, ctx)
@@ -85,9 +86,9 @@ def unique_column(f: Field, ctx: Ctx, make: Maker, *, key: int, capacity: int, w
             return iban_text(codes, stamp(bbans, slots, p))
         return stamp(_slotted_base(f, ctx, make, capacity, where), slots, p)
     if f.type == "ipv6":
-        return _ipv6(make(f, ctx), idx, key, capacity)
+        return _ipv6(as_list(make(f, ctx)), idx, key, capacity)
     k = permute(idx, _number_space(capacity), key).tolist()
-    return _with_number(f, make(f, ctx), k)
+    return _with_number(f, as_list(make(f, ctx)), k)
 
 
 def _number_space(capacity: int) -> int:
@@ -148,9 +149,9 @@ def _slotted_base(f: Field, ctx: Ctx, make: Maker, capacity: int, where: str) ->
     templates = _templates(f, locale_of(f, ctx))
     if f.pattern is not None:
         run = fixed_run(f.pattern)  # a fixed-length pattern is drawn column-wise, not value by value
-        return draw_run(run, ctx.rng, ctx.n) if run is not None else make(f, ctx)
+        return draw_run(run, ctx.rng, ctx.n) if run is not None else as_list(make(f, ctx))
     if templates is None:
-        return make(f, ctx)
+        return as_list(make(f, ctx))
     usable = np.array(templates, dtype=object)[_usable(f, locale_of(f, ctx), capacity, where)]
     return fill_template(usable[ctx.rng.integers(0, len(usable), ctx.n)], ctx.rng)
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from agentic_synth.adapters.columns.vectors import Days, Instants, Numbers, Picks, vocabulary
 from agentic_synth.adapters.engine import vocab
 from agentic_synth.adapters.engine.columns import integer_bounds, numeric_bounds
 from agentic_synth.adapters.engine.context import Ctx
-from agentic_synth.adapters.engine.temporal_columns import date_bounds, datetime_bounds, format_dates, format_datetimes
+from agentic_synth.adapters.engine.temporal_columns import date_bounds, datetime_bounds
 from agentic_synth.domain.schema.bounds import multiples_between
 from agentic_synth.domain.schema.schema import Field, thaw
 
@@ -64,7 +66,7 @@ def index_space(f: Field, locale: str) -> int | None:
     return None
 
 
-def value_at(f: Field, locale: str, p: np.ndarray, ctx: Ctx) -> list[Any]:
+def value_at(f: Field, locale: str, p: np.ndarray, ctx: Ctx) -> Sequence[Any]:
     """The values at positions p of the field's space (see index_space)."""
     t = f.type
     if t == "integer":
@@ -72,12 +74,12 @@ def value_at(f: Field, locale: str, p: np.ndarray, ctx: Ctx) -> list[Any]:
         if f.multiple_of:
             step = f.multiple_of
             k = p.astype(np.int64) + multiples_between(lo, hi, step)[0]
-            return (k * step).astype(np.int64 if float(step).is_integer() else np.float64).tolist()
-        return (p.astype(np.int64) + lo).tolist()
+            return Numbers((k * step).astype(np.int64 if float(step).is_integer() else np.float64))
+        return Numbers(p.astype(np.int64) + lo)
     if t == "date":
-        return format_dates(p.astype(np.int64) + date_bounds(f)[0])
+        return Days(p.astype(np.int64) + date_bounds(f)[0])
     if t == "datetime":
-        return format_datetimes(p.astype(np.int64) + datetime_bounds(f)[0], f.format)
+        return Instants(p.astype(np.int64) + datetime_bounds(f)[0], f.format)
     if t == "time":
         secs = (p.astype(np.int64) + _time_bounds(f)[0]).tolist()
         return [f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}" for s in secs]
@@ -100,9 +102,12 @@ def value_at(f: Field, locale: str, p: np.ndarray, ctx: Ctx) -> list[Any]:
         octets = np.asarray(_FIRST_OCTETS)[a]
         return [f"{w}.{x + 1}.{y + 1}.{z + 1}" for w, x, y, z in zip(octets.tolist(), b.tolist(), c.tolist(),
                                                                        d.tolist(), strict=True)]
-    if t in ("boolean", "const", "enum"):
-        choices = [False, True] if t == "boolean" else [thaw(f.const)] if t == "const" else [thaw(v) for v in f.values]
-        return [choices[i] for i in p.tolist()]
+    if t == "boolean":
+        return Numbers(p.astype(bool))
+    if t == "enum":
+        return Picks(p.astype(np.intp), vocabulary(f.values, thaw))
+    if t == "const":
+        return [thaw(f.const)] * p.size
     entries = np.array(vocab.table("color_names.tsv"), dtype=object)[:, 0] if t == "color" else _entries(f, locale)
     out: list[Any] = entries[p.astype(np.int64)].tolist()
     return out
