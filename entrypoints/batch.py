@@ -195,6 +195,7 @@ def run_batch(synth: Any, plan: BatchPlan, *, parallel: int, executor: str = "au
                             len(plan.tasks), synth, scheduler)
             stack.callback(remote.shutdown)
             futures.update({remote.submit(t): t for t in todo if t.index in remote_tasks})
+            remote.started()
         threaded = [t for t in todo if t.index not in remote_tasks]
         if threaded:
             threads = ThreadPoolExecutor(min(parallel, len(threaded)), thread_name_prefix="agentic-synth-batch")

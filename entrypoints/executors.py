@@ -68,7 +68,9 @@ class Remote:
         context = _process_context()
         self.stop = context.Event()
         self.counters = context.RawArray("q", tasks)
-        gc.freeze()  # forked workers share the parent's objects instead of copying the pages gc would touch
+        self._thawed = gc.isenabled() and not gc.get_freeze_count()
+        if self._thawed:  # forked workers share the parent's objects instead of copying the pages gc would touch
+            gc.freeze()
         self._pool = ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker,
                                          initargs=(settings, plugins, self.stop, self.counters))
         self._submit = lambda t: self._pool.submit(run_in_worker, t)
@@ -76,6 +78,12 @@ class Remote:
 
     def submit(self, task: JobTask) -> Future[Any]:
         return self._submit(task)
+
+    def started(self) -> None:
+        """The tasks are submitted (a forking pool has forked): the parent's collector is given back."""
+        if getattr(self, "_thawed", False):
+            gc.unfreeze()
+            self._thawed = False
 
     def halt(self) -> None:
         if self.stop is not None:

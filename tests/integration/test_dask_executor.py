@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +24,9 @@ def scheduler() -> Iterator[str]:
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None, silence_logs=40) as cluster:
         yield cluster.scheduler_address
+    with warnings.catch_warnings():  # Dask's pooled comms to the closed cluster: finalised here, not mid-way
+        warnings.simplefilter("ignore", ResourceWarning)                 # through another test
+        gc.collect()
 
 
 def _parts(out: Path) -> list[tuple[str, int, int, str]]:
