@@ -17,6 +17,7 @@ from agentic_synth.domain.generation.shards import Shard
 from agentic_synth.entrypoints.cli.console import summary
 from agentic_synth.entrypoints.cli.dataset import GenerateCommand
 from agentic_synth.entrypoints.cli.estimate import pop_routing, print_estimate, routing_options
+from agentic_synth.entrypoints.cli.reports import check_report_path, write_report
 from agentic_synth.entrypoints.cli.scale import (
     DIRECTORY_OPTIONS,
     PartFailed,
@@ -26,7 +27,6 @@ from agentic_synth.entrypoints.cli.scale import (
     run_into_directory,
     scale_options,
 )
-from agentic_synth.entrypoints.cli.reports import check_report_path, write_report
 from agentic_synth.entrypoints.sdk import AgenticSynth
 
 ENGINE_NOTICE = "agentic-synth: no AI provider configured; using the built-in engine (offline, no API key needed)"
