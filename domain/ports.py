@@ -144,3 +144,11 @@ class AsyncRecordSource(Protocol):
     """An async stream of records (what `astream` yields)."""
 
     def __aiter__(self) -> AsyncIterator[dict[str, Any]]: ...
+
+
+class TaskExecutor(Protocol):
+    """Where batch tasks run: a local process pool, a Dask cluster (concurrent.futures' Executor shape)."""
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any: ...
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None: ...

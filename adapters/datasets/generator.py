@@ -70,7 +70,7 @@ class DatasetEngine:
         table = plan.table
         own = tuple(c.field for c in table.columns if c.is_own)
         check_uniques(own, plan.count, self.locale, table.name)
-        engine = ColumnEngine(plan.seed, self.locale)
+        engine = ColumnEngine(plan.seed, self.locale, capacity=plan.count)  # unique values sized to the table
         for block in range(plan.blocks):
             n, first = int(plan.block_rows[block]), int(plan.block_offsets[block])
             if n:
@@ -168,7 +168,7 @@ class DatasetEngine:
             # the child column is made again exactly as the child table will make it (same stream, same rows)
             field = child.table.column(column).field
             rows = int(sizes.sum())
-            engine = ColumnEngine(child.seed, self.locale)
+            engine = ColumnEngine(child.seed, self.locale, capacity=child.count)
             values = engine.column(field, rows, int(child.block_offsets[block]), block, field.name, {}) if rows else []
             array = _numbers(values)
             group = np.repeat(np.arange(len(sizes)), sizes)

@@ -44,13 +44,15 @@ class CsvRecordSink:
     """Writes records as CSV; text cells a spreadsheet would run are protected unless protect=False."""
 
     def __init__(self, target: AtomicFile | Any, schema: Schema, *, protect: bool = True,
-                 flush: bool = False) -> None:
+                 flush: bool = False, header: bool = True) -> None:
         self._target = target
         self._protect = protect
         self._flush = flush
         self._columns = flat_columns(schema.fields)
-        header = [quoted_cell(name, protect) or "" for name, _ in self._columns]
-        self._write((",".join(header) + "\r\n").encode("utf-8") if len(header) != 1 or header[0]
+        if not header:  # a part after the first: joined to the ones before, the file has one header
+            return
+        names = [quoted_cell(name, protect) or "" for name, _ in self._columns]
+        self._write((",".join(names) + "\r\n").encode("utf-8") if len(names) != 1 or names[0]
                     else b'""\r\n')
 
     def _write(self, data: bytes | memoryview) -> None:

@@ -13,10 +13,20 @@ from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.application.generate import ENGINE_TIMED_KINDS
 from agentic_synth.domain.errors import AgenticSynthError, UsageError, exit_code_for
 from agentic_synth.domain.generation.requests import GenerationRequest
+from agentic_synth.domain.generation.shards import Shard
 from agentic_synth.entrypoints.cli.console import summary
 from agentic_synth.entrypoints.cli.dataset import GenerateCommand
 from agentic_synth.entrypoints.cli.estimate import pop_routing, print_estimate, routing_options
 from agentic_synth.entrypoints.cli.reports import check_report_path, write_report
+from agentic_synth.entrypoints.cli.scale import (
+    DIRECTORY_OPTIONS,
+    PartFailed,
+    check_scale,
+    directory_summary,
+    is_directory,
+    run_into_directory,
+    scale_options,
+)
 from agentic_synth.entrypoints.sdk import AgenticSynth
 
 ENGINE_NOTICE = "agentic-synth: no AI provider configured; using the built-in engine (offline, no API key needed)"
@@ -115,6 +125,7 @@ def _silence_stdout() -> None:
 @click.option("--vectorize-with", metavar="NAME[:PATH]",
               help="Also store records with embeddings in: local[:PATH] (SQLite), ruvector[:PATH], or a plugin; "
                    "query with `agentic-synth vectors search`.")
+@scale_options
 @click.pass_context
 def generate(ctx: click.Context, kind: str, schema: str | None, count: int | None, output: str | None,
              fmt: str | None, seed: int | None, locale: str | None, extra: tuple[str, ...], stream: bool,
@@ -128,6 +139,8 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
     console = ctx.obj["console"]
     synth = AgenticSynth(container=ctx.obj["container"])
     run, dry_run = pop_routing(kind_options), kind_options.pop("dry_run")
+    scale = {k: kind_options.pop(k) for k in ("shard", *DIRECTORY_OPTIONS)}
+    check_scale(output, scale)
     tees = {k: v for k in ("stream_to", "vectorize_with") if (v := kind_options.pop(k)) is not None}
     options = {k: v for k, v in kind_options.items() if v is not None}
     options.update(_parse_pairs(extra))
@@ -140,14 +153,30 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
     routing_args = {k: v for k, v in dict(budget=run.budget_usd, strategy=run.strategy, fallback=run.fallback,
                                           auto_route=run.auto_route or None).items() if v is not None}
     request_args = dict(schema=schema, count=count, seed=seed, locale=locale, **ai_args, **routing_args, **options)
+    if scale["shard"] is not None:
+        request_args["shard"] = Shard.parse(scale["shard"], "--shard")
     request = synth.request(kind, **request_args)  # validate everything before any output exists
-    resolve_format(None if output in (None, "-") else output, fmt)
+    into_directory = is_directory(output)
+    resolve_format(None if output in (None, "-") or into_directory else output, fmt)
+    if into_directory and (stream or tees):
+        raise UsageError("--stream, --stream-to and --vectorize-with write one stream; an output directory "
+                         "holds part files")
     if dry_run:
         print_estimate(synth, as_json=False, kind=kind, schema=schema, count=count, run=run,
                        mode=mode or request.mode, model=model or (request.ai.model if request.ai else None),
                        provider=provider)
         return
     console.info(notice(synth, request, explicit=mode is not None))
+    if into_directory:
+        assert output is not None
+        parts = run_into_directory(console, synth, kind, output, fmt, request_args,
+                                   {"csv_protect": not no_csv_protect}, scale)
+        if report is not None:
+            write_report(report, parts.to_dict())
+        for job in parts.failed:
+            raise UsageError(f"{job.name}: {job.error}") if job.exit_code == 2 else PartFailed(job)
+        console.info(directory_summary(parts))
+        return
     with console.progress(count, f"generating {kind}") as progress:
         try:
             result = synth.generate(kind, output=output if output is not None else "-", format=fmt,
