@@ -7,11 +7,23 @@ passes over the bytes, so composed strings (emails, usernames) never exist as Py
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
 SEP = 0x1F
 Piece = tuple[np.ndarray, np.ndarray, np.ndarray]
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+
+
+def utf8(values: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """(bytes, n+1 offsets) of str values (None counts as empty); AttributeError on anything else."""
+    encoded = [b"" if v is None else v.encode() for v in values]
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
 
 
 def split_texts(joined: bytes, n: int) -> tuple[np.ndarray, np.ndarray]:
