@@ -39,7 +39,13 @@ class RunIntegrations:
     def report_into(self, meta: RunMetadata) -> None:
         meta.notes.extend(self.notes)
         if self.tee is not None and self.pipeline is not None:
-            meta.notes.append(f"streamed {self.tee.streamed} records to {self.pipeline_label}")
+            counters = getattr(self.pipeline, "counters", None)  # the built-in URL pipelines count what was acked
+            stream = counters.to_dict() if counters is not None else {"target": self.pipeline_label,
+                                                                      "records": self.tee.streamed}
+            meta.integrations["stream"] = stream
+            created = getattr(self.pipeline, "created", None)  # a JetStream stream made for the subject
+            meta.notes.append(f"streamed {self.tee.streamed} records to {self.pipeline_label}"
+                              + (f" (created JetStream stream {created})" if created else ""))
         if self.tee is not None and self.store is not None:
             meta.notes.append(f"vectorized {self.tee.vectorized} records into {self.store_label}")
 
@@ -50,7 +56,9 @@ def plan_run(integrations: Integrations, *, stream: bool, stream_to: Any, vector
     plan = RunIntegrations()
     if stream_to is not None:
         if isinstance(stream_to, str):
-            plan.pipeline, plan.pipeline_label = integrations.open_stream(stream_to), stream_to
+            plan.pipeline = integrations.open_stream(stream_to)
+            counters = getattr(plan.pipeline, "counters", None)
+            plan.pipeline_label = counters.target if counters is not None else stream_to  # URLs without secrets
         else:
             plan.pipeline, plan.pipeline_label = integrations.use_run_pipeline(stream_to), type(stream_to).__name__
             plan.owned = False  # the caller's object: the caller closes it

@@ -15,6 +15,7 @@ from agentic_synth.adapters.integrations.ruvector import RuvectorVectorStore, is
 from agentic_synth.adapters.integrations.sqlite_vectors import SqliteVectorStore, is_sqlite_file
 from agentic_synth.adapters.integrations.workflows import InProcessWorkflowEngine
 from agentic_synth.domain.errors import IntegrationError, UsageError
+from agentic_synth.domain.integrations.stream_targets import StreamTarget, is_stream_url
 from agentic_synth.domain.ports import StreamPipeline, VectorStore, WorkflowEngine
 
 DEFAULT_LOCAL_DB = "./data/vectors.sqlite"
@@ -156,7 +157,10 @@ class Integrations:
         return store
 
     def open_stream(self, spec: str) -> StreamPipeline:
-        """`--stream-to NAME[:TARGET]`: midstreamer[:PIPELINE], jsonl:PATH (file, named pipe, '-'), stdout, a plugin."""
+        """`--stream-to NAME[:TARGET]` or a URL: redis://, nats://, http(s)://, midstreamer[:PIPELINE],
+        jsonl:PATH (file, named pipe, '-'), stdout, a plugin."""
+        if is_stream_url(spec):
+            return open_url_stream(StreamTarget.from_spec(spec))
         name, target = split_spec(spec, "--stream-to")
         if name == "midstreamer":
             default = self._section("midstreamer").get("defaultPipeline") or DEFAULT_PIPELINE
@@ -167,7 +171,8 @@ class Integrations:
             return JsonlStreamPipeline("-")
         if name in self._plugins:
             return self._build(name, {"target": target}, StreamPipeline, "stream pipeline")
-        raise UsageError(f"--stream-to: unknown target '{name}' (use midstreamer[:PIPELINE], jsonl:PATH, stdout"
+        raise UsageError(f"--stream-to: unknown target '{name}' (use redis://HOST:PORT/STREAM, "
+                         "nats://HOST:PORT/SUBJECT, http(s)://URL, midstreamer[:PIPELINE], jsonl:PATH, stdout"
                          f"{_installed(self._plugins)})")
 
     def open_store(self, spec: str, embedder: Any = None) -> VectorStore:
@@ -204,6 +209,21 @@ class Integrations:
         except Exception as exc:  # a plugin that fails to load or to build
             raise IntegrationError(f"plugin '{name}' failed: {type(exc).__name__}: {exc}", integration=role) from exc
         return _checked(adapter, port, role, f"plugin '{name}'")
+
+
+def open_url_stream(target: StreamTarget) -> StreamPipeline:
+    """The built-in pipeline of a URL target (its module, and the redis or nats extra, load only when named)."""
+    if target.scheme in ("redis", "rediss"):
+        from agentic_synth.adapters.integrations.redis_stream import RedisStreamPipeline
+
+        return RedisStreamPipeline(target)
+    if target.scheme == "nats":
+        from agentic_synth.adapters.integrations.nats_stream import NatsStreamPipeline
+
+        return NatsStreamPipeline(target)
+    from agentic_synth.adapters.integrations.http_stream import HttpStreamPipeline
+
+    return HttpStreamPipeline(target)
 
 
 def _checked(adapter: Any, port: type, role: str, what: str) -> Any:

@@ -65,7 +65,7 @@ class HttpStreamPipeline:
         self._client.close()
 
     def _post(self, body: bytes, key: str) -> None:
-        backoff = wait_exponential_jitter(initial=0.2 * self._wait_scale, max=5.0 * self._wait_scale)
+        backoff = wait_exponential_jitter(multiplier=0.2 * self._wait_scale, max=5.0 * self._wait_scale)
 
         def wait(state: Any) -> float:
             error = state.outcome.exception() if state.outcome is not None else None

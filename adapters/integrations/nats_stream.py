@@ -58,7 +58,8 @@ class NatsStreamPipeline:
     def send(self, chunk: RecordChunk) -> None:
         rows = chunk.rows()
         for start in range(0, len(rows), self.target.batch):
-            payloads = [orjson.dumps(row, option=orjson.OPT_NON_STR_KEYS) for row in rows[start:start + self.target.batch]]
+            part = rows[start:start + self.target.batch]
+            payloads = [orjson.dumps(row, option=orjson.OPT_NON_STR_KEYS) for row in part]
             started = time.perf_counter()
             self._run(self._publish(payloads))
             self.counters.add(len(payloads), sum(map(len, payloads)), time.perf_counter() - started)
@@ -76,12 +77,18 @@ class NatsStreamPipeline:
 
     async def _open(self) -> tuple[Any, Any, str]:
         target = self.target
-        try:
+        errors: list[BaseException] = []
+
+        async def keep(error: Exception) -> None:  # nats-py logs each failed attempt with its traceback otherwise
+            errors.append(error)
+
+        try:  # one attempt: max_reconnect_attempts=0 would mean "forever" to nats-py
             nc = await self._nats.connect(f"nats://{target.host}:{target.port}", user=target.username,
-                                          password=target.password, connect_timeout=5, max_reconnect_attempts=0,
-                                          allow_reconnect=False)
+                                          password=target.password, connect_timeout=5, allow_reconnect=False,
+                                          max_reconnect_attempts=1, reconnect_time_wait=0.1, error_cb=keep)
         except Exception as exc:
-            raise IntegrationError(f"{target.label}: cannot connect: {type(exc).__name__}: {exc}",
+            cause = errors[-1] if errors else exc
+            raise IntegrationError(f"{target.label}: cannot connect: {type(cause).__name__}: {cause}",
                                    integration="stream nats") from exc
         js = nc.jetstream(timeout=TIMEOUT, publish_async_max_pending=MAX_PENDING)
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
@@ -54,10 +55,8 @@ class RedisStreamPipeline:
             self.counters.add(len(part), size, time.perf_counter() - started)
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # a connection that already went away is not an error of the run
             self._client.close()
-        except Exception:  # closing a connection that already went away is not an error of the run
-            pass
 
 
 def _connect(target: StreamTarget) -> Any:
@@ -66,8 +65,13 @@ def _connect(target: StreamTarget) -> Any:
     except ImportError:
         raise UsageError(f"--stream-to {target.label}: the redis package is not installed "
                          "(pip install 'agentic-synth[redis]')") from None
+    from redis.backoff import NoBackoff
+    from redis.retry import Retry
+
+    # no silent retries: a resent XADD batch would add its entries twice
     client = redis.Redis(host=target.host, port=target.port, username=target.username, password=target.password,
-                         ssl=target.scheme == "rediss", socket_connect_timeout=5, socket_timeout=30)
+                         ssl=target.scheme == "rediss", socket_connect_timeout=5, socket_timeout=30,
+                         retry=Retry(NoBackoff(), 0))
     try:
         client.ping()
     except redis.RedisError as exc:

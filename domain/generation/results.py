@@ -37,6 +37,9 @@ class RunMetadata:
     cache_misses: int = 0
     models: dict[str, ModelUsage] = attrs.field(factory=dict)
     notes: list[str] = attrs.field(factory=list)
+    # what the integrations did, by role: "stream" (target, records, batches, bytes, retries, seconds),
+    # "similarity" (rolling comparison with a reference series)
+    integrations: dict[str, Any] = attrs.field(factory=dict)
 
     @property
     def calls(self) -> int:
