@@ -8,6 +8,7 @@ import attrs
 
 from agentic_synth.adapters.integrations.jsonl_stream import JsonlStreamPipeline
 from agentic_synth.adapters.integrations.ruvector import RuvectorVectorStore
+from agentic_synth.adapters.integrations.ruvector_rvf import RvfVectorStore
 from agentic_synth.adapters.integrations.sqlite_vectors import SqliteVectorStore
 from agentic_synth.application.tee import TeeRecordSink
 from agentic_synth.domain.errors import UsageError
@@ -89,6 +90,7 @@ def plan_run(integrations: Integrations, *, stream: bool, stream_to: Any, vector
 
 def _label(adapter: Any, default: str) -> str:
     """`local:./data/vectors.sqlite`, `ruvector:./data/vectors.db`, or the adapter's class name."""
-    name = {SqliteVectorStore: "local", RuvectorVectorStore: "ruvector"}.get(type(adapter), default)
+    name = {SqliteVectorStore: "local", RuvectorVectorStore: "ruvector-hnsw", RvfVectorStore: "ruvector"}.get(
+        type(adapter), default)
     path = getattr(adapter, "path", None)
     return f"{name}:{path}" if path is not None else name

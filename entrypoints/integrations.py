@@ -12,6 +12,7 @@ from agentic_synth.adapters.integrations.jsonl_stream import JsonlStreamPipeline
 from agentic_synth.adapters.integrations.null import NullStreamPipeline, NullVectorStore, NullWorkflowEngine
 from agentic_synth.adapters.integrations.plugins import ENTRY_POINT_GROUP, Factory
 from agentic_synth.adapters.integrations.ruvector import RuvectorVectorStore, is_ruvector_db, ruvector_installed
+from agentic_synth.adapters.integrations.ruvector_rvf import RvfVectorStore, is_rvf_db
 from agentic_synth.adapters.integrations.sqlite_vectors import SqliteVectorStore, is_sqlite_file
 from agentic_synth.adapters.integrations.workflows import InProcessWorkflowEngine
 from agentic_synth.domain.errors import IntegrationError, UsageError
@@ -141,9 +142,11 @@ class Integrations:
         options = {**self._section("midstreamer"), "pipeline": pipeline}
         return self._build("midstreamer", options, StreamPipeline, "stream pipeline")
 
-    def ruvector(self, path: str, *, strict: bool, embedder: Any = None) -> VectorStore:
-        """ruvector at `path`: an installed `ruvector` entry point, else the built-in adapter of the PyPI package."""
-        if "ruvector" in self._plugins:
+    def ruvector(self, path: str, *, strict: bool, embedder: Any = None, hnsw: bool = False) -> VectorStore:
+        """ruvector at `path`: an installed `ruvector` entry point, else the built-in adapters of the PyPI package:
+        an RVF store (vectors on disk; a new path, or an RVF file), or a Collection (HNSW in memory; `hnsw`,
+        or a collection saved there before)."""
+        if "ruvector" in self._plugins and not hnsw:
             return self._build("ruvector", {"dbPath": path, "embedder": embedder}, VectorStore, "vector store")
         if not ruvector_installed():
             reason = "the ruvector package is not installed (pip install 'agentic-synth[ruvector]')"
@@ -152,8 +155,10 @@ class Integrations:
                                  "--vectorize-with local:PATH")
             logger.warning("{}: records are not vectorized", reason)
             return NullVectorStore(reason)
-        store = RuvectorVectorStore(path, default_embedder(embedder))
-        store.count()  # an unreadable collection or another embedder's vectors fail now, before any output
+        chosen = default_embedder(embedder)
+        store: RuvectorVectorStore | RvfVectorStore = (
+            RuvectorVectorStore(path, chosen) if hnsw or is_ruvector_db(path) else RvfVectorStore(path, chosen))
+        store.count()  # an unreadable store or another embedder's vectors fail now, before any output
         return store
 
     def open_stream(self, spec: str) -> StreamPipeline:
@@ -176,30 +181,32 @@ class Integrations:
                          f"{_installed(self._plugins)})")
 
     def open_store(self, spec: str, embedder: Any = None) -> VectorStore:
-        """`--vectorize-with NAME[:PATH]`: ruvector[:PATH], local[:PATH] (SQLite), or a plugin."""
+        """`--vectorize-with NAME[:PATH]`: ruvector[:PATH] (RVF), ruvector-hnsw[:PATH], local[:PATH] (SQLite),
+        or a plugin."""
         name, path = split_spec(spec, "--vectorize-with")
-        if name == "ruvector":
+        if name in ("ruvector", "ruvector-hnsw"):
             return self.ruvector(path or self._section("ruvector").get("dbPath") or DEFAULT_RUVECTOR_DB,
-                                 strict=True, embedder=embedder)
+                                 strict=True, embedder=embedder, hnsw=name == "ruvector-hnsw")
         if name == "local":
             store = SqliteVectorStore(path or DEFAULT_LOCAL_DB, default_embedder(embedder))
             store.count()  # not an SQLite file, or another embedder's vectors: fail before any output
             return store
         if name in self._plugins:
             return self._build(name, {"dbPath": path, "embedder": embedder}, VectorStore, "vector store")
-        raise UsageError(f"--vectorize-with: unknown store '{name}' (use ruvector[:PATH], local[:PATH]"
+        raise UsageError(f"--vectorize-with: unknown store '{name}' (use ruvector[:PATH], ruvector-hnsw[:PATH], "
+                         "local[:PATH]"
                          f"{_installed(self._plugins)})")
 
     def open_db(self, spec: str, embedder: Any = None) -> VectorStore:
         """`vectors search --db [NAME:]PATH`: a path alone is recognised by its files (SQLite or ruvector)."""
         name, rest = split_spec(spec, "--db")
-        if rest is not None and (name in ("ruvector", "local") or name in self._plugins):
+        if rest is not None and (name in ("ruvector", "ruvector-hnsw", "local") or name in self._plugins):
             return self.open_store(spec, embedder)
         if is_sqlite_file(spec):
             return self.open_store(f"local:{spec}", embedder)
-        if is_ruvector_db(spec):
+        if is_ruvector_db(spec) or is_rvf_db(spec):
             return self.open_store(f"ruvector:{spec}", embedder)
-        raise UsageError(f"--db: '{spec}' is not a vector store (no SQLite file, no ruvector collection there)")
+        raise UsageError(f"--db: '{spec}' is not a vector store (no SQLite file, no ruvector store there)")
 
     def _build(self, name: str, options: Mapping[str, Any], port: type, role: str) -> Any:
         try:
