@@ -8,6 +8,7 @@ from typing import Any, Protocol, runtime_checkable
 from agentic_synth.domain.ai.models import Completion, ModelRequest, TextDelta
 from agentic_synth.domain.cache.stats import CacheStats
 from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.integrations.temporal import TemporalMetrics
 
 
 @runtime_checkable
@@ -126,3 +127,17 @@ class AsyncRecordSource(Protocol):
     """An async stream of records (what `astream` yields)."""
 
     def __aiter__(self) -> AsyncIterator[dict[str, Any]]: ...
+
+
+class TemporalAnalyzer(Protocol):
+    """Compares two series (midstreamer's TemporalCompare): DTW, LCS, edit distance and a similarity score.
+
+    `name` says which implementation answers (`midstreamer` through Node, or `numpy`); `close` ends
+    whatever process it holds.
+    """
+
+    name: str
+
+    def analyze(self, a: Sequence[float], b: Sequence[float]) -> TemporalMetrics: ...
+
+    def close(self) -> None: ...

@@ -129,17 +129,17 @@ class Integrations:
 
     # --- named adapters ------------------------------------------------------------------------
 
-    def midstreamer(self, pipeline: str, *, strict: bool) -> StreamPipeline:
+    def midstreamer(self, pipeline: str, *, strict: bool, reference: str | None = None) -> StreamPipeline:
         """The midstreamer plugin's pipeline; without the plugin, an error (strict) or a null pipeline."""
         if "midstreamer" not in self._plugins:
-            reason = (f"midstreamer is not installed (no 'midstreamer' entry point in group {ENTRY_POINT_GROUP}; "
-                      "see docs/integrations.md)")
+            reason = (f"no midstreamer pipeline plugin is installed (no 'midstreamer' entry point in group "
+                      f"{ENTRY_POINT_GROUP}; see docs/integrations.md)")
             if strict:
-                raise UsageError(f"--stream-to midstreamer: {reason}; stream to a file or named pipe with "
-                                 "--stream-to jsonl:PATH")
+                raise UsageError(f"--stream-to midstreamer compares the series as they are made with a reference: "
+                                 f"add --reference FILE ({reason})")
             logger.warning("{}: records are not streamed", reason)
             return NullStreamPipeline(reason)
-        options = {**self._section("midstreamer"), "pipeline": pipeline}
+        options = {**self._section("midstreamer"), "pipeline": pipeline, "reference": reference}
         return self._build("midstreamer", options, StreamPipeline, "stream pipeline")
 
     def ruvector(self, path: str, *, strict: bool, embedder: Any = None, hnsw: bool = False) -> VectorStore:
@@ -161,15 +161,17 @@ class Integrations:
         store.count()  # an unreadable store or another embedder's vectors fail now, before any output
         return store
 
-    def open_stream(self, spec: str) -> StreamPipeline:
+    def open_stream(self, spec: str, *, reference: str | None = None) -> StreamPipeline:
         """`--stream-to NAME[:TARGET]` or a URL: redis://, nats://, http(s)://, midstreamer[:PIPELINE],
         jsonl:PATH (file, named pipe, '-'), stdout, a plugin."""
         if is_stream_url(spec):
             return open_url_stream(StreamTarget.from_spec(spec))
         name, target = split_spec(spec, "--stream-to")
         if name == "midstreamer":
+            if "midstreamer" not in self._plugins and reference is not None:
+                return rolling_similarity(reference, target)  # the built-in use of what midstreamer really does
             default = self._section("midstreamer").get("defaultPipeline") or DEFAULT_PIPELINE
-            return self.midstreamer(target or default, strict=True)
+            return self.midstreamer(target or default, strict=True, reference=reference)
         if name == "jsonl":
             return JsonlStreamPipeline(target or "")
         if name == "stdout":
@@ -216,6 +218,25 @@ class Integrations:
         except Exception as exc:  # a plugin that fails to load or to build
             raise IntegrationError(f"plugin '{name}' failed: {type(exc).__name__}: {exc}", integration=role) from exc
         return _checked(adapter, port, role, f"plugin '{name}'")
+
+
+def rolling_similarity(reference: str, target: str | None) -> StreamPipeline:
+    """`--stream-to midstreamer[:WINDOW] --reference REF`: each window of each series compared with REF's, as made."""
+    from agentic_synth.adapters.series_file import read_rows
+    from agentic_synth.application.similarity import DEFAULT_WINDOW, RollingSimilarityPipeline, numeric_series
+    from agentic_synth.entrypoints.temporal import temporal_analyzer
+
+    if target is not None and not target.isdigit():
+        raise UsageError(f"--stream-to midstreamer:{target}: with --reference the target is a window size in points "
+                         f"(midstreamer:{DEFAULT_WINDOW}); pipeline names need a midstreamer plugin")
+    series = numeric_series(read_rows(reference, "--reference"))
+    if not series:
+        raise UsageError(f"--reference: '{reference}' has no numeric column to compare with")
+    analyzer, notice = temporal_analyzer()
+    pipeline = RollingSimilarityPipeline(analyzer, series, window=int(target) if target else DEFAULT_WINDOW,
+                                         label=reference)
+    pipeline.notice = notice
+    return pipeline
 
 
 def open_url_stream(target: StreamTarget) -> StreamPipeline:

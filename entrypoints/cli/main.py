@@ -24,6 +24,7 @@ from agentic_synth.entrypoints.cli.estimate import estimate_command
 from agentic_synth.entrypoints.cli.generate import generate
 from agentic_synth.entrypoints.cli.generators import generators
 from agentic_synth.entrypoints.cli.init import init
+from agentic_synth.entrypoints.cli.integrations import integrations
 from agentic_synth.entrypoints.cli.models import models
 from agentic_synth.entrypoints.cli.validate import validate
 from agentic_synth.entrypoints.cli.vectors import vectors
@@ -80,6 +81,7 @@ cli.add_command(estimate_command)
 cli.add_command(cache)
 cli.add_command(batch)
 cli.add_command(vectors)
+cli.add_command(integrations)
 
 
 def known_secrets(container: Container) -> list[Secret]:
