@@ -1,4 +1,4 @@
-"""Read the rows of a reference or data file for series comparison (json, jsonl, csv, parquet), types inferred."""
+"""Read the rows of a data file without a schema (json, jsonl, csv, parquet; types inferred): all, or the first few."""
 
 from __future__ import annotations
 
@@ -38,3 +38,35 @@ def read_rows(path: str, flag: str) -> list[dict[str, Any]]:
         raise UsageError(f"{flag}: '{path}' is not valid JSON: {exc}") from None
     except Exception as exc:  # pyarrow's ArrowInvalid and friends: a file that is not what its name says
         raise UsageError(f"{flag}: cannot read '{path}': {type(exc).__name__}: {exc}") from None
+
+
+def read_head(path: str, n: int) -> list[dict[str, Any]]:
+    """The first `n` rows, reading no more of the file than they need (a JSON array is read whole)."""
+    if n <= 0:
+        return []
+    fmt = resolve_format(path, None)
+    if fmt == "jsonl":
+        rows = []
+        with open(path, "rb") as handle:
+            for line in handle:
+                if line.strip():
+                    rows.append(orjson.loads(line))
+                if len(rows) == n:
+                    break
+        return rows
+    if fmt == "parquet":
+        import pyarrow.parquet as pq
+
+        batch = next(pq.ParquetFile(path).iter_batches(batch_size=n), None)
+        return [] if batch is None else batch.to_pylist()
+    if fmt == "csv":
+        import pyarrow.csv as pacsv
+
+        reader = pacsv.open_csv(path)
+        head: list[dict[str, Any]] = []
+        for batch in reader:
+            head.extend(batch.to_pylist()[:n - len(head)])
+            if len(head) >= n:
+                break
+        return head
+    return read_rows(path, "output")[:n]
