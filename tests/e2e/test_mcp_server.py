@@ -94,3 +94,42 @@ def test_the_server_budget_caps_every_call_and_a_key_rejected_by_nobody_never_le
     ])
     assert capped.is_error and "budget reached" in capped.content[0].text
     assert CANARY not in json.dumps(capped.model_dump(mode="json")) and CANARY not in log.read_text()
+
+
+def test_the_http_transport_listens_on_loopback_and_serves_the_same_tools(tmp_path):
+    import socket
+    import subprocess
+    import time
+
+    from mcp.client.streamable_http import streamable_http_client
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    params, _ = _session(tmp_path, "--transport", "http", "--port", str(port))
+    with subprocess.Popen([params.command, *params.args], cwd=tmp_path, env=params.env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True) as server:
+        try:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+
+            async def talk() -> tuple[list[str], Any]:
+                async with streamable_http_client(f"http://127.0.0.1:{port}/mcp") as (read, write), \
+                        ClientSession(read, write) as session:
+                    await session.initialize()
+                    tools = await session.list_tools()
+                    listed = await session.call_tool("list_generators", {})
+                    return sorted(t.name for t in tools.tools), listed
+
+            names, listed = asyncio.run(talk())
+        finally:
+            server.terminate()
+            _, err = server.communicate(timeout=30)
+    assert "run_workflow" in names and len(names) == 7
+    assert {"structured", "timeseries", "events"} <= {g["name"] for g in listed.structured_content["result"]}
+    assert f"MCP server on http://127.0.0.1:{port}/mcp" in err and CANARY not in err
