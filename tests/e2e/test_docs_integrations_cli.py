@@ -57,7 +57,9 @@ def test_each_shell_example_runs(index, tmp_path, redis_url, nats_url):
     if "mkfifo" in script:
         assert (tmp_path / "received.jsonl").read_text().count("\n") == 500
     if "--reference" in script:
-        assert "similarity to reference.csv (" in done.stderr and "temperature[1]" in done.stdout
+        assert "similarity to reference.csv (" in done.stderr
+        shown = re.search(r"```text\n(series .*?)```", DOC, re.S)
+        assert shown is not None and all(row in done.stdout for row in shown.group(1).splitlines()[1:])
     if "workflow run" in script:
         assert (tmp_path / "clickstream.jsonl").read_text().count("\n") == 500
         assert (tmp_path / "daily-users.csv").read_text().count("\n") == 1001
