@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from agentic_synth.adapters.integrations.plugins import module_installed
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.entrypoints.sdk import AgenticSynth
 
@@ -33,10 +34,9 @@ def mcp() -> None:
 def serve(ctx: click.Context, transport: str, host: str, port: int, root: str, output_dir: str,
           workflows: str | None, budget: float | None) -> None:
     """Run the MCP server until the client disconnects (stdio) or Ctrl-C (http)."""
-    try:
-        from agentic_synth.entrypoints.mcp_server import build_server
-    except ImportError:
-        raise UsageError("mcp serve: the mcp package is not installed (pip install 'agentic-synth[mcp]')") from None
+    if not module_installed("mcp"):
+        raise UsageError("mcp serve: the mcp package is not installed (pip install 'agentic-synth[mcp]')")
+    from agentic_synth.entrypoints.mcp_server import build_server
     from agentic_synth.entrypoints.cli.main import known_secrets
 
     container = ctx.obj["container"]

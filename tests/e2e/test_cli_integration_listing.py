@@ -42,3 +42,10 @@ def test_installing_midstreamer_without_node_is_one_usage_error(capsys, monkeypa
                 container=build_container(load_plugins=False))
     err = capsys.readouterr().err
     assert code == 2 and "Node.js and npm are needed" in err and not (tmp_path / "node").exists()
+
+
+def test_mcp_serve_without_the_mcp_package_is_one_usage_error_naming_the_extra(capsys, monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "mcp", None)  # as if the extra were not installed
+    code = main(["mcp", "serve"], container=build_container(load_plugins=False))
+    err = capsys.readouterr().err
+    assert code == 2 and "pip install 'agentic-synth[mcp]'" in err and "Traceback" not in err
