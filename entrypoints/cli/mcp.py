@@ -36,8 +36,8 @@ def serve(ctx: click.Context, transport: str, host: str, port: int, root: str, o
     """Run the MCP server until the client disconnects (stdio) or Ctrl-C (http)."""
     if not module_installed("mcp"):
         raise UsageError("mcp serve: the mcp package is not installed (pip install 'agentic-synth[mcp]')")
-    from agentic_synth.entrypoints.mcp_server import build_server
     from agentic_synth.entrypoints.cli.main import known_secrets
+    from agentic_synth.entrypoints.mcp_server import build_server
 
     container = ctx.obj["container"]
     if not Path(root).is_dir():
