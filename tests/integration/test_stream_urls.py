@@ -20,14 +20,15 @@ def _lines(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
-def _redis(url: str):
+def _xrange(url: str, key: str) -> list:
     import redis
 
-    return redis.Redis.from_url(url)
+    with redis.Redis.from_url(url) as client:
+        return client.xrange(key)
 
 
 def _stream_records(url: str, key: str) -> list[dict]:
-    return [orjson.loads(fields[b"record"]) for _, fields in _redis(url).xrange(key)]
+    return [orjson.loads(fields[b"record"]) for _, fields in _xrange(url, key)]
 
 
 def test_every_record_reaches_a_redis_stream_in_output_order_with_counters_in_the_report(run_cli, redis_url, tmp_path):
@@ -58,14 +59,15 @@ def test_realtime_events_reach_redis_at_the_asked_rate(run_cli, redis_url, tmp_p
     code, _, err = run_cli("generate", "events", "-s", EVENTS, "--rate", "20/sec", "-n", "30", "--realtime",
                            "-o", str(out), "--stream-to", f"{redis_url}/{key}")
     assert code == 0, err
-    entries = _redis(redis_url).xrange(key)
+    entries = _xrange(redis_url, key)
     assert [orjson.loads(f[b"record"]) for _, f in entries] == _lines(out)
     arrived_ms = [int(entry_id.split(b"-")[0]) for entry_id, _ in entries]  # the server's clock at each XADD
     spread = (arrived_ms[-1] - arrived_ms[0]) / 1000
     assert 29 / 20 * 0.8 < spread < 29 / 20 * 4  # 30 events at 20/sec span ~1.45 s: they flowed, not in one burst
 
 
-def _jetstream_records(url: str, subject: str) -> list[dict]:
+def _jetstream_records(url: str, subject: str, expected: int) -> list[dict]:
+    """What the subject's stream holds, read with a pull consumer until `expected` arrived or 60 s passed."""
     import nats
 
     async def fetch() -> list[dict]:
@@ -73,11 +75,12 @@ def _jetstream_records(url: str, subject: str) -> list[dict]:
         js = nc.jetstream()
         sub = await js.pull_subscribe(subject, durable=None)
         got: list[dict] = []
-        while True:
+        deadline = time.monotonic() + 60
+        while len(got) < expected and time.monotonic() < deadline:
             try:
-                msgs = await sub.fetch(1000, timeout=1)
-            except nats.errors.TimeoutError:
-                break
+                msgs = await sub.fetch(1000, timeout=5)
+            except (nats.errors.TimeoutError, asyncio.TimeoutError):
+                continue
             for msg in msgs:
                 got.append(orjson.loads(msg.data))
                 await msg.ack()
@@ -95,7 +98,7 @@ def test_every_event_is_published_to_jetstream_with_acks_and_a_stream_is_made_fo
                            "-o", str(out), "--report", str(report), "--stream-to", f"{nats_url}/{subject}")
     assert code == 0, err
     assert "created JetStream stream SYNTH_synth_events_t" in err
-    assert _jetstream_records(nats_url, subject) == _lines(out)
+    assert _jetstream_records(nats_url, subject, 4321) == _lines(out)
     assert json.loads(report.read_text())["integrations"]["stream"]["records"] == 4321
 
 
