@@ -50,7 +50,8 @@ def test_each_shell_example_runs(index, tmp_path, redis_url, nats_url):
         received = [line for r in ingest.requests for line in r.body.splitlines()]
     assert done.returncode == 0, done.stderr
     if "redis://" in script:
-        assert redis.Redis.from_url(redis_url).xlen("orders") >= 20000
+        with redis.Redis.from_url(redis_url) as client:
+            assert client.xlen("orders") >= 20000
         assert [orjson.loads(line) for line in received] == [
             json.loads(line) for line in (tmp_path / "live.jsonl").read_text().splitlines()]
         assert "streamed 2000 records to nats://" in done.stderr
