@@ -11,6 +11,7 @@ from typing import Any
 from loguru import logger
 
 from agentic_synth.adapters.config_file import LoadedConfig, load_config
+from agentic_synth.adapters.python_types import model_builder, model_class_of
 from agentic_synth.adapters.readers import read_records
 from agentic_synth.adapters.schema_file import load_schema
 from agentic_synth.adapters.sinks.factory import resolve_format
@@ -20,6 +21,7 @@ from agentic_synth.domain.ai.ai_settings import AISettings
 from agentic_synth.domain.batch.results import BatchResult, JobOutcome
 from agentic_synth.domain.cache.keys import CachePolicy
 from agentic_synth.domain.config.settings import Settings
+from agentic_synth.domain.dataset.results import DatasetResult
 from agentic_synth.domain.errors import AgenticSynthError, UsageError
 from agentic_synth.domain.generation.generators import Generator, parse_options, prepare_request
 from agentic_synth.domain.generation.requests import GenerationRequest
@@ -235,7 +237,9 @@ class AgenticSynth:
         meta.output = None if output is None else str(output)
         meta.format = fmt
         logger.info("generated {} records in {:.3f}s", meta.records, meta.seconds)
-        return TableResult(metadata=meta, chunks=memory.chunks if memory is not None else [], schema=request.schema)
+        model = model_class_of(schema)
+        return TableResult(metadata=meta, chunks=memory.chunks if memory is not None else [], schema=request.schema,
+                           model=None if model is None else model_builder(model))
 
     def generate_stream(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
                         **options: Any) -> Iterator[dict[str, Any]]:
@@ -268,6 +272,21 @@ class AgenticSynth:
                 return
             for row in chunk.rows():  # type: ignore[attr-defined]
                 yield row
+
+    def generate_dataset(self, dataset: Any, *, output: str | Path | None = None, format: str | None = None,
+                         seed: int | None = None, locale: str | None = None, if_exists: str = "fail",
+                         create: bool = True, csv_protect: bool = True,
+                         progress: Callable[[int], None] | None = None) -> DatasetResult:
+        """Make a dataset's related tables (a dataset file, or a dict in its shape): see docs/datasets.md.
+
+        `output` is a directory (one `format` file per table), `sqlite:///PATH` or `postgresql://...`;
+        without it each table's rows come back in `result.tables`. Every table is written, or none.
+        """
+        from agentic_synth.entrypoints.datasets import run_dataset  # pyarrow and the dataset engine on use
+
+        return run_dataset(self.container, dataset, output=output, format=format, seed=seed, locale=locale,
+                           if_exists=if_exists, create=create, csv_protect=csv_protect, new_seed=new_seed,
+                           progress=progress)
 
     def batch(self, config_or_jobs: Any, *, output_dir: str | Path = ".", parallel: int | None = None,
               seed: int | None = None, fail_fast: bool = False, executor: str = "auto",

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
 import orjson
 
-from agentic_synth.adapters.sinks.atomic import AtomicFile
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.application.generate import ENGINE_TIMED_KINDS
 from agentic_synth.domain.errors import AgenticSynthError, UsageError, exit_code_for
 from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.entrypoints.cli.console import summary
+from agentic_synth.entrypoints.cli.dataset import GenerateCommand
 from agentic_synth.entrypoints.cli.estimate import pop_routing, print_estimate, routing_options
+from agentic_synth.entrypoints.cli.reports import check_report_path, write_report
 from agentic_synth.entrypoints.sdk import AgenticSynth
 
 ENGINE_NOTICE = "agentic-synth: no AI provider configured; using the built-in engine (offline, no API key needed)"
@@ -68,13 +68,7 @@ def _silence_stdout() -> None:
         pass
 
 
-def write_report(path: str, report: dict[str, Any]) -> None:
-    target = AtomicFile(path)
-    target.handle.write(orjson.dumps(report, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
-    target.commit()
-
-
-@click.command(context_settings={"show_default": True})
+@click.command(cls=GenerateCommand, context_settings={"show_default": True})
 @click.argument("kind")
 @click.option("-s", "--schema", "schema", metavar="FILE|JSON", help="Schema file, or inline JSON text.")
 @click.option("-n", "--count", type=click.IntRange(min=0), help="Number of records (structured default: 10).")
@@ -130,17 +124,17 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
              no_csv_protect: bool, report: str | None, mode: str | None, model: str | None, provider: str | None,
              prompt: str | None, examples: str | None, batch_size: int | None, cache_policy: str | None,
              concurrency: int | None, max_calls: int | None, timeout: str | None, **kind_options: Any) -> None:
-    """Generate records of KIND (structured, timeseries, events, or a plugin's name)."""
+    """Generate records of KIND (structured, timeseries, events, or a plugin's name).
+
+    `generate dataset` makes related tables instead (see `generate dataset --help`).
+    """
     console = ctx.obj["console"]
     synth = AgenticSynth(container=ctx.obj["container"])
     run, dry_run = pop_routing(kind_options), kind_options.pop("dry_run")
     tees = {k: v for k in ("stream_to", "vectorize_with", "reference") if (v := kind_options.pop(k)) is not None}
     options = {k: v for k, v in kind_options.items() if v is not None}
     options.update(_parse_pairs(extra))
-    if report is not None and not Path(report).parent.is_dir():
-        raise UsageError(f"--report: directory '{Path(report).parent}' does not exist")
-    if report is not None and Path(report).is_dir():
-        raise UsageError(f"--report: '{report}' is a directory")
+    check_report_path(report)
     if schema is None:
         raise UsageError("--schema is required (a file path or inline JSON)")
     ai_args = {k: v for k, v in dict(mode=mode, model=model, provider=provider, prompt=prompt, examples=examples,

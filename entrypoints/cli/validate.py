@@ -31,8 +31,13 @@ def validate(ctx: click.Context, schema: str | None, data_file: str | None, refe
              as_json: bool) -> None:
     """Check a schema; with DATA_FILE (json, jsonl, csv, parquet) report rows that break it.
 
+    With a dataset file as --schema, DATA_FILE is the dataset's directory, sqlite:///PATH or
+    postgresql://... and the tables' keys, references, cardinalities, 'after' and sums are checked.
     With --reference REF, report how alike DATA_FILE's series are to REF's (per series, per window).
     """
+    from agentic_synth.adapters.dataset_file import peek_dataset
+    from agentic_synth.entrypoints.cli.dataset_validate import validate_dataset
+
     console = ctx.obj["console"]
     if reference is not None:
         report_similarity(console, reference, data_file, window=window, analyzer=analyzer,
@@ -41,6 +46,9 @@ def validate(ctx: click.Context, schema: str | None, data_file: str | None, refe
             return
     if schema is None:
         raise UsageError("--schema is required (a file path or inline JSON), or --reference REF to compare series")
+    if peek_dataset(schema):  # a dataset file: DATA_FILE is its directory or database URL
+        validate_dataset(console, schema, data_file)
+        return
     parsed = load_schema(schema)
     if data_file is None:
         click.echo(f"schema ok: {len(parsed.fields)} fields ({', '.join(parsed.names)})")
