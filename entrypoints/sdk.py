@@ -203,7 +203,8 @@ class AgenticSynth:
                  output: str | Path | None = None, format: str | None = None, sink: RecordSink | None = None,
                  csv_protect: bool = True, stream: bool = False, progress: Callable[[int], None] | None = None,
                  stdout: Any = None, stream_to: Any = None, vectorize: bool = False, vectorize_with: Any = None,
-                 embedder: Any = None, csv_header: bool | None = None, **options: Any) -> TableResult:
+                 embedder: Any = None, csv_header: bool | None = None, reference: str | None = None,
+                 **options: Any) -> TableResult:
         """Generate records: kept in `.records`, or written to `output` (a path, '-' for stdout) or `sink`.
 
         `budget` (USD) caps model spending; `strategy`, `fallback` and `auto_route` steer model
@@ -213,10 +214,11 @@ class AgenticSynth:
         Integrations (docs/integrations.md): `stream=True` also sends records to the enabled stream
         pipeline, `stream_to` to a named one (`jsonl:PATH`, `midstreamer:NAME`); `vectorize=True`
         stores them in the enabled vector store, `vectorize_with` in a named one (`local:PATH`, `ruvector:PATH`).
+        `stream_to="midstreamer"` with `reference=PATH` compares each series, window by window, with PATH's.
         """
         request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=stream, **options)
         tees = plan_run(self.container.integrations(), stream=stream, stream_to=stream_to, vectorize=vectorize,
-                        vectorize_with=vectorize_with, embedder=embedder,
+                        vectorize_with=vectorize_with, embedder=embedder, reference=reference,
                         output_is_stdout=sink is None and output is not None and str(output) == "-")
         stream = stream or bool(request.option("realtime"))  # paced output is only useful as it happens
         fmt = None
