@@ -1,0 +1,58 @@
+"""Start-up imports only what the run needs: an offline generate loads no provider SDK, no HTTP client, no pyarrow."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("openai", "google", "httpx", "pyarrow")
+SCHEMA = '{"id": "uuid", "name": "name", "age": {"type": "integer", "min": 18, "max": 90}}'
+
+PROBE = """
+import json, sys
+from agentic_synth.entrypoints.cli.main import main
+code = main(sys.argv[1:])
+loaded = sorted({name.split(".")[0] for name in sys.modules})
+print(json.dumps({"code": code, "loaded": loaded}), file=sys.stderr)
+"""
+
+
+def _loaded_by(tmp_path: Path, *argv: str) -> tuple[set[str], str]:
+    """The top-level packages imported by one CLI run in a fresh interpreter (no config, no keys)."""
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "AGENTIC_SYNTH_CACHE_DIR": str(tmp_path / "cache")}
+    done = subprocess.run([sys.executable, "-c", PROBE, *argv], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=120)
+    report = json.loads(done.stderr.strip().splitlines()[-1])
+    assert report["code"] == 0, done.stderr
+    return set(report["loaded"]), done.stdout
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "json"])
+def test_an_offline_generate_imports_no_provider_sdk_http_client_or_pyarrow(tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / f"people.{fmt}"
+    loaded, _ = _loaded_by(tmp_path, "-q", "generate", "structured", "-n", "3", "--seed", "1", "-s", SCHEMA,
+                           "-o", str(out))
+    assert out.is_file() and out.stat().st_size > 0
+    assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_a_generate_to_stdout_imports_none_of_them_either(tmp_path: Path) -> None:
+    loaded, stdout = _loaded_by(tmp_path, "generate", "structured", "-n", "2", "--seed", "1", "-s", SCHEMA)
+    assert [set(json.loads(line)) for line in stdout.splitlines()] == [{"id", "name", "age"}] * 2
+    assert loaded.isdisjoint(HEAVY), sorted(loaded & set(HEAVY))
+
+
+def test_parquet_output_imports_pyarrow_when_it_is_asked_for(tmp_path: Path) -> None:
+    loaded, _ = _loaded_by(tmp_path, "-q", "generate", "structured", "-n", "3", "-s", SCHEMA,
+                           "-o", str(tmp_path / "people.parquet"))
+    assert "pyarrow" in loaded and loaded.isdisjoint({"openai", "google", "httpx"})
+
+
+def test_the_version_imports_neither_numpy_nor_the_engine(tmp_path: Path) -> None:
+    loaded, stdout = _loaded_by(tmp_path, "--version")
+    assert stdout.startswith("agentic-synth, version ")
+    assert loaded.isdisjoint({*HEAVY, "numpy", "rich", "yaml", "cattrs", "dotenv"}), sorted(loaded)
