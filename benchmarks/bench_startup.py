@@ -69,7 +69,7 @@ def main() -> None:
     commands = _commands(cli)
     results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
     with tempfile.TemporaryDirectory() as cwd:  # no .agentic-synth.json or .env of the caller's
-        for name, argv in commands.items():  # one warm-up each: the page cache, not the first run, is measured
+        for argv in commands.values():  # one warm-up each: the page cache, not the first run, is measured
             _run(argv, cwd)
         for _ in range(args.rounds):
             for name, argv in commands.items():

@@ -6,21 +6,19 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
-from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
 import attrs
-from dependency_injector import providers
 
 from agentic_synth.adapters.batch_file import read_batch_file
-from agentic_synth.adapters.sinks.factory import resolve_format
+from agentic_synth.adapters.sinks.factory import open_sink, resolve_format
 from agentic_synth.domain.ai.budget import Budget
 from agentic_synth.domain.batch.results import CANCELLED, FAILED, INTERRUPTED, BatchResult, JobOutcome
 from agentic_synth.domain.batch.spec import BatchSpec
-from agentic_synth.domain.errors import AgenticSynthError, Interrupted, UsageError
+from agentic_synth.domain.errors import AgenticSynthError, ExitCode, Interrupted, UsageError
 from agentic_synth.entrypoints.batch_worker import (
     JobTask,
     StopSignal,
@@ -29,7 +27,6 @@ from agentic_synth.entrypoints.batch_worker import (
     run_in_worker,
     run_task,
 )
-from agentic_synth.entrypoints.model_stack import build_model_stack
 
 EXECUTORS = ("auto", "thread", "process")
 # With `auto`, engine jobs go to worker processes only when there is enough work to repay starting them
@@ -108,7 +105,7 @@ def choose_processes(plan: BatchPlan, parallel: int, executor: str, synth: Any) 
     if executor not in EXECUTORS:
         raise UsageError(f"--executor: '{executor}' is not one of {', '.join(EXECUTORS)}")
     movable = [t for t in plan.tasks if t.movable]
-    if executor == "thread" or not movable or synth.container.sink_factory.overridden:
+    if executor == "thread" or not movable or synth.container.sink_factory() is not open_sink:  # a caller's own
         return set()
     if executor == "auto":
         work = sum(t.count if t.count is not None else PROCESS_MIN_RECORDS for t in movable)
@@ -117,10 +114,11 @@ def choose_processes(plan: BatchPlan, parallel: int, executor: str, synth: Any) 
     return {t.index for t in movable}
 
 
-def _thread_job(synth: Any, task: JobTask, stop: threading.Event, fail_fast: bool) -> JobOutcome:
+def _thread_job(synth: Any, task: JobTask, stop: threading.Event, fail_fast: bool,
+                shared: Budget | None) -> JobOutcome:
     """One job in a thread; with --fail-fast its failure stops the jobs after it at once (in this worker
     too, before the main thread has even seen the failure)."""
-    outcome = run_task(synth, task, stop, "thread")
+    outcome = run_task(synth, task, stop, "thread", shared_budget=shared)
     if fail_fast and outcome.status == FAILED:
         stop.set()
     return outcome
@@ -140,63 +138,64 @@ def run_batch(synth: Any, plan: BatchPlan, *, parallel: int, executor: str = "au
     outcomes: dict[int, JobOutcome] = {}
     started = time.perf_counter()
     thread_stop = threading.Event()
-    with ExitStack() as stack:
-        shared = stack.enter_context(_shared_budget_for(synth, plan.spec.budget_usd))
-        context = multiprocessing.get_context("forkserver")
-        process_stop: StopSignal | None = context.Event() if in_processes else None
-        futures: dict[Future[JobOutcome], JobTask] = {}
-        pools: list[Executor] = []
-        if in_processes:
-            context.set_forkserver_preload(["agentic_synth.entrypoints.batch_worker"])
-            settings = keyless_settings(synth.container.settings())
-            processes = ProcessPoolExecutor(min(parallel, len(in_processes)), mp_context=context,
-                                            initializer=init_worker,
-                                            initargs=(settings, bool(synth.container.config.load_plugins()),
-                                                      process_stop))
-            pools.append(processes)
-            futures.update({processes.submit(run_in_worker, t): t for t in plan.tasks if t.index in in_processes})
-        threaded = [t for t in plan.tasks if t.index not in in_processes]
-        if threaded:
-            threads = ThreadPoolExecutor(min(parallel, len(threaded)), thread_name_prefix="agentic-synth-batch")
-            pools.append(threads)
-            futures.update({threads.submit(_thread_job, synth, t, thread_stop, fail_fast): t for t in threaded})
+    # every model job of the batch draws on one Budget, passed to each (thread-safe; model jobs run in this process)
+    shared = Budget(plan.spec.budget_usd) if plan.spec.budget_usd is not None else None
+    context = multiprocessing.get_context("forkserver")
+    process_stop: StopSignal | None = context.Event() if in_processes else None
+    futures: dict[Future[JobOutcome], JobTask] = {}
+    pools: list[Executor] = []
+    if in_processes:
+        context.set_forkserver_preload(["agentic_synth.entrypoints.batch_worker"])
+        settings = keyless_settings(synth.container.settings())
+        processes = ProcessPoolExecutor(min(parallel, len(in_processes)), mp_context=context,
+                                        initializer=init_worker,
+                                        initargs=(settings, bool(synth.container.load_plugins()),
+                                                  process_stop))
+        pools.append(processes)
+        futures.update({processes.submit(run_in_worker, t): t for t in plan.tasks if t.index in in_processes})
+    threaded = [t for t in plan.tasks if t.index not in in_processes]
+    if threaded:
+        threads = ThreadPoolExecutor(min(parallel, len(threaded)), thread_name_prefix="agentic-synth-batch")
+        pools.append(threads)
+        futures.update({threads.submit(_thread_job, synth, t, thread_stop, fail_fast, shared): t
+                        for t in threaded})
 
-        stopped: list[str] = []
+    stopped: list[str] = []
 
-        def stop(why: str) -> None:
-            stopped.append(why)
-            thread_stop.set()
-            if process_stop is not None:
-                process_stop.set()
-            for future, task in futures.items():
-                if future.cancel():
-                    outcomes[task.index] = JobOutcome(name=task.name, kind=task.kind, status=CANCELLED,
-                                                      seed=task.seed, error=f"not started: {why}")
+    def stop(why: str) -> None:
+        stopped.append(why)
+        thread_stop.set()
+        if process_stop is not None:
+            process_stop.set()
+        for future, task in futures.items():
+            if future.cancel():
+                outcomes[task.index] = JobOutcome(name=task.name, kind=task.kind, status=CANCELLED,
+                                                  seed=task.seed, error=f"not started: {why}")
 
-        try:
-            pending = set(futures)
-            while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    if future.cancelled():
-                        continue
-                    outcome = _outcome_of(future, futures[future])
-                    if outcome.status == INTERRUPTED and thread_stop.is_set():  # stopped by --fail-fast
-                        outcome = attrs.evolve(outcome, status=CANCELLED, error=f"stopped: {stopped[0]}")
-                    outcomes[futures[future].index] = outcome
-                    if on_done is not None:
-                        on_done(outcome)
-                    if fail_fast and outcome.status == FAILED:
-                        stop(f"job '{outcome.name}' failed (--fail-fast)")
-        except KeyboardInterrupt:
-            stop("interrupted")
-            for future in futures:
-                if not future.cancelled():
-                    outcomes[futures[future].index] = _outcome_of(future, futures[future], wait_for_it=True)
-            result.interrupted = True
-        finally:
-            for pool in pools:
-                pool.shutdown(wait=True, cancel_futures=True)
+    try:
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                if future.cancelled():
+                    continue
+                outcome = _outcome_of(future, futures[future])
+                if outcome.status == INTERRUPTED and thread_stop.is_set():  # stopped by --fail-fast
+                    outcome = attrs.evolve(outcome, status=CANCELLED, error=f"stopped: {stopped[0]}")
+                outcomes[futures[future].index] = outcome
+                if on_done is not None:
+                    on_done(outcome)
+                if fail_fast and outcome.status == FAILED:
+                    stop(f"job '{outcome.name}' failed (--fail-fast)")
+    except KeyboardInterrupt:
+        stop("interrupted")
+        for future in futures:
+            if not future.cancelled():
+                outcomes[futures[future].index] = _outcome_of(future, futures[future], wait_for_it=True)
+        result.interrupted = True
+    finally:
+        for pool in pools:
+            pool.shutdown(wait=True, cancel_futures=True)
     result.jobs = [outcomes[t.index] for t in plan.tasks]
     result.budget_spent_usd = None if shared is None else float(shared.spent)
     result.seconds = time.perf_counter() - started
@@ -214,19 +213,5 @@ def _outcome_of(future: Future[JobOutcome], task: JobTask, *, wait_for_it: bool 
                 continue
         return future.result()
     except Exception as exc:  # the worker process died (killed, out of memory): this job fails alone
-        return JobOutcome(name=task.name, kind=task.kind, status=FAILED, seed=task.seed, exit_code=70,
+        return JobOutcome(name=task.name, kind=task.kind, status=FAILED, seed=task.seed, exit_code=ExitCode.INTERNAL,
                           error=f"worker failed: {type(exc).__name__}: {exc}")
-
-
-@contextmanager
-def _shared_budget_for(synth: Any, budget_usd: float | None) -> Iterator[Budget | None]:
-    """Every model run of the batch draws on one Budget (thread-safe; model jobs run in this process)."""
-    if budget_usd is None:
-        yield None
-        return
-    container = synth.container
-    shared = Budget(budget_usd)
-    with container.model_stack.override(providers.Factory(
-            build_model_stack, config=container.config, providers=container.provider_models, clock=container.clock,
-            shared_budget=shared)):
-        yield shared

@@ -11,10 +11,12 @@ import attrs
 
 from agentic_synth.adapters.config_file import LoadedConfig
 from agentic_synth.adapters.serialization import structure, unstructure
+from agentic_synth.domain.ai.budget import Budget
 from agentic_synth.domain.batch.results import CANCELLED, FAILED, INTERRUPTED, OK, JobOutcome
 from agentic_synth.domain.config.secrets import Secret
 from agentic_synth.domain.config.settings import Settings
-from agentic_synth.domain.errors import AgenticSynthError, Interrupted, exit_code_for
+from agentic_synth.domain.errors import AgenticSynthError, ExitCode, Interrupted, exit_code_for
+from agentic_synth.entrypoints.sdk import RUN_KEYWORDS
 
 
 class StopSignal(Protocol):
@@ -41,8 +43,12 @@ class JobTask:
     movable: bool  # an engine job of a built-in or plugin generator: a worker process can run it
 
 
-def run_task(synth: Any, task: JobTask, stop: StopSignal, executor: str) -> JobOutcome:
-    """Run one job to its file; never raises for the job's own failure (the outcome says why)."""
+def run_task(synth: Any, task: JobTask, stop: StopSignal, executor: str, *,
+             shared_budget: Budget | None = None) -> JobOutcome:
+    """Run one job to its file; never raises for the job's own failure (the outcome says why).
+
+    `shared_budget` is the batch's Budget, which every model job draws on.
+    """
 
     def progress(_: int) -> None:
         if stop.is_set():
@@ -53,7 +59,10 @@ def run_task(synth: Any, task: JobTask, stop: StopSignal, executor: str) -> JobO
         return JobOutcome(status=CANCELLED, error="not started: the batch was stopped", **base)
     started = time.perf_counter()
     try:
-        result = synth.generate(task.kind, output=task.path, format=task.format, progress=progress, **task.args)
+        run_args = {k: v for k, v in task.args.items() if k in RUN_KEYWORDS}
+        request = synth.request(task.kind, **{k: v for k, v in task.args.items() if k not in RUN_KEYWORDS})
+        result = synth.run(request, output=task.path, format=task.format, progress=progress,
+                           shared_budget=shared_budget, **run_args)
     except Interrupted as exc:
         kept = Path(task.path).is_file() and "no output written" not in str(exc)
         return JobOutcome(status=INTERRUPTED, error=str(exc), exit_code=exc.exit_code,
@@ -63,8 +72,8 @@ def run_task(synth: Any, task: JobTask, stop: StopSignal, executor: str) -> JobO
         return JobOutcome(status=FAILED, error=str(exc).replace("\n", " "), exit_code=exit_code_for(exc),
                           file=task.path if kept else None, seconds=time.perf_counter() - started, **base)
     except Exception as exc:  # a bug of ours or a plugin's: this job fails, the others go on
-        return JobOutcome(status=FAILED, error=f"internal error: {type(exc).__name__}: {exc}", exit_code=70,
-                          seconds=time.perf_counter() - started, **base)
+        return JobOutcome(status=FAILED, error=f"internal error: {type(exc).__name__}: {exc}",
+                          exit_code=ExitCode.INTERNAL, seconds=time.perf_counter() - started, **base)
     meta = result.metadata
     return JobOutcome(status=OK, file=task.path, records=meta.records, seconds=time.perf_counter() - started,
                       calls=meta.calls, cost_usd=meta.cost_usd, metadata=meta.to_dict(), **base)

@@ -44,7 +44,7 @@ class RunIntegrations:
             meta.notes.append(f"vectorized {self.tee.vectorized} records into {self.store_label}")
 
 
-def plan_run(integrations: Integrations, *, stream: bool, stream_to: Any, vectorize: bool, vectorize_with: Any,
+def plan_run(integrations: Integrations, *, to_pipeline: bool, stream_to: Any, vectorize: bool, vectorize_with: Any,
              embedder: Any = None, output_is_stdout: bool) -> RunIntegrations:
     """Open what the run names (errors now, before any output exists) or take the SDK's enabled integrations."""
     plan = RunIntegrations()
@@ -57,7 +57,7 @@ def plan_run(integrations: Integrations, *, stream: bool, stream_to: Any, vector
         if output_is_stdout and isinstance(plan.pipeline, JsonlStreamPipeline) and plan.pipeline.target == "-":
             raise UsageError(f"--stream-to {stream_to}: the output already goes to stdout; write it to a file "
                              "with -o PATH")
-    elif stream:
+    elif to_pipeline:
         configured = integrations.stream_pipeline()
         if configured.is_available():
             plan.pipeline, plan.owned = configured, False

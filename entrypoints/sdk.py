@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import secrets
+import warnings
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -11,32 +11,31 @@ from typing import Any
 from loguru import logger
 
 from agentic_synth.adapters.config_file import LoadedConfig, load_config
-from agentic_synth.adapters.readers import read_records
-from agentic_synth.adapters.schema_file import load_schema
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.adapters.sinks.memory import InMemoryRecordSink
-from agentic_synth.application.generate import ENGINE_TIMED_KINDS
 from agentic_synth.domain.ai.ai_settings import AISettings
+from agentic_synth.domain.ai.budget import Budget
 from agentic_synth.domain.batch.results import BatchResult, JobOutcome
-from agentic_synth.domain.cache.keys import CachePolicy
 from agentic_synth.domain.config.settings import Settings
-from agentic_synth.domain.errors import AgenticSynthError, UsageError
-from agentic_synth.domain.generation.generators import Generator, parse_options, prepare_request
+from agentic_synth.domain.errors import UsageError
+from agentic_synth.domain.generation.generators import Generator
 from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.domain.generation.results import GenerationResult
 from agentic_synth.domain.ports import RecordSink
 from agentic_synth.domain.schema.schema import Schema
-from agentic_synth.domain.schema.types import DEFAULT_LOCALE, LOCALES
-from agentic_synth.entrypoints.batch import default_parallel, load_batch, plan_batch, run_batch
 from agentic_synth.entrypoints.cache_control import CacheControl
 from agentic_synth.entrypoints.container import Container, build_container, configure
 from agentic_synth.entrypoints.integration_runs import plan_run
-from agentic_synth.entrypoints.model_stack import RunRouting
+from agentic_synth.entrypoints.model_stack import ModelStack
+from agentic_synth.entrypoints.request_builder import build_request, model_choice, new_seed
 
 _SENTINEL = object()
-# `generate` options that are not part of a request (register_workflow checks the rest up front)
-_RUN_ONLY = frozenset({"output", "format", "sink", "csv_protect", "stream", "progress", "stdout", "stream_to",
-                       "vectorize", "vectorize_with", "embedder"})
+# `generate` keywords that are not part of a request (register_workflow checks the rest up front)
+RUN_KEYWORDS = frozenset({"output", "format", "sink", "csv_protect", "stream", "line_buffered", "to_pipeline",
+                       "progress", "stdout", "stream_to", "vectorize", "vectorize_with", "embedder"})
+STREAM_DEPRECATED = ("generate(stream=...) is deprecated: it meant three things, say which: line_buffered=True "
+                     "writes the output line by line as records are made, to_pipeline=True also sends them to the "
+                     "enabled stream pipeline, stream_replies=True streams the model's replies")
 
 
 def load_sdk_config(config: Any) -> LoadedConfig:
@@ -54,18 +53,13 @@ def load_sdk_config(config: Any) -> LoadedConfig:
     raise UsageError(f"config must be a path, a dict or a Settings, not {type(config).__name__}")
 
 
-def new_seed() -> int:
-    """A fresh seed for runs that did not ask for one (reported, so every run can be replayed)."""
-    return secrets.randbelow(2**32)
-
-
 class AgenticSynth:
     """Generate synthetic data from a schema.
 
     `config` is a path to a `.agentic-synth.json`, a dict in the same shape, or a `Settings`; without
     one, `./.agentic-synth.json` is used when present. `container` lets tests and embedding apps swap
-    adapters (a fake model, their own sink, a clock); a given container keeps its configuration
-    unless `config` is given too.
+    adapters (a provider's adapter, their own sink, a clock); a given container keeps its
+    configuration unless `config` is given too.
     """
 
     def __init__(self, config: Any = None, *, container: Container | None = None) -> None:
@@ -88,142 +82,109 @@ class AgenticSynth:
     def generators(self) -> list[str]:
         return self.container.registry().names()
 
-    # --- requests ------------------------------------------------------------------------------
+    # --- one run: a request, then its records ------------------------------------------------------
 
     def request(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
                 locale: str | None = None, mode: str | None = None, model: str | None = None,
                 provider: str | None = None, prompt: str | None = None, examples: Any = None,
                 batch_size: int | None = None, stream_replies: bool = False, budget: Any = None,
                 strategy: str | None = None, fallback: Any = None, auto_route: bool = False,
-                cache_policy: str | CachePolicy | None = None, **options: Any) -> GenerationRequest:
-        """Validate everything about a run before any output exists.
+                cache_policy: str | None = None, **options: Any) -> GenerationRequest:
+        """Validate everything about a run before any output exists; `run(request)` then makes its records.
 
         `mode` defaults to engine when no model is chosen (`model`, `auto_route`, or
         `models.defaults.<kind>` with its key set), else llm for records and hybrid for time series
         and events. `budget` (USD), `strategy`, `fallback` and `auto_route` steer the model router.
         """
-        routing = RunRouting.from_values(strategy=strategy, fallback=fallback, auto_route=auto_route, budget=budget)
-        generator = self.container.registry().get(kind)
-        takes = {spec.name for spec in generator.options}
-        for option, value in self.container.settings().generator_defaults(kind).items():
-            if option in takes and options.get(option) is None:
-                options[option] = value  # the configuration's default for an option the call left out
-        parsed_schema = load_schema(schema)
-        if locale is not None and locale not in LOCALES:
-            raise UsageError(f"locale '{locale}' is not one of {', '.join(LOCALES)}")
-        if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
-            raise UsageError(f"seed must be a whole number >= 0, got {seed!r}")
-        model = model or self._default_model(kind, provider)
-        if mode is None:
-            chosen = model is not None or routing.auto_route
-            mode = "engine" if not chosen else ("hybrid" if kind in ENGINE_TIMED_KINDS else "llm")
-        ai = None
-        if mode != "engine":
-            if model is None and not routing.auto_route and not self.container.text_model.overridden:
-                raise UsageError(f"--mode {mode} needs a model: pass --model (e.g. gemini-2.5-flash, "
-                                 "openai/gpt-4o-mini or a model of a local server) or --auto-route")
-            ai = AISettings(model=model, provider=provider, prompt=prompt,
-                            examples=self._examples(examples, parsed_schema), batch_size=batch_size,
-                            stream=stream_replies, given_options=tuple(k for k, v in options.items() if v is not None),
-                            strategy=routing.strategy, fallback=routing.fallback, auto_route=routing.auto_route,
-                            budget_usd=routing.budget_usd)
-            if model is not None:
-                self.model_choice(ai)  # an unknown provider or a missing key fails here, before any output
-            self.container.run_text_models().check(kind, ai)  # prices under a budget, a usable model
-        request = GenerationRequest(
-            kind=kind, schema=parsed_schema, count=count, seed=new_seed() if seed is None else seed,
-            options=parse_options(generator, options), mode=mode or "engine", locale=locale or DEFAULT_LOCALE,
-            ai=ai, cache_policy=None if cache_policy is None else CachePolicy.parse(cache_policy, "cache_policy"))
-        return prepare_request(generator, request)
+        return build_request(self.container, kind, schema=schema, count=count, seed=seed, locale=locale, mode=mode,
+                             model=model, provider=provider, prompt=prompt, examples=examples, batch_size=batch_size,
+                             stream_replies=stream_replies, budget=budget, strategy=strategy, fallback=fallback,
+                             auto_route=auto_route, cache_policy=cache_policy, **options)
 
     def model_choice(self, ai: AISettings) -> str:
         """`gemini-2.5-pro (for gemini-pro) via gemini`: the model a run uses, as the notice shows it."""
-        if self.container.text_model.overridden:
-            return ai.model or "the configured model"
+        return model_choice(self.container, ai)
+
+    def model_stack(self, request: GenerationRequest, *, shared_budget: Budget | None = None) -> ModelStack | None:
+        """The request's model stack (None for the engine): prices under a budget and a usable model are
+        checked now, before any output exists. `shared_budget` is a Budget shared between runs (a batch's)."""
+        if request.ai is None:
+            return None
+        ai = request.ai
+        stack: ModelStack = self.container.model_stack(routing=ai.routing, kind=request.kind, model=ai.model,
+                                                       budget=shared_budget)
         if ai.model is None:
-            strategy = ai.strategy or self.container.settings().models.routing.strategy
-            return f"chosen per call by the {strategy} strategy (--auto-route)"
-        return self.container.text_models().resolve(ai.model, ai.provider).describe()
+            stack.ensure_usable(request.kind)
+        return stack
 
-    def _default_model(self, kind: str, provider: str | None) -> str | None:
-        """`models.defaults.<kind>` when its provider is usable (its key is set)."""
-        defaults = ((self.container.config() or {}).get("models") or {}).get("defaults") or {}
-        name = defaults.get(kind) if isinstance(defaults, Mapping) else None
-        if not isinstance(name, str) or not name:
-            return None
-        if self.container.text_model.overridden:
-            return name
-        try:
-            self.container.text_models().resolve(name, provider)
-        except AgenticSynthError:
-            return None
-        return name
+    def run(self, request: GenerationRequest, *, output: str | Path | None = None, format: str | None = None,
+            sink: RecordSink | None = None, csv_protect: bool = True, line_buffered: bool = False,
+            to_pipeline: bool = False, progress: Callable[[int], None] | None = None, stdout: Any = None,
+            stream_to: Any = None, vectorize: bool = False, vectorize_with: Any = None, embedder: Any = None,
+            models: ModelStack | None = None, shared_budget: Budget | None = None) -> GenerationResult:
+        """Make a request's records: kept in `.records`, or written to `output` (a path, '-' for stdout) or `sink`.
 
-    @staticmethod
-    def _examples(examples: Any, schema: Schema) -> tuple[Mapping[str, Any], ...]:
-        """Few-shot records: a list of dicts, or a json/jsonl/csv/parquet file (the first 20 rows)."""
-        if examples is None:
-            return ()
-        if isinstance(examples, str | Path):
-            rows = []
-            for row in read_records(str(examples), schema):
-                rows.append(row)
-                if len(rows) == 20:
-                    break
-            if not rows:
-                raise UsageError(f"--examples: '{examples}' holds no records")
-            return tuple(rows)
-        if not isinstance(examples, list | tuple):
-            raise UsageError("examples must be a list of records or a file path")
-        return tuple(examples)
-
-    def generate(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
-                 output: str | Path | None = None, format: str | None = None, sink: RecordSink | None = None,
-                 csv_protect: bool = True, stream: bool = False, progress: Callable[[int], None] | None = None,
-                 stdout: Any = None, stream_to: Any = None, vectorize: bool = False, vectorize_with: Any = None,
-                 embedder: Any = None, **options: Any) -> GenerationResult:
-        """Generate records: kept in `.records`, or written to `output` (a path, '-' for stdout) or `sink`.
-
-        `budget` (USD) caps model spending; `strategy`, `fallback` and `auto_route` steer model
-        routing (see docs/routing-and-cost.md). They do nothing for the engine, which calls no model.
-        Integrations (docs/integrations.md): `stream=True` also sends records to the enabled stream
-        pipeline, `stream_to` to a named one (`jsonl:PATH`, `midstreamer:NAME`); `vectorize=True`
-        stores them in the enabled vector store, `vectorize_with` in a named one (`local:PATH`, `ruvector:PATH`).
+        `line_buffered` writes jsonl/csv in place as records are made (the CLI's --stream);
+        `to_pipeline` also sends them to the enabled stream pipeline, `stream_to` to a named one
+        (`jsonl:PATH`, `midstreamer:NAME`); `vectorize` stores them in the enabled vector store,
+        `vectorize_with` in a named one (docs/integrations.md). `models` is the run's model stack
+        when the caller built it (`model_stack(request)`); `shared_budget` a Budget shared with other runs.
         """
-        request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=stream, **options)
-        tees = plan_run(self.container.integrations(), stream=stream, stream_to=stream_to, vectorize=vectorize,
-                        vectorize_with=vectorize_with, embedder=embedder,
+        models = models if models is not None else self.model_stack(request, shared_budget=shared_budget)
+        tees = plan_run(self.container.integrations(), to_pipeline=to_pipeline, stream_to=stream_to,
+                        vectorize=vectorize, vectorize_with=vectorize_with, embedder=embedder,
                         output_is_stdout=sink is None and output is not None and str(output) == "-")
-        stream = stream or bool(request.option("realtime"))  # paced output is only useful as it happens
+        line_buffered = line_buffered or bool(request.option("realtime"))  # paced output is only useful as it happens
         fmt = None
         memory = None
         if sink is None and output is not None:
             path = None if str(output) == "-" else str(output)
             fmt = resolve_format(path, format)
-            sink = self.container.sink_factory()(path, fmt, request.schema, stream=stream,
+            sink = self.container.sink_factory()(path, fmt, request.schema, stream=line_buffered,
                                                   csv_protect=csv_protect, stdout=stdout)
         elif format is not None and sink is None:
             raise UsageError("format needs an output path")
         if sink is None:
             memory = sink = InMemoryRecordSink()
-        logger.info("generating {} {} records (seed {}, locale {}, mode {})", request.count, kind, request.seed,
-                    request.locale, request.mode)
-        meta = self.container.generate_records().run(request, tees.wrap(sink, request), progress=progress,
-                                                     keep_partial=stream)
+        logger.info("generating {} {} records (seed {}, locale {}, mode {})", request.count, request.kind,
+                    request.seed, request.locale, request.mode)
+        meta = self.container.generate_records().run(request, tees.wrap(sink, request), models=models,
+                                                     progress=progress, keep_partial=line_buffered)
         tees.report_into(meta)
-        if request.mode == "engine" and any(options.get(k) for k in ("budget", "strategy", "fallback", "auto_route")):
-            meta.notes.append("routing and budget options apply to model calls; the engine made none")
+        meta.notes.extend(request.notes)
         meta.output = None if output is None else str(output)
         meta.format = fmt
         logger.info("generated {} records in {:.3f}s", meta.records, meta.seconds)
         return GenerationResult(records=memory.records if memory is not None else [], metadata=meta)
+
+    def generate(self, kind: str, *, schema: Any, output: str | Path | None = None, format: str | None = None,
+                 sink: RecordSink | None = None, csv_protect: bool = True, line_buffered: bool = False,
+                 to_pipeline: bool = False, stream_replies: bool = False, progress: Callable[[int], None] | None = None,
+                 stdout: Any = None, stream_to: Any = None, vectorize: bool = False, vectorize_with: Any = None,
+                 embedder: Any = None, stream: bool | None = None, **options: Any) -> GenerationResult:
+        """`request(kind, ...)` then `run(request, ...)`: generate records in one call.
+
+        `budget` (USD) caps model spending; `strategy`, `fallback` and `auto_route` steer model
+        routing (docs/routing-and-cost.md); they do nothing for the engine, which calls no model.
+        `stream_replies` asks models for streamed replies. `stream=` is deprecated (a warning):
+        it means all three of `line_buffered`, `to_pipeline` and `stream_replies`.
+        """
+        if stream is not None:
+            warnings.warn(STREAM_DEPRECATED, DeprecationWarning, stacklevel=2)
+            line_buffered, to_pipeline, stream_replies = (line_buffered or stream, to_pipeline or stream,
+                                                          stream_replies or stream)
+        request = self.request(kind, schema=schema, stream_replies=stream_replies, **options)
+        return self.run(request, output=output, format=format, sink=sink, csv_protect=csv_protect,
+                        line_buffered=line_buffered, to_pipeline=to_pipeline, progress=progress, stdout=stdout,
+                        stream_to=stream_to, vectorize=vectorize, vectorize_with=vectorize_with, embedder=embedder)
 
     def generate_stream(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
                         **options: Any) -> Iterator[dict[str, Any]]:
         """Yield records lazily, chunk by chunk (memory stays flat in count); in llm mode each record
         is yielded as soon as the model's streamed reply completes it."""
         request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=True, **options)
-        for chunk in self.container.generate_records().chunks(request):
+        models = self.model_stack(request)
+        for chunk in self.container.generate_records().chunks(request, models=models):
             yield from chunk.rows()
 
     async def agenerate(self, kind: str, **kwargs: Any) -> GenerationResult:
@@ -233,7 +194,7 @@ class AgenticSynth:
     async def astream(self, kind: str, **kwargs: Any) -> AsyncIterator[dict[str, Any]]:
         """`generate_stream` as an async iterator; each chunk is made in a worker thread."""
         request = self.request(kind, **kwargs)
-        chunks = self.container.generate_records().chunks(request)
+        chunks = self.container.generate_records().chunks(request, models=self.model_stack(request))
         while True:
             chunk = await asyncio.to_thread(next, chunks, _SENTINEL)
             if chunk is _SENTINEL:
@@ -249,10 +210,13 @@ class AgenticSynth:
         Every job is checked before any file is written; each is a `generate` call. A job's failure
         is in its outcome (`result.failed`), not raised. See docs/batch.md.
         """
+        from agentic_synth.entrypoints.batch import default_parallel, load_batch, plan_batch, run_batch  # yaml
+
         spec = load_batch(config_or_jobs)
         plan = plan_batch(self, spec, output_dir, seed=seed, new_seed=new_seed)
         return run_batch(self, plan, parallel=parallel or default_parallel(spec, len(plan.tasks)), executor=executor,
                          fail_fast=fail_fast, on_done=on_done)
+
     # --- integrations (docs/integrations.md) -------------------------------------------------------
 
     def register_workflow(self, name: str, kind: str, **options: Any) -> None:
@@ -261,7 +225,7 @@ class AgenticSynth:
         With agentic-robotics enabled and installed, the workflow is registered with it too and
         triggered through it; otherwise it runs in this process. Options are checked now.
         """
-        checked = {k: v for k, v in options.items() if k not in _RUN_ONLY}
+        checked = {k: v for k, v in options.items() if k not in RUN_KEYWORDS}
         self.request(kind, **checked)  # a bad schema or option fails at registration, not at trigger time
 
         def run(overrides: Mapping[str, Any]) -> GenerationResult:

@@ -7,8 +7,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import attrs
-from rich.console import Console as RichConsole
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from agentic_synth.domain.generation.results import RunMetadata
 
@@ -34,6 +32,9 @@ class Console:
         if self.quiet or not sys.stderr.isatty():
             yield None
             return
+        from rich.console import Console as RichConsole  # only for a terminal: rich's progress is slow to import
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
         columns = [TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
         with Progress(*columns, transient=True, console=RichConsole(file=sys.stderr)) as bar:  # stdout is for data
             task = bar.add_task(label, total=total)

@@ -16,7 +16,8 @@ from agentic_synth.application.generate import ENGINE_TIMED_KINDS
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.entrypoints.cli.console import summary
-from agentic_synth.entrypoints.cli.estimate import pop_routing, print_estimate, routing_options
+from agentic_synth.entrypoints.cli.estimate import print_dry_run
+from agentic_synth.entrypoints.cli.options import routing_options
 from agentic_synth.entrypoints.sdk import AgenticSynth
 
 ENGINE_NOTICE = "agentic-synth: no AI provider configured; using the built-in engine (offline, no API key needed)"
@@ -121,7 +122,7 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
     """Generate records of KIND (structured, timeseries, events, or a plugin's name)."""
     console = ctx.obj["console"]
     synth = AgenticSynth(container=ctx.obj["container"])
-    run, dry_run = pop_routing(kind_options), kind_options.pop("dry_run")
+    dry_run = kind_options.pop("dry_run")
     tees = {k: v for k in ("stream_to", "vectorize_with") if (v := kind_options.pop(k)) is not None}
     options = {k: v for k, v in kind_options.items() if v is not None}
     options.update(_parse_pairs(extra))
@@ -133,22 +134,20 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
         raise UsageError("--schema is required (a file path or inline JSON)")
     ai_args = {k: v for k, v in dict(mode=mode, model=model, provider=provider, prompt=prompt, examples=examples,
                                      batch_size=batch_size, cache_policy=cache_policy).items() if v is not None}
-    routing_args = {k: v for k, v in dict(budget=run.budget_usd, strategy=run.strategy, fallback=run.fallback,
-                                          auto_route=run.auto_route or None).items() if v is not None}
-    request_args = dict(schema=schema, count=count, seed=seed, locale=locale, **ai_args, **routing_args, **options)
-    request = synth.request(kind, **request_args)  # validate everything before any output exists
+    # the one request of the run: everything is checked here, before any output exists
+    request = synth.request(kind, schema=schema, count=count, seed=seed, locale=locale, stream_replies=stream,
+                            **ai_args, **options)
     resolve_format(None if output in (None, "-") else output, fmt)
     if dry_run:
-        print_estimate(synth, as_json=False, kind=kind, schema=schema, count=count, run=run,
-                       mode=mode or request.mode, model=model or (request.ai.model if request.ai else None),
-                       provider=provider)
+        print_dry_run(synth, request, count=count, schema=schema, provider=provider)
         return
+    models = synth.model_stack(request)  # the run's one model stack (None for the engine); prices checked now
     console.info(notice(synth, request, explicit=mode is not None))
     with console.progress(count, f"generating {kind}") as progress:
         try:
-            result = synth.generate(kind, output=output if output is not None else "-", format=fmt,
-                                    csv_protect=not no_csv_protect, stream=stream, progress=progress,
-                                    **tees, **request_args)
+            result = synth.run(request, output=output if output is not None else "-", format=fmt,
+                               csv_protect=not no_csv_protect, line_buffered=stream, to_pipeline=stream,
+                               progress=progress, models=models, **tees)
         except BrokenPipeError:  # the reader of stdout went away (`| head`): stop quietly, exit 0
             _silence_stdout()
             return
