@@ -90,7 +90,8 @@ def configure(container: Container, loaded: LoadedConfig) -> None:
     for built in (container.provider_models, container.catalog, container.integrations):
         built.reset()
     for cache in container.response_cache.providers.values():
-        cache.reset()
+        if isinstance(cache, providers.Singleton):
+            cache.reset()
 
 
 def build_container(*, settings: Settings | None = None, load_plugins: bool = True, **config: Any) -> Container:

@@ -21,8 +21,8 @@ from agentic_synth.domain.errors import IntegrationError, UsageError
 from agentic_synth.domain.ports import StreamPipeline, VectorStore, WorkflowEngine
 
 DEFAULT_LOCAL_DB = "./data/vectors.sqlite"  # the built-in local store's file (not a setting)
-DEFAULT_RUVECTOR_DB = attrs.fields(RuvectorSettings).db_path.default
-DEFAULT_PIPELINE = attrs.fields(MidstreamerSettings).default_pipeline.default
+DEFAULT_RUVECTOR_DB = str(attrs.fields(RuvectorSettings).db_path.default)  # the settings' defaults
+DEFAULT_PIPELINE = str(attrs.fields(MidstreamerSettings).default_pipeline.default)
 STREAM_BUILTINS = ("jsonl", "stdout")
 STORE_BUILTINS = ("local",)
 # config name -> IntegrationsSettings attribute

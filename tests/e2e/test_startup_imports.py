@@ -65,3 +65,14 @@ def test_the_version_imports_neither_numpy_nor_the_engine(tmp_path: Path) -> Non
     assert stdout.startswith("agentic-synth, version ")
     assert _imported(loaded, *HEAVY, "numpy", "rich", "yaml", "pydantic", "cattrs", "dotenv", "loguru",
                      "dependency_injector") == []
+
+
+def test_the_console_script_installs_its_signal_handlers_before_importing_anything_of_weight(tmp_path: Path) -> None:
+    probe = ("import sys; before = set(sys.modules); from agentic_synth.entrypoints.cli import launcher; "
+             "print(' '.join(sorted(set(sys.modules) - before)))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    ours = {name for name in done.stdout.split() if name.startswith("agentic_synth")}
+    assert ours == {"agentic_synth", "agentic_synth.domain", "agentic_synth.domain.errors", "agentic_synth.entrypoints",
+                    "agentic_synth.entrypoints.cli", "agentic_synth.entrypoints.cli.launcher"}, done.stderr
+    third_party = {name.split(".")[0] for name in done.stdout.split()} - {n.split(".")[0] for n in ours}
+    assert third_party <= set(sys.stdlib_module_names), sorted(third_party - set(sys.stdlib_module_names))
