@@ -4,6 +4,8 @@ Run by hand (not by pytest), in the project's venv:
 
     python benchmarks/bench_startup.py              # 15 rounds
     python benchmarks/bench_startup.py --rounds 5   # a quicker look
+    python benchmarks/bench_startup.py --baseline OTHER/bin/agentic-synth [--baseline-path DIR]
+                                                    # the same commands of another build, in the same rounds
 
 Every measurement is a fresh child process. The rounds alternate the commands (A B C D, A B C D, ...)
 so that a noisy neighbour slows all of them alike; the table shows medians of wall time, of CPU time
@@ -30,22 +32,28 @@ from pathlib import Path
 
 MINIMAL = ("import sys, numpy, orjson; rng = numpy.random.default_rng(1); "
            "sys.stdout.buffer.write(orjson.dumps({'id': int(rng.integers(1 << 30))}) + b'\\n')")
+SCHEMA = '{"id": "uuid", "name": "name", "age": {"type": "integer", "min": 18, "max": 90}}'
+Command = tuple[list[str], dict[str, str]]  # argv, extra environment
 
 
-def _commands(cli: str) -> dict[str, list[str]]:
-    schema = '{"id": "uuid", "name": "name", "age": {"type": "integer", "min": 18, "max": 90}}'
-    return {
-        "python -c pass": [sys.executable, "-c", "pass"],
-        "minimal numpy + orjson script": [sys.executable, "-c", MINIMAL],
-        "agentic-synth --version": [cli, "--version"],
-        "agentic-synth generate structured --count 1": [cli, "-q", "generate", "structured", "--count", "1",
-                                                        "--seed", "1", "-s", schema],
-    }
+def _cli_commands(cli: str, label: str, env: dict[str, str]) -> dict[str, Command]:
+    return {f"{label} --version": ([cli, "--version"], env),
+            f"{label} generate structured --count 1": (
+                [cli, "-q", "generate", "structured", "--count", "1", "--seed", "1", "-s", SCHEMA], env)}
 
 
-def _run(argv: list[str], cwd: str) -> tuple[float, float, float]:
+def _commands(cli: str, baseline: str | None, baseline_path: str | None) -> dict[str, Command]:
+    commands: dict[str, Command] = {"python -c pass": ([sys.executable, "-c", "pass"], {}),
+                                    "minimal numpy + orjson script": ([sys.executable, "-c", MINIMAL], {}),
+                                    **_cli_commands(cli, "agentic-synth", {})}
+    if baseline is not None:
+        commands.update(_cli_commands(baseline, "baseline", {"PYTHONPATH": baseline_path} if baseline_path else {}))
+    return commands
+
+
+def _run(argv: list[str], cwd: str, extra: dict[str, str]) -> tuple[float, float, float]:
     """(wall s, CPU s, peak RSS MB) of one child process."""
-    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", **extra}
     for name in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "OPENROUTER_API_KEY"):
         env.pop(name, None)
     started = time.perf_counter()
@@ -62,18 +70,20 @@ def _run(argv: list[str], cwd: str) -> tuple[float, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--baseline", metavar="EXE", help="another build's agentic-synth to measure alongside")
+    parser.add_argument("--baseline-path", metavar="DIR", help="PYTHONPATH for the baseline (its dependencies)")
     args = parser.parse_args()
     cli = shutil.which("agentic-synth", path=str(Path(sys.executable).parent)) or shutil.which("agentic-synth")
     if cli is None:
         raise SystemExit("agentic-synth is not installed in this environment (pip install -e .)")
-    commands = _commands(cli)
+    commands = _commands(cli, args.baseline, args.baseline_path)
     results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
     with tempfile.TemporaryDirectory() as cwd:  # no .agentic-synth.json or .env of the caller's
-        for argv in commands.values():  # one warm-up each: the page cache, not the first run, is measured
-            _run(argv, cwd)
+        for argv, extra in commands.values():  # one warm-up each: the page cache, not the first run, is measured
+            _run(argv, cwd, extra)
         for _ in range(args.rounds):
-            for name, argv in commands.items():
-                results[name].append(_run(argv, cwd))
+            for name, (argv, extra) in commands.items():
+                results[name].append(_run(argv, cwd, extra))
     load = os.getloadavg()
     print(f"# {time.strftime('%Y-%m-%d')}, {platform.machine()} {os.cpu_count()} cores, Python "
           f"{platform.python_version()}, load average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}; "

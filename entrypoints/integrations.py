@@ -107,7 +107,7 @@ class Integrations:
         return self._engine
 
     def enable_stream_pipeline(self, pipeline: Any, name: str = "midstreamer") -> StreamPipeline:
-        """Make `pipeline` (a StreamPipeline, or a midstreamer pipeline name) the one `stream=True` runs use."""
+        """Make `pipeline` (a StreamPipeline, or a midstreamer pipeline name) the one `to_pipeline=True` runs use."""
         self._wanted.add(name)
         if isinstance(pipeline, str) or pipeline is None:
             pipeline = self.midstreamer(pipeline or self._pipeline_name(), strict=False)

@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping
 import attrs
 from loguru import logger
 
-from agentic_synth.adapters.providers.resilience import Limits, ResilientTextModel, RetryPolicy
 from agentic_synth.application.text_models.budgeted import BudgetedTextModel
 from agentic_synth.application.text_models.cached import CachedTextModel
 from agentic_synth.application.text_models.dispatch import ProviderDispatchTextModel
@@ -46,6 +45,8 @@ def connect_providers(settings: Settings, adapters: AdapterFactory, clock: Clock
     Gemini and OpenRouter exist without a `providers` entry once their key is set; a provider of
     one's own is an OpenAI-compatible server at its `baseUrl` (its key is optional: local servers).
     """
+    from agentic_synth.adapters.providers.resilience import Limits, ResilientTextModel, RetryPolicy  # tenacity
+
     models: dict[str, TextModel] = {}
     unavailable: dict[str, str] = {}
     listed: dict[str, list[str]] = {}
@@ -94,7 +95,8 @@ class ModelStack:
         """A run that lets the router choose needs at least one model some provider can call."""
         router = self.text_model
         if not any(router.usable(m) for m in router.chain(ModelRequest(prompt="", kind=kind))):
-            raise ConfigError("--auto-route: no model is usable: set an API key (GEMINI_API_KEY, OPENROUTER_API_KEY) "
+            names = ", ".join(provider.key_env[0] for provider in BUILTIN_PROVIDERS.values())
+            raise ConfigError(f"--auto-route: no model is usable: set an API key ({names}) "
                               "or configure a provider of your own under providers")
 
     def report_into(self, meta: RunMetadata) -> None:

@@ -132,8 +132,9 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
         raise UsageError(f"--report: '{report}' is a directory")
     if schema is None:
         raise UsageError("--schema is required (a file path or inline JSON)")
-    ai_args: dict[str, Any] = {k: v for k, v in dict(mode=mode, model=model, provider=provider, prompt=prompt, examples=examples,
-                                     batch_size=batch_size, cache_policy=cache_policy).items() if v is not None}
+    given = dict(mode=mode, model=model, provider=provider, prompt=prompt, examples=examples, batch_size=batch_size,
+                 cache_policy=cache_policy)
+    ai_args: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
     # the one request of the run: everything is checked here, before any output exists
     request = synth.request(kind, schema=schema, count=count, seed=seed, locale=locale, stream_replies=stream,
                             **ai_args, **options)

@@ -43,7 +43,7 @@ STARTER = starter()
 
 EXPLAIN = """\
 wrote {path}
-  apiKeys      read from the environment: ${{GEMINI_API_KEY}}, ${{OPENROUTER_API_KEY}} (put them in your
+  apiKeys      read from the environment: {keys} (put them in your
                shell or in a .env file here; unset keys just mean the built-in engine is used)
   cache        model replies are cached ({ttl} ms) in memory and under {persist}
   models       routing strategy "cost" (cost, performance, quality or hybrid); add a fallbackChain
@@ -74,7 +74,8 @@ def init(ctx: click.Context, force: bool) -> None:
     out = AtomicFile(str(target))
     out.handle.write(orjson.dumps(STARTER, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
     out.commit()
-    click.echo(EXPLAIN.format(path=target, ttl=STARTER["cache"]["ttl"], persist=STARTER["cache"]["persistPath"]))
+    click.echo(EXPLAIN.format(path=target, keys=", ".join(STARTER["apiKeys"].values()), ttl=STARTER["cache"]["ttl"],
+                              persist=STARTER["cache"]["persistPath"]))
     advice = _gitignore_advice(Path.cwd())
     if advice:
         click.echo(advice)
