@@ -1,4 +1,4 @@
-"""Run a batch: check every job before any output exists, then run them in parallel, each an SDK `generate`."""
+"""Run a batch: check every job before any output exists, then run them in parallel, each an SDK `run`."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from agentic_synth.domain.batch.spec import BatchSpec
 from agentic_synth.domain.errors import AgenticSynthError, ExitCode, Interrupted, UsageError
 from agentic_synth.entrypoints.batch_worker import (
     JobTask,
+    PreparedRun,
     StopSignal,
     init_worker,
     keyless_settings,
@@ -45,12 +46,18 @@ class BatchInterrupted(Interrupted):
 
 @attrs.frozen
 class BatchPlan:
-    """A checked batch: the seed used, the output directory and one task per job."""
+    """A checked batch: the seed used, the output directory and one task per job.
+
+    `budget` is the batch's one Budget, which every model job draws on; `prepared` holds each job's
+    request and model stack, built while checking it, for the jobs that run in this process.
+    """
 
     spec: BatchSpec
     seed: int
     output_dir: str
     tasks: tuple[JobTask, ...]
+    budget: Budget | None = None
+    prepared: Mapping[int, PreparedRun] = attrs.field(factory=dict)
 
 
 def load_batch(config_or_jobs: Any) -> BatchSpec:
@@ -77,13 +84,16 @@ def plan_batch(synth: Any, spec: BatchSpec, output_dir: str | os.PathLike[str], 
     out = Path(output_dir)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--output: '{out}' exists and is not a directory")
+    shared = Budget(spec.budget_usd) if spec.budget_usd is not None else None
     tasks = []
+    prepared: dict[int, PreparedRun] = {}
     for i, job in enumerate(spec.jobs):
         job_seed = job.seed_for(batch_seed)
         args: dict[str, Any] = {"schema": job.schema, "count": job.count, "seed": job_seed, **job.options}
         try:
             fmt = resolve_format(job.file_name, job.format)
             request = synth.request(job.kind, **args, **_shared_budget(spec))
+            prepared[i] = (request, synth.model_stack(request, shared_budget=shared))  # prices, a usable model
         except AgenticSynthError as exc:
             raise UsageError(f"{spec.source}: jobs[{i}] ({job.name}): {exc}") from None
         movable = request.mode == "engine" and synth.container.registry().origin(job.kind) != "code"
@@ -93,7 +103,8 @@ def plan_batch(synth: Any, spec: BatchSpec, output_dir: str | os.PathLike[str], 
             args.update(_shared_budget(spec))
         tasks.append(JobTask(index=i, name=job.name, kind=job.kind, seed=job_seed, path=str(out / job.file_name),
                              format=fmt, args=args, mode=request.mode, count=request.count, movable=movable))
-    return BatchPlan(spec=spec, seed=batch_seed, output_dir=str(out), tasks=tuple(tasks))
+    return BatchPlan(spec=spec, seed=batch_seed, output_dir=str(out), tasks=tuple(tasks), budget=shared,
+                     prepared=prepared)
 
 
 def _shared_budget(spec: BatchSpec) -> dict[str, Any]:
@@ -115,10 +126,10 @@ def choose_processes(plan: BatchPlan, parallel: int, executor: str, synth: Any) 
 
 
 def _thread_job(synth: Any, task: JobTask, stop: threading.Event, fail_fast: bool,
-                shared: Budget | None) -> JobOutcome:
+                prepared: PreparedRun | None) -> JobOutcome:
     """One job in a thread; with --fail-fast its failure stops the jobs after it at once (in this worker
     too, before the main thread has even seen the failure)."""
-    outcome = run_task(synth, task, stop, "thread", shared_budget=shared)
+    outcome = run_task(synth, task, stop, "thread", prepared=prepared)
     if fail_fast and outcome.status == FAILED:
         stop.set()
     return outcome
@@ -138,8 +149,7 @@ def run_batch(synth: Any, plan: BatchPlan, *, parallel: int, executor: str = "au
     outcomes: dict[int, JobOutcome] = {}
     started = time.perf_counter()
     thread_stop = threading.Event()
-    # every model job of the batch draws on one Budget, passed to each (thread-safe; model jobs run in this process)
-    shared = Budget(plan.spec.budget_usd) if plan.spec.budget_usd is not None else None
+    shared = plan.budget  # drawn on by every model job (thread-safe; model jobs run in this process)
     context = multiprocessing.get_context("forkserver")
     process_stop: StopSignal | None = context.Event() if in_processes else None
     futures: dict[Future[JobOutcome], JobTask] = {}
@@ -157,7 +167,7 @@ def run_batch(synth: Any, plan: BatchPlan, *, parallel: int, executor: str = "au
     if threaded:
         threads = ThreadPoolExecutor(min(parallel, len(threaded)), thread_name_prefix="agentic-synth-batch")
         pools.append(threads)
-        futures.update({threads.submit(_thread_job, synth, t, thread_stop, fail_fast, shared): t
+        futures.update({threads.submit(_thread_job, synth, t, thread_stop, fail_fast, plan.prepared.get(t.index)): t
                         for t in threaded})
 
     stopped: list[str] = []

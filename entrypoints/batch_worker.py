@@ -11,12 +11,13 @@ import attrs
 
 from agentic_synth.adapters.config_file import LoadedConfig
 from agentic_synth.adapters.serialization import structure, unstructure
-from agentic_synth.domain.ai.budget import Budget
 from agentic_synth.domain.batch.results import CANCELLED, FAILED, INTERRUPTED, OK, JobOutcome
 from agentic_synth.domain.config.secrets import Secret
 from agentic_synth.domain.config.settings import Settings
 from agentic_synth.domain.errors import AgenticSynthError, ExitCode, Interrupted, exit_code_for
 from agentic_synth.entrypoints.sdk import RUN_KEYWORDS
+
+PreparedRun = tuple[Any, Any]  # (GenerationRequest, ModelStack | None) of a job run in this process
 
 
 class StopSignal(Protocol):
@@ -44,10 +45,11 @@ class JobTask:
 
 
 def run_task(synth: Any, task: JobTask, stop: StopSignal, executor: str, *,
-             shared_budget: Budget | None = None) -> JobOutcome:
+             prepared: PreparedRun | None = None) -> JobOutcome:
     """Run one job to its file; never raises for the job's own failure (the outcome says why).
 
-    `shared_budget` is the batch's Budget, which every model job draws on.
+    `prepared` is the job's request and model stack as the batch's check built them (the stack draws
+    on the batch's shared Budget); a worker process, which gets plain data, builds the request again.
     """
 
     def progress(_: int) -> None:
@@ -60,9 +62,10 @@ def run_task(synth: Any, task: JobTask, stop: StopSignal, executor: str, *,
     started = time.perf_counter()
     try:
         run_args = {k: v for k, v in task.args.items() if k in RUN_KEYWORDS}
-        request = synth.request(task.kind, **{k: v for k, v in task.args.items() if k not in RUN_KEYWORDS})
-        result = synth.run(request, output=task.path, format=task.format, progress=progress,
-                           shared_budget=shared_budget, **run_args)
+        request, models = prepared if prepared is not None else (
+            synth.request(task.kind, **{k: v for k, v in task.args.items() if k not in RUN_KEYWORDS}), None)
+        result = synth.run(request, output=task.path, format=task.format, progress=progress, models=models,
+                           **run_args)
     except Interrupted as exc:
         kept = Path(task.path).is_file() and "no output written" not in str(exc)
         return JobOutcome(status=INTERRUPTED, error=str(exc), exit_code=exc.exit_code,

@@ -53,24 +53,25 @@ class Container(containers.DeclarativeContainer):
 
     # AI. Each configured provider gets the adapter of its type (the SDK is imported when first
     # built), inside retries and limits, once per container; each run composes budget -> cache ->
-    # router over them (entrypoints/model_stack.py).
+    # router over them (entrypoints/model_stack.py). Thread-safe: batch jobs and agenerate share them.
     provider_adapters = providers.Aggregate(gemini=providers.Factory(gemini_text_model),
                                             openrouter=providers.Factory(openrouter_text_model),
                                             openai_compatible=providers.Factory(openai_compatible_text_model))
-    provider_models = providers.Singleton(connect_providers, settings, provider_adapters.provider, clock)
-    catalog = providers.Singleton(catalog_of, settings)
+    provider_models = providers.ThreadSafeSingleton(connect_providers, settings, provider_adapters.provider, clock)
+    catalog = providers.ThreadSafeSingleton(catalog_of, settings)
 
     # Response cache (docs/cache.md): config `cache.{enabled,maxSize,maxBytes,ttl,persistPath,policy}`.
+    cache_settings = settings.provided.cache  # the `cache` section, for the cache adapters below
     response_cache = providers.Selector(
-        settings.provided.cache.backend,
-        none=providers.Singleton(NullResponseCache),
-        memory=providers.Singleton(InMemoryResponseCache, clock=clock, max_entries=settings.provided.cache.max_size,
-                                   max_bytes=settings.provided.cache.max_bytes,
-                                   default_ttl=settings.provided.cache.ttl_seconds),
-        sqlite=providers.Singleton(SqliteResponseCache, providers.Callable(cache_dir, settings.provided.cache),
-                                   clock=clock, max_entries=settings.provided.cache.max_size,
-                                   max_bytes=settings.provided.cache.max_bytes,
-                                   default_ttl=settings.provided.cache.ttl_seconds),
+        cache_settings.backend,
+        none=providers.ThreadSafeSingleton(NullResponseCache),
+        memory=providers.ThreadSafeSingleton(InMemoryResponseCache, clock=clock, max_entries=cache_settings.max_size,
+                                             max_bytes=cache_settings.max_bytes,
+                                             default_ttl=cache_settings.ttl_seconds),
+        sqlite=providers.ThreadSafeSingleton(SqliteResponseCache, providers.Callable(cache_dir, cache_settings),
+                                             clock=clock,
+                                             max_entries=cache_settings.max_size, max_bytes=cache_settings.max_bytes,
+                                             default_ttl=cache_settings.ttl_seconds),
     )
     # One run's stack: call with routing=, kind=, model= (and budget= to share a batch's budget).
     model_stack = providers.Factory(compose_model_stack, settings, provider_models.provided.models, clock=clock,
@@ -104,9 +105,9 @@ def build_container(*, settings: Settings | None = None, load_plugins: bool = Tr
     if settings is not None and config:
         raise TypeError("build_container: give settings or configuration keys, not both")
     container = Container()
-    container.load_plugins.override(load_plugins)
+    container.load_plugins.set_provides(load_plugins)
     if settings is not None or config:
-        container.pinned.override(True)
+        container.pinned.set_provides(True)
     if settings is None:
         settings = structure(config, Settings, origin="build_container(...)") if config else Settings()
     configure(container, LoadedConfig.from_settings(settings))

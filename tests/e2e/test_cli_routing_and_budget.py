@@ -29,7 +29,7 @@ SCHEMA = {"id": {"type": "integer", "min": 1, "max": 10**6}, "name": "name", "em
 @pytest.fixture
 def gemini_only(container: Container) -> Container:
     reconfigure(container, {"apiKeys": {"gemini": "test-key"}})
-    container.pinned.override(True)  # the CLI keeps this configuration instead of loading a file
+    container.pinned.set_provides(True)  # the CLI keeps this configuration instead of loading a file
     return container
 
 
