@@ -20,7 +20,6 @@ from agentic_synth.domain.config.settings import Settings
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.generation.generators import Generator
 from agentic_synth.domain.generation.requests import GenerationRequest
-from agentic_synth.domain.generation.results import GenerationResult
 from agentic_synth.domain.ports import RecordSink
 from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.entrypoints.cache_control import CacheControl
@@ -28,6 +27,7 @@ from agentic_synth.entrypoints.container import Container, build_container, conf
 from agentic_synth.entrypoints.integration_runs import plan_run
 from agentic_synth.entrypoints.model_stack import ModelStack
 from agentic_synth.entrypoints.request_builder import build_request, model_choice, new_seed
+from agentic_synth.entrypoints.tables import TableResult, collector_spared, record_batches
 
 _SENTINEL = object()
 # `generate` keywords that are not part of a request (register_workflow checks the rest up front)
@@ -121,7 +121,7 @@ class AgenticSynth:
             sink: RecordSink | None = None, csv_protect: bool = True, line_buffered: bool = False,
             to_pipeline: bool = False, progress: Callable[[int], None] | None = None, stdout: Any = None,
             stream_to: Any = None, vectorize: bool = False, vectorize_with: Any = None, embedder: Any = None,
-            models: ModelStack | None = None, shared_budget: Budget | None = None) -> GenerationResult:
+            models: ModelStack | None = None, shared_budget: Budget | None = None) -> TableResult:
         """Make a request's records: kept in `.records`, or written to `output` (a path, '-' for stdout) or `sink`.
 
         `line_buffered` writes jsonl/csv in place as records are made (the CLI's --stream);
@@ -148,20 +148,21 @@ class AgenticSynth:
             memory = sink = InMemoryRecordSink()
         logger.info("generating {} {} records (seed {}, locale {}, mode {})", request.count, request.kind,
                     request.seed, request.locale, request.mode)
-        meta = self.container.generate_records().run(request, tees.wrap(sink, request), models=models,
-                                                     progress=progress, keep_partial=line_buffered)
+        with collector_spared():
+            meta = self.container.generate_records().run(request, tees.wrap(sink, request), models=models,
+                                                         progress=progress, keep_partial=line_buffered)
         tees.report_into(meta)
         meta.notes.extend(request.notes)
         meta.output = None if output is None else str(output)
         meta.format = fmt
         logger.info("generated {} records in {:.3f}s", meta.records, meta.seconds)
-        return GenerationResult(records=memory.records if memory is not None else [], metadata=meta)
+        return TableResult(metadata=meta, chunks=memory.chunks if memory is not None else [], schema=request.schema)
 
     def generate(self, kind: str, *, schema: Any, output: str | Path | None = None, format: str | None = None,
                  sink: RecordSink | None = None, csv_protect: bool = True, line_buffered: bool = False,
                  to_pipeline: bool = False, stream_replies: bool = False, progress: Callable[[int], None] | None = None,
                  stdout: Any = None, stream_to: Any = None, vectorize: bool = False, vectorize_with: Any = None,
-                 embedder: Any = None, stream: bool | None = None, **options: Any) -> GenerationResult:
+                 embedder: Any = None, stream: bool | None = None, **options: Any) -> TableResult:
         """`request(kind, ...)` then `run(request, ...)`: generate records in one call.
 
         `budget` (USD) caps model spending; `strategy`, `fallback` and `auto_route` steer model
@@ -187,7 +188,17 @@ class AgenticSynth:
         for chunk in self.container.generate_records().chunks(request, models=models):
             yield from chunk.rows()
 
-    async def agenerate(self, kind: str, **kwargs: Any) -> GenerationResult:
+    def generate_batches(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
+                         **options: Any) -> Iterator[Any]:
+        """Yield the records as pyarrow.RecordBatches, one per chunk (8,192 records), in flat memory.
+
+        The batches are built from the engine's column buffers, with the types Parquet gets.
+        """
+        request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=True, **options)
+        chunks = self.container.generate_records().chunks(request, models=self.model_stack(request))
+        yield from record_batches(chunks, request.schema)
+
+    async def agenerate(self, kind: str, **kwargs: Any) -> TableResult:
         """`generate` without blocking the event loop (runs in a worker thread)."""
         return await asyncio.to_thread(lambda: self.generate(kind, **kwargs))
 
@@ -228,7 +239,7 @@ class AgenticSynth:
         checked = {k: v for k, v in options.items() if k not in RUN_KEYWORDS}
         self.request(kind, **checked)  # a bad schema or option fails at registration, not at trigger time
 
-        def run(overrides: Mapping[str, Any]) -> GenerationResult:
+        def run(overrides: Mapping[str, Any]) -> TableResult:
             return self.generate(kind, **{**options, **overrides})
 
         integrations = self.container.integrations()
