@@ -16,6 +16,7 @@ from agentic_synth.adapters.sinks.memory import InMemoryRecordSink
 from agentic_synth.domain.ai.ai_settings import AISettings
 from agentic_synth.domain.ai.budget import Budget
 from agentic_synth.domain.batch.results import BatchResult, JobOutcome
+from agentic_synth.domain.cache.keys import CachePolicy
 from agentic_synth.domain.config.settings import Settings
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.generation.generators import Generator
@@ -32,7 +33,7 @@ from agentic_synth.entrypoints.tables import TableResult, collector_spared, reco
 _SENTINEL = object()
 # `generate` keywords that are not part of a request (register_workflow checks the rest up front)
 RUN_KEYWORDS = frozenset({"output", "format", "sink", "csv_protect", "stream", "line_buffered", "to_pipeline",
-                       "progress", "stdout", "stream_to", "vectorize", "vectorize_with", "embedder"})
+                          "progress", "stdout", "stream_to", "vectorize", "vectorize_with", "embedder"})
 STREAM_DEPRECATED = ("generate(stream=...) is deprecated: it meant three things, say which: line_buffered=True "
                      "writes the output line by line as records are made, to_pipeline=True also sends them to the "
                      "enabled stream pipeline, stream_replies=True streams the model's replies")
@@ -89,7 +90,7 @@ class AgenticSynth:
                 provider: str | None = None, prompt: str | None = None, examples: Any = None,
                 batch_size: int | None = None, stream_replies: bool = False, budget: Any = None,
                 strategy: str | None = None, fallback: Any = None, auto_route: bool = False,
-                cache_policy: str | None = None, **options: Any) -> GenerationRequest:
+                cache_policy: str | CachePolicy | None = None, **options: Any) -> GenerationRequest:
         """Validate everything about a run before any output exists; `run(request)` then makes its records.
 
         `mode` defaults to engine when no model is chosen (`model`, `auto_route`, or
