@@ -19,7 +19,7 @@ from agentic_synth.application.generate import GenerateRecords
 from agentic_synth.domain.config.settings import Settings
 from agentic_synth.entrypoints.injector import containers, providers
 from agentic_synth.entrypoints.integrations import Integrations
-from agentic_synth.entrypoints.model_stack import catalog_of, compose_model_stack, connect_providers
+from agentic_synth.entrypoints.model_stack import catalog_of, compose_model_stack, provider_set
 from agentic_synth.entrypoints.plugins import build_registry
 from agentic_synth.entrypoints.providers import (
     gemini_text_model,
@@ -53,11 +53,12 @@ class Container(containers.DeclarativeContainer):
 
     # AI. Each configured provider gets the adapter of its type (the SDK is imported when first
     # built), inside retries and limits, once per container; each run composes budget -> cache ->
-    # router over them (entrypoints/model_stack.py). Thread-safe: batch jobs and agenerate share them.
+    # router over them (entrypoints/model_stack.py). The providers are a resource: `shutdown_resources()`
+    # closes their HTTP clients (the CLI does at the end of each command); the next use connects again.
     provider_adapters = providers.Aggregate(gemini=providers.Factory(gemini_text_model),
                                             openrouter=providers.Factory(openrouter_text_model),
                                             openai_compatible=providers.Factory(openai_compatible_text_model))
-    provider_models = providers.ThreadSafeSingleton(connect_providers, settings, provider_adapters.provider, clock)
+    provider_models = providers.Resource(provider_set, settings, provider_adapters.provider, clock)
     catalog = providers.ThreadSafeSingleton(catalog_of, settings)
 
     # Response cache (docs/cache.md): config `cache.{enabled,maxSize,maxBytes,ttl,persistPath,policy}`.
@@ -88,7 +89,8 @@ class Container(containers.DeclarativeContainer):
 def configure(container: Container, loaded: LoadedConfig) -> None:
     """Give the container a configuration; what was built from the previous one is built again when next used."""
     container.loaded_config.set_provides(loaded)
-    for built in (container.provider_models, container.catalog, container.integrations):
+    container.provider_models.shutdown()  # the old providers' HTTP clients are closed
+    for built in (container.catalog, container.integrations):
         built.reset()
     for cache in container.response_cache.providers.values():
         if isinstance(cache, providers.Singleton):

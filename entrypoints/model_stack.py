@@ -10,7 +10,7 @@ prices) is checked before the first call, so a bad run fails before it writes an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 import attrs
 from loguru import logger
@@ -63,6 +63,18 @@ def connect_providers(settings: Settings, adapters: AdapterFactory, clock: Clock
         models[name] = ResilientTextModel(adapters(adapter_key(kind), name=name, settings=spec), clock,
                                           policy=RetryPolicy(max_retries=spec.max_retries), limits=limits)
     return ProviderDispatchTextModel(models, provider_models=listed, provider_types=types, unavailable=unavailable)
+
+
+def provider_set(settings: Settings, adapters: AdapterFactory, clock: Clock) -> Iterator[ProviderDispatchTextModel]:
+    """The container's providers as a resource: connected when first used, their HTTP clients closed at shutdown."""
+    dispatch = connect_providers(settings, adapters, clock)
+    try:
+        yield dispatch
+    finally:
+        for model in dispatch.models.values():
+            close = getattr(model, "close", None)
+            if callable(close):
+                close()
 
 
 def _unavailable(name: str, kind: str, spec: ProviderSettings) -> str | None:

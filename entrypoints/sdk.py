@@ -18,7 +18,7 @@ from agentic_synth.domain.ai.budget import Budget
 from agentic_synth.domain.batch.results import BatchResult, JobOutcome
 from agentic_synth.domain.cache.keys import CachePolicy
 from agentic_synth.domain.config.settings import Settings
-from agentic_synth.domain.errors import UsageError
+from agentic_synth.domain.errors import Interrupted, UsageError
 from agentic_synth.domain.generation.generators import Generator
 from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.domain.ports import RecordSink
@@ -138,20 +138,25 @@ class AgenticSynth:
         line_buffered = line_buffered or bool(request.option("realtime"))  # paced output is only useful as it happens
         fmt = None
         memory = None
-        if sink is None and output is not None:
-            path = None if str(output) == "-" else str(output)
-            fmt = resolve_format(path, format)
-            sink = self.container.sink_factory()(path, fmt, request.schema, stream=line_buffered,
-                                                  csv_protect=csv_protect, stdout=stdout)
-        elif format is not None and sink is None:
+        if format is not None and sink is None and output is None:
             raise UsageError("format needs an output path")
-        if sink is None:
-            memory = sink = InMemoryRecordSink()
-        logger.info("generating {} {} records (seed {}, locale {}, mode {})", request.count, request.kind,
-                    request.seed, request.locale, request.mode)
-        with collector_spared():
-            meta = self.container.generate_records().run(request, tees.wrap(sink, request), models=models,
-                                                         progress=progress, keep_partial=line_buffered)
+        try:
+            if sink is None and output is not None:
+                path = None if str(output) == "-" else str(output)
+                fmt = resolve_format(path, format)
+                sink = self.container.sink_factory()(path, fmt, request.schema, stream=line_buffered,
+                                                      csv_protect=csv_protect, stdout=stdout)
+            if sink is None:
+                memory = sink = InMemoryRecordSink()
+            logger.info("generating {} {} records (seed {}, locale {}, mode {})", request.count, request.kind,
+                        request.seed, request.locale, request.mode)
+            with collector_spared():
+                meta = self.container.generate_records().run(request, tees.wrap(sink, request), models=models,
+                                                             progress=progress, keep_partial=line_buffered)
+        except KeyboardInterrupt:  # before the use case took charge of the sink (it answers for it after)
+            if sink is not None:
+                sink.abort()
+            raise Interrupted("interrupted; no output written") from None
         tees.report_into(meta)
         meta.notes.extend(request.notes)
         meta.output = None if output is None else str(output)

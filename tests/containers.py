@@ -24,7 +24,7 @@ def swap_providers(container: Container, model: TextModel, *types: str) -> None:
     """
     for key in types or ADAPTER_TYPES:
         getattr(container.provider_adapters, key).override(providers.Object(model))
-    container.provider_models.reset()
+    container.provider_models.shutdown()
 
 
 def _merge(base: Mapping[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:

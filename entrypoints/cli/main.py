@@ -139,6 +139,8 @@ def main(argv: Sequence[str] | None = None, *, container: Any = None) -> int:
         _details(obj, exc, "error", "traceback")
         return ExitCode.INTERNAL
     finally:
+        if obj.get("container") is not None:
+            obj["container"].shutdown_resources()  # the providers' HTTP clients, closed (connected again if used)
         if "loguru" in sys.modules:
             sys.modules["loguru"].logger.disable("agentic_synth")
     return ExitCode.OK

@@ -57,4 +57,5 @@ def test_each_job_builds_its_request_and_model_stack_once(synth: AgenticSynth, t
                          output_dir=tmp_path / "out", parallel=2)
     assert result.ok and [job.records for job in result.jobs] == [20, 20, 5]
     assert requests.call_count == 3 and stacks.call_count == 2  # the engine job needs no model stack
+    requests.reset_mock(), stacks.reset_mock()
     assert result.budget_spent_usd is not None and result.budget_spent_usd > 0

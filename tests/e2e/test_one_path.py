@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,12 +19,15 @@ from tests.servers.openai_fake import FakeOpenAIServer
 
 
 @pytest.fixture
-def counted(mocker: MockerFixture) -> dict[str, object]:
+def counted(mocker: MockerFixture) -> Iterator[dict[str, object]]:
     """Spies on what a run should do once: parse the schema, build the request, compose the model stack."""
-    return {"schema loads": mocker.spy(Schema, "from_payload"),
-            "request builds": mocker.spy(sdk, "build_request"),
-            "price checks": mocker.spy(model_stack, "check_prices"),
-            "model-stack builds": mocker.spy(ModelStack, "__init__")}
+    spies = {"schema loads": mocker.spy(Schema, "from_payload"),
+             "request builds": mocker.spy(sdk, "build_request"),
+             "price checks": mocker.spy(model_stack, "check_prices"),
+             "model-stack builds": mocker.spy(ModelStack, "__init__")}
+    yield spies
+    for spy in spies.values():  # the calls' arguments hold the run's objects (HTTP clients): let them go now
+        spy.reset_mock()  # type: ignore[attr-defined]
 
 
 def _counts(spies: dict[str, object]) -> dict[str, int]:
