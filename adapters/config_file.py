@@ -240,3 +240,18 @@ def _merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+def load_sdk_config(config: Any) -> LoadedConfig:
+    """`AgenticSynth(config=...)`: None (discover ./.agentic-synth.json), a path, a dict or a Settings."""
+    if config is None:
+        return load_config()
+    if isinstance(config, LoadedConfig):
+        return config
+    if isinstance(config, Settings):
+        return LoadedConfig.from_settings(config, "AgenticSynth(config=Settings(...))")
+    if isinstance(config, str | Path):
+        return load_config(config)
+    if isinstance(config, Mapping):
+        return load_config(payload=config)
+    raise ConfigError(f"config must be a path, a dict or a Settings, not {type(config).__name__}")

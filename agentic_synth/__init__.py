@@ -32,6 +32,7 @@ _HOMES = {
     "validate_record": "agentic_synth.domain.schema.validation",
     "Secret": "agentic_synth.domain.config.secrets",
     "Settings": "agentic_synth.domain.config.settings",
+    "DatasetResult": "agentic_synth.domain.dataset.results",
     **{name: "agentic_synth.domain.errors" for name in (
         "AgenticSynthError", "BudgetExceeded", "ConfigError", "DataValidationError", "IncompleteGeneration",
         "Interrupted", "ProviderError", "SchemaError", "UsageError")},
@@ -46,6 +47,7 @@ __all__ = [
     "Container",
     "CustomGenerator",
     "DataValidationError",
+    "DatasetResult",
     "Field",
     "GenerationRequest",
     "GenerationResult",
@@ -93,6 +95,7 @@ if TYPE_CHECKING:
     from agentic_synth.domain.batch.results import BatchResult, JobOutcome
     from agentic_synth.domain.config.secrets import Secret
     from agentic_synth.domain.config.settings import Settings
+    from agentic_synth.domain.dataset.results import DatasetResult
     from agentic_synth.domain.errors import (
         AgenticSynthError,
         BudgetExceeded,

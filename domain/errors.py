@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from typing import Any
 
 
 class ExitCode(enum.IntEnum):
@@ -22,6 +23,7 @@ class AgenticSynthError(Exception):
     """Root of every error the project raises on purpose."""
 
     exit_code = ExitCode.FAILURE
+    metadata: Any = None  # the RunMetadata of the run it ended (records, calls, tokens, cost), when one ran
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

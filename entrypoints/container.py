@@ -12,9 +12,12 @@ from agentic_synth.adapters.cache.null import NullResponseCache
 from agentic_synth.adapters.cache.sqlite import SqliteResponseCache
 from agentic_synth.adapters.clock import SystemClock
 from agentic_synth.adapters.config_file import LoadedConfig
+from agentic_synth.adapters.datasets.outputs import open_dataset_sink
 from agentic_synth.adapters.integrations.plugins import discover_integrations
+from agentic_synth.adapters.lenient_json import repair_json
 from agentic_synth.adapters.serialization import structure
 from agentic_synth.adapters.sinks.factory import open_sink
+from agentic_synth.application.datasets import GenerateDataset
 from agentic_synth.application.generate import GenerateRecords
 from agentic_synth.domain.config.settings import Settings
 from agentic_synth.entrypoints.injector import containers, providers
@@ -50,6 +53,7 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     registry = providers.Singleton(build_registry, load_plugins=load_plugins, clock=clock)
     sink_factory = providers.Object(open_sink)
+    dataset_sink_factory = providers.Object(open_dataset_sink)  # a directory, sqlite:/// or postgresql://
 
     # AI. Each configured provider gets the adapter of its type (the SDK is imported when first
     # built), inside retries and limits, once per container; each run composes budget -> cache ->
@@ -83,7 +87,9 @@ class Container(containers.DeclarativeContainer):
     integration_plugins = providers.Singleton(discover_integrations, load_plugins=load_plugins)
     integrations = providers.Singleton(Integrations, settings=settings.provided.integrations,
                                        plugins=integration_plugins)
-    generate_records = providers.Factory(GenerateRecords, registry=registry, clock=clock)
+    generate_records = providers.Factory(GenerateRecords, registry=registry, clock=clock,
+                                         repair=providers.Object(repair_json))
+    generate_dataset = providers.Factory(GenerateDataset, clock=clock)
 
 
 def configure(container: Container, loaded: LoadedConfig) -> None:

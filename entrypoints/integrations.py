@@ -16,7 +16,7 @@ from agentic_synth.adapters.integrations.ruvector import RuvectorVectorStore, is
 from agentic_synth.adapters.integrations.sqlite_vectors import SqliteVectorStore, is_sqlite_file
 from agentic_synth.adapters.integrations.workflows import InProcessWorkflowEngine
 from agentic_synth.adapters.serialization import unstructure
-from agentic_synth.domain.config.settings import IntegrationsSettings, MidstreamerSettings, RuvectorSettings
+from agentic_synth.domain.config.integrations import IntegrationsSettings, MidstreamerSettings, RuvectorSettings
 from agentic_synth.domain.errors import IntegrationError, UsageError
 from agentic_synth.domain.ports import StreamPipeline, VectorStore, WorkflowEngine
 

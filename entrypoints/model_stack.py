@@ -170,6 +170,6 @@ def compose_model_stack(settings: Settings, providers: Mapping[str, TextModel], 
     ledger = CostLedger()
     breaker = settings.models.routing.circuit_breaker
     router = RouterTextModel(targets, catalog, policy, clock=clock, ledger=ledger, breaker_threshold=breaker.threshold,
-                             breaker_cooldown_s=breaker.cooldown_seconds,
+                             breaker_cooldown_s=breaker.cooldown_seconds, hand_over_after=settings.llm.hand_over_after,
                              require_prices=routing.budget_usd is not None, warn=warn)
     return ModelStack(router, budget, ledger, catalog, policy, caches)

@@ -16,8 +16,10 @@ from agentic_synth.domain.cache.keys import CachePolicy
 from agentic_synth.domain.errors import AgenticSynthError, UsageError
 from agentic_synth.domain.generation.generators import parse_options, prepare_request
 from agentic_synth.domain.generation.requests import GenerationRequest
+from agentic_synth.domain.generation.shards import as_part
 from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.domain.schema.types import DEFAULT_LOCALE, LOCALES
+from agentic_synth.entrypoints.run_limits import run_limits
 
 EXAMPLES_READ = 20  # few-shot records taken from an --examples file
 ENGINE_NOTE = "routing and budget options apply to model calls; the engine made none"
@@ -33,11 +35,15 @@ def build_request(container: Any, kind: str, *, schema: Any, count: int | None =
                   provider: str | None = None, prompt: str | None = None, examples: Any = None,
                   batch_size: int | None = None, stream_replies: bool = False, budget: Any = None,
                   strategy: str | None = None, fallback: Any = None, auto_route: bool = False,
-                  cache_policy: str | CachePolicy | None = None, **options: Any) -> GenerationRequest:
+                  cache_policy: str | CachePolicy | None = None, concurrency: int | None = None,
+                  max_calls: int | None = None, timeout: Any = None, shard: Any = None,
+                  **options: Any) -> GenerationRequest:
     """The request, checked: schema, options (with the configuration's defaults), mode, model and routing.
 
     `mode` defaults to engine when no model is chosen (`model`, `auto_route`, or `models.defaults.<kind>`
     with its provider usable), else llm for records and hybrid for time series and events.
+    `concurrency`, `max_calls` and `timeout` bound an llm run; `shard=(i, n)` makes part i of n of an
+    engine job (docs/scale-out.md).
     """
     routing = RunRouting.from_values(strategy=strategy, fallback=fallback, auto_route=auto_route, budget=budget)
     settings = container.settings()
@@ -60,17 +66,30 @@ def build_request(container: Any, kind: str, *, schema: Any, count: int | None =
         if model is None and not routing.auto_route:
             raise UsageError(f"--mode {mode} needs a model: pass --model (e.g. gemini-2.5-flash, "
                              "openai/gpt-4o-mini or a model of a local server) or --auto-route")
+        limits = run_limits(settings, provider=_provider_of(container, model, provider), concurrency=concurrency,
+                            max_calls=max_calls, timeout=timeout)
         ai = AISettings(model=model, provider=provider, prompt=prompt, examples=_examples(examples, parsed_schema),
                         batch_size=batch_size, stream=stream_replies, routing=routing,
-                        given_options=tuple(k for k, v in options.items() if v is not None))
+                        given_options=tuple(k for k, v in options.items() if v is not None), **limits)
         if model is not None:
             model_choice(container, ai)  # an unknown provider or a missing key fails here, before any output
     request = GenerationRequest(
         kind=kind, schema=parsed_schema, count=count, seed=new_seed() if seed is None else seed,
         options=parse_options(generator, options), mode=mode, locale=locale or DEFAULT_LOCALE, ai=ai,
         cache_policy=None if cache_policy is None else CachePolicy.parse(cache_policy, "cache_policy"),
-        notes=(ENGINE_NOTE,) if mode == "engine" and routing.given else ())
+        part=as_part(shard), notes=(ENGINE_NOTE,) if mode == "engine" and routing.given else ())
+    if request.part is not None and (request.mode != "engine" or request.option("realtime")):
+        why = "--realtime has no end" if request.mode == "engine" else f"mode {request.mode} calls a model"
+        raise UsageError(f"--shard: a shard is an index range of a job the engine makes; {why}")
     return prepare_request(generator, request)
+
+
+def _provider_of(container: Any, model: str | None, provider: str | None) -> str | None:
+    """The provider that serves `model` (None: the router picks one per call)."""
+    if model is None:
+        return provider
+    served: str = container.provider_models().resolve(model, provider).provider
+    return served
 
 
 def model_choice(container: Any, ai: AISettings) -> str:

@@ -10,7 +10,8 @@ from typing import Any
 
 from loguru import logger
 
-from agentic_synth.adapters.config_file import LoadedConfig, load_config
+from agentic_synth.adapters.config_file import load_sdk_config
+from agentic_synth.adapters.python_types import model_builder, model_class_of
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.adapters.sinks.memory import InMemoryRecordSink
 from agentic_synth.domain.ai.ai_settings import AISettings
@@ -18,9 +19,11 @@ from agentic_synth.domain.ai.budget import Budget
 from agentic_synth.domain.batch.results import BatchResult, JobOutcome
 from agentic_synth.domain.cache.keys import CachePolicy
 from agentic_synth.domain.config.settings import Settings
+from agentic_synth.domain.dataset.results import DatasetResult
 from agentic_synth.domain.errors import Interrupted, UsageError
 from agentic_synth.domain.generation.generators import Generator
 from agentic_synth.domain.generation.requests import GenerationRequest
+from agentic_synth.domain.generation.shards import starts_the_job
 from agentic_synth.domain.ports import RecordSink
 from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.entrypoints.cache_control import CacheControl
@@ -32,26 +35,11 @@ from agentic_synth.entrypoints.tables import TableResult, collector_spared, reco
 
 _SENTINEL = object()
 # `generate` keywords that are not part of a request (register_workflow checks the rest up front)
-RUN_KEYWORDS = frozenset({"output", "format", "sink", "csv_protect", "stream", "line_buffered", "to_pipeline",
-                          "progress", "stdout", "stream_to", "vectorize", "vectorize_with", "embedder"})
+RUN_KEYWORDS = frozenset({"output", "format", "sink", "csv_protect", "csv_header", "stream", "line_buffered",
+                          "to_pipeline", "progress", "stdout", "stream_to", "vectorize", "vectorize_with", "embedder"})
 STREAM_DEPRECATED = ("generate(stream=...) is deprecated: it meant three things, say which: line_buffered=True "
                      "writes the output line by line as records are made, to_pipeline=True also sends them to the "
                      "enabled stream pipeline, stream_replies=True streams the model's replies")
-
-
-def load_sdk_config(config: Any) -> LoadedConfig:
-    """`AgenticSynth(config=...)`: None (discover ./.agentic-synth.json), a path, a dict or a Settings."""
-    if config is None:
-        return load_config()
-    if isinstance(config, LoadedConfig):
-        return config
-    if isinstance(config, Settings):
-        return LoadedConfig.from_settings(config, "AgenticSynth(config=Settings(...))")
-    if isinstance(config, str | Path):
-        return load_config(config)
-    if isinstance(config, Mapping):
-        return load_config(payload=config)
-    raise UsageError(f"config must be a path, a dict or a Settings, not {type(config).__name__}")
 
 
 class AgenticSynth:
@@ -90,17 +78,23 @@ class AgenticSynth:
                 provider: str | None = None, prompt: str | None = None, examples: Any = None,
                 batch_size: int | None = None, stream_replies: bool = False, budget: Any = None,
                 strategy: str | None = None, fallback: Any = None, auto_route: bool = False,
-                cache_policy: str | CachePolicy | None = None, **options: Any) -> GenerationRequest:
+                cache_policy: str | CachePolicy | None = None, concurrency: int | None = None,
+                max_calls: int | None = None, timeout: Any = None, shard: Any = None,
+                **options: Any) -> GenerationRequest:
         """Validate everything about a run before any output exists; `run(request)` then makes its records.
 
         `mode` defaults to engine when no model is chosen (`model`, `auto_route`, or
         `models.defaults.<kind>` with its key set), else llm for records and hybrid for time series
-        and events. `budget` (USD), `strategy`, `fallback` and `auto_route` steer the model router.
+        and events. `budget` (USD), `strategy`, `fallback` and `auto_route` steer the model router;
+        `concurrency`, `max_calls` and `timeout` ("90s", or seconds) bound an llm run (docs/providers.md).
+        `shard=(i, n)` (or "i/n") makes only index range i of n equal ranges of the job's records: the
+        records a whole run makes there, so shards 0..n-1 joined are the whole run (docs/scale-out.md).
         """
         return build_request(self.container, kind, schema=schema, count=count, seed=seed, locale=locale, mode=mode,
                              model=model, provider=provider, prompt=prompt, examples=examples, batch_size=batch_size,
                              stream_replies=stream_replies, budget=budget, strategy=strategy, fallback=fallback,
-                             auto_route=auto_route, cache_policy=cache_policy, **options)
+                             auto_route=auto_route, cache_policy=cache_policy, concurrency=concurrency,
+                             max_calls=max_calls, timeout=timeout, shard=shard, **options)
 
     def model_choice(self, ai: AISettings) -> str:
         """`gemini-2.5-pro (for gemini-pro) via gemini`: the model a run uses, as the notice shows it."""
@@ -122,7 +116,8 @@ class AgenticSynth:
             sink: RecordSink | None = None, csv_protect: bool = True, line_buffered: bool = False,
             to_pipeline: bool = False, progress: Callable[[int], None] | None = None, stdout: Any = None,
             stream_to: Any = None, vectorize: bool = False, vectorize_with: Any = None, embedder: Any = None,
-            models: ModelStack | None = None, shared_budget: Budget | None = None) -> TableResult:
+            csv_header: bool | None = None, models: ModelStack | None = None, shared_budget: Budget | None = None,
+            model_class: type | None = None) -> TableResult:
         """Make a request's records: kept in `.records`, or written to `output` (a path, '-' for stdout) or `sink`.
 
         `line_buffered` writes jsonl/csv in place as records are made (the CLI's --stream);
@@ -130,6 +125,9 @@ class AgenticSynth:
         (`jsonl:PATH`, `midstreamer:NAME`); `vectorize` stores them in the enabled vector store,
         `vectorize_with` in a named one (docs/integrations.md). `models` is the run's model stack
         when the caller built it (`model_stack(request)`); `shared_budget` a Budget shared with other runs.
+        A CSV shard other than the first has no header row (`csv_header` says otherwise), so that shards
+        joined end to end are the single run's file. `model_class` (the pydantic, dataclass or attrs class
+        the schema came from) lets `result.as_models()` build its instances.
         """
         models = models if models is not None else self.model_stack(request, shared_budget=shared_budget)
         tees = plan_run(self.container.integrations(), to_pipeline=to_pipeline, stream_to=stream_to,
@@ -140,19 +138,21 @@ class AgenticSynth:
         memory = None
         if format is not None and sink is None and output is None:
             raise UsageError("format needs an output path")
+        use_case = self.container.generate_records()  # slow parts first (plugins load), then a file is opened
         try:
             if sink is None and output is not None:
                 path = None if str(output) == "-" else str(output)
                 fmt = resolve_format(path, format)
+                header = csv_header if csv_header is not None else starts_the_job(request.part)
                 sink = self.container.sink_factory()(path, fmt, request.schema, stream=line_buffered,
-                                                      csv_protect=csv_protect, stdout=stdout)
+                                                      csv_protect=csv_protect, stdout=stdout, csv_header=header)
             if sink is None:
                 memory = sink = InMemoryRecordSink()
             logger.info("generating {} {} records (seed {}, locale {}, mode {})", request.count, request.kind,
                         request.seed, request.locale, request.mode)
             with collector_spared():
-                meta = self.container.generate_records().run(request, tees.wrap(sink, request), models=models,
-                                                             progress=progress, keep_partial=line_buffered)
+                meta = use_case.run(request, tees.wrap(sink, request), models=models, progress=progress,
+                                    keep_partial=line_buffered)
         except KeyboardInterrupt:  # before the use case took charge of the sink (it answers for it after)
             if sink is not None:
                 sink.abort()
@@ -162,13 +162,15 @@ class AgenticSynth:
         meta.output = None if output is None else str(output)
         meta.format = fmt
         logger.info("generated {} records in {:.3f}s", meta.records, meta.seconds)
-        return TableResult(metadata=meta, chunks=memory.chunks if memory is not None else [], schema=request.schema)
+        return TableResult(metadata=meta, chunks=memory.chunks if memory is not None else [], schema=request.schema,
+                           model=None if model_class is None else model_builder(model_class))
 
     def generate(self, kind: str, *, schema: Any, output: str | Path | None = None, format: str | None = None,
                  sink: RecordSink | None = None, csv_protect: bool = True, line_buffered: bool = False,
                  to_pipeline: bool = False, stream_replies: bool = False, progress: Callable[[int], None] | None = None,
                  stdout: Any = None, stream_to: Any = None, vectorize: bool = False, vectorize_with: Any = None,
-                 embedder: Any = None, stream: bool | None = None, **options: Any) -> TableResult:
+                 embedder: Any = None, csv_header: bool | None = None, stream: bool | None = None,
+                 **options: Any) -> TableResult:
         """`request(kind, ...)` then `run(request, ...)`: generate records in one call.
 
         `budget` (USD) caps model spending; `strategy`, `fallback` and `auto_route` steer model
@@ -183,7 +185,8 @@ class AgenticSynth:
         request = self.request(kind, schema=schema, stream_replies=stream_replies, **options)
         return self.run(request, output=output, format=format, sink=sink, csv_protect=csv_protect,
                         line_buffered=line_buffered, to_pipeline=to_pipeline, progress=progress, stdout=stdout,
-                        stream_to=stream_to, vectorize=vectorize, vectorize_with=vectorize_with, embedder=embedder)
+                        stream_to=stream_to, vectorize=vectorize, vectorize_with=vectorize_with, embedder=embedder,
+                        csv_header=csv_header, model_class=model_class_of(schema))
 
     def generate_stream(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
                         **options: Any) -> Iterator[dict[str, Any]]:
@@ -219,20 +222,39 @@ class AgenticSynth:
             for row in chunk.rows():  # type: ignore[attr-defined]
                 yield row
 
+    def generate_dataset(self, dataset: Any, *, output: str | Path | None = None, format: str | None = None,
+                         seed: int | None = None, locale: str | None = None, if_exists: str = "fail",
+                         create: bool = True, csv_protect: bool = True,
+                         progress: Callable[[int], None] | None = None) -> DatasetResult:
+        """Make a dataset's related tables (a dataset file, or a dict in its shape): see docs/datasets.md.
+
+        `output` is a directory (one `format` file per table), `sqlite:///PATH` or `postgresql://...`;
+        without it each table's rows come back in `result.tables`. Every table is written, or none.
+        """
+        from agentic_synth.entrypoints.datasets import run_dataset  # pyarrow and the dataset engine on use
+
+        return run_dataset(self.container, dataset, output=output, format=format, seed=seed, locale=locale,
+                           if_exists=if_exists, create=create, csv_protect=csv_protect, new_seed=new_seed,
+                           progress=progress)
+
     def batch(self, config_or_jobs: Any, *, output_dir: str | Path = ".", parallel: int | None = None,
               seed: int | None = None, fail_fast: bool = False, executor: str = "auto",
+              scheduler: str | None = None, resume: bool = False,
               on_done: Callable[[JobOutcome], None] | None = None) -> BatchResult:
         """Run many jobs (a batch file, a dict in its shape or a list of jobs) into `output_dir`.
 
-        Every job is checked before any file is written; each is a `generate` call. A job's failure
-        is in its outcome (`result.failed`), not raised. See docs/batch.md.
+        Every job is checked before any file is written; each is a `run` of its request, and a large
+        engine job is split into part files. A job's failure is in its outcome (`result.failed`), not
+        raised. `executor` is auto, local, thread or dask (`scheduler`: tcp://host:8786 or dask:local);
+        `resume` skips what `output_dir/_manifest.json` lists. See docs/batch.md and docs/scale-out.md.
         """
         from agentic_synth.entrypoints.batch import default_parallel, load_batch, plan_batch, run_batch  # yaml
 
         spec = load_batch(config_or_jobs)
-        plan = plan_batch(self, spec, output_dir, seed=seed, new_seed=new_seed)
-        return run_batch(self, plan, parallel=parallel or default_parallel(spec, len(plan.tasks)), executor=executor,
-                         fail_fast=fail_fast, on_done=on_done)
+        parallel = parallel or default_parallel(spec, len(spec.jobs))
+        plan = plan_batch(self, spec, output_dir, seed=seed, new_seed=new_seed, workers=parallel, resume=resume)
+        return run_batch(self, plan, parallel=parallel, executor=executor, fail_fast=fail_fast, on_done=on_done,
+                         scheduler=scheduler, resume=resume)
 
     # --- integrations (docs/integrations.md) -------------------------------------------------------
 

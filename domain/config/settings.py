@@ -8,16 +8,19 @@ from typing import Any, ClassVar
 
 import attrs
 
+from agentic_synth.domain.ai.ai_settings import DEFAULT_MIN_PROGRESS, DEFAULT_PROGRESS_WINDOW
 from agentic_synth.domain.ai.builtin_providers import BUILTIN_PROVIDERS, OPENAI_COMPATIBLE, PROVIDER_TYPES
 from agentic_synth.domain.ai.catalog import ALIASES, DEFAULT_MODELS
 from agentic_synth.domain.ai.routing import STRATEGIES, STRATEGY_ALIASES, HybridWeights, parse_fallback
 from agentic_synth.domain.cache.keys import CachePolicy
+from agentic_synth.domain.config.integrations import IntegrationsSettings
 from agentic_synth.domain.config.secrets import Secret
 from agentic_synth.domain.config.validators import check, not_negative, parses, positive
 from agentic_synth.domain.errors import ConfigError, InvalidSetting, UsageError
 from agentic_synth.domain.generation.requests import parse_duration, parse_rate
 
-# Every default of the configuration is here, once (factories receive these frozen sections).
+# Every default of the configuration is here, once (factories receive these frozen sections); the
+# `integrations` sections are in domain/config/integrations.py.
 CACHE_POLICIES = tuple(policy.value for policy in CachePolicy)
 # The file takes the specification's spellings; the CLI's --strategy takes a few more (domain/ai/routing.py).
 CONFIG_STRATEGY_ALIASES = {k: v for k, v in STRATEGY_ALIASES.items() if k.endswith("-optimized")}
@@ -175,32 +178,6 @@ class ProviderSettings:
 
 
 @attrs.frozen
-class MidstreamerSettings:
-    enabled: bool = False
-    default_pipeline: str = "synthetic-data"
-
-
-@attrs.frozen
-class AgenticRoboticsSettings:
-    enabled: bool = False
-
-
-@attrs.frozen
-class RuvectorSettings:
-    enabled: bool = False
-    db_path: str = "./data/vectors.db"
-
-
-@attrs.frozen
-class IntegrationsSettings:
-    """The optional integrations; each needs its package installed as well as `enabled`."""
-
-    midstreamer: MidstreamerSettings = attrs.field(factory=MidstreamerSettings)
-    agentic_robotics: AgenticRoboticsSettings = attrs.field(factory=AgenticRoboticsSettings)
-    ruvector: RuvectorSettings = attrs.field(factory=RuvectorSettings)
-
-
-@attrs.frozen
 class TimeseriesDefaults:
     """Used when a call gives no --interval / --duration (None: the generator's own default)."""
 
@@ -219,6 +196,25 @@ class EventsDefaults:
 class GeneratorsSettings:
     timeseries: TimeseriesDefaults = attrs.field(factory=TimeseriesDefaults)
     events: EventsDefaults = attrs.field(factory=EventsDefaults)
+
+
+@attrs.frozen
+class LLMSettings:
+    """When an llm-mode run stops short of its count (docs/providers.md, "When a run stops").
+
+    `maxCalls` and `timeout` (a duration: "90s", "10m") are limits of every run (`--max-calls`,
+    `--timeout` override them); a run also stops when the last `progressWindow` calls together
+    added fewer than `minProgress` (a share, 0.05 = 5 %) of the records they asked for, and fewer
+    than one a call. `handOverAfter` (seconds): a model throttled with a longer Retry-After hands
+    its calls to the next model of the chain at once.
+    """
+
+    max_calls: int | None = attrs.field(default=None, validator=positive)
+    timeout: str | None = attrs.field(default=None, validator=parses(parse_duration))
+    progress_window: int = attrs.field(default=DEFAULT_PROGRESS_WINDOW, validator=positive)
+    min_progress: float = attrs.field(default=DEFAULT_MIN_PROGRESS, validator=check(
+        lambda v: 0 <= v <= 1, "must be a share between 0 and 1, got {value}"))
+    hand_over_after: float = attrs.field(default=5.0, validator=not_negative)
 
 
 # generator kind -> option name -> the setting (attribute path) that gives its default
@@ -247,6 +243,7 @@ class Settings:
     providers: Mapping[str, ProviderSettings] = attrs.field(factory=dict, validator=_check_providers)
     integrations: IntegrationsSettings = attrs.field(factory=IntegrationsSettings)
     generators: GeneratorsSettings = attrs.field(factory=GeneratorsSettings)
+    llm: LLMSettings = attrs.field(factory=LLMSettings)
 
     def key_for(self, provider: str) -> Secret:
         """The provider's key: its own `apiKey`, else `apiKeys.<name>` for the built-in ones."""

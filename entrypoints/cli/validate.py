@@ -17,8 +17,18 @@ MAX_SHOWN = 20
 @click.argument("data_file", required=False)
 @click.pass_context
 def validate(ctx: click.Context, schema: str, data_file: str | None) -> None:
-    """Check a schema; with DATA_FILE (json, jsonl, csv, parquet) report rows that break it."""
+    """Check a schema; with DATA_FILE (json, jsonl, csv, parquet) report rows that break it.
+
+    With a dataset file as --schema, DATA_FILE is the dataset's directory, sqlite:///PATH or
+    postgresql://... and the tables' keys, references, cardinalities, 'after' and sums are checked.
+    """
+    from agentic_synth.adapters.dataset_file import peek_dataset
+    from agentic_synth.entrypoints.cli.dataset_validate import validate_dataset
+
     console = ctx.obj["console"]
+    if peek_dataset(schema):  # a dataset file: DATA_FILE is its directory or database URL
+        validate_dataset(console, schema, data_file)
+        return
     parsed = load_schema(schema)
     if data_file is None:
         click.echo(f"schema ok: {len(parsed.fields)} fields ({', '.join(parsed.names)})")
