@@ -14,6 +14,7 @@ from agentic_synth.domain.ai.models import Completion, ModelRequest, TextDelta
 from agentic_synth.domain.cache.stats import CacheStats
 from agentic_synth.domain.dataset.model import Table
 from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.integrations.temporal import TemporalMetrics
 
 
 class RecordSink(Protocol):
@@ -156,3 +157,17 @@ class TaskExecutor(Protocol):
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any: ...
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None: ...
+
+
+class TemporalAnalyzer(Protocol):
+    """Compares two series (midstreamer's TemporalCompare): DTW, LCS, edit distance and a similarity score.
+
+    `name` says which implementation answers (`midstreamer` through Node, or `numpy`); `close` ends
+    whatever process it holds.
+    """
+
+    name: str
+
+    def analyze(self, a: Sequence[float], b: Sequence[float]) -> TemporalMetrics: ...
+
+    def close(self) -> None: ...

@@ -28,15 +28,17 @@ from agentic_synth.domain.ports import RecordSink
 from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.entrypoints.cache_control import CacheControl
 from agentic_synth.entrypoints.container import Container, build_container, configure
-from agentic_synth.entrypoints.integration_runs import plan_run
+from agentic_synth.entrypoints.integration_runs import RunIntegrations, plan_run
 from agentic_synth.entrypoints.model_stack import ModelStack
+from agentic_synth.entrypoints.provider_lease import ProviderLease
 from agentic_synth.entrypoints.request_builder import build_request, model_choice, new_seed
 from agentic_synth.entrypoints.tables import TableResult, collector_spared, record_batches
 
 _SENTINEL = object()
 # `generate` keywords that are not part of a request (register_workflow checks the rest up front)
 RUN_KEYWORDS = frozenset({"output", "format", "sink", "csv_protect", "csv_header", "stream", "line_buffered",
-                          "to_pipeline", "progress", "stdout", "stream_to", "vectorize", "vectorize_with", "embedder"})
+                          "to_pipeline", "progress", "stdout", "stream_to", "vectorize", "vectorize_with", "embedder",
+                          "reference"})
 STREAM_DEPRECATED = ("generate(stream=...) is deprecated: it meant three things, say which: line_buffered=True "
                      "writes the output line by line as records are made, to_pipeline=True also sends them to the "
                      "enabled stream pipeline, stream_replies=True streams the model's replies")
@@ -56,6 +58,17 @@ class AgenticSynth:
         if config is not None or container is None:
             configure(self.container, load_sdk_config(config))
         self.config: Settings = self.container.settings()
+        self._lease = ProviderLease(self.container.provider_models)
+
+    def close(self) -> None:
+        """Close the providers' HTTP clients (a later call connects again)."""
+        self.container.shutdown_resources()
+
+    def __enter__(self) -> AgenticSynth:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @property
     def cache(self) -> CacheControl:
@@ -117,7 +130,7 @@ class AgenticSynth:
             to_pipeline: bool = False, progress: Callable[[int], None] | None = None, stdout: Any = None,
             stream_to: Any = None, vectorize: bool = False, vectorize_with: Any = None, embedder: Any = None,
             csv_header: bool | None = None, models: ModelStack | None = None, shared_budget: Budget | None = None,
-            model_class: type | None = None) -> TableResult:
+            model_class: type | None = None, reference: str | None = None) -> TableResult:
         """Make a request's records: kept in `.records`, or written to `output` (a path, '-' for stdout) or `sink`.
 
         `line_buffered` writes jsonl/csv in place as records are made (the CLI's --stream);
@@ -127,12 +140,34 @@ class AgenticSynth:
         when the caller built it (`model_stack(request)`); `shared_budget` a Budget shared with other runs.
         A CSV shard other than the first has no header row (`csv_header` says otherwise), so that shards
         joined end to end are the single run's file. `model_class` (the pydantic, dataclass or attrs class
-        the schema came from) lets `result.as_models()` build its instances.
+        the schema came from) lets `result.as_models()` build its instances. `stream_to="midstreamer"` with
+        `reference=PATH` compares each series, window by window, with PATH's.
         """
+        with self._lease.held():
+            return self._tee_and_run(request, output=output, format=format, sink=sink, csv_protect=csv_protect,
+                                     line_buffered=line_buffered, to_pipeline=to_pipeline, progress=progress,
+                                     stdout=stdout, stream_to=stream_to, vectorize=vectorize,
+                                     vectorize_with=vectorize_with, embedder=embedder, csv_header=csv_header,
+                                     models=models, shared_budget=shared_budget, model_class=model_class,
+                                     reference=reference)
+
+    def _tee_and_run(self, request: GenerationRequest, *, to_pipeline: bool, stream_to: Any, vectorize: bool,
+                     vectorize_with: Any, embedder: Any, models: ModelStack | None, shared_budget: Budget | None,
+                     reference: str | None, output: str | Path | None, sink: RecordSink | None,
+                     **run: Any) -> TableResult:
         models = models if models is not None else self.model_stack(request, shared_budget=shared_budget)
         tees = plan_run(self.container.integrations(), to_pipeline=to_pipeline, stream_to=stream_to,
-                        vectorize=vectorize, vectorize_with=vectorize_with, embedder=embedder,
+                        vectorize=vectorize, vectorize_with=vectorize_with, embedder=embedder, reference=reference,
                         output_is_stdout=sink is None and output is not None and str(output) == "-")
+        try:
+            return self._run(request, tees, output=output, sink=sink, models=models, **run)
+        finally:
+            tees.discard()  # nothing left open when the run failed before its tee took charge
+
+    def _run(self, request: GenerationRequest, tees: RunIntegrations, *, output: str | Path | None,
+             format: str | None, sink: RecordSink | None, csv_protect: bool, line_buffered: bool,
+             progress: Callable[[int], None] | None, stdout: Any, csv_header: bool | None,
+             models: ModelStack | None, model_class: type | None) -> TableResult:
         line_buffered = line_buffered or bool(request.option("realtime"))  # paced output is only useful as it happens
         fmt = None
         memory = None
@@ -169,8 +204,8 @@ class AgenticSynth:
                  sink: RecordSink | None = None, csv_protect: bool = True, line_buffered: bool = False,
                  to_pipeline: bool = False, stream_replies: bool = False, progress: Callable[[int], None] | None = None,
                  stdout: Any = None, stream_to: Any = None, vectorize: bool = False, vectorize_with: Any = None,
-                 embedder: Any = None, csv_header: bool | None = None, stream: bool | None = None,
-                 **options: Any) -> TableResult:
+                 embedder: Any = None, csv_header: bool | None = None, reference: str | None = None,
+                 stream: bool | None = None, **options: Any) -> TableResult:
         """`request(kind, ...)` then `run(request, ...)`: generate records in one call.
 
         `budget` (USD) caps model spending; `strategy`, `fallback` and `auto_route` steer model
@@ -186,16 +221,17 @@ class AgenticSynth:
         return self.run(request, output=output, format=format, sink=sink, csv_protect=csv_protect,
                         line_buffered=line_buffered, to_pipeline=to_pipeline, progress=progress, stdout=stdout,
                         stream_to=stream_to, vectorize=vectorize, vectorize_with=vectorize_with, embedder=embedder,
-                        csv_header=csv_header, model_class=model_class_of(schema))
+                        csv_header=csv_header, model_class=model_class_of(schema), reference=reference)
 
     def generate_stream(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
                         **options: Any) -> Iterator[dict[str, Any]]:
         """Yield records lazily, chunk by chunk (memory stays flat in count); in llm mode each record
         is yielded as soon as the model's streamed reply completes it."""
         request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=True, **options)
-        models = self.model_stack(request)
-        for chunk in self.container.generate_records().chunks(request, models=models):
-            yield from chunk.rows()
+        with self._lease.held():
+            models = self.model_stack(request)
+            for chunk in self.container.generate_records().chunks(request, models=models):
+                yield from chunk.rows()
 
     def generate_batches(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
                          **options: Any) -> Iterator[Any]:
@@ -204,8 +240,9 @@ class AgenticSynth:
         The batches are built from the engine's column buffers, with the types Parquet gets.
         """
         request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=True, **options)
-        chunks = self.container.generate_records().chunks(request, models=self.model_stack(request))
-        yield from record_batches(chunks, request.schema)
+        with self._lease.held():
+            chunks = self.container.generate_records().chunks(request, models=self.model_stack(request))
+            yield from record_batches(chunks, request.schema)
 
     async def agenerate(self, kind: str, **kwargs: Any) -> TableResult:
         """`generate` without blocking the event loop (runs in a worker thread)."""
@@ -214,13 +251,14 @@ class AgenticSynth:
     async def astream(self, kind: str, **kwargs: Any) -> AsyncIterator[dict[str, Any]]:
         """`generate_stream` as an async iterator; each chunk is made in a worker thread."""
         request = self.request(kind, **kwargs)
-        chunks = self.container.generate_records().chunks(request, models=self.model_stack(request))
-        while True:
-            chunk = await asyncio.to_thread(next, chunks, _SENTINEL)
-            if chunk is _SENTINEL:
-                return
-            for row in chunk.rows():  # type: ignore[attr-defined]
-                yield row
+        with self._lease.held():
+            chunks = self.container.generate_records().chunks(request, models=self.model_stack(request))
+            while True:
+                chunk = await asyncio.to_thread(next, chunks, _SENTINEL)
+                if chunk is _SENTINEL:
+                    return
+                for row in chunk.rows():  # type: ignore[attr-defined]
+                    yield row
 
     def generate_dataset(self, dataset: Any, *, output: str | Path | None = None, format: str | None = None,
                          seed: int | None = None, locale: str | None = None, if_exists: str = "fail",
@@ -252,9 +290,10 @@ class AgenticSynth:
 
         spec = load_batch(config_or_jobs)
         parallel = parallel or default_parallel(spec, len(spec.jobs))
-        plan = plan_batch(self, spec, output_dir, seed=seed, new_seed=new_seed, workers=parallel, resume=resume)
-        return run_batch(self, plan, parallel=parallel, executor=executor, fail_fast=fail_fast, on_done=on_done,
-                         scheduler=scheduler, resume=resume)
+        with self._lease.held():  # the jobs' model stacks are built by the plan and used by the runs
+            plan = plan_batch(self, spec, output_dir, seed=seed, new_seed=new_seed, workers=parallel, resume=resume)
+            return run_batch(self, plan, parallel=parallel, executor=executor, fail_fast=fail_fast,
+                             on_done=on_done, scheduler=scheduler, resume=resume)
 
     # --- integrations (docs/integrations.md) -------------------------------------------------------
 

@@ -44,6 +44,9 @@ class RunMetadata:
     notes: list[str] = attrs.field(factory=list)
     distinct: dict[str, float] = attrs.field(factory=dict)  # llm mode: distinct values ÷ records, per field
     plan: dict[str, Any] = attrs.field(factory=dict)  # hybrid mode: field path -> the values the plan applied
+    # what the integrations did, by role: "stream" (target, records, batches, bytes, retries, seconds),
+    # "similarity" (rolling comparison with a reference series)
+    integrations: dict[str, Any] = attrs.field(factory=dict)
 
     @property
     def calls(self) -> int:

@@ -33,7 +33,7 @@ from agentic_synth.entrypoints.sdk import AgenticSynth
 ENGINE_NOTICE = "agentic-synth: no AI provider configured; using the built-in engine (offline, no API key needed)"
 ENGINE_WITH_KEYS_NOTICE = "agentic-synth: using the built-in engine (keys are set for: {providers})"
 
-INTEGRATION_NOTES = ("streamed ", "vectorized ", "not streamed")
+INTEGRATION_NOTES = ("streamed ", "vectorized ", "not streamed", "similarity")
 # Options that belong to particular generators; each is passed on only when given.
 KIND_OPTIONS = ("interval", "start", "duration", "series", "rate", "realtime")
 
@@ -123,6 +123,9 @@ def _silence_stdout() -> None:
 @click.option("--stream-to", metavar="NAME[:TARGET]",
               help="Also send records as they are made to: jsonl:PATH (file or named pipe), stdout, "
                    "midstreamer[:PIPELINE], or a plugin (docs/integrations.md).")
+@click.option("--reference", metavar="FILE",
+              help="With --stream-to midstreamer[:WINDOW]: compare each series, window by window as it is made, "
+                   "with this file's (DTW similarity; docs/integrations.md).")
 @click.option("--vectorize-with", metavar="NAME[:PATH]",
               help="Also store records with embeddings in: local[:PATH] (SQLite), ruvector[:PATH], or a plugin; "
                    "query with `agentic-synth vectors search`.")
@@ -142,7 +145,7 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
     dry_run = kind_options.pop("dry_run")
     scale = {k: kind_options.pop(k) for k in ("shard", *DIRECTORY_OPTIONS)}
     check_scale(output, scale)
-    tees = {k: v for k in ("stream_to", "vectorize_with") if (v := kind_options.pop(k)) is not None}
+    tees = {k: v for k in ("stream_to", "vectorize_with", "reference") if (v := kind_options.pop(k)) is not None}
     options = {k: v for k, v in kind_options.items() if v is not None}
     options.update(_parse_pairs(extra))
     check_report_path(report)

@@ -30,9 +30,12 @@ COMMANDS = {
     "generate": "agentic_synth.entrypoints.cli.generate:generate",
     "generators": "agentic_synth.entrypoints.cli.generators:generators",
     "init": "agentic_synth.entrypoints.cli.init:init",
+    "integrations": "agentic_synth.entrypoints.cli.integrations:integrations",
+    "mcp": "agentic_synth.entrypoints.cli.mcp:mcp",
     "models": "agentic_synth.entrypoints.cli.models:models",
     "validate": "agentic_synth.entrypoints.cli.validate:validate",
     "vectors": "agentic_synth.entrypoints.cli.vectors:vectors",
+    "workflow": "agentic_synth.entrypoints.cli.workflow:workflow",
 }
 
 
