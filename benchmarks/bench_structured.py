@@ -94,6 +94,87 @@ def _faker_records(count: int, seed: int) -> Iterator[dict[str, Any]]:
         }
 
 
+TAGS13 = ["new", "vip", "beta", "churn-risk", "staff"]
+
+
+def _mimesis13_records(count: int, seed: int) -> Iterator[dict[str, Any]]:
+    """benchmarks/schemas/users13.json's fields with Mimesis (datetimes as UTC instants, dates as dates)."""
+    from mimesis import Address, Cryptographic, Datetime, Person
+    from mimesis.locales import Locale
+
+    person, address, when = Person(Locale.EN, seed=seed), Address(Locale.EN, seed=seed), Datetime(Locale.EN, seed=seed)
+    crypto = Cryptographic(seed=seed)
+    rnd = person.random
+    lo, span = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), 366 * 86400
+    for _ in range(count):
+        yield {
+            "id": crypto.uuid(),
+            "first_name": person.first_name(), "last_name": person.last_name(), "email": person.email(),
+            "age": rnd.randint(18, 90), "score": round(rnd.uniform(0, 100), 2),
+            "plan": rnd.weighted_choice(PLANS), "active": rnd.random() < 0.5,
+            "created_at": lo + dt.timedelta(seconds=rnd.randint(0, span)),
+            "birthday": when.date(start=1950, end=2005), "city": address.city(),
+            "phone": None if rnd.random() < 0.2 else person.phone_number(),
+            "tags": rnd.sample(TAGS13, rnd.randint(0, 3)),
+        }
+
+
+def _faker13_records(count: int, seed: int) -> Iterator[dict[str, Any]]:
+    """benchmarks/schemas/users13.json's fields with Faker."""
+    from faker import Faker
+
+    fake = Faker("en_US")
+    fake.seed_instance(seed)
+    rnd = fake.random
+    lo, hi = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc), dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)
+    for _ in range(count):
+        yield {
+            "id": fake.uuid4(), "first_name": fake.first_name(), "last_name": fake.last_name(), "email": fake.email(),
+            "age": rnd.randint(18, 90), "score": round(rnd.uniform(0, 100), 2),
+            "plan": fake.random_element(PLANS_ORDERED), "active": rnd.random() < 0.5,
+            "created_at": fake.date_time_between(lo, hi, tzinfo=dt.timezone.utc),
+            "birthday": fake.date_between(dt.date(1950, 1, 1), dt.date(2005, 12, 31)), "city": fake.city(),
+            "phone": None if rnd.random() < 0.2 else fake.phone_number(),
+            "tags": rnd.sample(TAGS13, rnd.randint(0, 3)),
+        }
+
+
+def _write(records: Iterator[dict[str, Any]], path: str) -> None:
+    """A peer's records to JSONL, CSV or Parquet, the fastest plain way: orjson, csv, pyarrow per batch."""
+    if path.endswith(".jsonl"):
+        _write_jsonl(records, path)
+        return
+    import itertools
+
+    if path.endswith(".csv"):
+        import csv
+
+        import orjson
+
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            out = csv.writer(fh)
+            first = next(records, None)
+            if first is None:
+                return
+            out.writerow(first)
+            for record in itertools.chain([first], records):
+                out.writerow([orjson.dumps(v).decode() if isinstance(v, list) else
+                              v.strftime("%Y-%m-%dT%H:%M:%SZ") if isinstance(v, dt.datetime) else
+                              "" if v is None else str(v).lower() if isinstance(v, bool) else v
+                              for v in record.values()])
+        return
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    writer = None
+    while batch := list(itertools.islice(records, BATCH * 8)):
+        table = pa.Table.from_pylist(batch)
+        writer = writer or pq.ParquetWriter(path, table.schema, compression="zstd")
+        writer.write_table(table)
+    if writer is not None:
+        writer.close()
+
+
 def _write_jsonl(records: Iterator[dict[str, Any]], path: str) -> None:
     import orjson
 
@@ -118,7 +199,7 @@ def worker(tool: str, count: int, seed: int, path: str, schema: str) -> None:
     started, cpu0 = time.perf_counter(), time.process_time()
     if tool == "agentic-synth":
         import agentic_synth  # noqa: F401  (import time reported apart)
-    elif tool == "mimesis":
+    elif tool.startswith("mimesis"):
         import mimesis  # noqa: F401
     else:
         import faker  # noqa: F401
@@ -126,6 +207,8 @@ def worker(tool: str, count: int, seed: int, path: str, schema: str) -> None:
     t0, c0 = time.perf_counter(), time.process_time()
     if tool == "agentic-synth":
         _ours(count, seed, path, schema)
+    elif tool.endswith("13"):  # the users13 fields, in the format the path says
+        _write((_mimesis13_records if tool == "mimesis13" else _faker13_records)(count, seed), path)
     else:
         _write_jsonl((_mimesis_records if tool == "mimesis" else _faker_records)(count, seed), path)
     print(json.dumps({"wall": time.perf_counter() - t0, "cpu": time.process_time() - c0, "import": imported,
@@ -205,7 +288,7 @@ def main() -> None:
     if args.quick:
         args.count, args.mimesis_count, args.faker_count, args.repeat = 50_000, 5_000, 2_000, 1
     if args.limit:
-        print(limit_report(args.count, args.repeat, args.seed))
+        print(limit_report(args.count, args.repeat, args.seed, args.mimesis_count, args.faker_count))
         return
     if args.scaling:
         print(scaling_report([int(c) for c in args.scaling.split(",")], args.seed))
@@ -257,49 +340,92 @@ def _cli(fmt: str, count: int, seed: int, out: str) -> list[str]:
             str(SCHEMA13), "-n", str(count), "--seed", str(seed), "-o", out]
 
 
-def limit_report(count: int, repeat: int, seed: int) -> str:
-    """Whole-process CPU seconds of the CLI per format and of the references, alternating; median ratios."""
+def _limit_runs(count: int, peer_count: int, faker_count: int, seed: int) -> list[tuple[str, str, int, Any]]:
+    """(label, format, records, argv for an output path) of every run of the same-run report."""
+    me = [sys.executable, str(Path(__file__).resolve())]
+
+    def worker_run(tool: str, n: int) -> Any:
+        return lambda out: [*me, "--worker", tool, "--count", str(n), "--seed", str(seed), "--schema", str(SCHEMA13),
+                            "--out", out]
+
+    def reference(script: str, *extra: str) -> Any:
+        return lambda out: [sys.executable, str(HERE / script), "--count", str(count), "--seed", str(seed),
+                            "--out", out, *extra]
+
+    runs: list[tuple[str, str, int, Any]] = []
+    for fmt in ("jsonl", "csv", "parquet"):
+        runs.append((f"agentic-synth CLI {fmt}", fmt, count, lambda out, f=fmt: _cli(f, count, seed, out)))
+    for fmt in ("jsonl", "parquet"):
+        runs.append((f"agentic-synth SDK {fmt}", fmt, count, worker_run("agentic-synth", count)))
+    runs += [("numpy + orjson jsonl", "jsonl", count, reference("reference_jsonl.py")),
+             ("numpy + pyarrow csv", "csv", count, reference("reference_parquet.py", "--csv")),
+             ("numpy + pyarrow parquet", "parquet", count, reference("reference_parquet.py"))]
+    if _installed("mimesis"):
+        runs += [(f"Mimesis {fmt}", fmt, peer_count, worker_run("mimesis13", peer_count))
+                 for fmt in ("jsonl", "csv", "parquet")]
+    if _installed("faker"):
+        runs.append(("Faker jsonl", "jsonl", faker_count, worker_run("faker13", faker_count)))
+    return runs
+
+
+def limit_report(count: int, repeat: int, seed: int, peer_count: int = 100_000, faker_count: int = 10_000) -> str:
+    """Every run of _limit_runs once per repetition, in turn; medians of whole-process CPU, ratios per record."""
+    runs = _limit_runs(count, peer_count, faker_count, seed)
     cpu: dict[str, list[float]] = {}
+    wall: dict[str, list[float]] = {}
     rss: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="bench-limit-") as work:
         for _ in range(repeat):
-            for label, fmt, argv in [*((f"ours {f}", f, None) for f in ("jsonl", "csv", "parquet")),
-                                     *((f"reference {f}", f, REFERENCES[f]) for f in REFERENCES)]:
+            for label, fmt, _n, argv in runs:
                 out = os.path.join(work, f"out.{fmt}")
-                cmd = (_cli(fmt, count, seed, out) if argv is None else
-                       [sys.executable, str(HERE / argv), "--count", str(count), "--seed", str(seed), "--out", out])
-                _, _, peak, used = _run_child(cmd)
+                _, outside, peak, used = _run_child(argv(out))
+                os.unlink(out)
                 cpu.setdefault(label, []).append(used)
+                wall.setdefault(label, []).append(outside)
                 rss[label] = max(rss.get(label, 0.0), peak)
-                print(f"  {label}: {used:.2f} s CPU, {peak:.0f} MB", file=sys.stderr, flush=True)
-    med = {k: statistics.median(v) for k, v in cpu.items()}
-    lines = [f"{count:,} records of benchmarks/schemas/users13.json, whole process CPU s (median of {repeat}), "
-             f"{machine_line()}", "", "| run | CPU s | records/s (CPU) | peak RSS MB | ratio |",
-             "|---|---:|---:|---:|---|"]
-    ratio = {"ours jsonl": ("reference jsonl", "× numpy + orjson"), "ours parquet": ("reference parquet",
-             "× numpy + pyarrow"), "ours csv": ("ours jsonl", "× our JSONL")}
-    for label, value in med.items():
-        base = ratio.get(label)
-        text = f"{value / med[base[0]]:.2f} {base[1]}" if base else ""
-        lines.append(f"| {label} | {value:.2f} | {count / value:,.0f} | {rss[label]:.0f} | {text} |")
+                print(f"  {label}: {used:.2f} s CPU, {outside:.2f} s wall, {peak:.0f} MB", file=sys.stderr, flush=True)
+    records = {label: n for label, _, n, _ in runs}
+    per = {k: statistics.median(v) / records[k] for k, v in cpu.items()}  # CPU seconds per record
+
+    def ratio(label: str, base: str, text: str) -> str:
+        return f"{per[label] / per[base]:.2f} × {text}" if base in per else ""
+
+    lines = [f"benchmarks/schemas/users13.json, whole-process CPU and wall (medians of {repeat} runs taken in turn), "
+             f"peak RSS the largest; {machine_line()}", "",
+             "| run | records | wall s | CPU s | records/s (CPU) | peak RSS MB | same-run ratio (CPU per record) |",
+             "|---|---:|---:|---:|---:|---:|---|"]
+    reference = {"jsonl": "numpy + orjson jsonl", "csv": "numpy + pyarrow csv", "parquet": "numpy + pyarrow parquet"}
+    for label, fmt, n, _ in runs:
+        notes = []
+        if label.startswith("agentic-synth CLI"):
+            notes.append(ratio(label, reference[fmt], reference[fmt].rsplit(" ", 1)[0]))
+            if f"Mimesis {fmt}" in per:
+                notes.append(f"{per[f'Mimesis {fmt}'] / per[label]:.1f} × faster than Mimesis")
+            if fmt == "jsonl" and "Faker jsonl" in per:
+                notes.append(f"{per['Faker jsonl'] / per[label]:.0f} × faster than Faker")
+            if fmt == "csv":
+                notes.append(ratio(label, "agentic-synth CLI jsonl", "our JSONL"))
+        elif label.startswith("agentic-synth SDK"):
+            notes.append(ratio(label, f"agentic-synth CLI {fmt}", "the CLI"))
+        lines.append(f"| {label} | {n:,} | {statistics.median(wall[label]):.2f} | {statistics.median(cpu[label]):.2f} "
+                     f"| {1 / per[label]:,.0f} | {rss[label]:.0f} | {'; '.join(x for x in notes if x)} |")
     return "\n".join(lines)
 
 
 def scaling_report(counts: list[int], seed: int) -> str:
-    """The CLI per format and count: records/s (whole-process CPU) and peak RSS."""
-    lines = [f"benchmarks/schemas/users13.json, whole process, {machine_line()}", "",
-             "| records | " + " | ".join(f"{f} records/s | {f} peak MB" for f in ("jsonl", "json", "csv", "parquet"))
-             + " |", "|---:|" + "---:|" * 8]
+    """The CLI per count and format: wall and CPU seconds (whole process), records/s (CPU), peak RSS."""
+    formats = ("jsonl", "csv", "parquet")
+    lines = [f"benchmarks/schemas/users13.json, the CLI, one run each, whole process; {machine_line()}", "",
+             "| records | format | wall s | CPU s | records/s (CPU) | peak RSS MB |", "|---:|---|---:|---:|---:|---:|"]
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as work:
         for count in counts:
-            cells = []
-            for fmt in ("jsonl", "json", "csv", "parquet"):
+            for fmt in formats:
                 out = os.path.join(work, f"out.{fmt}")
-                _, _, peak, used = _run_child(_cli(fmt, count, seed, out))
+                _, outside, peak, used = _run_child(_cli(fmt, count, seed, out))
                 os.unlink(out)
-                cells += [f"{count / used:,.0f}", f"{peak:.0f}"]
-                print(f"  {count:,} {fmt}: {count / used:,.0f}/s {peak:.0f} MB", file=sys.stderr, flush=True)
-            lines.append(f"| {count:,} | " + " | ".join(cells) + " |")
+                lines.append(f"| {count:,} | {fmt} | {outside:.2f} | {used:.2f} | {count / used:,.0f} | {peak:.0f} |")
+                print(f"  {count:,} {fmt}: {outside:.1f} s wall, {used:.1f} s CPU, {peak:.0f} MB", file=sys.stderr,
+                      flush=True)
     return "\n".join(lines)
 
 

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from agentic_synth.adapters.columns.text import concat, picked
+from agentic_synth.adapters.columns.arrow_buffers import booleans, fixed, from_python, numbers, strings
+from agentic_synth.adapters.columns.text import concat, picked, utf8
 from agentic_synth.adapters.columns.vectors import Column, Days, Instants, Lists, Numbers, Picks, Structs, Texts
 from agentic_synth.domain.generation.records import RecordChunk
 from agentic_synth.domain.schema.schema import Field, Schema, thaw
@@ -90,49 +91,62 @@ def record_batch(chunk: RecordChunk, schema: Schema, arrow: pa.Schema | None = N
 
 
 def _dictionary(values: Sequence[Any], f: Field) -> pa.Array:
-    """A dictionary array: a Picks column's codes over its vocabulary, or any column encoded."""
+    """A dictionary array: a Picks column's codes over its vocabulary's distinct values, or any column encoded."""
     if isinstance(values, Picks) and values.vocabulary.values.dtype == object:
-        vocab = _vocabulary_array(values, f, pa.string())
+        vocab, remap = values.vocabulary.arrow(("distinct", pa.string()), lambda: _distinct(values, f))
         if vocab.null_count == 0:
-            return pa.DictionaryArray.from_arrays(pa.array(values.codes.astype(np.int32), mask=values.null), vocab)
+            codes = values.codes if remap is None else remap[values.codes]
+            return pa.DictionaryArray.from_arrays(fixed(pa.int32(), codes.astype(np.int32), values.null), vocab)
     import pyarrow.compute as pc
 
     return pc.dictionary_encode(to_arrow(values, f)).cast(pa.dictionary(pa.int32(), pa.string()))
 
 
+def _distinct(values: Picks, f: Field) -> tuple[pa.Array, np.ndarray | None]:
+    """The vocabulary's distinct values in first-seen order, and each value's code among them (None: all distinct).
+
+    A dictionary must not repeat a value (cities share names across states): given one that does,
+    pyarrow's Parquet writer falls back to plain encoding after sizing the dictionary page for the
+    repeats, and the unused tail of that page holds whatever memory the allocator handed back, so the
+    file's bytes depended on what the process had done before (pyarrow 26).
+    """
+    first: dict[Any, int] = {}
+    remap = [first.setdefault(_to_python(v, f), len(first)) for v in values.vocabulary.values.tolist()]
+    array = from_python(list(first), pa.string())
+    return array, None if len(first) == len(remap) else np.array(remap, dtype=np.int32)
+
+
 def _vocabulary_array(values: Picks, f: Field, typ: pa.DataType) -> pa.Array:
-    return values.vocabulary.arrow(typ, lambda: pa.array([_to_python(v, f) for v in values.vocabulary.values.tolist()],
-                                                           type=typ))
-
-
-def _validity(column: Column) -> pa.Buffer | None:
-    if column.null is None:
-        return None
-    return pa.py_buffer(np.packbits(~column.null, bitorder="little"))
+    return values.vocabulary.arrow(
+        typ, lambda: from_python([_to_python(v, f) for v in values.vocabulary.values.tolist()], typ))
 
 
 def _mask(column: Column) -> pa.Array | None:
-    return None if column.null is None else pa.array(column.null, pa.bool_())
+    return None if column.null is None else booleans(column.null)
 
 
-def _fixed(typ: pa.DataType, data: np.ndarray, column: Column) -> pa.Array:
-    """A fixed-width array over `data`'s buffer."""
-    return pa.Array.from_buffers(typ, len(data), [_validity(column), pa.py_buffer(np.ascontiguousarray(data))],
-                                 null_count=-1 if column.null is not None else 0)
+def _gather(vocab: pa.Array, values: Picks, f: Field) -> pa.Array:
+    """The picked values of a non-text vocabulary: a numpy gather for plain numbers, else Arrow's take."""
+    plain = values.vocabulary.arrow(("numpy", vocab.type), lambda: _plain(values, f, vocab.type))
+    made = None if plain is None else numbers(vocab.type, plain[values.codes], values.null)
+    return made if made is not None else vocab.take(fixed(pa.int64(), values.codes.astype(np.int64), values.null))
+
+
+def _plain(values: Picks, f: Field, typ: pa.DataType) -> np.ndarray | None:
+    """The vocabulary as a numpy array of numbers or booleans (None: it holds something else)."""
+    items = [_to_python(v, f) for v in values.vocabulary.values.tolist()]
+    if any(v is None for v in items):
+        return None
+    data = np.array(items)
+    return data if data.ndim == 1 and numbers(typ, data) is not None else None
 
 
 def to_arrow(values: Sequence[Any], f: Field) -> pa.Array:
     """One column as an Arrow array of the field's type."""
     typ = arrow_type(f)
     if isinstance(values, Numbers):
-        data = values.data
-        if typ == pa.bool_() or data.dtype == np.bool_:
-            return pa.array(data, typ, mask=values.null)
-        if typ == pa.float64():
-            return _fixed(typ, data.astype(np.float64, copy=False), values)
-        if typ == pa.int64() and data.dtype == np.int64:
-            return _fixed(typ, data, values)
-        return pa.array(data, typ, mask=values.null)
+        made = numbers(typ, values.data, values.null)
+        return made if made is not None else pa.array(values.data, typ, mask=values.null)
     if isinstance(values, Texts) and typ == pa.string():
         return strings(values.data, values.offsets, values.null)
     if isinstance(values, Picks):
@@ -140,26 +154,19 @@ def to_arrow(values: Sequence[Any], f: Field) -> pa.Array:
         if pa.types.is_string(typ) and vocab.null_count == 0:  # gathered on the bytes: no compute kernel
             data, offsets = concat([picked(*values.vocabulary.texts(), values.codes)], len(values.codes))
             return strings(data, offsets, values.null)
-        return vocab.take(pa.array(values.codes, mask=values.null))
+        return _gather(vocab, values, f)
     if isinstance(values, Instants) and typ == TIMESTAMP:
-        return _fixed(TIMESTAMP, values.seconds.astype(np.int64) * 1_000_000, values)
+        return fixed(TIMESTAMP, values.seconds.astype(np.int64) * 1_000_000, values.null)
     if isinstance(values, Days) and typ == pa.date32():
-        return _fixed(typ, (values.ordinals - _EPOCH_ORDINAL).astype(np.int32), values)
+        return fixed(typ, (values.ordinals - _EPOCH_ORDINAL).astype(np.int32), values.null)
     if isinstance(values, Lists) and pa.types.is_list(typ):
         assert f.items is not None
-        return pa.ListArray.from_arrays(pa.array(values.offsets.astype(np.int32)), to_arrow(values.items, f.items),
-                                        type=typ, mask=_mask(values))
+        offsets = fixed(pa.int32(), values.offsets.astype(np.int32))
+        return pa.ListArray.from_arrays(offsets, to_arrow(values.items, f.items), type=typ, mask=_mask(values))
     if isinstance(values, Structs) and pa.types.is_struct(typ):
         children = [to_arrow(values.fields[c.name], c) for c in f.fields]
         return pa.StructArray.from_arrays(children, fields=list(typ), mask=_mask(values))
     return _from_values(list(values), f, typ)
-
-
-def strings(data: np.ndarray, offsets: np.ndarray, null: np.ndarray | None) -> pa.Array:
-    """A string array over UTF-8 bytes and n+1 offsets; `null` marks the missing values."""
-    validity = None if null is None else pa.py_buffer(np.packbits(~null, bitorder="little"))
-    return pa.StringArray.from_buffers(len(offsets) - 1, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(data),
-                                       validity, null_count=-1 if null is not None else 0)
 
 
 def _to_python(value: Any, f: Field) -> Any:
@@ -194,8 +201,33 @@ def _from_values(values: list[Any], f: Field, typ: pa.DataType) -> pa.Array:
     if f.type == "datetime" and typ == TIMESTAMP and f.format in (None, "iso"):
         import pyarrow.compute as pc  # only here: the Parquet path of engine columns needs no compute kernel
 
-        text = pa.array(values, pa.string())
+        text = from_python(values, pa.string())
         return pc.cast(pc.replace_substring(text, "Z", ""), pa.timestamp("us")).cast(typ)
+    if f.type == "time" and typ == pa.time64("us"):
+        clock = _clock(values)
+        if clock is not None:
+            return clock
     if _needs_conversion(f):
         values = [_to_python(v, f) for v in values]
-    return pa.array(values, type=typ)
+    return from_python(values, typ)
+
+
+_CLOCK_LIMITS = np.array([2, 9, 0, 5, 9, 0, 5, 9])  # the largest digit at each place of HH:MM:SS (colons: 0)
+
+
+def _clock(values: list[Any]) -> pa.Array | None:
+    """'HH:MM:SS' texts (the engine's times) as time64[us], or None when one is in another form."""
+    null = np.array([v is None for v in values], dtype=np.bool_)
+    try:
+        data, offsets = utf8(["00:00:00" if v is None else v for v in values])
+    except AttributeError:
+        return None
+    if len(data) != 8 * len(values) or (np.diff(offsets) != 8).any():
+        return None
+    d = data.reshape(-1, 8).astype(np.int64) - ord("0")
+    colons = d[:, [2, 5]] == ord(":") - ord("0")
+    d[:, [2, 5]] = 0
+    if not colons.all() or (d < 0).any() or (d > _CLOCK_LIMITS).any() or (d[:, 0] * 10 + d[:, 1] > 23).any():
+        return None
+    seconds = (d[:, 0] * 10 + d[:, 1]) * 3600 + (d[:, 3] * 10 + d[:, 4]) * 60 + d[:, 6] * 10 + d[:, 7]
+    return fixed(pa.time64("us"), seconds * 1_000_000, null if null.any() else None)

@@ -7,11 +7,23 @@ passes over the bytes, so composed strings (emails, usernames) never exist as Py
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import numpy as np
 
 SEP = 0x1F
 Piece = tuple[np.ndarray, np.ndarray, np.ndarray]
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+
+
+def utf8(values: Sequence[Any]) -> tuple[np.ndarray, np.ndarray]:
+    """(bytes, n+1 offsets) of str values (None counts as empty); AttributeError on anything else."""
+    encoded = [b"" if v is None else v.encode() for v in values]
+    lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
 
 
 def split_texts(joined: bytes, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -33,24 +45,44 @@ def join_texts(data: np.ndarray, offsets: np.ndarray) -> bytes | None:
     return bytes(np.insert(data, offsets[1:-1], SEP).data) if len(offsets) > 2 else data.tobytes()
 
 
+def gather(source: np.ndarray, starts: np.ndarray, lengths: np.ndarray, total: int) -> np.ndarray:
+    """source[starts[i]:starts[i] + lengths[i]] for every i, laid end to end (`total` = lengths.sum()).
+
+    One index per output byte, as a running sum: 1 within a segment, a jump at each segment's first
+    byte; then one gather. Four passes over the output whatever the number of segments.
+    """
+    if total == 0:
+        return np.empty(0, dtype=np.uint8)
+    keep = lengths > 0
+    if not keep.all():
+        starts, lengths = starts[keep], lengths[keep]
+    heads = np.cumsum(lengths)
+    heads -= lengths
+    jump = starts.astype(np.intp, copy=True)
+    jump[1:] -= starts[:-1] + lengths[:-1] - 1
+    index = np.ones(total, dtype=np.intp)
+    index[heads] = jump
+    np.cumsum(index, out=index)
+    out: np.ndarray = source[index]
+    return out
+
+
 def concat(pieces: list[Piece], n: int) -> tuple[np.ndarray, np.ndarray]:
     """(bytes, n+1 offsets) of each row's pieces laid end to end."""
-    total = np.zeros(n, dtype=np.int64)
-    for _, _, lengths in pieces:
-        total += lengths
+    lengths = np.empty((n, len(pieces)), dtype=np.intp)
+    starts = np.empty((n, len(pieces)), dtype=np.intp)
+    sources, base = [], 0
+    for j, (source, first, length) in enumerate(pieces):
+        lengths[:, j] = length
+        starts[:, j] = first
+        if base:
+            starts[:, j] += base
+        sources.append(source)
+        base += len(source)
     offsets = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(total, out=offsets[1:])
-    out = np.empty(int(offsets[-1]), dtype=np.uint8)
-    pos = offsets[:-1].copy()
-    for source, starts, lengths in pieces:
-        size = int(lengths.sum())
-        if size:
-            ends = np.cumsum(lengths)
-            base = np.repeat(ends - lengths, lengths)
-            step = np.arange(size, dtype=np.int64) - base
-            out[np.repeat(pos, lengths) + step] = source[np.repeat(starts, lengths) + step]
-        pos += lengths
-    return out, offsets
+    np.cumsum(lengths.sum(axis=1), out=offsets[1:])
+    source = sources[0] if len(sources) == 1 else np.concatenate(sources) if sources else np.empty(0, np.uint8)
+    return gather(source, starts.reshape(-1), lengths.reshape(-1), int(offsets[-1])), offsets
 
 
 def literal(text: bytes, where: np.ndarray) -> Piece:

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from agentic_synth.adapters.columns.text import join_texts, split_texts
+from agentic_synth.adapters.columns.text import join_texts, split_texts, utf8
 
 
 class Column(Sequence[Any]):
@@ -170,10 +170,7 @@ class Vocabulary:
     def texts(self) -> tuple[np.ndarray, np.ndarray]:
         """(bytes, offsets) of the values as UTF-8 text."""
         if self._bytes is None:
-            encoded = [str(v).encode() for v in self.values.tolist()]
-            lengths = np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded))
-            self._bytes = (np.frombuffer(b"".join(encoded), dtype=np.uint8),
-                           np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64))
+            self._bytes = utf8([str(v) for v in self.values.tolist()])
         return self._bytes
 
     def arrow(self, key: Any, make: Any) -> Any:

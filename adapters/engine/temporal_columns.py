@@ -120,8 +120,8 @@ def iso_utc(secs: np.ndarray) -> list[str]:
     return out
 
 
-def iso_chars(secs: np.ndarray) -> np.ndarray | None:
-    """An n x 20 array (uint32 code points) of 'YYYY-MM-DDTHH:MM:SSZ', or None outside years 1..9999.
+def iso_chars(secs: np.ndarray, dtype: Any = np.uint32) -> np.ndarray | None:
+    """An n x 20 array of 'YYYY-MM-DDTHH:MM:SSZ' (uint32 code points, or uint8 bytes), or None outside years 1..9999.
 
     Days to a civil date by Howard Hinnant's algorithm.
     """
@@ -136,11 +136,11 @@ def iso_chars(secs: np.ndarray) -> np.ndarray | None:
     mp = (5 * doy + 2) // 153
     parts = (yoe + era * 400 + (mp >= 10), np.where(mp < 10, mp + 3, mp - 9), doy - (153 * mp + 2) // 5 + 1,
              sod // 3600, sod // 60 % 60, sod % 60)
-    out = np.empty((len(secs), 20), dtype=np.uint32)
+    out = np.empty((len(secs), 20), dtype=dtype)
     out[:] = _ISO_TEMPLATE
     for col, value, width in zip((0, 5, 8, 11, 14, 17), parts, (4, 2, 2, 2, 2, 2), strict=True):
         for k in range(width - 1, -1, -1):
-            out[:, col + k] += (value % 10).astype(np.uint32)
+            out[:, col + k] += (value % 10).astype(dtype)
             value = value // 10
     return out
 

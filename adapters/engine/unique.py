@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from agentic_synth.adapters.columns.vectors import as_list
+from agentic_synth.adapters.columns.vectors import Texts, as_list
 from agentic_synth.adapters.engine import vocab
 from agentic_synth.adapters.engine.context import Ctx
 from agentic_synth.adapters.engine.draws import fill_template, locale_of
@@ -31,6 +31,7 @@ from agentic_synth.adapters.engine.unique_slots import (
     fixed_run,
     pattern_slots,
     stamp,
+    stamp_fixed,
     template_slots,
 )
 from agentic_synth.domain.errors import SchemaError
@@ -84,6 +85,10 @@ def unique_column(f: Field, ctx: Ctx, make: Maker, *, key: int, capacity: int, w
             rows = [r for r, ok in zip(vocab.table("iban_formats.tsv"), keep, strict=True) if ok]
             codes, bbans = iban_parts(ctx, rows)
             return iban_text(codes, stamp(bbans, slots, p))
+        if f.type == "uuid" and f.pattern is None:  # made column-wise as bytes: stamped on them
+            base = make(f, ctx)
+            fixed = stamp_fixed(base, slots, p) if isinstance(base, Texts) else None
+            return fixed if fixed is not None else stamp(as_list(base), slots, p)
         return stamp(_slotted_base(f, ctx, make, capacity, where), slots, p)
     if f.type == "ipv6":
         return _ipv6(as_list(make(f, ctx)), idx, key, capacity)

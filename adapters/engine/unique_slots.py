@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 import numpy as np
 
+from agentic_synth.adapters.columns.vectors import Texts
 from agentic_synth.domain.errors import SchemaError
 
 try:  # Python 3.11+: the regular expression parser's own module (sre_parse warns as deprecated)
@@ -140,6 +141,20 @@ def stamp(values: list[Any], slots: Slots, p: np.ndarray) -> list[Any]:
         codes[rows, col] = table[digit]
     out: list[Any] = codes.view(f"<U{width}").ravel().tolist()
     return out
+
+
+def stamp_fixed(values: Texts, slots: Slots, p: np.ndarray) -> Texts | None:
+    """`stamp` on texts of one width in ASCII (uuids), on a copy of their bytes; None if it does not apply."""
+    width = values.width
+    if width is None or values.null is not None or not all(a.isascii() for a in slots.alphabets):
+        return None
+    if width <= max(slots.positions, default=-1):
+        return None
+    chars = values.data.reshape(-1, width).copy()
+    for pos, alphabet, digit in zip(slots.positions, slots.alphabets, digits(p, [len(a) for a in slots.alphabets]),
+                                    strict=True):
+        chars[:, width - 1 - pos if slots.from_end else pos] = np.frombuffer(alphabet.encode(), dtype=np.uint8)[digit]
+    return Texts.fixed(chars)
 
 
 def _flatten(parsed: Any) -> list[str | None]:

@@ -1,8 +1,9 @@
 """CSV sink: RFC 4180, a header row, nested objects flattened to dotted columns, formula protection.
 
-Each chunk is written column-wise: every column's cells are an Arrow string array (adapters/columns/
-cells.py) and one Arrow kernel joins them into the chunk's lines, so no Python object is made per cell
-for the engine's columns. The bytes are those Python's csv module (QUOTE_MINIMAL, CRLF) would write.
+Each chunk is written column-wise: every column's cells are a text piece over its own buffers
+(adapters/columns/cells.py), and one numpy gather lays the pieces, commas and CRLFs out as the
+chunk's lines, so no Python object is made per cell for the engine's columns and no pyarrow is
+imported. The bytes are those Python's csv module (QUOTE_MINIMAL, CRLF) would write.
 """
 
 from __future__ import annotations
@@ -11,15 +12,16 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
-from agentic_synth.adapters.columns.cells import cells, text_cells
-from agentic_synth.adapters.columns.vectors import Column, Structs, Texts, as_list
+from agentic_synth.adapters.columns.cells import cells, quoted_cell
+from agentic_synth.adapters.columns.text import Piece, concat
+from agentic_synth.adapters.columns.vectors import Column, Structs, as_list
 from agentic_synth.adapters.sinks.atomic import AtomicFile
 from agentic_synth.adapters.sinks.csv_names import flat_columns
 from agentic_synth.domain.generation.records import RecordChunk
 from agentic_synth.domain.schema.schema import Schema
+
+_SEPARATORS = np.frombuffer(b',\r\n""', dtype=np.uint8)  # a comma, a line end, a lone empty cell
 
 
 def _leaf(values: Sequence[Any], key: str) -> Sequence[Any]:
@@ -34,10 +36,8 @@ def _leaf(values: Sequence[Any], key: str) -> Sequence[Any]:
     return [v.get(key) if isinstance(v, dict) else None for v in as_list(values)]
 
 
-def _bytes(lines: pa.Array) -> memoryview:
-    """The data buffer of a string array: its values laid end to end."""
-    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)[lines.offset:lines.offset + len(lines) + 1]
-    return memoryview(lines.buffers()[2])[int(offsets[0]):int(offsets[-1])]
+def _separator(n: int, start: int, length: int) -> Piece:
+    return _SEPARATORS, np.full(n, start, dtype=np.int64), np.full(n, length, dtype=np.int64)
 
 
 class CsvRecordSink:
@@ -51,9 +51,8 @@ class CsvRecordSink:
         self._columns = flat_columns(schema.fields)
         if not header:  # a part after the first: joined to the ones before, the file has one header
             return
-        names = Texts.from_strings([name for name, _ in self._columns])
-        cells = text_cells(names.data, names.offsets, None, protect).to_pylist() if self._columns else []
-        self._write((",".join(cells) + "\r\n").encode("utf-8") if len(cells) != 1 or cells[0]
+        names = [quoted_cell(name, protect) or "" for name, _ in self._columns]
+        self._write((",".join(names) + "\r\n").encode("utf-8") if len(names) != 1 or names[0]
                     else b'""\r\n')
 
     def _write(self, data: bytes | memoryview) -> None:
@@ -62,22 +61,27 @@ class CsvRecordSink:
             self._target.handle.flush()
 
     def write(self, chunk: RecordChunk) -> None:
-        if not chunk.length:
+        n = chunk.length
+        if not n:
             return
         if not self._columns:
-            self._write(b"\r\n" * chunk.length)
+            self._write(b"\r\n" * n)
             return
-        columns = []
+        comma, pieces = _separator(n, 0, 1), []
         for _, path in self._columns:
             values = chunk.columns[path[0]]
             for key in path[1:]:
                 values = _leaf(values, key)
-            columns.append(cells(values, self._protect))
-        if len(columns) == 1:  # a lone empty field is written as "" (as csv.writer does), not as a blank line
-            only = pc.fill_null(columns[0], "")
-            columns = [pc.if_else(pc.equal(only, ""), '""', only)]
-        joined = pc.binary_join_element_wise(*columns, ",", null_handling="replace", null_replacement="")
-        self._write(_bytes(pc.binary_join_element_wise(joined, "", "\r\n")))
+            pieces += [cells(values, self._protect), comma]
+        if len(self._columns) == 1:  # a lone empty field is written as "" (as csv.writer does), not as a blank line
+            source, starts, lengths = pieces[0]
+            empty = lengths == 0
+            if empty.any():
+                pieces[0] = (np.concatenate([source, _SEPARATORS]), np.where(empty, len(source) + 3, starts),
+                             np.where(empty, 2, lengths))
+        pieces[-1] = _separator(n, 1, 2)
+        lines, _ = concat(pieces, n)
+        self._write(lines.data)
 
     def close(self) -> None:
         self._target.commit()

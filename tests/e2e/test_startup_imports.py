@@ -39,22 +39,13 @@ def _loaded_by(tmp_path: Path, *argv: str) -> tuple[set[str], str]:
     return set(report["loaded"]), done.stdout
 
 
-@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])
 def test_an_offline_generate_imports_no_provider_sdk_http_client_or_pyarrow(tmp_path: Path, fmt: str) -> None:
     out = tmp_path / f"people.{fmt}"
     loaded, _ = _loaded_by(tmp_path, "-q", "generate", "structured", "-n", "3", "--seed", "1", "-s", SCHEMA,
                            "-o", str(out))
     assert out.is_file() and out.stat().st_size > 0
     assert _imported(loaded, *HEAVY, *NOT_NEEDED_OFFLINE) == []
-
-
-def test_an_offline_csv_run_imports_pyarrow_for_its_writer_and_nothing_else_of_weight(tmp_path: Path) -> None:
-    """The CSV sink formats whole columns with pyarrow's compute kernels (adapters/sinks/csv.py)."""
-    out = tmp_path / "people.csv"
-    loaded, _ = _loaded_by(tmp_path, "-q", "generate", "structured", "-n", "3", "--seed", "1", "-s", SCHEMA,
-                           "-o", str(out))
-    assert out.is_file() and out.stat().st_size > 0
-    assert _imported(loaded, *HEAVY, *NOT_NEEDED_OFFLINE) == ["pyarrow"]
 
 
 def test_a_generate_to_stdout_imports_none_of_them_either(tmp_path: Path) -> None:

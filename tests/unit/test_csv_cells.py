@@ -114,3 +114,25 @@ def test_a_protected_phone_column_round_trips_byte_identical_through_validate_re
     back = list(read_records(str(path), schema))
     assert [r["phone"] for r in back] == phones and [r["note"] for r in back] == ["=a", "b", "@c", "d", "e"]
     assert path.read_bytes().split(b"\r\n")[1].startswith(b"+1 273-766-0399,")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(-2**63, 2**63 - 1), st.booleans(), st.floats(width=64), st.booleans()),
+                min_size=1, max_size=40))
+def test_integer_boolean_and_any_float_cells_with_nulls_match_the_csv_module(rows):
+    null = np.array([r[3] for r in rows])
+    columns = {"i": Numbers(np.array([r[0] for r in rows], dtype=np.int64), null),
+               "b": Numbers(np.array([r[1] for r in rows]), ~null),
+               "x": Numbers(np.array([r[2] for r in rows], dtype=np.float64))}
+    schema = Schema.from_payload({"i": "integer", "b": "boolean", "x": "number"})
+    values = [list(r) for r in zip(*(c.to_list() for c in columns.values()), strict=True)]
+    assert _write(schema, columns) == _python_csv(list(columns), values)
+
+
+def test_a_lone_column_writes_its_empty_and_null_cells_as_two_quotes():
+    schema = Schema.from_payload({"t": "string"})
+    texts = Texts.from_strings(["a", "", "b,c", "x"], np.array([False, False, False, True]))
+    assert _write(schema, {"t": texts}) == b't\r\na\r\n""\r\n"b,c"\r\n""\r\n'
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([["t"], ["a"], [""], ["b,c"], [None]])
+    assert _write(schema, {"t": texts}) == out.getvalue().encode()

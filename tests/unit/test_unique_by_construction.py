@@ -12,8 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from agentic_synth import AgenticSynth
+from agentic_synth.adapters.columns.vectors import Texts
 from agentic_synth.adapters.engine.permutation import permute
-from agentic_synth.adapters.engine.unique_slots import pattern_slots, stamp
+from agentic_synth.adapters.engine.unique import _UUID
+from agentic_synth.adapters.engine.unique_slots import choose, pattern_slots, stamp, stamp_fixed
 from agentic_synth.domain.errors import SchemaError
 from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.domain.schema.validation import validate_record
@@ -91,3 +93,19 @@ def test_permute_is_a_bijection_of_the_index_range() -> None:
     for n in (1, 2, 7, 1000, 65537):
         out = permute(np.arange(n, dtype=np.uint64), n, 99)
         assert sorted(out.tolist()) == list(range(n))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 2**32), st.integers(0, 300), st.integers(1, 10**6))
+def test_uuids_stamped_on_their_bytes_are_the_ones_stamped_as_strings(seed, n, capacity) -> None:
+    rng = np.random.default_rng(seed)
+    chars = rng.choice(np.frombuffer(b"0123456789abcdef", dtype=np.uint8), size=(n, 36))
+    chars[:, [8, 13, 18, 23]] = ord("-")
+    texts = Texts.fixed(chars)
+    slots = choose(_UUID, capacity, from_end=True)
+    assert slots is not None
+    p = permute(np.arange(n, dtype=np.uint64), slots.space, seed)
+    fixed = stamp_fixed(texts, slots, p)
+    assert fixed is not None and fixed.width == 36
+    assert fixed.to_list() == stamp(texts.to_list(), slots, p)
+    assert len(set(fixed.to_list())) == n
