@@ -216,10 +216,13 @@ class TextColumns(ModelCalls):
             return f"{job.emitted}{of} rows written"
 
         queue = self.work_queue(ai, status, lag_per_slot=LAG_PER_SLOT, unit="texts")
+        runs = queue.run(job)
         try:
-            for rows in queue.run(job):
+            for rows in runs:
                 yield RecordChunk.from_rows(rows, request.schema.names)
         finally:
+            runs.close()
+            self.note_stop(queue)
             if job.rejected:
                 self._tally.note(f"text columns: {job.rejected} texts that broke their field or came for no asked "
                                  f"row were asked again")

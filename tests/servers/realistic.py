@@ -16,6 +16,7 @@ client keeps the slots busy.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import random
@@ -250,3 +251,29 @@ class RealisticModelServer(FakeOpenAIServer):
             if rng.random() < 0.5:
                 text = f"Here are the records you asked for:\n{text}\nLet me know if you need more!"
         return text
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m tests.servers.realistic [--port 8000] [--scale 1.0]`: serve the realistic profile until Ctrl-C."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="A fake OpenAI-compatible server that misbehaves like real models.")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--scale", type=float, default=1.0, help="latency scale (1.0: 800 ms + 20 ms a record)")
+    parser.add_argument("--throttle", type=float, default=0.0, help="share of requests answered 429")
+    args = parser.parse_args(argv)
+    base = Profile()
+    profile = Profile(base_latency=base.base_latency * args.scale,
+                      per_record_latency=base.per_record_latency * args.scale, throttle=args.throttle)
+    server = RealisticModelServer(profile)
+    server.bind_port = args.port
+    with server:
+        print(f"realistic model server on {server.url}/v1 (Ctrl-C stops it)", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            server._stopping.wait()
+        print(f"{len(server.completion_requests)} completions served, mean {server.in_flight_mean():.2f} in service",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
