@@ -111,7 +111,7 @@ def test_fields_marked_inside_object_fields_are_written_by_the_model_at_their_pa
                   if "For each row below write" in r.json["messages"][-1]["content"]]
     asked = text_calls[0]["response_format"]["json_schema"]["schema"]["properties"]["rows"]["items"]["required"]
     assert asked == ["row", "detail.title", "detail.body", "reply.text"]
-    first = text_calls[0]["messages"][-1]["content"]
+    first = next(p for p in (r["messages"][-1]["content"] for r in text_calls) if '\n{"row": 1, ' in p)
     context = json.loads(re.search(r'^(\{"row": 1,.*\})$', first, re.MULTILINE).group(1))
     assert context["detail"] == {"lang": rows[0]["detail"]["lang"]} and "reply" not in context  # the engine's part
     assert report["models"]["m"]["records"] == 120  # every row's texts came from the model
