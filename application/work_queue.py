@@ -241,8 +241,8 @@ class WorkQueue:
         """A stop: wait up to `grace` seconds for the calls in flight; what they bring goes to `finished` and
         `pieces` (each reply's cost was counted when it came back). Returns the calls still in flight.
         `interruptible`: a (second) Ctrl-C ends the wait."""
-        self.grace = grace
-        deadline = self._clock.monotonic() + grace
+        started = self._clock.monotonic()
+        deadline = started + grace
         while in_flight:
             try:
                 item = self._next(max(0.0, deadline - self._clock.monotonic()))
@@ -258,6 +258,7 @@ class WorkQueue:
             in_flight -= 1
             self.waited += 1
             finished[item.outcome.call.index] = item.outcome
+        self.grace = self._clock.monotonic() - started  # what was waited (a second Ctrl-C cuts it short)
         return in_flight
 
     def _decide(self, job: Job, ready: deque[Call], taken: int, decided: int) -> int:
