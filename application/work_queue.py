@@ -13,7 +13,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any, Protocol
 
 import attrs
@@ -147,7 +147,7 @@ class WorkQueue:
 
     # --- the control loop (the caller's thread) -------------------------------------------------
 
-    def run(self, job: Job) -> Iterator[list[dict[str, Any]]]:
+    def run(self, job: Job) -> Generator[list[dict[str, Any]], None, None]:
         ready: deque[Call] = deque()
         finished: dict[int, Outcome] = {}
         pieces: dict[int, list[tuple[Any, ...]]] = {}
