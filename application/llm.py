@@ -143,17 +143,17 @@ class LLMRecords(ModelCalls):
 
         queue = self.work_queue(ai, status, lag_per_slot=LAG_PER_SLOT)
         names = request.schema.names
+        runs = queue.run(job)
         try:
-            for rows in queue.run(job):
+            for rows in runs:
                 yield RecordChunk.from_rows(rows, names)
         except ProviderError as error:
             raise self._fatal(error, keeper) from None
         finally:
+            runs.close()  # an interrupted reader: the queue counts the calls in flight before the figures are taken
             self._tally.dropped(invalid=keeper.invalid, duplicates=keeper.duplicates)
             self._tally.distinct.update(keeper.distinct_ratios())
-            if queue.abandoned:
-                self._tally.note(f"{queue.abandoned} calls still in flight when the run stopped were not waited for "
-                                 f"(their cost is not in these figures)")
+            self.note_stop(queue)
             if keeper.surplus:
                 self._tally.note(f"{keeper.surplus} records beyond the count were not used")
 

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from agentic_synth.application.work_queue import Outcome
 
 Stop = Callable[[], AgenticSynthError]  # makes the error of a stop when the run ends (its message tells how far)
+STOP_GRACE_S = 10.0  # the most a stop at the time limit waits for the calls in flight (a tenth of the limit, >= 1 s)
+INTERRUPT_GRACE_S = 2.0  # what Ctrl-C waits for them (a second Ctrl-C ends the wait)
 
 
 def _seconds(value: float) -> str:
@@ -50,6 +52,12 @@ class StopRules:
 
     def seconds_left(self) -> float | None:
         return None if self._deadline is None else max(0.0, self._deadline - self._clock.monotonic())
+
+    def grace(self) -> float:
+        """How long a stop at the time limit waits for the calls in flight: they were sent, so the provider
+        bills them; a reply that comes back in time is counted as billed (and its records are kept)."""
+        assert self.timeout_s is not None
+        return min(STOP_GRACE_S, max(1.0, self.timeout_s / 10))
 
     def calls_exhausted(self, launched: int) -> bool:
         return self.max_calls is not None and launched >= self.max_calls

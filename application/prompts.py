@@ -117,6 +117,8 @@ def _hints(fields: Sequence[Field], prefix: str = "") -> list[str]:
             out.append(f"- {path}: {f.llm}")
         if f.unique:
             out.append(f"- {path}: unique, never repeat a value")
+        if f.after:
+            out.append(f"- {path}: later than {prefix}{f.after}")
         if f.type == "object":
             out.extend(_hints(f.fields, f"{path}."))
     return out
@@ -153,7 +155,7 @@ def records_prompt(request: GenerationRequest, n: int, *, batch: int = 0, descri
     return "\n\n".join(parts)
 
 
-TEMPLATE_VERSION = "records-2"  # change it when the prompts change: cached replies then miss
+TEMPLATE_VERSION = "records-3"  # change it when the prompts change: cached replies then miss
 
 
 def records_scope(request: GenerationRequest, ai: AISettings, batch: int, n: int) -> CacheScope:

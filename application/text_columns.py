@@ -23,7 +23,7 @@ from agentic_synth.application.work_queue import Call, ModelCalls, Outcome
 from agentic_synth.domain.ai.ai_settings import DEFAULT_CONCURRENCY, AISettings
 from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.cache.keys import CacheScope
-from agentic_synth.domain.errors import IncompleteGeneration
+from agentic_synth.domain.errors import IncompleteGeneration, UsageError
 from agentic_synth.domain.generation.records import RecordChunk
 from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.domain.schema.schema import Field, Schema
@@ -36,13 +36,61 @@ LAG_PER_SLOT = 2  # decided ahead per slot: low, so a row left out is asked agai
 
 
 def text_fields(schema: Schema) -> tuple[Field, ...]:
-    return tuple(f for f in schema.fields if f.llm)
+    """The fields the model writes, named by their path (`review`, `detail.review` inside an object field).
+
+    A field marked `llm` inside an array is refused: a row's texts are asked for by row, and an array
+    holds a varying number of items."""
+    return tuple(_marked(schema.fields, ""))
+
+
+def _marked(fields: tuple[Field, ...], prefix: str, in_array: str | None = None) -> Iterator[Field]:
+    for f in fields:
+        path = f"{prefix}{f.name}"
+        if f.llm:
+            if in_array is not None:
+                raise UsageError(f"schema: {path}: text columns ('llm') are written once per row, and this field is "
+                                 f"inside the array '{in_array}'; move it to the row or to an object field (not an "
+                                 f"array), or drop 'llm' and let the engine make it")
+            yield attrs.evolve(f, name=path)
+        elif f.type == "object":
+            yield from _marked(f.fields, f"{path}.", in_array)
+        elif f.type == "array" and f.items is not None:
+            yield from _marked((attrs.evolve(f.items, name="[]"),), path, in_array or path)
 
 
 def without_text_fields(schema: Schema) -> Schema | None:
-    """The schema the engine makes (None when the model writes every field)."""
-    rest = tuple(f for f in schema.fields if not f.llm)
+    """The schema the engine makes (None when the model writes every field): the marked fields left out, and an
+    object field whose fields are all marked left out too (its texts make it whole)."""
+    rest = _unmarked(schema.fields)
     return Schema(fields=rest, description=schema.description) if rest else None
+
+
+def _unmarked(fields: tuple[Field, ...]) -> tuple[Field, ...]:
+    out = []
+    for f in fields:
+        if f.llm:
+            continue
+        if f.type == "object":
+            children = _unmarked(f.fields)
+            if not children:
+                continue
+            f = attrs.evolve(f, fields=children)
+        out.append(f)
+    return tuple(out)
+
+
+def place(row: dict[str, Any], path: str, value: Any) -> None:
+    """Put a text at its path in an engine row (`detail.review` into row["detail"]); a parent object the engine
+    made null stays null (the row has no such object to write into)."""
+    *parents, leaf = path.split(".")
+    target: Any = row
+    for name in parents:
+        if name not in target:
+            target[name] = {}
+        target = target[name]
+        if not isinstance(target, dict):
+            return
+    target[leaf] = value
 
 
 def rows_per_call(fields: tuple[Field, ...], max_output_tokens: int) -> int:
@@ -195,7 +243,9 @@ class TextColumnsJob:
         names = self._request.schema.names
         while (self.emitted + 1) in self._texts:
             number = self.emitted + 1
-            row = {**self._context.pop(number), **self._texts.pop(number)}
+            row = dict(self._context.pop(number))  # its own dict: rows without engine fields share one
+            for path, text in self._texts.pop(number).items():
+                place(row, path, text)
             self._attempts.pop(number, None)
             self._place.pop(number, None)
             out.append({name: row.get(name) for name in names})
@@ -216,10 +266,13 @@ class TextColumns(ModelCalls):
             return f"{job.emitted}{of} rows written"
 
         queue = self.work_queue(ai, status, lag_per_slot=LAG_PER_SLOT, unit="texts")
+        runs = queue.run(job)
         try:
-            for rows in queue.run(job):
+            for rows in runs:
                 yield RecordChunk.from_rows(rows, request.schema.names)
         finally:
+            runs.close()
+            self.note_stop(queue)
             if job.rejected:
                 self._tally.note(f"text columns: {job.rejected} texts that broke their field or came for no asked "
                                  f"row were asked again")

@@ -13,12 +13,12 @@ from __future__ import annotations
 import queue
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import Any, Protocol
 
 import attrs
 
-from agentic_synth.application.progress import Stop, StopRules
+from agentic_synth.application.progress import INTERRUPT_GRACE_S, Stop, StopRules
 from agentic_synth.application.replies import ObjectStream, Repair, parse_records
 from agentic_synth.application.usage import UsageTally
 from agentic_synth.application.workers import DaemonPool
@@ -97,6 +97,17 @@ class ModelCalls:
     def parse(self, text: str, complete: bool) -> tuple[list[Any], int]:
         return parse_records(text, complete, self._repair)
 
+    def note_stop(self, queue: WorkQueue) -> None:
+        """The run's note on the calls in flight when it stopped: which came back in the grace, which did not."""
+        if not (queue.waited or queue.abandoned):
+            return
+        line = (f"the run ended with {queue.waited + queue.abandoned} calls in flight and waited "
+                f"{round(queue.grace, 1):g}s for them: {queue.waited} came back (their cost is counted)")
+        if queue.abandoned:
+            line += (f", {queue.abandoned} did not (a provider may still bill them; their cost is not in these "
+                     f"figures)")
+        self._tally.note(line)
+
     def work_queue(self, ai: AISettings, status: Callable[[], str], *, lag_per_slot: int,
                    unit: str = "records") -> WorkQueue:
         slots = ai.concurrency or DEFAULT_CONCURRENCY
@@ -110,7 +121,10 @@ class WorkQueue:
     """Runs one job's calls on `slots` worker threads; yields the job's rows as results are taken.
 
     The stop rules (`rules`) are checked after every taken result; a stop raises the rule's error
-    after the calls already paid for were taken. Ctrl-C keeps what had arrived (taken out of order).
+    after the calls already paid for were taken. The time limit and Ctrl-C start no more calls and
+    wait a short grace (`StopRules.grace`, `INTERRUPT_GRACE_S`) for the calls in flight: the provider
+    bills them anyway, so a reply that comes back in time is counted and its records are kept (taken
+    out of order). `waited` counts those replies, `abandoned` the calls still out after the grace.
     """
 
     def __init__(self, model: TextModel, tally: UsageTally, clock: Clock, parse: Parse, *, slots: int,
@@ -127,11 +141,13 @@ class WorkQueue:
         self._inbox: queue.Queue[_Piece | _Done] = queue.Queue()
         self._stop = threading.Event()
         self.launched = 0
-        self.abandoned = 0  # calls still in flight when the run ended (not waited for)
+        self.waited = 0  # calls in flight at a stop whose replies came back within the grace
+        self.abandoned = 0  # calls still in flight when the run ended (after the grace)
+        self.grace = 0.0  # the seconds a stop waited for the calls in flight
 
     # --- the control loop (the caller's thread) -------------------------------------------------
 
-    def run(self, job: Job) -> Iterator[list[dict[str, Any]]]:
+    def run(self, job: Job) -> Generator[list[dict[str, Any]], None, None]:
         ready: deque[Call] = deque()
         finished: dict[int, Outcome] = {}
         pieces: dict[int, list[tuple[Any, ...]]] = {}
@@ -143,7 +159,8 @@ class WorkQueue:
             while not job.done:
                 if halted is None and self._rules.expired():
                     halted = self._rules.timeout_error
-                    break  # the deadline does not wait for calls in flight
+                    in_flight = self._collect(finished, pieces, in_flight, self._rules.grace())
+                    break  # the deadline starts nothing more, and waits only the grace for what is in flight
                 while halted is None and ready and in_flight < self._slots:
                     if self._rules.calls_exhausted(self.launched):
                         halted = self._rules.max_calls_error
@@ -191,7 +208,11 @@ class WorkQueue:
             if job.done:
                 in_flight = self._settle(job, in_flight)
         except KeyboardInterrupt:
+            in_flight = self._collect(finished, pieces, in_flight, INTERRUPT_GRACE_S, interruptible=True)
             yield from self._keep_arrived(job, finished, pieces)
+            raise
+        except GeneratorExit:  # the reader stopped (an interrupt while it wrote): count what is in flight
+            in_flight = self._collect(finished, pieces, in_flight, INTERRUPT_GRACE_S, interruptible=True)
             raise
         finally:
             self.abandoned = in_flight
@@ -205,11 +226,39 @@ class WorkQueue:
     def _settle(self, job: Job, in_flight: int) -> int:
         """The count is met: wait for the calls still in flight (they are paid for, so their cost is shown and
         their replies are cached for a replay), within the time limit; what they bring is surplus."""
+        started = self._clock.monotonic()
         while in_flight and not self._rules.expired():
             item = self._next(self._rules.seconds_left())
             if isinstance(item, _Done):
                 in_flight -= 1
                 job.take(item.outcome)
+        if in_flight:  # the time limit came first: say what was waited for
+            self.grace = self._clock.monotonic() - started
+        return in_flight
+
+    def _collect(self, finished: dict[int, Outcome], pieces: dict[int, list[tuple[Any, ...]]], in_flight: int,
+                 grace: float, *, interruptible: bool = False) -> int:
+        """A stop: wait up to `grace` seconds for the calls in flight; what they bring goes to `finished` and
+        `pieces` (each reply's cost was counted when it came back). Returns the calls still in flight.
+        `interruptible`: a (second) Ctrl-C ends the wait."""
+        started = self._clock.monotonic()
+        deadline = started + grace
+        while in_flight:
+            try:
+                item = self._next(max(0.0, deadline - self._clock.monotonic()))
+            except KeyboardInterrupt:
+                if not interruptible:
+                    raise
+                break
+            if item is None:
+                break
+            if isinstance(item, _Piece):
+                pieces.setdefault(item.index, []).append(item.objects)
+                continue
+            in_flight -= 1
+            self.waited += 1
+            finished[item.outcome.call.index] = item.outcome
+        self.grace = self._clock.monotonic() - started  # what was waited (a second Ctrl-C cuts it short)
         return in_flight
 
     def _decide(self, job: Job, ready: deque[Call], taken: int, decided: int) -> int:

@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
+import os
 import resource
 import statistics
+import subprocess
 import time
 from typing import Any
 
@@ -81,6 +84,9 @@ def main() -> None:
     parser.add_argument("--counts", default="500,2000")
     parser.add_argument("--text", type=int, default=10_000, help="rows for the text-columns run (0: none)")
     parser.add_argument("--no-anchors", action="store_true", help="also run llm mode without per-record anchors")
+    parser.add_argument("--peer", metavar="PYTHON", help="a Python with data-designer installed: runs "
+                        "benchmarks/peer_data_designer.py on --peer-rows rows, alternating with our text columns")
+    parser.add_argument("--peer-rows", type=int, default=1000)
     args = parser.parse_args()
     profile = Profile(base_latency=0.8 * args.scale, per_record_latency=0.02 * args.scale)
     print(f"realistic fake model: {profile.base_latency * 1000:.0f} ms + {profile.per_record_latency * 1000:.0f} ms"
@@ -99,6 +105,31 @@ def main() -> None:
         common = dataclasses.replace(profile, common_names=False)
         report(f"text columns (hybrid), {args.text} rows",
                [one_run(common, REVIEWS, args.text, "hybrid") for _ in range(args.runs)])
+    if args.peer:
+        peer_comparison(args.peer, dataclasses.replace(profile, common_names=False), args.peer_rows, args.runs,
+                        args.scale)
+
+
+def peer_comparison(python: str, profile: Profile, rows: int, runs: int, scale: float) -> None:
+    """Data Designer (one call per row) and our text columns on the same rows, alternating; same-run ratios."""
+    ours, theirs = [], []
+    for _ in range(runs):
+        ours.append(one_run(profile, REVIEWS, rows, "hybrid"))
+        out = subprocess.run([python, "benchmarks/peer_data_designer.py", "--rows", str(rows), "--scale", str(scale)],
+                             capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": "."})
+        theirs.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    report(f"text columns (hybrid), {rows} rows", ours)
+
+    def med(values: list[dict[str, Any]], key: str) -> float:
+        return statistics.median(v[key] for v in values)
+
+    calls = med(theirs, "calls")
+    print(f"{f'data-designer, {rows} rows':<34} records {theirs[0]['rows']:>6,}  wall {med(theirs, 'wall'):6.2f}s  "
+          f"cpu {med(theirs, 'cpu'):5.2f}s  calls {calls:5.0f} ({100 * calls / rows:4.1f}/100)  "
+          f"in flight {med(theirs, 'in_flight'):4.2f} of {SLOTS}")
+    print(f"same-run ratios, data-designer / ours: calls {med(theirs, 'calls') / med(ours, 'calls'):.1f}x, "
+          f"wall {med(theirs, 'wall') / med(ours, 'wall'):.1f}x, cpu {med(theirs, 'cpu') / med(ours, 'cpu'):.1f}x",
+          flush=True)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import orjson
 
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.application.generate import ENGINE_TIMED_KINDS
+from agentic_synth.application.text_columns import text_fields
 from agentic_synth.domain.errors import AgenticSynthError, UsageError, exit_code_for
 from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.domain.generation.shards import Shard
@@ -64,7 +65,7 @@ def notice(synth: AgenticSynth, request: GenerationRequest, *, explicit: bool) -
         line += "; the model sets the parameters, the engine makes the points"
     elif request.mode == "hybrid":
         line += "; the model writes value pools and parameters, the engine expands them"
-        marked = [f.name for f in request.schema.fields if f.llm]
+        marked = [f.name for f in text_fields(request.schema)]
         if marked:
             line += f"; the model writes {', '.join(marked)} row by row (text columns)"
     return line

@@ -7,6 +7,7 @@ import _thread
 import dataclasses
 import itertools
 import json
+import re
 import threading
 import time
 from pathlib import Path
@@ -114,6 +115,10 @@ def test_exit_130_an_interrupt_keeps_the_valid_records_shows_the_spend_and_write
     assert lines[-2].startswith(f"wrote {len(rows)} structured records to ")
     assert report["stopped"]["exit_code"] == 130 and report["records"] == len(rows) and report["calls"] >= 1
     assert_valid_and_unique(rows)
+    # the calls in flight at the interrupt came back within its grace: every call the server saw is in the spend
+    assert report["calls"] == len(server.completion_requests), report["notes"]
+    assert any(re.fullmatch(r"the run ended with (\d) calls in flight and waited [\d.]+s for them: \1 came back "
+                            r"\(their cost is counted\)", n) for n in report["notes"]), report["notes"]
 
 
 def test_the_sdk_error_of_a_stopped_run_carries_its_metadata():

@@ -14,7 +14,10 @@ from agentic_synth.domain.ai.ai_settings import AISettings
 from agentic_synth.domain.ai.models import Completion
 from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.domain.schema.schema import Schema
+from agentic_synth.entrypoints.cli.main import main
+from agentic_synth.entrypoints.container import build_container
 from tests.integration.test_llm_realistic import FAST, assert_valid_and_unique, calls_bound, run
+from tests.servers.realistic import RealisticModelServer
 
 REVIEWS = {"id": {"type": "uuid", "unique": True},
            "product": {"type": "enum", "enum": ["kettle", "toaster", "blender"], "weights": [0.5, 0.3, 0.2]},
@@ -87,3 +90,43 @@ def test_in_llm_mode_the_instruction_of_a_marked_field_goes_into_the_prompt(tmp_
     assert code == 0 and len(rows) == 20
     prompt = server.completion_requests[0].json["messages"][-1]["content"]
     assert "- review: a two-sentence review consistent with rating and product" in prompt
+
+
+NESTED = {"id": {"type": "uuid", "unique": True},
+          "rating": {"type": "integer", "min": 1, "max": 5},
+          "detail": {"type": "object", "fields": {
+              "title": {"type": "text", "maxLength": 60, "llm": "a title for the review"},
+              "lang": {"enum": ["en", "de"]},
+              "body": {"type": "text", "maxLength": 300, "llm": "a review consistent with rating"}}},
+          "reply": {"type": "object", "fields": {
+              "text": {"type": "text", "maxLength": 200, "llm": "the shop's reply"}}}}
+
+
+def test_fields_marked_inside_object_fields_are_written_by_the_model_at_their_paths(tmp_path):
+    code, rows, report, server = run(tmp_path, FAST, 120, "--mode", "hybrid", schema=NESTED)
+    assert code == 0 and len(rows) == 120
+    assert_valid_and_unique(rows, NESTED)
+    assert all(r["detail"]["title"] and r["detail"]["body"] and r["reply"]["text"] for r in rows)
+    text_calls = [r.json for r in server.completion_requests
+                  if "For each row below write" in r.json["messages"][-1]["content"]]
+    asked = text_calls[0]["response_format"]["json_schema"]["schema"]["properties"]["rows"]["items"]["required"]
+    assert asked == ["row", "detail.title", "detail.body", "reply.text"]
+    first = next(p for p in (r["messages"][-1]["content"] for r in text_calls) if '\n{"row": 1, ' in p)
+    context = json.loads(re.search(r'^(\{"row": 1,.*\})$', first, re.MULTILINE).group(1))
+    assert context["detail"] == {"lang": rows[0]["detail"]["lang"]} and "reply" not in context  # the engine's part
+    assert report["models"]["m"]["records"] == 120  # every row's texts came from the model
+
+
+def test_a_field_marked_inside_an_array_is_refused_up_front_with_its_path(tmp_path, capsys):
+    schema = {"id": "uuid", "lines": {"type": "array", "items": {"type": "object", "fields": {
+        "note": {"type": "text", "llm": "a note"}}}}}
+    (tmp_path / "schema.json").write_text(json.dumps(schema))
+    with RealisticModelServer(FAST) as server:
+        container = build_container(load_plugins=False, providers={"local": {"baseUrl": server.url + "/v1",
+                                                                             "models": ["m"]}})
+        code = main(["generate", "structured", "-s", str(tmp_path / "schema.json"), "-n", "10", "--model", "m",
+                     "--mode", "hybrid", "-o", str(tmp_path / "out.jsonl")], container=container)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and not (tmp_path / "out.jsonl").exists() and server.completion_requests == []
+    assert err[-1].startswith("error: schema: lines[].note: text columns ('llm') are written once per row, and this "
+                              "field is inside the array 'lines'")

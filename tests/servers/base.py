@@ -351,6 +351,7 @@ class FakeServer:
     """
 
     host = "127.0.0.1"
+    bind_port = 0  # 0: an ephemeral port (a server started by hand may ask for a fixed one)
 
     def __init__(self, default_handler: ReplyFactory | None = None) -> None:
         self.default_handler: ReplyFactory | None = default_handler
@@ -369,7 +370,7 @@ class FakeServer:
             return self
         self._stopping.clear()
         handler = type(f"{type(self).__name__}Handler", (_Handler,), {"fake": self})
-        httpd = _HTTPServer((self.host, 0), handler)
+        httpd = _HTTPServer((self.host, self.bind_port), handler)
         httpd.fake = self
         self._httpd = httpd
         self._thread = threading.Thread(

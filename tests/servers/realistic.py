@@ -10,12 +10,14 @@ answers 429 with Retry-After or 500, and is slow sometimes. Latency is `base + p
 and at most `slots` requests are in service at once (the others queue, as on a busy server).
 
 Everything random is seeded from the request (its prompt and seed, and how often the same request was
-seen), so a run against it can be replayed. `in_flight_mean()` and `max_in_flight` measure how well a
-client keeps the slots busy.
+seen), never from the order requests arrive in, so a run against it can be replayed. `in_flight_mean()`
+and `max_in_flight` measure how well a client keeps the slots busy. `python -m tests.servers.realistic`
+serves it by hand (see docs/providers.md).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import random
@@ -36,6 +38,7 @@ WORDS = ("quick", "solid", "value", "daily", "quiet", "bright", "simple", "sturd
 ANCHOR_LINE = re.compile(r"^(\d+)\. (\{.*\})$", re.MULTILINE)
 ASKED = re.compile(r"Generate (\d+) distinct")
 ROWS = re.compile(r'^\{"row": (\d+)', re.MULTILINE)
+REPEATED = 50  # the records a model repeats verbatim come from this many favourites (per schema)
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ class Profile:
     trailing_commas: float = 0.1
     python_literals: float = 0.05  # single quotes, True/False/None
     empty: float = 0.02
-    repeat_record: float = 0.01  # a record of an earlier reply, again (verbatim)
+    repeat_record: float = 0.01  # a favourite record again, verbatim (one of `REPEATED` per schema)
     common_names: bool = True  # names from a short list of common ones (unless an anchor gives one)
     off_schema: float = 0.03  # a record with a value outside the schema
     throttle: float = 0.0  # answer 429 with Retry-After
@@ -77,7 +80,6 @@ class RealisticModelServer(FakeOpenAIServer):
         self._slots = threading.BoundedSemaphore(self.profile.slots)
         self._stats = threading.Lock()
         self._seen: dict[str, int] = {}
-        self._earlier: list[dict[str, Any]] = []
         self._busy = 0
         self.max_in_flight = 0
         self.spans: list[tuple[float, float]] = []  # (start, end) of each request's service
@@ -110,6 +112,8 @@ class RealisticModelServer(FakeOpenAIServer):
         if fate.random() < p.server_error:
             return openai_error_reply(500)
         rng = _seeded(key, "reply")
+        if not body.get("response_format") and not ASKED.search(prompt) and not ROWS.search(prompt):
+            return self._prose(req, rng)  # one text asked for (a tool that fills a column cell by cell)
         records = self._records(body, prompt, rng)
         text = self._render(records, rng)
         finish = "stop"
@@ -123,6 +127,14 @@ class RealisticModelServer(FakeOpenAIServer):
         with self._stats:
             self.records_sent += len(records)
         return self.completion_reply(req, text, finish_reason=finish, completion_tokens=approx_tokens(text))
+
+    def _prose(self, req: RecordedRequest, rng: random.Random) -> Reply:
+        """A plain-text answer (a sentence or two), with the latency of one record."""
+        text = " ".join(self._text("text", {}, rng) for _ in range(rng.randint(1, 2)))
+        self._serve(self.profile.base_latency + self.profile.per_record_latency)
+        with self._stats:
+            self.records_sent += 1
+        return self.completion_reply(req, text, completion_tokens=approx_tokens(text))
 
     def _serve(self, delay: float) -> None:
         """Hold one of the server's slots for `delay` seconds (a request without a free slot waits its turn)."""
@@ -156,9 +168,11 @@ class RealisticModelServer(FakeOpenAIServer):
             n = min(n, rng.randint(*p.cap))
         out = []
         for k in range(n):
-            if self._earlier and rng.random() < p.repeat_record:
-                with self._stats:
-                    out.append(dict(rng.choice(self._earlier)))
+            if rng.random() < p.repeat_record:  # one of the model's few favourite records, verbatim
+                favourite = _seeded(json.dumps(item, sort_keys=True), "favourite", rng.randrange(REPEATED))
+                record = self._make_record(item, favourite)
+                self._fill_derived(record, item)
+                out.append(record)
                 continue
             record = self._make_record(item, rng)
             if k < len(anchors):
@@ -169,9 +183,6 @@ class RealisticModelServer(FakeOpenAIServer):
             if rng.random() < p.off_schema:
                 self._spoil(record, item, rng)
             out.append(record)
-        with self._stats:
-            self._earlier.extend(out[:5])
-            del self._earlier[:-200]
         return out
 
     def _make_record(self, schema: Mapping[str, Any], rng: random.Random) -> dict[str, Any]:
@@ -217,10 +228,12 @@ class RealisticModelServer(FakeOpenAIServer):
 
     @staticmethod
     def _fill_derived(record: dict[str, Any], schema: Mapping[str, Any]) -> None:
-        """Emails are made from the record's name, as models do (so repeated names give repeated emails)."""
+        """Emails are made from the record's names (first.last), as models do (so repeated names give repeated
+        emails)."""
         for name, spec in (schema.get("properties") or {}).items():
             if isinstance(spec, dict) and spec.get("format") == "email":
-                who = next((v for k, v in record.items() if "name" in k and isinstance(v, str) and v), "user")
+                who = " ".join(v for k, v in sorted(record.items()) if "name" in k and isinstance(v, str) and v)
+                who = who or "user"
                 record[name] = ".".join(who.lower().split()) + "@example.com"
 
     @staticmethod
@@ -250,3 +263,29 @@ class RealisticModelServer(FakeOpenAIServer):
             if rng.random() < 0.5:
                 text = f"Here are the records you asked for:\n{text}\nLet me know if you need more!"
         return text
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m tests.servers.realistic [--port 8000] [--scale 1.0]`: serve the realistic profile until Ctrl-C."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="A fake OpenAI-compatible server that misbehaves like real models.")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--scale", type=float, default=1.0, help="latency scale (1.0: 800 ms + 20 ms a record)")
+    parser.add_argument("--throttle", type=float, default=0.0, help="share of requests answered 429")
+    args = parser.parse_args(argv)
+    base = Profile()
+    profile = Profile(base_latency=base.base_latency * args.scale,
+                      per_record_latency=base.per_record_latency * args.scale, throttle=args.throttle)
+    server = RealisticModelServer(profile)
+    server.bind_port = args.port
+    with server:
+        print(f"realistic model server on {server.url}/v1 (Ctrl-C stops it)", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            server._stopping.wait()
+        print(f"{len(server.completion_requests)} completions served, mean {server.in_flight_mean():.2f} in service",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -134,18 +134,44 @@ def test_the_call_limit_stops_the_run_keeping_what_was_valid_and_saying_what_to_
     assert "raise the limit" in str(stop)
 
 
-def test_the_time_limit_stops_the_run_without_waiting_for_the_calls_in_flight():
+def test_the_time_limit_starts_no_more_calls_and_counts_the_calls_in_flight_that_come_back_within_the_grace():
     writer = Writer(lambda rows: rows[:1])
 
     def slow(request):
         time.sleep(0.15)
         return writer(request)
 
+    model = FakeTextModel(default=slow, cost_usd=0.001)
     started = time.monotonic()
-    rows, _, stop = _run_until_stopped(FakeTextModel(default=slow), _request(100, concurrency=2, timeout_s=0.4),
-                                       clock=SystemClock())
-    assert time.monotonic() - started < 1.0 and 2 <= len(rows) <= 6
-    assert str(stop).startswith("stopped at the time limit (0.4s, --timeout or llm.timeout)")
+    rows, tally, stop = _run_until_stopped(model, _request(100, concurrency=2, timeout_s=0.4), clock=SystemClock())
+    assert time.monotonic() - started < 1.4 and str(stop).startswith("stopped at the time limit (0.4s, --timeout")
+    usage = tally.snapshot()["gemini-2.0-flash"]
+    assert usage.calls == model.calls and usage.cost_usd == pytest.approx(0.001 * model.calls)  # every call sent
+    assert len(rows) == usage.records == model.calls  # one new record a call, the last ones' too
+    assert any(re.fullmatch(r"the run ended with 2 calls in flight and waited 0\.\ds for them: 2 came back \(their "
+                            r"cost is counted\)", n) for n in tally.notes), tally.notes  # within a call's 0.15 s
+
+
+def test_calls_still_out_after_the_grace_are_named_in_the_notes_as_not_counted():
+    release = threading.Event()
+    writer = Writer(lambda rows: rows[:1])
+    answered = itertools.count()
+
+    def stalls(request):
+        if next(answered) >= 2:
+            release.wait(10)  # the provider keeps these calls (and will bill them)
+        return writer(request)
+
+    model = FakeTextModel(default=stalls)
+    started = time.monotonic()
+    try:
+        rows, tally, _ = _run_until_stopped(model, _request(100, concurrency=2, timeout_s=0.2), clock=SystemClock())
+    finally:
+        release.set()
+    assert 1.0 <= time.monotonic() - started < 2.5 and len(rows) == 2
+    assert tally.snapshot()["gemini-2.0-flash"].calls == 2 and model.calls == 4
+    assert ("the run ended with 2 calls in flight and waited 1s for them: 0 came back (their cost is counted), 2 did "
+            "not (a provider may still bill them; their cost is not in these figures)") in tally.notes  # the grace
 
 
 def test_replies_without_any_valid_record_stop_the_run_as_no_progress_after_the_window():
