@@ -139,7 +139,7 @@ def test_bad_input_is_one_error_line_with_exit_2_and_no_output(run_cli: Run, sho
 def test_generate_dataset_has_its_own_help(run_cli: Run) -> None:
     code, stdout, _ = run_cli("generate", "dataset", "--help")
     assert code == 0
-    for option in ("--schema", "--output", "--if-exists", "--no-create"):
+    for option in ("--schema", "--output", "--if-exists", "--no-create", "--shard"):
         assert option in stdout.decode()
 
 
