@@ -9,10 +9,13 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from agentic_synth import AgenticSynth
 from agentic_synth.domain.errors import UsageError
 from tests.dataset_helpers import check_shop, shop
+from tests.integration.test_dataset_fuzz import datasets
 
 USERS = 9000  # two blocks of users; orders, items and tags in several blocks each
 
@@ -121,3 +124,16 @@ def test_a_shard_needs_a_seed_and_a_directory(synth: AgenticSynth, tmp_path: Pat
     assert not (tmp_path / "x.db").exists()
     with pytest.raises(UsageError, match="shard 2/2"):
         synth.generate_dataset(shop(10), shard="2/2")
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(datasets(), st.integers(0, 2**32), st.integers(2, 7))
+def test_any_shape_of_dataset_in_any_number_of_shards_joins_to_the_single_run(payload: dict[str, Any], seed: int,
+                                                                              n: int) -> None:
+    synth = AgenticSynth(config={})
+    try:
+        whole = synth.generate_dataset(payload, seed=seed).tables
+    except UsageError:
+        return  # no room for the keys: refused up front, as the fuzz test of datasets checks
+    parts = [synth.generate_dataset(payload, seed=seed, shard=(i, n)).tables for i in range(n)]
+    assert {name: [r for p in parts for r in p.get(name, [])] for name in whole} == whole
