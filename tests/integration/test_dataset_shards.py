@@ -13,7 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agentic_synth import AgenticSynth
+from agentic_synth.adapters.dataset_file import load_dataset
+from agentic_synth.adapters.datasets.generator import DatasetEngine
 from agentic_synth.domain.errors import UsageError
+from agentic_synth.domain.generation.shards import Shard
 from tests.dataset_helpers import check_shop, shop
 from tests.integration.test_dataset_fuzz import datasets
 
@@ -145,3 +148,24 @@ def test_any_shape_of_dataset_in_any_number_of_shards_joins_to_the_single_run(pa
         return  # no room for the keys: refused up front, as the fuzz test of datasets checks
     parts = [synth.generate_dataset(payload, seed=seed, shard=(i, n)).tables for i in range(n)]
     assert {name: [r for p in parts for r in p.get(name, [])] for name in whole} == whole
+
+
+def _run(engine: DatasetEngine) -> None:
+    for _, _, chunks in engine.tables():
+        for _ in chunks:
+            pass
+
+
+def test_a_shard_makes_again_only_the_parent_blocks_its_rows_point_at() -> None:
+    dataset = load_dataset(_tree())
+    engine = DatasetEngine(dataset, 4, "en_US", shard=Shard(2, 3))
+    _run(engine)
+    # staff refers to itself (uuid keys): the last shard makes the staff blocks before its own again
+    assert 8192 <= engine.remade["staff"] <= 20000
+    # tickets point only at their own staff, notes only at their own tickets: at most the blocks cut at the edge
+    assert engine.remade.get("tickets", 0) <= 8192
+    integer_keys = load_dataset(shop(USERS))
+    engine = DatasetEngine(integer_keys, 11, "en_US", shard=Shard(1, 3))
+    _run(engine)
+    assert "users" not in engine.remade  # integer keys are the row number plus the first: never made again
+    assert engine.remade.get("orders", 0) == 0 and set(engine.remade) <= {"products", "tags"}
