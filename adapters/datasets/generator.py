@@ -32,7 +32,7 @@ class DatasetEngine:
 
     Each table's chunks must be read to the end before the next table's (children read what their
     parents left in the parent columns). The same dataset and seed give the same rows, chunk for chunk.
-    With `shard` (I of N) it makes only that shard's blocks of each table (adapters/datasets/shards.py);
+    With `shard` (I of N) it makes only that shard's rows of each table (adapters/datasets/shards.py);
     a parent row another shard makes is made again here, block by block, when a child points at it.
     """
 
