@@ -42,7 +42,7 @@ def test_a_dataset_goes_to_a_directory_one_file_per_table_and_validates(run_cli:
     assert f"wrote {report['rows']:,} rows in 6 tables" in stderr and "seed 11" in stderr
     code, stdout, stderr = run_cli("validate", "--schema", shop_file, str(out))
     assert code == 0, stdout
-    assert "keys, references, cardinalities, 'after' and sums hold" in stderr
+    assert "every row fits its table's schema; keys, references, cardinalities, 'after' and sums hold" in stderr
 
 
 def test_validate_finds_a_broken_reference_a_wrong_sum_and_an_early_date(run_cli: Run, shop_file: str,
