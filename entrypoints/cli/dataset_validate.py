@@ -1,5 +1,4 @@
-"""`agentic-synth validate --schema DATASET TARGET`: a dataset's rows against their schemas, keys, references,
-cardinalities, `after` and sums."""
+"""`agentic-synth validate --schema DATASET TARGET`: a dataset's rows, keys, references, cardinalities, sums."""
 
 from __future__ import annotations
 
