@@ -1,9 +1,9 @@
-"""Check a dataset's tables as they were written: each row against its table's schema, keys, references,
-per-parent cardinalities, `after`, sums.
+"""Check a dataset's tables as they were written: rows against schemas, keys, references, cardinalities, sums.
 
-Rows are fed table by table, parents first (with every column, or with only those the cross-table
-checks need when `values` is off); what is kept between tables is the parents' keys and the values
-their children are checked against.
+Each row is checked against its table's schema, then the cross-table checks run. Rows are fed table
+by table, parents first (with every column, or with only those the cross-table checks need when
+`values` is off); what is kept between tables is the parents' keys and the values their children
+are checked against.
 """
 
 from __future__ import annotations
