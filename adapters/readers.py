@@ -148,6 +148,11 @@ def _parquet(p: Path, schema: Schema) -> Iterator[dict[str, Any]]:
             yield {k: _typed(_jsonable(v), fields.get(k)) for k, v in row.items()}
 
 
+def json_like(value: Any, f: Field | None) -> Any:
+    """A value as a JSON file would hold it (ISO text for dates and times), typed by its field."""
+    return _typed(_jsonable(value), f)
+
+
 def _typed(value: Any, f: Field | None) -> Any:
     """Undo Parquet's one lossy mapping: an enum or const of mixed types is stored as text."""
     if f is None or value is None:

@@ -14,28 +14,36 @@ from agentic_synth.adapters.sinks.memory import InMemoryRecordSink
 from agentic_synth.domain.dataset.model import Dataset
 from agentic_synth.domain.dataset.results import DatasetMetadata, DatasetResult
 from agentic_synth.domain.errors import UsageError
+from agentic_synth.domain.generation.shards import Shard
 from agentic_synth.domain.ports import DatasetSink
 from agentic_synth.domain.schema.types import DEFAULT_LOCALE, LOCALES
 from agentic_synth.entrypoints.container import Container
 
 
-def plan_run(dataset: Any, *, seed: int | None, locale: str | None,
-             new_seed: Callable[[], int]) -> tuple[Dataset, DatasetEngine]:
+def plan_run(dataset: Any, *, seed: int | None, locale: str | None, new_seed: Callable[[], int],
+             shard: Any = None) -> tuple[Dataset, DatasetEngine]:
     """Parse the dataset and plan every table (counts, keys' room) before any output exists."""
     parsed = load_dataset(dataset)
+    part = None if shard is None else Shard.parse(shard, "shard")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
         raise UsageError(f"seed must be a whole number >= 0, got {seed!r}")
     if locale is not None and locale not in LOCALES:
         raise UsageError(f"locale '{locale}' is not one of {', '.join(LOCALES)}")
+    if part is not None and seed is None and parsed.seed is None:
+        raise UsageError("--shard needs a seed (--seed N, or seed: in the dataset file): every shard must use "
+                         "the same one")
     chosen = seed if seed is not None else parsed.seed if parsed.seed is not None else new_seed()
-    return parsed, DatasetEngine(parsed, chosen, locale or parsed.locale or DEFAULT_LOCALE)
+    return parsed, DatasetEngine(parsed, chosen, locale or parsed.locale or DEFAULT_LOCALE, shard=part)
 
 
 def run_dataset(container: Container, dataset: Any, *, output: str | Path | None = None, format: str | None = None,
                 seed: int | None = None, locale: str | None = None, if_exists: str = "fail", create: bool = True,
-                csv_protect: bool = True, new_seed: Callable[[], int],
+                csv_protect: bool = True, new_seed: Callable[[], int], shard: Any = None,
                 progress: Callable[[int], None] | None = None) -> DatasetResult:
-    parsed, engine = plan_run(dataset, seed=seed, locale=locale, new_seed=new_seed)
+    parsed, engine = plan_run(dataset, seed=seed, locale=locale, new_seed=new_seed, shard=shard)
+    if engine.shard is not None and output is not None and is_database(str(output)):
+        raise UsageError("--shard writes a directory of files (a shard's children point at other shards' "
+                         "parents, which a database's foreign keys refuse); load the joined shards instead")
     memory: InMemoryDatasetSink | None = None
     sink: DatasetSink
     if output is None:
@@ -44,17 +52,20 @@ def run_dataset(container: Container, dataset: Any, *, output: str | Path | None
         sink = memory = InMemoryDatasetSink(InMemoryRecordSink)
     else:
         sink = container.dataset_sink_factory()(str(output), parsed, fmt=format, open_sink=container.sink_factory(),
-                                                if_exists=if_exists, create=create, csv_protect=csv_protect)
+                                                if_exists=if_exists, create=create, csv_protect=csv_protect,
+                                                **({} if engine.shard is None or engine.shard.index == 0
+                                                   else {"csv_header": False}))
     try:
         numbers = sink.first_numbers()
         if numbers:  # appending: integer keys go on after the rows already there
-            engine = DatasetEngine(parsed, engine.seed, engine.locale, numbers)
+            engine = DatasetEngine(parsed, engine.seed, engine.locale, numbers, shard=engine.shard)
     except BaseException:
         sink.abort()
         raise
     where = None if output is None else redact_url(str(output))
     fmt = None if output is None or is_database(str(output)) else (format or "jsonl")
-    meta = DatasetMetadata(seed=engine.seed, locale=engine.locale, output=where, format=fmt)
+    meta = DatasetMetadata(seed=engine.seed, locale=engine.locale, output=where, format=fmt,
+                           shard=None if engine.shard is None else str(engine.shard))
     container.generate_dataset().run(engine.tables(), sink, meta, progress=progress)
     tables = {name: s.records for name, s in memory.sinks.items()} if memory is not None else {}
     return DatasetResult(tables=tables, metadata=meta)

@@ -262,18 +262,20 @@ class AgenticSynth:
 
     def generate_dataset(self, dataset: Any, *, output: str | Path | None = None, format: str | None = None,
                          seed: int | None = None, locale: str | None = None, if_exists: str = "fail",
-                         create: bool = True, csv_protect: bool = True,
+                         create: bool = True, csv_protect: bool = True, shard: Any = None,
                          progress: Callable[[int], None] | None = None) -> DatasetResult:
         """Make a dataset's related tables (a dataset file, or a dict in its shape): see docs/datasets.md.
 
         `output` is a directory (one `format` file per table), `sqlite:///PATH` or `postgresql://...`;
         without it each table's rows come back in `result.tables`. Every table is written, or none.
+        `shard=(i, n)` (or "i/n") makes only shard i of n of every table: shards 0..n-1 joined table by
+        table are the whole run, and every reference resolves in the join (docs/datasets.md).
         """
         from agentic_synth.entrypoints.datasets import run_dataset  # pyarrow and the dataset engine on use
 
         return run_dataset(self.container, dataset, output=output, format=format, seed=seed, locale=locale,
                            if_exists=if_exists, create=create, csv_protect=csv_protect, new_seed=new_seed,
-                           progress=progress)
+                           shard=shard, progress=progress)
 
     def batch(self, config_or_jobs: Any, *, output_dir: str | Path = ".", parallel: int | None = None,
               seed: int | None = None, fail_fast: bool = False, executor: str = "auto",

@@ -24,7 +24,7 @@ class DirectoryDatasetSink:
     """
 
     def __init__(self, directory: str, dataset: Dataset, fmt: str, open_sink: Callable[..., RecordSink], *,
-                 if_exists: str = "fail", csv_protect: bool = True) -> None:
+                 if_exists: str = "fail", csv_protect: bool = True, csv_header: bool = True) -> None:
         if fmt not in FORMATS:
             raise UsageError(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
         if if_exists == "append":
@@ -33,6 +33,7 @@ class DirectoryDatasetSink:
         self.format = fmt
         self._open_sink = open_sink
         self._csv_protect = csv_protect
+        self._csv_header = csv_header
         self.files = {t.name: self.directory / f"{t.name}.{fmt}" for t in dataset.tables}
         if self.directory.exists() and not self.directory.is_dir():
             raise UsageError(f"output: '{directory}' is not a directory")
@@ -53,6 +54,9 @@ class DirectoryDatasetSink:
 
     def table(self, table: Table) -> RecordSink:
         path = self._staging / self.files[table.name].name
+        if self.format == "csv" and not self._csv_header:
+            return self._open_sink(str(path), self.format, table.schema, csv_protect=self._csv_protect,
+                                   csv_header=False)
         return self._open_sink(str(path), self.format, table.schema, csv_protect=self._csv_protect)
 
     def commit(self) -> None:

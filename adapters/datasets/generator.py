@@ -18,10 +18,12 @@ from agentic_synth.adapters.datasets.draws import (
     uniform_parents,
 )
 from agentic_synth.adapters.datasets.plan import TablePlan, link_columns, plan_dataset
+from agentic_synth.adapters.datasets.shards import blocks_of, shard_rows
 from agentic_synth.adapters.datasets.stores import ParentColumn
 from agentic_synth.adapters.engine.records import ColumnEngine, check_uniques
 from agentic_synth.domain.dataset.model import Column, Dataset, Table
 from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.generation.shards import RecordRange, Shard, clip
 from agentic_synth.domain.schema.schema import Field
 
 
@@ -30,16 +32,22 @@ class DatasetEngine:
 
     Each table's chunks must be read to the end before the next table's (children read what their
     parents left in the parent columns). The same dataset and seed give the same rows, chunk for chunk.
+    With `shard` (I of N) it makes only that shard's rows of each table (adapters/datasets/shards.py);
+    a parent row another shard makes is made again here, block by block, when a child points at it.
     """
 
     def __init__(self, dataset: Dataset, seed: int, locale: str,
-                 first_numbers: dict[str, int] | None = None) -> None:
+                 first_numbers: dict[str, int] | None = None, shard: Shard | None = None) -> None:
         self.dataset = dataset
         self.seed = seed
         self.locale = locale
+        self.shard = shard
         self.plans = plan_dataset(dataset, seed)
+        self.rows = shard_rows(self.plans, shard)
+        self.remade: dict[str, int] = {}  # rows of other shards' parent blocks made again, per table
         self._first_numbers = first_numbers or {}
         self._kept: dict[tuple[str, str], ParentColumn] = {}
+        self._engines: dict[str, ColumnEngine] = {}
         self._sums: dict[tuple[str, str, int], np.ndarray] = {}
         for table in dataset.tables:
             for col in table.columns:
@@ -49,7 +57,8 @@ class DatasetEngine:
                     self._keep(col.follows.table, col.follows.column)
 
     def counts(self) -> dict[str, int]:
-        return {name: plan.count for name, plan in self.plans.items()}
+        """Each table's rows in this run (this shard's, with a shard)."""
+        return {name: len(span) for name, span in self.rows.items()}
 
     def first_number(self, table: Table, col: Column) -> int:
         return self._first_numbers.get(f"{table.name}.{col.name}", col.sequence_start)
@@ -59,22 +68,52 @@ class DatasetEngine:
             return
         col = self.dataset.table(table_name).column(column)
         first = self.first_number(self.dataset.table(table_name), col) if col.sequence else None
-        self._kept[(table_name, column)] = ParentColumn(first)
+        plan = self.plans[table_name]
+        self._kept[(table_name, column)] = ParentColumn(plan.block_offsets, plan.count,
+                                                        lambda blocks: self._remake(table_name, blocks), first)
 
     def tables(self) -> Iterator[tuple[Table, int, Iterator[RecordChunk]]]:
+        counts = self.counts()
         for table in self.dataset.tables:
-            plan = self.plans[table.name]
-            yield table, plan.count, self._chunks(plan)
+            yield table, counts[table.name], self._chunks(self.plans[table.name], self.rows[table.name])
 
-    def _chunks(self, plan: TablePlan) -> Iterator[RecordChunk]:
-        table = plan.table
-        own = tuple(c.field for c in table.columns if c.is_own)
-        check_uniques(own, plan.count, self.locale, table.name)
-        engine = ColumnEngine(plan.seed, self.locale, capacity=plan.count)  # unique values sized to the table
-        for block in range(plan.blocks):
+    def _engine(self, plan: TablePlan) -> ColumnEngine:
+        engine = self._engines.get(plan.table.name)
+        if engine is None:
+            own = tuple(c.field for c in plan.table.columns if c.is_own)
+            check_uniques(own, plan.count, self.locale, plan.table.name)
+            engine = ColumnEngine(plan.seed, self.locale, capacity=plan.count)  # unique values sized to the table
+            self._engines[plan.table.name] = engine
+        return engine
+
+    def _chunks(self, plan: TablePlan, span: RecordRange) -> Iterator[RecordChunk]:
+        """The table's rows in `span`, block by block (a block cut by the span's edge is made whole)."""
+        engine = self._engine(plan)
+        own = tuple(c.field for c in plan.table.columns if c.is_own)
+        for block in blocks_of(plan, span):
             n, first = int(plan.block_rows[block]), int(plan.block_offsets[block])
             if n:
-                yield self._block(plan, engine, own, block, n, first)
+                chunk = clip(self._block(plan, engine, own, block, n, first), first, span)
+                if chunk is not None:
+                    yield chunk
+
+    def _remake(self, name: str, blocks: list[int]) -> None:
+        """Make blocks of a parent table that this run does not write, for the kept columns children read.
+
+        A table that refers to itself is made from its first missing block on, in order, so a block's
+        earlier rows are always at hand (no block waits on one that waits on it).
+        """
+        plan = self.plans[name]
+        if any(c.ref is not None and c.ref.table == name for c in plan.table.columns):
+            kept = [k for (t, _), k in self._kept.items() if t == name]
+            blocks = [b for b in range(max(blocks) + 1) if not all(k.has(b) for k in kept)]
+        engine = self._engine(plan)
+        own = tuple(c.field for c in plan.table.columns if c.is_own)
+        for block in sorted(blocks):
+            n = int(plan.block_rows[block])
+            if n:
+                self._block(plan, engine, own, block, n, int(plan.block_offsets[block]))
+                self.remade[name] = self.remade.get(name, 0) + n
 
     def _block(self, plan: TablePlan, engine: ColumnEngine, own: tuple[Any, ...], block: int, n: int,
                first: int) -> RecordChunk:
@@ -95,7 +134,7 @@ class DatasetEngine:
                 made[col.name] = Numbers(self._aggregate(table, col, first, n))
         for (name, column), kept in self._kept.items():
             if name == table.name:
-                kept.append(made[column])
+                kept.put(block, made[column])
         for col in table.references:
             assert col.ref is not None
             made[col.name] = self._kept[(col.ref.table, col.ref.column)].take(rows[col.name])

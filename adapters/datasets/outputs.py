@@ -27,8 +27,11 @@ def sqlite_path(url: str) -> str:
 
 
 def open_dataset_sink(output: str, dataset: Dataset, *, fmt: str | None, open_sink: Callable[..., RecordSink],
-                      if_exists: str = "fail", create: bool = True, csv_protect: bool = True) -> DatasetSink:
-    """The dataset sink for --output; tables are checked (and created) here, before any row is made."""
+                      if_exists: str = "fail", create: bool = True, csv_protect: bool = True,
+                      csv_header: bool = True) -> DatasetSink:
+    """The dataset sink for --output; tables are checked (and created) here, before any row is made.
+
+    `csv_header` false: CSV files without their header row (a shard after the first)."""
     if output.startswith("sqlite:"):
         if not output.startswith("sqlite:///"):
             raise UsageError(f"output: '{output}' is not a SQLite URL; write sqlite:///PATH")
@@ -49,7 +52,7 @@ def open_dataset_sink(output: str, dataset: Dataset, *, fmt: str | None, open_si
     if not create:
         raise UsageError("--no-create applies to databases (sqlite:///, postgresql://)")
     return DirectoryDatasetSink(output, dataset, fmt or "jsonl", open_sink, if_exists=if_exists,
-                                csv_protect=csv_protect)
+                                csv_protect=csv_protect, csv_header=csv_header)
 
 
 def redact_url(url: str) -> str:

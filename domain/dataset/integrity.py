@@ -1,7 +1,9 @@
-"""Check a dataset's tables as they were written: keys, references, per-parent cardinalities, `after`, sums.
+"""Check a dataset's tables as they were written: rows against schemas, keys, references, cardinalities, sums.
 
-Rows are fed table by table, parents first, each with only the columns the checks need; what is
-kept between tables is the parents' keys and the values their children are checked against.
+Each row is checked against its table's schema, then the cross-table checks run. Rows are fed table
+by table, parents first (with every column, or with only those the cross-table checks need when
+`values` is off); what is kept between tables is the parents' keys and the values their children
+are checked against.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from agentic_synth.domain.dataset.model import Dataset, Table
+from agentic_synth.domain.schema.validation import validate_record
 
 MAX_SHOWN = 20
 
@@ -46,8 +49,9 @@ def _moment(value: Any, kind: str) -> float | None:
 class DatasetCheck:
     """Feed each table's rows (parents first) with `feed`; `problems` lists what does not hold."""
 
-    def __init__(self, dataset: Dataset) -> None:
+    def __init__(self, dataset: Dataset, *, values: bool = True) -> None:
         self.dataset = dataset
+        self.values = values  # also check each row's values against its table's schema (types, ranges, ...)
         self.problems: list[str] = []
         self.total = 0  # problems found (the first MAX_SHOWN are kept)
         self.rows: dict[str, int] = {}
@@ -68,6 +72,8 @@ class DatasetCheck:
 
     def needed(self, table: Table) -> tuple[str, ...]:
         """The columns of `table` that the checks read."""
+        if self.values:
+            return table.names
         names = {*table.primary_key, *(c.name for c in table.columns if c.field.unique or c.ref or c.aggregate
                                        or c.follows)}
         names |= {col for (t, col) in (*self._keys, *self._follow, *self._summed) if t == table.name}
@@ -85,7 +91,11 @@ class DatasetCheck:
         key_of_row = table.primary_key[0] if len(table.primary_key) == 1 else None
         self_refs: dict[Any, Any] = {}
         count = 0
+        schema = table.schema
         for count, row in enumerate(rows, 1):
+            if self.values:
+                for violation in validate_record(row, schema):
+                    self.problem(f"{table.name} row {count}: {violation}")
             values = {k: comparable(v) for k, v in row.items()}
             for names in unique_sets:
                 item = tuple(values.get(n) for n in names)

@@ -27,6 +27,7 @@ class DatasetMetadata:
     locale: str
     output: str | None = None
     format: str | None = None
+    shard: str | None = None  # "I/N" when the run made one shard
     seconds: float = 0.0
     tables: dict[str, TableRun] = attrs.field(factory=dict)
 
@@ -36,7 +37,8 @@ class DatasetMetadata:
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": "dataset", "seed": self.seed, "locale": self.locale, "output": self.output,
-                "format": self.format, "rows": self.rows, "seconds": round(self.seconds, 4),
+                "format": self.format, **({} if self.shard is None else {"shard": self.shard}),
+                "rows": self.rows, "seconds": round(self.seconds, 4),
                 "tables": {name: {"rows": t.rows, "seconds": round(t.seconds, 4)} for name, t in self.tables.items()}}
 
 

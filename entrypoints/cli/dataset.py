@@ -17,8 +17,9 @@ def dataset_summary(meta: DatasetMetadata) -> str:
     """`wrote 1,523 rows in 3 tables (users 100, orders 412, order_items 1,011) to DIR (jsonl) in 0.12s, seed 7`."""
     parts = ", ".join(f"{name} {t.rows:,}" for name, t in meta.tables.items())
     where = (meta.output or "memory") + (f" ({meta.format})" if meta.format else "")
-    return (f"wrote {meta.rows:,} rows in {len(meta.tables)} tables ({parts}) to {where} in {meta.seconds:.2f}s, "
-            f"seed {meta.seed}")
+    shard = f"shard {meta.shard}: " if meta.shard else ""
+    return (f"{shard}wrote {meta.rows:,} rows in {len(meta.tables)} tables ({parts}) to {where} in "
+            f"{meta.seconds:.2f}s, seed {meta.seed}")
 
 
 @click.command(context_settings={"show_default": True})
@@ -34,22 +35,27 @@ def dataset_summary(meta: DatasetMetadata) -> str:
               help="When a table (or file) exists: fail, replace it, or append rows (databases).")
 @click.option("--no-create", is_flag=True, help="Load into tables that exist (a database); check their columns.")
 @click.option("--no-csv-protect", is_flag=True, help="Do not neutralise spreadsheet formulas in CSV text cells.")
+@click.option("--shard", metavar="I/N",
+              help="Make only shard I of N (from 0) of every table, into a directory: shards 0..N-1 joined "
+                   "table by table are the whole run (a CSV shard after the first has no header).")
 @click.option("--report", metavar="PATH", help="Write the run's figures as JSON to PATH.")
 @click.pass_context
 def generate_dataset(ctx: click.Context, dataset: str, output: str, fmt: str | None, seed: int | None,
                      locale: str | None, if_exists: str, no_create: bool, no_csv_protect: bool,
-                     report: str | None) -> None:
+                     shard: str | None, report: str | None) -> None:
     """Generate the related tables of a dataset file, parents before children, keys true by construction."""
     from agentic_synth.entrypoints.datasets import plan_run, run_dataset  # the engine and pyarrow on use
 
     console = ctx.obj["console"]
     check_report_path(report)
-    _, engine = plan_run(dataset, seed=seed, locale=locale, new_seed=new_seed)  # errors before any output
+    _, engine = plan_run(dataset, seed=seed, locale=locale, new_seed=new_seed,
+                         shard=shard)  # errors before any output
     total = sum(engine.counts().values())
     with console.progress(total, "generating dataset") as progress:
         result = run_dataset(ctx.obj["container"], dataset, output=output, format=fmt, seed=engine.seed,
                              locale=engine.locale, if_exists=if_exists, create=not no_create,
-                             csv_protect=not no_csv_protect, new_seed=new_seed, progress=progress)
+                             csv_protect=not no_csv_protect, new_seed=new_seed, shard=engine.shard,
+                             progress=progress)
     if report is not None:
         write_report(report, result.metadata.to_dict())
     console.info(dataset_summary(result.metadata))

@@ -1,4 +1,4 @@
-"""`agentic-synth validate --schema DATASET TARGET`: a dataset's keys, references, cardinalities, `after` and sums."""
+"""`agentic-synth validate --schema DATASET TARGET`: a dataset's rows, keys, references, cardinalities, sums."""
 
 from __future__ import annotations
 
@@ -30,5 +30,5 @@ def validate_dataset(console: Console, dataset_file: str, target: str | None) ->
         raise DataValidationError(f"{target}: {check.total} problems in the dataset")
     if not any(check.rows.values()):
         raise UsageError(f"{target}: every table of the dataset is empty")
-    console.info(f"{target}: {sum(check.rows.values()):,} rows in {len(check.rows)} tables; keys, references, "
-                 "cardinalities, 'after' and sums hold")
+    console.info(f"{target}: {sum(check.rows.values()):,} rows in {len(check.rows)} tables; every row fits its "
+                 "table's schema; keys, references, cardinalities, 'after' and sums hold")

@@ -42,7 +42,7 @@ def test_a_dataset_goes_to_a_directory_one_file_per_table_and_validates(run_cli:
     assert f"wrote {report['rows']:,} rows in 6 tables" in stderr and "seed 11" in stderr
     code, stdout, stderr = run_cli("validate", "--schema", shop_file, str(out))
     assert code == 0, stdout
-    assert "keys, references, cardinalities, 'after' and sums hold" in stderr
+    assert "every row fits its table's schema; keys, references, cardinalities, 'after' and sums hold" in stderr
 
 
 def test_validate_finds_a_broken_reference_a_wrong_sum_and_an_early_date(run_cli: Run, shop_file: str,
@@ -60,6 +60,41 @@ def test_validate_finds_a_broken_reference_a_wrong_sum_and_an_early_date(run_cli
     assert "orders: total of 10 is" in text
     assert "orders row 11: created_at (2001-01-01T00:00:00Z) is not after users.signup" in text
     assert stderr.startswith("error: ") and "problems in the dataset" in stderr
+
+
+@pytest.mark.parametrize("target", ["sqlite", "jsonl"])
+def test_validate_checks_every_row_against_its_table_s_schema(run_cli: Run, shop_file: str, tmp_path: Path,
+                                                              target: str) -> None:
+    if target == "sqlite":
+        where = f"sqlite:///{tmp_path / 'shop.db'}"
+        assert run_cli("generate", "dataset", "-s", shop_file, "-o", where)[0] == 0
+        with sqlite3.connect(tmp_path / "shop.db") as conn:
+            conn.execute("UPDATE users SET email = 'not-an-email' WHERE id = 4")
+            conn.execute("UPDATE users SET plan = 7 WHERE id = 5")
+            conn.execute("UPDATE order_items SET amount = 999.5 WHERE id = 6")
+            conn.execute("UPDATE products SET sku = 'XYZ' WHERE rowid = 2")
+            conn.execute("UPDATE users SET vip = 'maybe' WHERE id = 8")
+    else:
+        where = str(tmp_path / "out")
+        assert run_cli("generate", "dataset", "-s", shop_file, "-o", where)[0] == 0
+        for name, row, key, value in (("users", 3, "email", "not-an-email"), ("users", 4, "plan", 7),
+                                      ("order_items", 5, "amount", 999.5), ("products", 1, "sku", "XYZ"),
+                                      ("users", 7, "vip", "maybe")):
+            path = tmp_path / "out" / f"{name}.jsonl"
+            lines = path.read_text().splitlines()
+            record = json.loads(lines[row])
+            record[key] = value
+            lines[row] = json.dumps(record)
+            path.write_text("\n".join(lines) + "\n")
+    code, stdout, stderr = run_cli("validate", "-s", shop_file, where)
+    text = stdout.decode()
+    assert code == 1, stderr
+    assert "users row 4: email: 'not-an-email' is not an email address" in text
+    assert "users row 5: plan: 7 is not one of [1, 2, 3]" in text
+    assert "order_items row 6: amount: 999.5 is above the maximum 300" in text
+    assert "products row 2: sku: 'XYZ' does not match pattern 'SKU-[0-9]{6}'" in text
+    assert "users row 8: vip: expected true or false, got 'maybe'" in text
+    assert "order_items" in text and "has no match in products.sku" in text  # and the references to it
 
 
 def test_existing_files_are_kept_unless_replace_and_a_failed_run_writes_nothing(run_cli: Run, shop_file: str,
@@ -104,7 +139,7 @@ def test_bad_input_is_one_error_line_with_exit_2_and_no_output(run_cli: Run, sho
 def test_generate_dataset_has_its_own_help(run_cli: Run) -> None:
     code, stdout, _ = run_cli("generate", "dataset", "--help")
     assert code == 0
-    for option in ("--schema", "--output", "--if-exists", "--no-create"):
+    for option in ("--schema", "--output", "--if-exists", "--no-create", "--shard"):
         assert option in stdout.decode()
 
 

@@ -73,3 +73,17 @@ def test_the_python_examples_of_the_page_run(tmp_path: Path, monkeypatch: pytest
     assert printed[2].split()[0] in ("free", "pro") and printed[2].split()[1] == "2025"
     assert os.path.getsize(tmp_path / "shop.db") > 0
     assert yaml.safe_load(EXAMPLE.read_text())["seed"] == 42
+
+
+def test_the_shard_example_joins_to_the_single_run(run_cli: Callable[..., tuple[int, bytes, str]], tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    lines = _blocks("bash")[1].splitlines()
+    commands = [shlex.split(line) for line in lines if line.startswith("agentic-synth")]
+    assert len(commands) == 2 and all("--shard" in argv for argv in commands)
+    for argv in commands:
+        code, _, stderr = run_cli(*[_where(a, tmp_path) for a in argv[1:]])
+        assert code == 0, stderr
+    assert run_cli("generate", "dataset", "-s", str(EXAMPLE), "-o", str(tmp_path / "whole"))[0] == 0
+    joined = shlex.split(lines[-1].split("#")[0].split(">")[0])[1:]  # cat shop-0/orders.jsonl shop-1/...
+    assert b"".join((tmp_path / p).read_bytes() for p in joined) == (tmp_path / "whole" / "orders.jsonl").read_bytes()
