@@ -9,6 +9,7 @@ from agentic_synth.application.hybrid import HybridRecords
 from agentic_synth.application.llm import LLMRecords
 from agentic_synth.application.plans import EVENT_KINDS, SERIES_KINDS
 from agentic_synth.application.usage import UsageTally
+from agentic_synth.domain.counts import counted
 from agentic_synth.domain.errors import AgenticSynthError, BudgetExceeded, Interrupted, UsageError
 from agentic_synth.domain.generation.generators import GeneratorRegistry
 from agentic_synth.domain.generation.records import RecordChunk
@@ -76,7 +77,7 @@ class GenerateRecords:
         except KeyboardInterrupt:
             meta.seconds = self._clock.monotonic() - started
             self._finish(sink, keep_on_interrupt)
-            raise Interrupted(f"interrupted; {meta.records} records written" if keep_on_interrupt
+            raise Interrupted(f"interrupted; {counted(meta.records, 'record')} written" if keep_on_interrupt
                               else "interrupted; no output written") from None
         except AgenticSynthError as error:
             self._finish(sink, keep_partial or bool(getattr(error, "keeps_records", False)))
@@ -100,7 +101,7 @@ class GenerateRecords:
         meta.dropped = tally.invalid + tally.duplicates
         meta.notes.extend(tally.notes)
         if tally.invalid or tally.duplicates:
-            meta.notes.append(f"dropped {tally.invalid} invalid and {tally.duplicates} duplicate records")
+            meta.notes.append(f"dropped {tally.invalid:,} invalid and {tally.duplicates:,} duplicate records")
 
     @staticmethod
     def _finish(sink: RecordSink, keep: bool) -> None:

@@ -21,6 +21,7 @@ from agentic_synth.domain.ai.budget import Budget
 from agentic_synth.domain.batch.results import CANCELLED, FAILED, INTERRUPTED, BatchResult, JobOutcome
 from agentic_synth.domain.batch.spec import BatchSpec
 from agentic_synth.domain.errors import AgenticSynthError, Interrupted, UsageError
+from agentic_synth.domain.generation.generators import UnknownOption
 from agentic_synth.entrypoints.batch_worker import (
     JobTask,
     StopSignal,
@@ -88,6 +89,8 @@ def plan_batch(synth: Any, spec: BatchSpec, output_dir: str | os.PathLike[str], 
             fmt = resolve_format(job.file_name, job.format)
             request = synth.request(job.kind, **args, **_shared_budget(spec))
         except AgenticSynthError as exc:
+            if isinstance(exc, UnknownOption):  # named as the batch file writes it: options.interval
+                exc = exc.spelled(lambda name: f"options.{name}")
             raise UsageError(f"{spec.source}: jobs[{i}] ({job.name}): {exc}") from None
         movable = request.mode == "engine" and synth.container.registry().origin(job.kind) != "code"
         if request.mode == "engine":

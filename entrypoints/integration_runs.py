@@ -10,6 +10,7 @@ from agentic_synth.adapters.integrations.jsonl_stream import JsonlStreamPipeline
 from agentic_synth.adapters.integrations.ruvector import RuvectorVectorStore
 from agentic_synth.adapters.integrations.sqlite_vectors import SqliteVectorStore
 from agentic_synth.application.tee import TeeRecordSink
+from agentic_synth.domain.counts import counted
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.domain.generation.results import RunMetadata
@@ -39,9 +40,9 @@ class RunIntegrations:
     def report_into(self, meta: RunMetadata) -> None:
         meta.notes.extend(self.notes)
         if self.tee is not None and self.pipeline is not None:
-            meta.notes.append(f"streamed {self.tee.streamed} records to {self.pipeline_label}")
+            meta.notes.append(f"streamed {counted(self.tee.streamed, 'record')} to {self.pipeline_label}")
         if self.tee is not None and self.store is not None:
-            meta.notes.append(f"vectorized {self.tee.vectorized} records into {self.store_label}")
+            meta.notes.append(f"vectorized {counted(self.tee.vectorized, 'record')} into {self.store_label}")
 
 
 def plan_run(integrations: Integrations, *, stream: bool, stream_to: Any, vectorize: bool, vectorize_with: Any,

@@ -12,7 +12,6 @@ from loguru import logger
 
 from agentic_synth.adapters.config_file import LoadedConfig, load_config
 from agentic_synth.adapters.readers import read_records
-from agentic_synth.adapters.schema_file import load_schema
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.adapters.sinks.memory import InMemoryRecordSink
 from agentic_synth.application.generate import ENGINE_TIMED_KINDS
@@ -29,6 +28,7 @@ from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.domain.schema.types import DEFAULT_LOCALE, LOCALES
 from agentic_synth.entrypoints.batch import default_parallel, load_batch, plan_batch, run_batch
 from agentic_synth.entrypoints.cache_control import CacheControl
+from agentic_synth.entrypoints.call_checks import call_schema, check_fields, keywords, refuse_keywords, sdk_spelling
 from agentic_synth.entrypoints.container import Container, build_container, configure
 from agentic_synth.entrypoints.integration_runs import plan_run
 from agentic_synth.entrypoints.model_stack import RunRouting
@@ -36,7 +36,11 @@ from agentic_synth.entrypoints.model_stack import RunRouting
 _SENTINEL = object()
 # `generate` options that are not part of a request (register_workflow checks the rest up front)
 _RUN_ONLY = frozenset({"output", "format", "sink", "csv_protect", "stream", "progress", "stdout", "stream_to",
-                       "vectorize", "vectorize_with", "embedder"})
+                       "vectorize", "vectorize_with", "embedder", "on_start"})
+# Options of model calls: the engine makes none, so they do nothing there (a note says so)
+ENGINE_IGNORES = ("budget", "strategy", "fallback", "auto_route", "cache_policy")
+_NOT_STREAMED = {name: f"it yields the records; generate(..., {name}=...) writes them"
+                 for name in sorted(_RUN_ONLY - {"progress"})}
 
 
 def load_sdk_config(config: Any) -> LoadedConfig:
@@ -90,7 +94,7 @@ class AgenticSynth:
 
     # --- requests ------------------------------------------------------------------------------
 
-    def request(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
+    def request(self, kind: str, *, schema: Any = None, count: int | None = None, seed: int | None = None,
                 locale: str | None = None, mode: str | None = None, model: str | None = None,
                 provider: str | None = None, prompt: str | None = None, examples: Any = None,
                 batch_size: int | None = None, stream_replies: bool = False, budget: Any = None,
@@ -98,6 +102,7 @@ class AgenticSynth:
                 cache_policy: str | CachePolicy | None = None, **options: Any) -> GenerationRequest:
         """Validate everything about a run before any output exists.
 
+        `schema` None takes the generator's default schema (timeseries and events have one).
         `mode` defaults to engine when no model is chosen (`model`, `auto_route`, or
         `models.defaults.<kind>` with its key set), else llm for records and hybrid for time series
         and events. `budget` (USD), `strategy`, `fallback` and `auto_route` steer the model router.
@@ -108,7 +113,7 @@ class AgenticSynth:
         for option, value in self.container.settings().generator_defaults(kind).items():
             if option in takes and options.get(option) is None:
                 options[option] = value  # the configuration's default for an option the call left out
-        parsed_schema = load_schema(schema)
+        parsed_schema = call_schema(generator, schema, self.container.registry())
         if locale is not None and locale not in LOCALES:
             raise UsageError(f"locale '{locale}' is not one of {', '.join(LOCALES)}")
         if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
@@ -134,7 +139,7 @@ class AgenticSynth:
             kind=kind, schema=parsed_schema, count=count, seed=new_seed() if seed is None else seed,
             options=parse_options(generator, options), mode=mode or "engine", locale=locale or DEFAULT_LOCALE,
             ai=ai, cache_policy=None if cache_policy is None else CachePolicy.parse(cache_policy, "cache_policy"))
-        return prepare_request(generator, request)
+        return check_fields(prepare_request(generator, request))
 
     def model_choice(self, ai: AISettings) -> str:
         """`gemini-2.5-pro (for gemini-pro) via gemini`: the model a run uses, as the notice shows it."""
@@ -177,11 +182,12 @@ class AgenticSynth:
             raise UsageError("examples must be a list of records or a file path")
         return tuple(examples)
 
-    def generate(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
+    def generate(self, kind: str, *, schema: Any = None, count: int | None = None, seed: int | None = None,
                  output: str | Path | None = None, format: str | None = None, sink: RecordSink | None = None,
                  csv_protect: bool = True, stream: bool = False, progress: Callable[[int], None] | None = None,
                  stdout: Any = None, stream_to: Any = None, vectorize: bool = False, vectorize_with: Any = None,
-                 embedder: Any = None, **options: Any) -> GenerationResult:
+                 embedder: Any = None, on_start: Callable[[GenerationRequest], None] | None = None,
+                 **options: Any) -> GenerationResult:
         """Generate records: kept in `.records`, or written to `output` (a path, '-' for stdout) or `sink`.
 
         `budget` (USD) caps model spending; `strategy`, `fallback` and `auto_route` steer model
@@ -189,8 +195,10 @@ class AgenticSynth:
         Integrations (docs/integrations.md): `stream=True` also sends records to the enabled stream
         pipeline, `stream_to` to a named one (`jsonl:PATH`, `midstreamer:NAME`); `vectorize=True`
         stores them in the enabled vector store, `vectorize_with` in a named one (`local:PATH`, `ruvector:PATH`).
+        `on_start(request)` is called once every check has passed, just before the first record is made.
         """
-        request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=stream, **options)
+        with sdk_spelling("generate", keywords(self.generate, self.request)):
+            request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=stream, **options)
         tees = plan_run(self.container.integrations(), stream=stream, stream_to=stream_to, vectorize=vectorize,
                         vectorize_with=vectorize_with, embedder=embedder,
                         output_is_stdout=sink is None and output is not None and str(output) == "-")
@@ -208,21 +216,26 @@ class AgenticSynth:
             memory = sink = InMemoryRecordSink()
         logger.info("generating {} {} records (seed {}, locale {}, mode {})", request.count, kind, request.seed,
                     request.locale, request.mode)
-        meta = self.container.generate_records().run(request, tees.wrap(sink, request), progress=progress,
+        teed = tees.wrap(sink, request)
+        if on_start is not None:
+            on_start(request)
+        meta = self.container.generate_records().run(request, teed, progress=progress,
                                                      keep_partial=stream)
         tees.report_into(meta)
-        if request.mode == "engine" and any(options.get(k) for k in ("budget", "strategy", "fallback", "auto_route")):
-            meta.notes.append("routing and budget options apply to model calls; the engine made none")
+        if request.mode == "engine" and any(options.get(k) for k in ENGINE_IGNORES):
+            meta.notes.append("routing, budget and cache-policy options apply to model calls; the engine made none")
         meta.output = None if output is None else str(output)
         meta.format = fmt
         logger.info("generated {} records in {:.3f}s", meta.records, meta.seconds)
         return GenerationResult(records=memory.records if memory is not None else [], metadata=meta)
 
-    def generate_stream(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
+    def generate_stream(self, kind: str, *, schema: Any = None, count: int | None = None, seed: int | None = None,
                         **options: Any) -> Iterator[dict[str, Any]]:
         """Yield records lazily, chunk by chunk (memory stays flat in count); in llm mode each record
         is yielded as soon as the model's streamed reply completes it."""
-        request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=True, **options)
+        refuse_keywords("generate_stream", options, _NOT_STREAMED)
+        with sdk_spelling("generate_stream", keywords(self.generate_stream, self.request)):
+            request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=True, **options)
         for chunk in self.container.generate_records().chunks(request):
             yield from chunk.rows()
 
@@ -232,7 +245,9 @@ class AgenticSynth:
 
     async def astream(self, kind: str, **kwargs: Any) -> AsyncIterator[dict[str, Any]]:
         """`generate_stream` as an async iterator; each chunk is made in a worker thread."""
-        request = self.request(kind, **kwargs)
+        refuse_keywords("astream", kwargs, _NOT_STREAMED)
+        with sdk_spelling("astream", keywords(self.generate_stream, self.request)):
+            request = self.request(kind, **kwargs)
         chunks = self.container.generate_records().chunks(request)
         while True:
             chunk = await asyncio.to_thread(next, chunks, _SENTINEL)

@@ -27,13 +27,28 @@ def default_model(f: Field) -> SeriesModel:
                        noise_std=0.08 * span, noise_ar=0.98)
 
 
-class FieldSeries:
-    """Computes a field's values block by block; AR(1) and walk states carry across blocks per series."""
+def auto_precision(f: Field, m: SeriesModel) -> int:
+    """Decimals that keep the model's finest variation to 1 %: noise 1.0 -> 2, noise 0.05 -> 4 (0..12)."""
+    parts = [m.noise_std, m.walk_std, *(s.amplitude for s in m.seasonality), abs(m.trend_per_second) * 86400,
+             m.anomaly_magnitude if m.anomaly_rate > 0 else 0.0,
+             float(f.max) - float(f.min) if f.min is not None and f.max is not None else 0.0]
+    finest = min((p for p in parts if p > 0), default=abs(m.base) or 1.0)
+    return min(12, max(0, math.ceil(-math.log10(finest / 100))))
 
-    def __init__(self, f: Field, model: SeriesModel | None, series: int, rng: np.random.Generator) -> None:
-        self.field = f
+
+class FieldSeries:
+    """Computes a field's values block by block; AR(1) and walk states carry across blocks per series.
+
+    `precision`: decimals for a field without its own (`auto`: `auto_precision`; None keeps every digit).
+    """
+
+    def __init__(self, f: Field, model: SeriesModel | None, series: int, rng: np.random.Generator,
+                 precision: int | str | None = "auto") -> None:
         self.is_default = model is None
         self.model = model if model is not None else default_model(f)
+        if f.precision is None and precision is not None and f.type != "integer":
+            f = attrs.evolve(f, precision=auto_precision(f, self.model) if precision == "auto" else precision)
+        self.field = f
         self.series = series
         m = self.model
         self._ar_state = rng.normal(0.0, m.noise_std, series) if m.noise_ar else np.zeros(series)
@@ -81,12 +96,16 @@ class FieldSeries:
 
     def _shape(self, x: np.ndarray) -> np.ndarray:
         f = self.field
-        if f.min is not None or f.max is not None:
-            x = np.clip(x, -np.inf if f.min is None else float(f.min), np.inf if f.max is None else float(f.max))
+        bounded = f.min is not None or f.max is not None
+        lo, hi = -np.inf if f.min is None else float(f.min), np.inf if f.max is None else float(f.max)
+        if bounded:
+            x = np.clip(x, lo, hi)
         if f.type == "integer":
             x = np.rint(x)
         elif f.precision is not None:
             x = np.round(x, f.precision)
+            if bounded:  # a bound that is not on the decimal grid stays a bound
+                x = np.clip(x, lo, hi)
         return x
 
 

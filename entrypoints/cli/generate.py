@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +15,11 @@ from agentic_synth.adapters.sinks.atomic import AtomicFile
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.application.generate import ENGINE_TIMED_KINDS
 from agentic_synth.domain.errors import UsageError
+from agentic_synth.domain.generation.generators import UnknownOption
 from agentic_synth.domain.generation.requests import GenerationRequest
-from agentic_synth.entrypoints.cli.console import summary
+from agentic_synth.entrypoints.cli.console import Console, summary
 from agentic_synth.entrypoints.cli.estimate import pop_routing, print_estimate, routing_options
+from agentic_synth.entrypoints.cli.spelling import GenerateCommand, OptionSpelling
 from agentic_synth.entrypoints.sdk import AgenticSynth
 
 ENGINE_NOTICE = "agentic-synth: no AI provider configured; using the built-in engine (offline, no API key needed)"
@@ -25,18 +28,22 @@ ENGINE_WITH_KEYS_NOTICE = "agentic-synth: using the built-in engine (keys are se
 INTEGRATION_NOTES = ("streamed ", "vectorized ", "not streamed")
 # Options that belong to particular generators; each is passed on only when given.
 KIND_OPTIONS = ("interval", "start", "duration", "series", "rate", "realtime")
+SCHEMA_HELP = ("Schema file, or inline JSON text. Without it, timeseries makes {timestamp, value} "
+               "(a daily cycle with noise) and events make {timestamp, event_id, type, user_id}; "
+               "structured records need one. '{}' gives only the fields the generator adds (a timestamp).")
 
 
-def _parse_pairs(pairs: tuple[str, ...]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _parse_pairs(pairs: tuple[str, ...]) -> dict[str, tuple[str, Any]]:
+    """`-O KEY=VALUE` pairs: option name -> (the key as typed, the value: JSON when it parses, else text)."""
+    out: dict[str, tuple[str, Any]] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            raise UsageError(f"--option: expected KEY=VALUE, got '{pair}'")
+            raise UsageError(f"-O/--option: expected KEY=VALUE, got '{pair}'")
         try:
-            out[key.replace("-", "_")] = orjson.loads(value)
+            out[key.replace("-", "_")] = (key, orjson.loads(value))
         except orjson.JSONDecodeError:
-            out[key.replace("-", "_")] = value
+            out[key.replace("-", "_")] = (key, value)
     return out
 
 
@@ -56,6 +63,13 @@ def notice(synth: AgenticSynth, request: GenerationRequest, *, explicit: bool) -
     return line
 
 
+def _announcer(console: Console, line: str | None) -> Callable[[GenerationRequest], None] | None:
+    """The notice, said once when the run starts: after every check, so never before a usage error."""
+    if line is None:
+        return None
+    return lambda request: console.info(line)
+
+
 def _silence_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's final flush does not fail on the closed pipe."""
     try:
@@ -71,9 +85,9 @@ def write_report(path: str, report: dict[str, Any]) -> None:
     target.commit()
 
 
-@click.command(context_settings={"show_default": True})
+@click.command(cls=GenerateCommand, context_settings={"show_default": True})
 @click.argument("kind")
-@click.option("-s", "--schema", "schema", metavar="FILE|JSON", help="Schema file, or inline JSON text.")
+@click.option("-s", "--schema", "schema", metavar="FILE|JSON", help=SCHEMA_HELP)
 @click.option("-n", "--count", type=click.IntRange(min=0), help="Number of records (structured default: 10).")
 @click.option("-o", "--output", metavar="PATH", help="Output file; '-' or none for JSONL on stdout.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["json", "jsonl", "csv", "parquet"]),
@@ -124,31 +138,43 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
     run, dry_run = pop_routing(kind_options), kind_options.pop("dry_run")
     tees = {k: v for k in ("stream_to", "vectorize_with") if (v := kind_options.pop(k)) is not None}
     options = {k: v for k, v in kind_options.items() if v is not None}
-    options.update(_parse_pairs(extra))
+    pairs = _parse_pairs(extra)
+    spelling = OptionSpelling(ctx.command, KIND_OPTIONS)
+    spelling.check_keys(kind, [o.name for o in synth.container.registry().get(kind).options],
+                        {name: typed for name, (typed, _) in pairs.items()})
+    options.update({name: value for name, (_, value) in pairs.items()})
     if report is not None and not Path(report).parent.is_dir():
         raise UsageError(f"--report: directory '{Path(report).parent}' does not exist")
     if report is not None and Path(report).is_dir():
         raise UsageError(f"--report: '{report}' is a directory")
-    if schema is None:
-        raise UsageError("--schema is required (a file path or inline JSON)")
     ai_args = {k: v for k, v in dict(mode=mode, model=model, provider=provider, prompt=prompt, examples=examples,
                                      batch_size=batch_size, cache_policy=cache_policy).items() if v is not None}
     routing_args = {k: v for k, v in dict(budget=run.budget_usd, strategy=run.strategy, fallback=run.fallback,
                                           auto_route=run.auto_route or None).items() if v is not None}
     request_args = dict(schema=schema, count=count, seed=seed, locale=locale, **ai_args, **routing_args, **options)
-    request = synth.request(kind, **request_args)  # validate everything before any output exists
+    try:
+        request = synth.request(kind, **request_args)  # validate everything before any output exists
+    except UnknownOption as exc:
+        raise spelling.respell(exc, {name: typed for name, (typed, _) in pairs.items()}) from None
     resolve_format(None if output in (None, "-") else output, fmt)
     if dry_run:
         print_estimate(synth, as_json=False, kind=kind, schema=schema, count=count, run=run,
                        mode=mode or request.mode, model=model or (request.ai.model if request.ai else None),
                        provider=provider)
         return
-    console.info(notice(synth, request, explicit=mode is not None))
+    model_flags = {"--cache-policy": cache_policy, "--budget": run.budget_usd, "--strategy": run.strategy,
+                   "--fallback": run.fallback, "--auto-route": run.auto_route}
+    ignored = [flag for flag, value in model_flags.items() if value]
+    if request.mode == "engine" and ignored:
+        console.info(f"agentic-synth: {', '.join(ignored)} {'does' if len(ignored) == 1 else 'do'} nothing in "
+                     "engine mode (the engine calls no model)")
+    announce = _announcer(console, notice(synth, request, explicit=mode is not None)
+                          if synth.container.settings().cli.notice else None)
     with console.progress(count, f"generating {kind}") as progress:
         try:
             result = synth.generate(kind, output=output if output is not None else "-", format=fmt,
                                     csv_protect=not no_csv_protect, stream=stream, progress=progress,
-                                    **tees, **request_args)
+                                    on_start=announce, **tees, **request_args)
         except BrokenPipeError:  # the reader of stdout went away (`| head`): stop quietly, exit 0
             _silence_stdout()
             return

@@ -100,6 +100,9 @@ def main(argv: Sequence[str] | None = None, *, container: Container | None = Non
             return result
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
+    except click.exceptions.NoArgsIsHelpError as exc:  # a bare group (`agentic-synth cache`): its help, as click does
+        exc.show()
+        return USAGE_EXIT
     except click.ClickException as exc:
         console.error(exc.format_message().replace("\n", " "))
         return USAGE_EXIT if isinstance(exc, click.UsageError) else exc.exit_code
