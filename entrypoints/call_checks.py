@@ -49,8 +49,7 @@ def sdk_spelling(method: str, others: Mapping[str, str]) -> Iterator[None]:
     try:
         yield
     except UnknownOption as exc:
-        spelled = exc.spelled(keyword, others)
-        raise UsageError(f"{method}(): {spelled}") from None
+        raise exc.spelled(keyword, others, where=f"{method}()") from None
 
 
 def refuse_keywords(method: str, given: Mapping[str, Any], refused: Mapping[str, str]) -> None:

@@ -135,9 +135,11 @@ class AgenticSynth:
             if model is not None:
                 self.model_choice(ai)  # an unknown provider or a missing key fails here, before any output
             self.container.run_text_models().check(kind, ai)  # prices under a budget, a usable model
+        with sdk_spelling("request", keywords(self.request)):
+            parsed_options = parse_options(generator, options)
         request = GenerationRequest(
             kind=kind, schema=parsed_schema, count=count, seed=new_seed() if seed is None else seed,
-            options=parse_options(generator, options), mode=mode or "engine", locale=locale or DEFAULT_LOCALE,
+            options=parsed_options, mode=mode or "engine", locale=locale or DEFAULT_LOCALE,
             ai=ai, cache_policy=None if cache_policy is None else CachePolicy.parse(cache_policy, "cache_policy"))
         return check_fields(prepare_request(generator, request))
 

@@ -153,11 +153,10 @@ class UnknownOption(UsageError):
     `spell` writes an option name as the caller would (`rate=` in the SDK, `--rate` or `-O rate`
     on the command line); `others` are the caller's own options (keywords, flags), which the
     did-you-mean considers too; `typed` is how the unknown one was written (default: spelled).
-    `spelled(...)` re-words the error for another caller.
     """
 
     def __init__(self, name: str, kind: str, takes: Sequence[str], *, spell: Callable[[str], str] = keyword,
-                 others: Mapping[str, str] | None = None, typed: str | None = None) -> None:
+                 others: Mapping[str, str] | None = None, typed: str | None = None, where: str = "") -> None:
         self.name, self.kind, self.takes = name, kind, tuple(takes)
         typed = typed or spell(name)
         known = {**(others or {}), **{option: spell(option) for option in self.takes}}
@@ -168,11 +167,12 @@ class UnknownOption(UsageError):
             hint = f" (did you mean {known[match[0]]}?)" if match else ""
         listed = f"its options: {', '.join(spell(option) for option in self.takes)}" if self.takes \
             else "it has no options of its own"
-        super().__init__(f"{typed} does not apply to '{kind}'{hint}; {listed}")
+        super().__init__(f"{where}{': ' if where else ''}{typed} does not apply to '{kind}'{hint}; {listed}")
 
     def spelled(self, spell: Callable[[str], str], others: Mapping[str, str] | None = None,
-                typed: str | None = None) -> UnknownOption:
-        return UnknownOption(self.name, self.kind, self.takes, spell=spell, others=others, typed=typed)
+                typed: str | None = None, where: str = "") -> UnknownOption:
+        """The same error, worded for another caller (`where` prefixes it: `generate()`)."""
+        return UnknownOption(self.name, self.kind, self.takes, spell=spell, others=others, typed=typed, where=where)
 
 
 def parse_options(generator: Generator, raw: Mapping[str, Any]) -> dict[str, Any]:

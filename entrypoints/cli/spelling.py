@@ -35,7 +35,7 @@ class OptionSpelling:
         """The error as the user sees it: the option as typed (`-O diurnl`), suggestions among every flag."""
         typed = f"-O {typed_keys[exc.name]}" if exc.name in typed_keys else f"--{exc.name.replace('_', '-')}"
         others = {name: flag for name, flag in self.flags.items()  # not -O itself, nor other kinds' flags
-                  if name != "option" and (name not in self.flagged or name in exc.takes)}
+                  if name != "option" and (name not in self.flagged or name in exc.takes or flag == typed)}
         return exc.spelled(self, others, typed=typed)
 
     def check_keys(self, kind: str, takes: Sequence[str], typed_keys: Mapping[str, str]) -> None:
