@@ -14,6 +14,7 @@ from agentic_synth.domain.ai.catalog import ModelInfo
 from agentic_synth.domain.ai.cost import DEFAULT_BATCH_SIZE, PROMPT_BASE_CHARS, RunEstimate, estimate_run, usd
 from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.ai.routing import plan, rank
+from agentic_synth.domain.counts import records_of
 from agentic_synth.entrypoints.model_stack import RunRouting, usable_providers
 from agentic_synth.entrypoints.sdk import AgenticSynth
 
@@ -51,8 +52,8 @@ def _record_chars(synth: AgenticSynth, kind: str, schema: Any, count: int) -> in
 
 def estimate(synth: AgenticSynth, *, kind: str, schema: Any, count: int | None, mode: str, run: RunRouting,
              model: str | None = None, provider: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
-             max_output_tokens: int = 4096) -> tuple[RunEstimate, list[str]]:
-    """The estimate for a command, and notes (which model, why, whether the budget suffices)."""
+             max_output_tokens: int = 4096) -> tuple[RunEstimate, list[str], int]:
+    """The estimate for a command, notes (which model, why, whether the budget suffices) and the record count."""
     request = synth.request(kind, schema=schema, count=count, seed=0)
     count = DEFAULT_COUNT if request.count is None else request.count
     schema_chars = len(orjson.dumps(request.schema.to_payload(), default=str))
@@ -60,7 +61,7 @@ def estimate(synth: AgenticSynth, *, kind: str, schema: Any, count: int | None, 
     if mode == "engine":
         info = ModelInfo(name="-", provider="engine")
         return estimate_run(mode=mode, count=count, schema_chars=0, record_chars=0, model=info), \
-            ["the engine makes no model calls: offline, $0"]
+            ["the engine makes no model calls: offline, $0"], count
     stack = synth.container.model_stack(run=run, kind=kind, model=model)
     probe = ModelRequest(prompt="x" * (PROMPT_BASE_CHARS + schema_chars), model=model, provider=provider,
                          kind=kind, max_output_tokens=max_output_tokens)
@@ -91,13 +92,13 @@ def estimate(synth: AgenticSynth, *, kind: str, schema: Any, count: int | None, 
             notes.append(f"budget {usd(budget)} may stop the run early (high estimate {usd(result.cost_usd[1])})")
         else:
             notes.append(f"budget {usd(budget)} covers the high estimate")
-    return result, notes
+    return result, notes, count
 
 
-def render(result: RunEstimate, notes: list[str], *, kind: str, count: int | None) -> str:
+def render(result: RunEstimate, notes: list[str], *, kind: str, count: int) -> str:
     calls, tin, tout = result.calls, result.tokens_in, result.tokens_out
     cost = "unknown" if result.cost_usd is None else f"{usd(result.cost_usd[0])} - {usd(result.cost_usd[1])}"
-    lines = [f"estimate: {count if count is not None else DEFAULT_COUNT:,} {kind} records, mode {result.mode}"
+    lines = [f"estimate: {records_of(count, kind)}, mode {result.mode}"
              + ("" if result.mode == "engine" else f", model {result.model}"),
              f"  calls       {calls[0]:,} - {calls[1]:,}"
              + (f" (batches of {result.batch_size})" if result.batch_size else ""),
@@ -112,7 +113,7 @@ def render(result: RunEstimate, notes: list[str], *, kind: str, count: int | Non
 
 
 def print_estimate(synth: AgenticSynth, *, as_json: bool, kind: str, count: int | None, **kwargs: Any) -> None:
-    result, notes = estimate(synth, kind=kind, count=count, **kwargs)
+    result, notes, count = estimate(synth, kind=kind, count=count, **kwargs)
     if as_json:
         click.echo(orjson.dumps({**result.to_dict(), "notes": notes}, option=orjson.OPT_INDENT_2).decode())
     else:
@@ -121,7 +122,8 @@ def print_estimate(synth: AgenticSynth, *, as_json: bool, kind: str, count: int 
 
 @click.command("estimate")
 @click.argument("kind")
-@click.option("-s", "--schema", "schema", required=True, metavar="FILE|JSON", help="Schema file or inline JSON.")
+@click.option("-s", "--schema", "schema", metavar="FILE|JSON",
+              help="Schema file or inline JSON (timeseries and events have a default, as in generate).")
 @click.option("-n", "--count", type=click.IntRange(min=0), help="Number of records (default 10).")
 @click.option("--mode", type=click.Choice(["llm", "hybrid", "engine"]), default="llm", show_default=True,
               help="How records would be made.")
@@ -134,7 +136,7 @@ def print_estimate(synth: AgenticSynth, *, as_json: bool, kind: str, count: int 
 @click.option("--json", "as_json", is_flag=True, help="Print the estimate as JSON.")
 @routing_options
 @click.pass_context
-def estimate_command(ctx: click.Context, kind: str, schema: str, count: int | None, mode: str, model: str | None,
+def estimate_command(ctx: click.Context, kind: str, schema: str | None, count: int | None, mode: str, model: str | None,
                      provider: str | None, batch_size: int, max_output_tokens: int, as_json: bool,
                      **routing: Any) -> None:
     """Expected calls, tokens and cost of generating KIND, before spending anything."""
