@@ -47,7 +47,8 @@ class Marker:
     def parse(cls, body: str, where: str) -> Marker:
         marker = cls()
         head, _, rest = body.strip().partition("\n")
-        for part in (p.strip() for p in head.split(";") if p.strip()):
+        directives = [head] if head.startswith("skip") else head.split(";")  # a reason may hold a `;`
+        for part in (p.strip() for p in directives if p.strip()):
             word, _, arg = part.partition(" ")
             arg = arg.strip()
             if word == "skip":

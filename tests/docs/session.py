@@ -8,24 +8,23 @@ interpreter's scripts first on PATH. Python blocks share one namespace per page.
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import re
 import shlex
-import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tests.docs.blocks import Block
 from tests.docs.matching import explain, output_matches
+from tests.docs.process import Timeout, deadline, environment, terminal, working_directory
 
 TIMEOUT = 60.0  # seconds a command or a Python block may take
 _ENV = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
@@ -38,93 +37,11 @@ class DocFailure(AssertionError):
     """A block that does not run as written, or whose quoted output differs from the program's."""
 
 
-class _Timeout(BaseException):
-    """Raised in a block that ran past TIMEOUT (a BaseException, so no `except Exception` swallows it)."""
-
-
 @dataclass
 class Ran:
     command: str
     code: int
     output: str
-
-
-def repository_files(repo: Path) -> list[Path]:
-    """What a clone holds (tracked and new files, not ignored ones); without git, the tree minus caches."""
-    try:
-        listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=repo, check=True,
-                                capture_output=True).stdout.decode().split("\0")
-        return [Path(name) for name in listed if name and (repo / name).is_file()]
-    except (OSError, subprocess.CalledProcessError):
-        return [p.relative_to(repo) for p in repo.rglob("*") if p.is_file()
-                and not any(part.startswith(".") or part == "__pycache__" or part.endswith(".egg-info")
-                            for part in p.relative_to(repo).parts)]
-
-
-def copy_repository(repo: Path, files: list[Path], into: Path) -> Path:
-    for name in files:
-        target = into / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(repo / name, target)
-    return into
-
-
-@contextlib.contextmanager
-def terminal() -> Iterator[io.BytesIO]:
-    """stdout and stderr into one buffer, interleaved as a terminal shows them."""
-    raw = io.BytesIO()
-    out = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)  # type: ignore[arg-type]
-    err = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)  # type: ignore[arg-type]
-    saved = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = out, err
-    try:
-        yield raw
-    finally:
-        sys.stdout, sys.stderr = saved
-        for stream in (out, err):
-            stream.flush()
-            stream.detach()
-
-
-@contextlib.contextmanager
-def deadline(seconds: float, *, interrupt: bool = False) -> Iterator[None]:
-    """After `seconds`, raise KeyboardInterrupt (as Ctrl-C would) or _Timeout in the running code."""
-
-    def fire(signum: int, frame: Any) -> None:
-        raise KeyboardInterrupt if interrupt else _Timeout
-
-    previous = signal.signal(signal.SIGALRM, fire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
-@contextlib.contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    """`NAME=value command`: the variables for one command, then as they were."""
-    saved = {name: os.environ.get(name) for name in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
-
-
-@contextlib.contextmanager
-def working_directory(path: Path) -> Iterator[None]:
-    before = Path.cwd()
-    os.chdir(path)
-    try:
-        yield
-    finally:
-        os.chdir(before)
 
 
 def split_and(command: str) -> list[str]:
@@ -235,8 +152,8 @@ class Session:
             try:
                 with deadline(TIMEOUT):
                     exec(compile(block.text, block.where, "exec"), self.namespace)
-            except (Exception, _Timeout) as exc:
-                shown = "timed out" if isinstance(exc, _Timeout) else "".join(
+            except (Exception, Timeout) as exc:
+                shown = "timed out" if isinstance(exc, Timeout) else "".join(
                     traceback.format_exception(exc)[-6:])
                 raise self._failure(block, f"the Python block raised:\n{_indent(shown)}") from None
         self.last = Ran("(python block)", 0, captured.getvalue().decode("utf-8", "replace"))
@@ -278,7 +195,7 @@ class Session:
             try:
                 with deadline(interrupt_after or TIMEOUT, interrupt=interrupt_after is not None):
                     code = self.main(args)
-            except _Timeout:
+            except Timeout:
                 code = -1
                 print(f"(timed out after {TIMEOUT:.0f}s)", file=sys.stderr)
         return Ran(command, code, captured.getvalue().decode("utf-8", "replace"))

@@ -40,8 +40,9 @@ from pathlib import Path
 import pytest
 
 from agentic_synth.entrypoints.cli.main import main
-from tests.docs.blocks import HOW_TO_MARK, read_blocks
-from tests.docs.session import DocFailure, Session, copy_repository, repository_files
+from tests.docs.blocks import HOW_TO_MARK, MarkError, read_blocks
+from tests.docs.process import copy_repository, repository_files
+from tests.docs.session import DocFailure, Session
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -54,10 +55,14 @@ def files() -> list[Path]:
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_block_of_the_page_runs_as_written(page: Path, files: list[Path], tmp_path: Path) -> None:
+    try:
+        blocks = read_blocks(page, ROOT)
+    except MarkError as error:
+        pytest.fail(f"{error}\n{HOW_TO_MARK}", pytrace=False)
     session = Session(copy_repository(ROOT, files, tmp_path / "repo"), main)
     failures = []
     try:
-        for block in read_blocks(page, ROOT):
+        for block in blocks:
             try:
                 session.run(block)
             except DocFailure as failure:

@@ -1,0 +1,97 @@
+"""The process plumbing of a docs session: a copy of the repository, one terminal for stdout and stderr,
+deadlines, per-command variables and working directory."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+
+class Timeout(BaseException):
+    """Raised in a block that ran past TIMEOUT (a BaseException, so no `except Exception` swallows it)."""
+
+
+def repository_files(repo: Path) -> list[Path]:
+    """What a clone holds (tracked and new files, not ignored ones); without git, the tree minus caches."""
+    try:
+        listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=repo, check=True,
+                                capture_output=True).stdout.decode().split("\0")
+        return [Path(name) for name in listed if name and (repo / name).is_file()]
+    except (OSError, subprocess.CalledProcessError):
+        return [p.relative_to(repo) for p in repo.rglob("*") if p.is_file()
+                and not any(part.startswith(".") or part == "__pycache__" or part.endswith(".egg-info")
+                            for part in p.relative_to(repo).parts)]
+
+
+def copy_repository(repo: Path, files: list[Path], into: Path) -> Path:
+    for name in files:
+        target = into / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(repo / name, target)
+    return into
+
+
+@contextlib.contextmanager
+def terminal() -> Iterator[io.BytesIO]:
+    """stdout and stderr into one buffer, interleaved as a terminal shows them."""
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)  # type: ignore[arg-type]
+    err = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)  # type: ignore[arg-type]
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = out, err
+    try:
+        yield raw
+    finally:
+        sys.stdout, sys.stderr = saved
+        for stream in (out, err):
+            stream.flush()
+            stream.detach()
+
+
+@contextlib.contextmanager
+def deadline(seconds: float, *, interrupt: bool = False) -> Iterator[None]:
+    """After `seconds`, raise KeyboardInterrupt (as Ctrl-C would) or Timeout in the running code."""
+
+    def fire(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt if interrupt else Timeout
+
+    previous = signal.signal(signal.SIGALRM, fire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def environment(values: dict[str, str]) -> Iterator[None]:
+    """`NAME=value command`: the variables for one command, then as they were."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+@contextlib.contextmanager
+def working_directory(path: Path) -> Iterator[None]:
+    before = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
