@@ -13,7 +13,7 @@ RUN_LANGUAGES = {"bash": "shell", "sh": "shell", "shell": "shell", "console": "c
                  "py": "python"}
 # Lines that quote what the program prints: a data block holding one must be checked (or say why not).
 QUOTES_OUTPUT = ("$ ", "error: ", "wrote ", "agentic-synth: ")
-DIRECTIVES = ("skip", "output", "installed", "interrupt", "server")
+DIRECTIVES = ("skip", "output", "file", "installed", "interrupt", "server")
 _FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*)$")
 _MARK = re.compile(r"<!--\s*docs-test:(?P<body>.*?)-->", re.S)
 _AFTER = re.compile(r"^after\s+(\d+(?:\.\d+)?)\s*s$")
@@ -25,6 +25,7 @@ Fix the example so that it runs as written, or mark the block on the line right 
   <!-- docs-test: interrupt after 2s -->     it runs until Ctrl-C: send SIGINT after 2 s (exit 130 expected)
   <!-- docs-test: installed -->              it sets up .venv: the installed checkout stands in for it
   <!-- docs-test: output of COMMAND -->      (text block) the lines COMMAND prints, compared
+  <!-- docs-test: file NAME -->              (data block) the page's later blocks read it as the file NAME
 The convention is at the top of tests/e2e/test_docs_examples.py."""
 
 
@@ -39,6 +40,7 @@ class Marker:
     skip: str | None = None  # the reason
     output: bool = False
     commands: list[str] = field(default_factory=list)  # `output of` commands, one per line
+    file: str | None = None  # a data block that later blocks read as this file
     installed: bool = False
     interrupt_after: float | None = None
     servers: list[str] = field(default_factory=list)
@@ -60,6 +62,8 @@ class Marker:
                 command = arg.removeprefix("of").strip()
                 marker.commands = [c.strip() for c in [command, *rest.splitlines()] if c.strip()]
                 rest = ""
+            elif word == "file" and arg:
+                marker.file = arg
             elif word == "installed" and not arg:
                 marker.installed = True
             elif word == "interrupt" and (after := _AFTER.match(arg)):

@@ -25,6 +25,7 @@ from typing import Any
 from tests.docs.blocks import Block
 from tests.docs.matching import explain, output_matches
 from tests.docs.process import Timeout, deadline, environment, terminal, working_directory
+from tests.docs.servers import FakeServers
 
 TIMEOUT = 60.0  # seconds a command or a Python block may take
 _ENV = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
@@ -81,6 +82,8 @@ class Session:
         self.last: Ran | None = None
         self.groups: list[int] = []
         self.env = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+        self.block_env: dict[str, str] = {}  # what the block's `server` directives set (keys, base URLs)
+        self.servers = FakeServers()
 
     # --- blocks ------------------------------------------------------------------------------------
 
@@ -88,7 +91,14 @@ class Session:
         marker = block.marker
         if marker.skip is not None:
             return
-        if block.kind == "shell":
+        self.block_env = {}
+        for name in marker.servers:
+            self.block_env.update(self.servers.variables(name))
+        if marker.file is not None:
+            target = self.cwd / marker.file
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(self.servers.rewrite(block.text, marker.servers), encoding="utf-8")
+        elif block.kind == "shell":
             for command in self._commands(block):
                 ran = self.command(command, interrupt_after=marker.interrupt_after)
                 expected = 130 if marker.interrupt_after is not None else 0
@@ -148,7 +158,7 @@ class Session:
             raise self._failure(block, f"the quoted output differs\n{explain(expected, output.splitlines())}")
 
     def _python(self, block: Block) -> None:
-        with working_directory(self.cwd), terminal() as captured:
+        with environment(self.block_env), working_directory(self.cwd), terminal() as captured:
             try:
                 with deadline(TIMEOUT):
                     exec(compile(block.text, block.where, "exec"), self.namespace)
@@ -191,7 +201,7 @@ class Session:
         return ran
 
     def _cli(self, command: str, args: list[str], env: dict[str, str], interrupt_after: float | None) -> Ran:
-        with environment(env), working_directory(self.cwd), terminal() as captured:
+        with environment({**self.block_env, **env}), working_directory(self.cwd), terminal() as captured:
             try:
                 with deadline(interrupt_after or TIMEOUT, interrupt=interrupt_after is not None):
                     code = self.main(args)
@@ -205,9 +215,9 @@ class Session:
             return Ran(command, 126, "docs-test: not run: it installs packages (mark the block `installed` "
                                      "if it sets up .venv, else `skip REASON`)\n")
         with tempfile.TemporaryFile() as out:  # a file, not a pipe: a background job may keep it open
-            process = subprocess.Popen(["bash", "-c", command], cwd=self.cwd, env={**os.environ, **self.env},
-                                       stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT,
-                                       start_new_session=True)
+            process = subprocess.Popen(["bash", "-c", command], cwd=self.cwd,
+                                       env={**os.environ, **self.env, **self.block_env}, stdin=subprocess.DEVNULL,
+                                       stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
             self.groups.append(process.pid)
             try:
                 if interrupt_after is not None:
@@ -225,6 +235,7 @@ class Session:
         for group in self.groups:
             with contextlib.suppress(OSError):
                 os.killpg(group, signal.SIGTERM)
+        self.servers.close()
 
     @staticmethod
     def _failure(block: Block, what: str) -> DocFailure:
