@@ -21,9 +21,12 @@ The convention (for everyone writing docs; also in docs/architecture.md, "Checks
 6. A block that cannot run as written is marked on the line right above its fence (`;` joins several):
    - `<!-- docs-test: skip REASON -->`: it cannot run anywhere (a GPU server, the test suite itself,
      minutes of benchmark); REASON says why. Reviewers read these reasons.
-   - `<!-- docs-test: server openrouter -->` (or `gemini`, or a provider name of yours): it needs a
-     model; the block runs against a local fake server (tests/servers/) speaking that provider's wire
-     format, with a key set and the page's `.agentic-synth.json` pointing the provider at it.
+   - `<!-- docs-test: server openrouter -->` (or `gemini`): it needs a model; the block runs against
+     a local fake server (tests/docs/servers.py, from tests/servers/) speaking that provider's wire
+     format, with its key and base URL set in the environment (`AGENTIC_SYNTH_OPENROUTER_BASE_URL`).
+   - `<!-- docs-test: file NAME -->` on a data block (json, yaml, ...): the page's later blocks read it
+     as the file NAME. With `; server http://127.0.0.1:8000` added, that address in it is replaced by
+     a local fake OpenAI-compatible server's (a config naming a server of your own).
    - `<!-- docs-test: interrupt after 2s -->`: it runs until Ctrl-C; SIGINT comes after 2 s and the
      command must exit 130.
    - `<!-- docs-test: installed -->`: it creates `.venv` and installs into it; the installed checkout
