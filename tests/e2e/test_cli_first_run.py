@@ -244,3 +244,22 @@ def test_time_series_precision_is_an_option_with_every_digit_on_request(run_cli)
     assert values() == [round(v, 2) for v in full]
     assert run_cli("generate", "timeseries", "-O", "precision=many")[2] == (
         "error: precision: expected auto, full or a whole number of decimals 0..12, got 'many'\n")
+
+
+# --- item 9: the schema page's consistency claim holds -----------------------------------------------
+
+@pytest.mark.parametrize("locale", ["en_US", "de_DE", "fr_FR", "es_ES"])
+@pytest.mark.parametrize("schema", [{"address": "address", "country": "country", "cc": "country_code"},
+                                    {"country": "country", "cc": "country_code", "city": "city"},
+                                    {"currency": "currency", "cc": "country_code", "postcode": "postcode",
+                                     "country": "country"}])
+def test_a_record_with_a_place_is_in_the_locales_country_whatever_the_field_order(container, schema, locale):
+    countries = {"en_US": ("United States", "US"), "de_DE": ("Germany", "DE"), "fr_FR": ("France", "FR"),
+                 "es_ES": ("Spain", "ES")}
+    rows = AgenticSynth(container=container).generate("structured", schema=schema, count=200, seed=5,
+                                                      locale=locale).records
+    name, code = countries[locale]
+    assert {r["cc"] for r in rows} == {code}
+    assert {r.get("country", name) for r in rows} == {name}
+    if "currency" in schema:
+        assert {r["currency"] for r in rows} == {"USD" if locale == "en_US" else "EUR"}
