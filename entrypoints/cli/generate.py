@@ -88,7 +88,8 @@ def write_report(path: str, report: dict[str, Any]) -> None:
 @click.command(cls=GenerateCommand, context_settings={"show_default": True})
 @click.argument("kind")
 @click.option("-s", "--schema", "schema", metavar="FILE|JSON", help=SCHEMA_HELP)
-@click.option("-n", "--count", type=click.IntRange(min=0), help="Number of records (structured default: 10).")
+@click.option("-n", "--count", type=click.IntRange(min=0),
+              help="Number of records (default: structured 10, events 1000, timeseries from --duration).")
 @click.option("-o", "--output", metavar="PATH", help="Output file; '-' or none for JSONL on stdout.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["json", "jsonl", "csv", "parquet"]),
               help="Output format (default: from the output's extension, else jsonl).")
@@ -102,7 +103,8 @@ def write_report(path: str, report: dict[str, Any]) -> None:
 @click.option("--realtime", is_flag=True, default=None,
               help="timeseries/events: pace output to the wall clock (implies --stream; Ctrl-C stops).")
 @click.option("-O", "--option", "extra", multiple=True, metavar="KEY=VALUE",
-              help="An option of a plugin generator (repeatable).")
+              help="A generator option that has no flag of its own: -O diurnal=business (events), "
+                   "-O precision=3 (timeseries), a plugin's options (repeatable; VALUE is JSON when it parses).")
 @click.option("--stream", is_flag=True, help="Write records as they are made (jsonl/csv), flushed line by line.")
 @click.option("--no-csv-protect", is_flag=True, help="Do not neutralise spreadsheet formulas in CSV text cells.")
 @click.option("--report", metavar="PATH", help="Write the run's metadata as JSON to PATH.")
