@@ -127,7 +127,7 @@ def read_blocks(path: Path, root: Path) -> list[Block]:
         blocks.append(Block(page, start + 1, language, "\n".join(body) + "\n", marker))
         i += 1
     for number, line in enumerate(lines):
-        if "docs-test:" in line and "<!--" in line and number not in used:
+        if line.lstrip().startswith("<!--") and "docs-test:" in line and number not in used:
             raise MarkError(f"{page}:{number + 1}: a docs-test marker must be on the line(s) right above a fence")
     return blocks
 

@@ -61,7 +61,11 @@ def test_every_block_of_the_page_runs_as_written(page: Path, files: list[Path], 
     try:
         blocks = read_blocks(page, ROOT)
     except MarkError as error:
-        pytest.fail(f"{error}\n{HOW_TO_MARK}", pytrace=False)
+        blocks, broken = [], f"{error}\n{HOW_TO_MARK}"
+    else:
+        broken = ""
+    if broken:
+        pytest.fail(broken, pytrace=False)
     session = Session(copy_repository(ROOT, files, tmp_path / "repo"), main)
     failures = []
     try:
