@@ -233,6 +233,19 @@ def test_a_batch_of_one_job_says_one_job(run_cli, tmp_path) -> None:
     assert any(line.startswith("batch: 1 of 1 job ok, 1 record in ") for line in _lines(err))
 
 
+def test_a_batch_job_without_a_schema_takes_the_default_one_as_generate_does(run_cli, tmp_path) -> None:
+    batch = tmp_path / "b.json"
+    jobs = [{"name": "clicks", "kind": "events", "count": 10}, {"name": "users", "kind": "structured"}]
+    batch.write_text(json.dumps({"seed": 1, "jobs": jobs}))
+    code, _, err = run_cli("batch", "generate", "-c", str(batch), "-o", str(tmp_path / "out"))
+    assert (code, err) == (2, "error: b.json: jobs[1] (users): 'structured' needs a schema: --schema FILE|JSON, "
+                              "or schema= in the SDK (only events, timeseries have a default)\n")
+    batch.write_text(json.dumps({"seed": 1, "jobs": jobs[:1]}))
+    assert run_cli("batch", "generate", "-c", str(batch), "-o", str(tmp_path / "out"))[0] == 0
+    rows = [json.loads(line) for line in (tmp_path / "out" / "clicks.jsonl").read_text().splitlines()]
+    assert len(rows) == 10 and all(list(r) == list(EVENTS_DEFAULT) for r in rows)
+
+
 def test_time_series_precision_is_an_option_with_every_digit_on_request(run_cli) -> None:
     def values(*args: str) -> list[float]:
         code, out, err = run_cli("generate", "timeseries", "-n", "50", "--start", START, "--seed", "1", *args)
