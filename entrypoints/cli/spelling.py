@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -59,11 +60,10 @@ class GenerateCommand(click.Command):
         except click.NoSuchOption as exc:
             hint = self._hint(ctx, exc.option_name, args)
             if hint:
-                raise click.UsageError(f"No such option '{exc.option_name}': {hint}", ctx) from None
+                raise click.UsageError(f"No such option '{exc.option_name}'{hint}", ctx) from None
             raise
 
-    @staticmethod
-    def _hint(ctx: click.Context, flag: str, args: Sequence[str]) -> str | None:
+    def _hint(self, ctx: click.Context, flag: str, args: Sequence[str]) -> str | None:
         container = (ctx.obj or {}).get("container")
         if container is None:
             return None
@@ -73,7 +73,13 @@ class GenerateCommand(click.Command):
             generator = registry.get(kind) if kind is not None else None
         except AgenticSynthError:
             return None
-        name = flag.lstrip("-").split("=", 1)[0].replace("-", "_")
-        if generator is None or name not in {option.name for option in generator.options}:
+        if generator is None:
             return None
-        return f"'{generator.type}' takes {name} as -O {name}=VALUE"
+        name = flag.lstrip("-").split("=", 1)[0].replace("-", "_")
+        flags = flags_of(self)
+        options = [option.name for option in generator.options if option.name not in flags]
+        if name in options:
+            return f": '{generator.type}' takes {name} as -O {name}=VALUE"
+        close = difflib.get_close_matches(name, options, n=1, cutoff=0.75)
+        better = difflib.get_close_matches(name, list(flags), n=1, cutoff=0.75)
+        return f" (did you mean -O {close[0]}=VALUE?)" if close and not better else None

@@ -126,6 +126,7 @@ def test_a_bare_command_group_prints_its_formatted_help(run_cli, args) -> None:
      "--start, --duration, --series, --realtime, -O precision"),
     (["events", "--diurnal", "business"], "error: No such option '--diurnal': 'events' takes diurnal as "
                                           "-O diurnal=VALUE"),
+    (["timeseries", "--precison", "2"], "error: No such option '--precison' (did you mean -O precision=VALUE?)"),
 ])
 def test_an_unknown_option_is_named_as_typed_with_a_hint_among_every_option(run_cli, args, message) -> None:
     code, out, err = run_cli("generate", *args)
