@@ -93,7 +93,10 @@ class Session:
             return
         self.block_env = {}
         for name in marker.servers:
-            self.block_env.update(self.servers.variables(name))
+            try:
+                self.block_env.update(self.servers.variables(name))
+            except ValueError as exc:
+                raise self._failure(block, str(exc)) from None
         if marker.file is not None:
             target = self.cwd / marker.file
             target.parent.mkdir(parents=True, exist_ok=True)
