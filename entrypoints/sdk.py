@@ -22,7 +22,6 @@ from agentic_synth.domain.config.settings import Settings
 from agentic_synth.domain.errors import AgenticSynthError, UsageError
 from agentic_synth.domain.generation.generators import Generator, parse_options, prepare_request
 from agentic_synth.domain.generation.requests import GenerationRequest
-from agentic_synth.domain.generation.results import GenerationResult
 from agentic_synth.domain.ports import RecordSink
 from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.domain.schema.types import DEFAULT_LOCALE, LOCALES
@@ -32,6 +31,7 @@ from agentic_synth.entrypoints.call_checks import call_schema, check_fields, key
 from agentic_synth.entrypoints.container import Container, build_container, configure
 from agentic_synth.entrypoints.integration_runs import plan_run
 from agentic_synth.entrypoints.model_stack import RunRouting
+from agentic_synth.entrypoints.tables import TableResult, collector_spared, record_batches
 
 _SENTINEL = object()
 # `generate` options that are not part of a request (register_workflow checks the rest up front)
@@ -189,7 +189,7 @@ class AgenticSynth:
                  csv_protect: bool = True, stream: bool = False, progress: Callable[[int], None] | None = None,
                  stdout: Any = None, stream_to: Any = None, vectorize: bool = False, vectorize_with: Any = None,
                  embedder: Any = None, on_start: Callable[[GenerationRequest], None] | None = None,
-                 **options: Any) -> GenerationResult:
+                 **options: Any) -> TableResult:
         """Generate records: kept in `.records`, or written to `output` (a path, '-' for stdout) or `sink`.
 
         `budget` (USD) caps model spending; `strategy`, `fallback` and `auto_route` steer model
@@ -221,15 +221,15 @@ class AgenticSynth:
         teed = tees.wrap(sink, request)
         if on_start is not None:
             on_start(request)
-        meta = self.container.generate_records().run(request, teed, progress=progress,
-                                                     keep_partial=stream)
+        with collector_spared():
+            meta = self.container.generate_records().run(request, teed, progress=progress, keep_partial=stream)
         tees.report_into(meta)
         if request.mode == "engine" and any(options.get(k) for k in ENGINE_IGNORES):
             meta.notes.append("routing, budget and cache-policy options apply to model calls; the engine made none")
         meta.output = None if output is None else str(output)
         meta.format = fmt
         logger.info("generated {} records in {:.3f}s", meta.records, meta.seconds)
-        return GenerationResult(records=memory.records if memory is not None else [], metadata=meta)
+        return TableResult(metadata=meta, chunks=memory.chunks if memory is not None else [], schema=request.schema)
 
     def generate_stream(self, kind: str, *, schema: Any = None, count: int | None = None, seed: int | None = None,
                         **options: Any) -> Iterator[dict[str, Any]]:
@@ -241,7 +241,16 @@ class AgenticSynth:
         for chunk in self.container.generate_records().chunks(request):
             yield from chunk.rows()
 
-    async def agenerate(self, kind: str, **kwargs: Any) -> GenerationResult:
+    def generate_batches(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
+                         **options: Any) -> Iterator[Any]:
+        """Yield the records as pyarrow.RecordBatches, one per chunk (8,192 records), in flat memory.
+
+        The batches are built from the engine's column buffers, with the types Parquet gets.
+        """
+        request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=True, **options)
+        yield from record_batches(self.container.generate_records().chunks(request), request.schema)
+
+    async def agenerate(self, kind: str, **kwargs: Any) -> TableResult:
         """`generate` without blocking the event loop (runs in a worker thread)."""
         return await asyncio.to_thread(lambda: self.generate(kind, **kwargs))
 
@@ -281,7 +290,7 @@ class AgenticSynth:
         checked = {k: v for k, v in options.items() if k not in _RUN_ONLY}
         self.request(kind, **checked)  # a bad schema or option fails at registration, not at trigger time
 
-        def run(overrides: Mapping[str, Any]) -> GenerationResult:
+        def run(overrides: Mapping[str, Any]) -> TableResult:
             return self.generate(kind, **{**options, **overrides})
 
         integrations = self.container.integrations()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -123,7 +123,7 @@ class EventGenerator:
                 if n == 0:
                     return
             us = start_us + np.rint(times * 1e6).astype(np.int64)
-            cols: dict[str, list[Any]] = {ts_field.name: format_instants(us, ts_field.format, "us")}
+            cols: dict[str, Sequence[Any]] = {ts_field.name: format_instants(us, ts_field.format, "us")}
             if others:
                 cols.update(engine.columns(others, n, offset, chunk_index,
                                            known={ts_field.name: (ts_field, cols[ts_field.name])}))

@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
+from agentic_synth.adapters.columns.vectors import Column, Days, Lists, Numbers, Picks, Structs, as_list, vocabulary
 from agentic_synth.adapters.engine import vocab
 from agentic_synth.adapters.engine.columns import PRIMITIVE_MAKERS, integer_bounds, pattern_column
 from agentic_synth.adapters.engine.context import Ctx
 from agentic_synth.adapters.engine.permutation import permute
 from agentic_synth.adapters.engine.semantic import SEMANTIC_MAKERS
-from agentic_synth.adapters.engine.temporal_columns import date_bounds, format_dates
+from agentic_synth.adapters.engine.temporal_columns import date_bounds
 from agentic_synth.adapters.engine.unique import SeenValues, hash64
 from agentic_synth.domain.errors import SchemaError
 from agentic_synth.domain.schema.schema import Field, thaw
 from agentic_synth.domain.schema.types import TEXTUAL_TYPES
 
-Maker = Callable[[Field, Ctx], list[Any]]
+Maker = Callable[[Field, Ctx], Sequence[Any]]
 MAKERS: dict[str, Maker] = {**PRIMITIVE_MAKERS, **SEMANTIC_MAKERS}
 
 # Fields that others read are made first: names before email, city before postcode before address
@@ -32,6 +33,8 @@ _TABLE_SPACE = {"country": "countries.tsv", "country_code": "countries.tsv", "cu
                 "color": "color_names.tsv"}
 _BY_INDEX = ("integer", "enum", "boolean", "const", "date")
 _MAX_UNIQUE_ROUNDS = 25
+# uuid4s carry 122 random bits: a repeat among 10**12 of them has a chance of 1e-13, so none are tracked
+_RANDOM_ENOUGH = frozenset({"uuid"})
 
 
 def _key(*parts: Any) -> int:
@@ -110,9 +113,10 @@ class ColumnEngine:
         return np.random.default_rng([self.seed & 0xFFFFFFFFFFFFFFFF, chunk_index, _key(path), stream])
 
     def columns(self, fields: tuple[Field, ...], n: int, offset: int, chunk_index: int,
-                path: str = "", known: dict[str, tuple[Field, list[Any]]] | None = None) -> dict[str, list[Any]]:
+                path: str = "", known: dict[str, tuple[Field, Sequence[Any]]] | None = None
+                ) -> dict[str, Sequence[Any]]:
         """Columns for `fields`; `known` holds columns made elsewhere (a series' timestamps) they may follow."""
-        siblings: dict[str, tuple[Field, list[Any]]] = dict(known or {})
+        siblings: dict[str, tuple[Field, Sequence[Any]]] = dict(known or {})
         for f in generation_order(fields):
             where = f"{path}.{f.name}" if path else f.name
             values = self.column(f, n, offset, chunk_index, where, siblings)
@@ -120,35 +124,35 @@ class ColumnEngine:
         return {f.name: siblings[f.name][1] for f in fields}
 
     def column(self, f: Field, n: int, offset: int, chunk_index: int, path: str,
-               siblings: dict[str, tuple[Field, list[Any]]]) -> list[Any]:
+               siblings: dict[str, tuple[Field, Sequence[Any]]]) -> Sequence[Any]:
         ctx = Ctx(rng=self.rng(path, chunk_index), n=n, offset=offset, locale=self.locale,
                   siblings=siblings, seed=self.seed)
         if f.unique and f.type in _BY_INDEX and not f.after and f.pattern is None:
             values = self._unique_by_index(f, ctx, path)
         else:
             values = self._make(f, ctx, path, chunk_index)
-            if f.unique:
+            if f.unique and f.type not in _RANDOM_ENOUGH:
                 values = self._dedupe(f, values, ctx, path, chunk_index)
         if f.nullable and f.null_rate > 0:
             mask = self.rng(path, chunk_index, 1).random(n) < f.null_rate
+            if isinstance(values, Column):
+                return values.with_nulls(mask)
             values = [None if m else v for v, m in zip(values, mask.tolist(), strict=True)]
         return values
 
-    def _make(self, f: Field, ctx: Ctx, path: str, chunk_index: int) -> list[Any]:
+    def _make(self, f: Field, ctx: Ctx, path: str, chunk_index: int) -> Sequence[Any]:
         if f.type == "object":
-            cols = self.columns(f.fields, ctx.n, ctx.offset, chunk_index, path)
-            names = list(cols)
-            return [dict(zip(names, row, strict=True)) for row in zip(*cols.values(), strict=True)]
+            return Structs(self.columns(f.fields, ctx.n, ctx.offset, chunk_index, path), ctx.n)
         if f.type == "array":
             return self._array(f, ctx, path, chunk_index)
         if f.pattern is not None:
             return pattern_column(f, ctx)
         values = MAKERS[f.type](f, ctx)
         if f.type in TEXTUAL_TYPES and (f.min_length is not None or f.max_length is not None):
-            values = _fit_length(values, f, ctx.rng)
+            values = _fit_length(as_list(values), f, ctx.rng)
         return values
 
-    def _array(self, f: Field, ctx: Ctx, path: str, chunk_index: int) -> list[Any]:
+    def _array(self, f: Field, ctx: Ctx, path: str, chunk_index: int) -> Sequence[Any]:
         assert f.items is not None
         item = f.items
         lengths = ctx.rng.integers(f.min_items, f.max_items + 1, ctx.n)
@@ -162,13 +166,14 @@ class ColumnEngine:
         total = int(lengths.sum())
         draw = total * 3 if f.unique_items else total
         flat = self.column(item, draw, ctx.offset, chunk_index, path + "[]", {}) if draw else []
+        if not f.unique_items:
+            offsets = np.zeros(ctx.n + 1, dtype=np.int64)
+            np.cumsum(lengths, out=offsets[1:])
+            return Lists(offsets, flat)
+        flat = as_list(flat)
         out: list[Any] = []
         pos = 0
         for k in lengths.tolist():
-            if not f.unique_items:
-                out.append(flat[pos:pos + k])
-                pos += k
-                continue
             row: list[Any] = []
             keys: set[str] = set()
             while len(row) < k and pos < len(flat):
@@ -182,37 +187,41 @@ class ColumnEngine:
             out.append(row)
         return out
 
-    def _unique_by_index(self, f: Field, ctx: Ctx, path: str) -> list[Any]:
+    def _unique_by_index(self, f: Field, ctx: Ctx, path: str) -> Sequence[Any]:
         space = value_space(f, self.locale) or 1
         idx = permute(np.arange(ctx.offset, ctx.offset + ctx.n, dtype=np.uint64), space, _key(self.seed, path))
         if idx.size and int(idx.max()) >= space:
             raise SchemaError(f"unique: ran out of the {space} distinct values", path)
         if f.type == "integer":
             lo, _ = integer_bounds(f)
-            return (idx.astype(np.int64) + lo).tolist()
+            return Numbers(idx.astype(np.int64) + lo)
         if f.type == "date":
-            return format_dates(idx.astype(np.int64) + date_bounds(f)[0])
-        values = [thaw(v) for v in f.values] if f.type == "enum" else ([False, True] if f.type == "boolean"
-                                                                        else [thaw(f.const)])
-        return [values[i] for i in idx.tolist()]
+            return Days(idx.astype(np.int64) + date_bounds(f)[0])
+        if f.type == "boolean":
+            return Numbers(idx.astype(bool))
+        if f.type == "enum":
+            return Picks(idx.astype(np.intp), vocabulary(f.values, thaw))
+        return [thaw(f.const)] * len(idx)
 
-    def _dedupe(self, f: Field, values: list[Any], ctx: Ctx, path: str, chunk_index: int) -> list[Any]:
+    def _dedupe(self, f: Field, values: Sequence[Any], ctx: Ctx, path: str, chunk_index: int) -> Sequence[Any]:
         """Redraw repeats (of earlier chunks or earlier in this one) until every value is new."""
         seen = self._seen.setdefault(path, SeenValues())
-        out = list(values)
+        base = out = as_list(values)
         positions = np.arange(len(out))
         hashes = hash64(out)
         for round_ in range(_MAX_UNIQUE_ROUNDS):
             repeats = positions[~seen.admit(hashes)]
             if not repeats.size:
-                return out
+                return values if out is base else out
             # the retried rows keep their own siblings, so an email still matches its record's name
-            siblings = {k: (sf, [sv[i] for i in repeats.tolist()]) for k, (sf, sv) in ctx.siblings.items()}
+            siblings: dict[str, tuple[Field, Sequence[Any]]] = {
+                k: (sf, [sv[i] for i in repeats.tolist()]) for k, (sf, sv) in ctx.siblings.items()}
             retry = Ctx(rng=self.rng(path, chunk_index, 2 + round_), n=len(repeats), offset=ctx.offset,
                         locale=self.locale, siblings=siblings, seed=self.seed)
-            fresh = self._make(f, retry, path, chunk_index)
+            fresh = as_list(self._make(f, retry, path, chunk_index))
             if f.type in ("email", "username") and round_ > 0:
                 fresh = [_with_digits(v, retry.rng) for v in fresh]
+            out = list(base) if out is base else out  # the column's own list stays as it was
             for i, v in zip(repeats.tolist(), fresh, strict=True):
                 out[i] = v
             positions, hashes = repeats, hash64(fresh)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import attrs
 import numpy as np
 
+from agentic_synth.adapters.columns.vectors import as_list
 from agentic_synth.adapters.engine.pacing import paced
 from agentic_synth.adapters.engine.records import ColumnEngine
 from agentic_synth.adapters.engine.series_values import FieldSeries, evolve_nullable, to_column
@@ -173,7 +174,7 @@ class TimeSeriesGenerator:
         for block, first in enumerate(range(0, points, per_chunk)):
             k = min(per_chunk, points - first)
             rows = k * n_series
-            cols: dict[str, list[Any]] = {}
+            cols: dict[str, Sequence[Any]] = {}
             stamps = grid.strings(first, k)
             cols[ts_field.name] = stamps if n_series == 1 else [s for s in stamps for _ in range(n_series)]
             if key is not None:
@@ -204,4 +205,4 @@ class TimeSeriesGenerator:
                 raise SchemaError(f"series key: {n} series need ids {lo}..{lo + n - 1}, beyond max {key.max}", key.name)
             return list(range(lo, lo + n))
         unique = attrs.evolve(key, unique=True, nullable=False, null_rate=0.0)
-        return engine.column(unique, n, 0, _SETUP, f"series-key:{key.name}", {})
+        return as_list(engine.column(unique, n, 0, _SETUP, f"series-key:{key.name}", {}))

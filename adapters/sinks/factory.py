@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Any
 
 from agentic_synth.adapters.sinks.atomic import AtomicFile, StreamFile
-from agentic_synth.adapters.sinks.csv import CsvRecordSink
 from agentic_synth.adapters.sinks.json_array import JsonArrayRecordSink
 from agentic_synth.adapters.sinks.jsonl import JsonlRecordSink
 from agentic_synth.adapters.sinks.stdout import StdoutTarget
@@ -53,6 +52,8 @@ def open_sink(output: str | None, fmt: str, schema: Schema, *, stream: bool = Fa
         if fmt == "json":
             return JsonArrayRecordSink(target)
         if fmt == "csv":
+            from agentic_synth.adapters.sinks.csv import CsvRecordSink  # pyarrow only when asked for
+
             return CsvRecordSink(target, schema, protect=csv_protect, flush=stream)
         from agentic_synth.adapters.sinks.parquet import ParquetRecordSink  # pyarrow only when asked for
 

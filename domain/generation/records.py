@@ -10,13 +10,17 @@ import attrs
 
 @attrs.frozen
 class RecordChunk:
-    """Columns of JSON-ready values (str for dates and times), all of one length, in schema order."""
+    """Columns of JSON-ready values (str for dates and times), all of one length, in schema order.
 
-    columns: Mapping[str, list[Any]]
+    A column is a list, or any read-only sequence of the same values: the engine's columns hold
+    numpy buffers (adapters/columns/vectors.py) that sinks convert without a Python object per value.
+    """
+
+    columns: Mapping[str, Sequence[Any]]
     length: int
 
     @classmethod
-    def from_columns(cls, columns: Mapping[str, list[Any]]) -> RecordChunk:
+    def from_columns(cls, columns: Mapping[str, Sequence[Any]]) -> RecordChunk:
         lengths = {len(v) for v in columns.values()}
         if len(lengths) > 1:
             raise ValueError(f"columns differ in length: {sorted(lengths)}")
@@ -28,7 +32,8 @@ class RecordChunk:
 
     def rows(self) -> list[dict[str, Any]]:
         names = list(self.columns)
-        return [dict(zip(names, values, strict=True)) for values in zip(*self.columns.values(), strict=True)]
+        values = [v if type(v) is list else list(v) for v in self.columns.values()]
+        return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.rows())

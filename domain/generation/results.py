@@ -6,6 +6,9 @@ from typing import Any
 
 import attrs
 
+from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.schema.schema import Schema
+
 
 @attrs.define
 class ModelUsage:
@@ -67,13 +70,25 @@ class RunMetadata:
 
 @attrs.define
 class GenerationResult:
-    """Records kept in memory (empty when they went to a file or sink) and the run's metadata."""
+    """Records kept in memory (empty when they went to a file or sink) and the run's metadata.
 
-    records: list[dict[str, Any]]
+    The records are held as the engine's chunks (columns); `records` makes the row dicts on first
+    use, so a caller that wants a table (the SDK's `to_arrow()`) never pays for rows.
+    """
+
     metadata: RunMetadata
+    chunks: list[RecordChunk] = attrs.field(factory=list)
+    schema: Schema | None = None
+    _records: list[dict[str, Any]] | None = attrs.field(default=None, alias="records")
+
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        if self._records is None:
+            self._records = [row for chunk in self.chunks for row in chunk.rows()]
+        return self._records
 
     def __len__(self) -> int:
-        return len(self.records)
+        return len(self._records) if self._records is not None else sum(c.length for c in self.chunks)
 
     def __iter__(self):  # type: ignore[no-untyped-def]
         return iter(self.records)

@@ -10,6 +10,7 @@ import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from agentic_synth.adapters.columns.cells import python_cell
 from agentic_synth.adapters.engine.records import ColumnEngine
 from agentic_synth.adapters.engine.temporal_columns import iso_utc
 from agentic_synth.adapters.engine.unique import SeenValues, hash64
@@ -112,8 +113,7 @@ def test_csv_cells_from_the_fast_path_match_the_general_one():
     columns = {"text": ["=1+1", "plain", "-3", "@x", "\tx"], "n": [1, -2, 3, 4, 5],
                "x": [0.5, -1.25, 2.0, 3.0, 1e-7], "b": [True, False, True, False, True],
                "mixed": ["a", None, 3, [1, 2], {"k": "=v"}]}
-    sink = CsvRecordSink(_Buffer(), Schema.from_payload({k: "string" for k in columns}))
-    general = [[sink._cell(v) for v in row] for row in zip(*columns.values(), strict=True)]
-    assert _csv_rows(columns, protect=True)[1:] == [[str(c) for c in row] for row in general]
+    general = [[python_cell(v, True) or "" for v in row] for row in zip(*columns.values(), strict=True)]
+    assert _csv_rows(columns, protect=True)[1:] == general
     assert _csv_rows(columns, protect=True)[1][0] == "'=1+1"
     assert _csv_rows(columns, protect=False)[1][0] == "=1+1"

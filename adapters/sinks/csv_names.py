@@ -1,0 +1,17 @@
+"""CSV column names: nested objects flattened to dotted names (shared by the CSV sink and the reader)."""
+
+from __future__ import annotations
+
+from agentic_synth.domain.schema.schema import Field
+
+
+def flat_columns(fields: tuple[Field, ...], prefix: str = "") -> list[tuple[str, tuple[str, ...]]]:
+    """(dotted column name, path of keys) for every leaf; objects are flattened, arrays stay whole."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    for f in fields:
+        name = f"{prefix}{f.name}"
+        if f.type == "object":
+            out.extend((n, (f.name, *p)) for n, p in flat_columns(f.fields, name + "."))
+        else:
+            out.append((name, (f.name,)))
+    return out
