@@ -19,7 +19,7 @@ from agentic_synth.domain.ai.ai_settings import AISettings
 from agentic_synth.domain.batch.results import BatchResult, JobOutcome
 from agentic_synth.domain.cache.keys import CachePolicy
 from agentic_synth.domain.config.settings import Settings
-from agentic_synth.domain.errors import AgenticSynthError, UsageError
+from agentic_synth.domain.errors import AgenticSynthError, Interrupted, UsageError
 from agentic_synth.domain.generation.generators import Generator, parse_options, prepare_request
 from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.domain.ports import RecordSink
@@ -218,11 +218,16 @@ class AgenticSynth:
             memory = sink = InMemoryRecordSink()
         logger.info("generating {} {} records (seed {}, locale {}, mode {})", request.count, kind, request.seed,
                     request.locale, request.mode)
-        teed = tees.wrap(sink, request)
-        if on_start is not None:
-            on_start(request)
-        with collector_spared():
-            meta = self.container.generate_records().run(request, teed, progress=progress, keep_partial=stream)
+        teed = sink
+        try:
+            teed = tees.wrap(sink, request)
+            if on_start is not None:
+                on_start(request)
+            with collector_spared():
+                meta = self.container.generate_records().run(request, teed, progress=progress, keep_partial=stream)
+        except KeyboardInterrupt:  # before the run's own handler took over (it raises Interrupted): nothing written
+            teed.abort()
+            raise Interrupted("interrupted; no output written") from None
         tees.report_into(meta)
         if request.mode == "engine" and any(options.get(k) for k in ENGINE_IGNORES):
             meta.notes.append("routing, budget and cache-policy options apply to model calls; the engine made none")
