@@ -18,6 +18,7 @@ from agentic_synth.adapters.columns.cells import cells, text_cells
 from agentic_synth.adapters.columns.vectors import Column, Structs, Texts, as_list
 from agentic_synth.adapters.sinks.atomic import AtomicFile
 from agentic_synth.adapters.sinks.csv_names import flat_columns
+from agentic_synth.adapters.sinks.money import money_columns, money_texts
 from agentic_synth.domain.generation.records import RecordChunk
 from agentic_synth.domain.schema.schema import Schema
 
@@ -49,6 +50,7 @@ class CsvRecordSink:
         self._protect = protect
         self._flush = flush
         self._columns = flat_columns(schema.fields)
+        self._money = money_columns(schema)  # amount columns and their decimals (adapters/sinks/money.py)
         names = Texts.from_strings([name for name, _ in self._columns])
         header = text_cells(names.data, names.offsets, None, protect).to_pylist() if self._columns else []
         self._write((",".join(header) + "\r\n").encode("utf-8") if len(header) != 1 or header[0]
@@ -70,12 +72,17 @@ class CsvRecordSink:
             values = chunk.columns[path[0]]
             for key in path[1:]:
                 values = _leaf(values, key)
-            columns.append(cells(values, self._protect))
+            money = self._money.get(path[0]) if len(path) == 1 else None
+            columns.append(cells(values, self._protect) if money is None else self._money_cells(values, money))
         if len(columns) == 1:  # a lone empty field is written as "" (as csv.writer does), not as a blank line
             only = pc.fill_null(columns[0], "")
             columns = [pc.if_else(pc.equal(only, ""), '""', only)]
         joined = pc.binary_join_element_wise(*columns, ",", null_handling="replace", null_replacement="")
         self._write(_bytes(pc.binary_join_element_wise(joined, "", "\r\n")))
+
+    def _money_cells(self, values: Any, decimals: int) -> pa.Array:
+        texts = money_texts(values, decimals)
+        return cells(values, self._protect) if texts is None else pa.array(texts, pa.string())
 
     def close(self) -> None:
         self._target.commit()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import statistics
 from collections import Counter
 from datetime import datetime
@@ -258,6 +259,28 @@ def test_time_series_precision_is_an_option_with_every_digit_on_request(run_cli)
     assert values() == [round(v, 2) for v in full]
     assert run_cli("generate", "timeseries", "-O", "precision=many")[2] == (
         "error: precision: expected auto, full or a whole number of decimals 0..12, got 'many'\n")
+
+
+MONEY = {"id": {"type": "integer", "unique": True, "min": 1, "max": 10**6}, "balance": {"type": "amount", "min": 0,
+         "max": 5000}, "tip": {"type": "amount", "precision": 0, "nullable": True, "null_rate": 0.3}}
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])
+def test_money_is_written_with_its_decimals_and_reads_back_as_the_same_numbers(run_cli, schema_file, tmp_path,
+                                                                               container, fmt) -> None:
+    out = tmp_path / f"m.{fmt}"
+    code, _, err = run_cli("generate", "structured", "-s", schema_file(MONEY), "-n", "400", "--seed", "8",
+                           "-o", str(out))
+    assert code == 0, err
+    text = out.read_bytes().decode()
+    balances = re.findall(r'"balance":([^,}]*)' if fmt != "csv" else r"^\d+,([^,]*),", text, re.M)
+    tips = re.findall(r'"tip":([^,}]*)' if fmt != "csv" else r"^\d+,[^,]*,([^,\r]*)\r$", text, re.M)
+    assert len(balances) == len(tips) == 400
+    assert all(re.fullmatch(r"\d+\.\d\d", b) for b in balances) and any(b.endswith("0") for b in balances)
+    assert {t for t in tips if not re.fullmatch(r"\d+", t)} == ({"null"} if fmt != "csv" else {""})
+    kept = AgenticSynth(container=container).generate("structured", schema=MONEY, count=400, seed=8).records
+    assert [r["balance"] for r in kept] == [float(b) for b in balances]  # the same numbers, floats in memory
+    assert all(type(r["balance"]) is float for r in kept)
 
 
 # --- item 9: the schema page's consistency claim holds -----------------------------------------------
