@@ -8,6 +8,7 @@ from typing import Protocol
 from agentic_synth.application.hybrid import HybridRecords
 from agentic_synth.application.llm import LLMRecords
 from agentic_synth.application.plans import EVENT_KINDS, SERIES_KINDS
+from agentic_synth.application.replies import Repair
 from agentic_synth.application.usage import UsageTally
 from agentic_synth.domain.counts import counted
 from agentic_synth.domain.errors import AgenticSynthError, BudgetExceeded, Interrupted, UsageError
@@ -39,10 +40,12 @@ class GenerateRecords:
     """
 
     def __init__(self, registry: GeneratorRegistry, clock: Clock,
-                 text_model: RunModels | Callable[[GenerationRequest], TextModel] | None = None) -> None:
+                 text_model: RunModels | Callable[[GenerationRequest], TextModel] | None = None, *,
+                 repair: Repair | None = None) -> None:
         self._registry = registry
         self._clock = clock
         self._text_model = text_model
+        self._repair = repair  # lenient reading of replies (Python literals, trailing commas)
 
     def chunks(self, request: GenerationRequest, tally: UsageTally | None = None) -> Iterator[RecordChunk]:
         """The request's records, chunk by chunk, without a sink (for streaming APIs)."""
@@ -55,9 +58,9 @@ class GenerateRecords:
         model = self._text_model(request)
         tally = tally if tally is not None else UsageTally()
         if request.mode == "llm" and request.kind not in ENGINE_TIMED_KINDS:
-            chunks = LLMRecords(model, tally).chunks(request)
+            chunks = LLMRecords(model, tally, self._clock, expand=engine, repair=self._repair).chunks(request)
         else:
-            chunks = HybridRecords(model, tally, engine).chunks(request)
+            chunks = HybridRecords(model, tally, engine, clock=self._clock, repair=self._repair).chunks(request)
         return chunks
 
     def run(self, request: GenerationRequest, sink: RecordSink, *, progress: Progress | None = None,
@@ -75,19 +78,24 @@ class GenerateRecords:
                     progress(chunk.length)
                 del chunk  # let it go before the next one is made: one chunk in memory, not two
         except KeyboardInterrupt:
-            meta.seconds = self._clock.monotonic() - started
             self._finish(sink, keep_on_interrupt)
-            raise Interrupted(f"interrupted; {counted(meta.records, 'record')} written" if keep_on_interrupt
-                              else "interrupted; no output written") from None
+            interrupted = Interrupted(f"interrupted; {counted(meta.records, 'record')} written" if keep_on_interrupt
+                                      else "interrupted; no output written")
+            interrupted.metadata = meta
+            interrupted.keeps_records = keep_on_interrupt  # type: ignore[attr-defined]
+            raise interrupted from None
         except AgenticSynthError as error:
             self._finish(sink, keep_partial or bool(getattr(error, "keeps_records", False)))
-            if isinstance(error, BudgetExceeded):
-                raise error.with_records(meta.records, request.count) from None
-            raise
+            stop = error.with_records(meta.records, request.count) if isinstance(error, BudgetExceeded) else error
+            stop.metadata = meta  # the spend of a run that stopped short is shown too (summary, --report)
+            if stop is error:
+                raise
+            raise stop from None
         except BaseException:
             sink.abort()
             raise
         finally:
+            meta.seconds = self._clock.monotonic() - started
             self._account(meta, tally)
         sink.close()
         meta.seconds = self._clock.monotonic() - started
@@ -100,6 +108,8 @@ class GenerateRecords:
             report(meta)
         meta.dropped = tally.invalid + tally.duplicates
         meta.notes.extend(tally.notes)
+        meta.distinct = dict(tally.distinct)
+        meta.plan = dict(tally.plan)
         if tally.invalid or tally.duplicates:
             meta.notes.append(f"dropped {tally.invalid:,} invalid and {tally.duplicates:,} duplicate records")
 

@@ -13,6 +13,7 @@ from agentic_synth.adapters.cache.sqlite import SqliteResponseCache
 from agentic_synth.adapters.clock import SystemClock
 from agentic_synth.adapters.config_file import LoadedConfig
 from agentic_synth.adapters.integrations.plugins import discover_integrations
+from agentic_synth.adapters.lenient_json import repair_json
 from agentic_synth.adapters.serialization import structure, unstructure
 from agentic_synth.adapters.sinks.factory import open_sink
 from agentic_synth.application.generate import GenerateRecords
@@ -81,7 +82,7 @@ class Container(containers.DeclarativeContainer):
     integration_plugins = providers.Singleton(discover_integrations, load_plugins=config.load_plugins.as_(bool))
     integrations = providers.Singleton(Integrations, config=config.integrations, plugins=integration_plugins)
     generate_records = providers.Factory(GenerateRecords, registry=registry, clock=clock,
-                                         text_model=run_text_models)
+                                         text_model=run_text_models, repair=providers.Object(repair_json))
 
 
 def configure(container: Container, loaded: LoadedConfig) -> None:

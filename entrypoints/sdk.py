@@ -19,7 +19,7 @@ from agentic_synth.domain.ai.ai_settings import AISettings
 from agentic_synth.domain.batch.results import BatchResult, JobOutcome
 from agentic_synth.domain.cache.keys import CachePolicy
 from agentic_synth.domain.config.settings import Settings
-from agentic_synth.domain.errors import AgenticSynthError, Interrupted, UsageError
+from agentic_synth.domain.errors import AgenticSynthError, UsageError
 from agentic_synth.domain.generation.generators import Generator, parse_options, prepare_request
 from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.domain.ports import RecordSink
@@ -31,6 +31,7 @@ from agentic_synth.entrypoints.call_checks import call_schema, check_fields, key
 from agentic_synth.entrypoints.container import Container, build_container, configure
 from agentic_synth.entrypoints.integration_runs import plan_run
 from agentic_synth.entrypoints.model_stack import RunRouting
+from agentic_synth.entrypoints.run_limits import run_limits
 from agentic_synth.entrypoints.tables import TableResult, collector_spared, record_batches
 
 _SENTINEL = object()
@@ -99,13 +100,15 @@ class AgenticSynth:
                 provider: str | None = None, prompt: str | None = None, examples: Any = None,
                 batch_size: int | None = None, stream_replies: bool = False, budget: Any = None,
                 strategy: str | None = None, fallback: Any = None, auto_route: bool = False,
-                cache_policy: str | CachePolicy | None = None, **options: Any) -> GenerationRequest:
+                cache_policy: str | CachePolicy | None = None, concurrency: int | None = None,
+                max_calls: int | None = None, timeout: Any = None, **options: Any) -> GenerationRequest:
         """Validate everything about a run before any output exists.
 
         `schema` None takes the generator's default schema (timeseries and events have one).
         `mode` defaults to engine when no model is chosen (`model`, `auto_route`, or
         `models.defaults.<kind>` with its key set), else llm for records and hybrid for time series
-        and events. `budget` (USD), `strategy`, `fallback` and `auto_route` steer the model router.
+        and events. `budget` (USD), `strategy`, `fallback` and `auto_route` steer the model router;
+        `concurrency`, `max_calls` and `timeout` ("90s", or seconds) bound an llm run (docs/providers.md).
         """
         routing = RunRouting.from_values(strategy=strategy, fallback=fallback, auto_route=auto_route, budget=budget)
         generator = self.container.registry().get(kind)
@@ -127,11 +130,13 @@ class AgenticSynth:
             if model is None and not routing.auto_route and not self.container.text_model.overridden:
                 raise UsageError(f"--mode {mode} needs a model: pass --model (e.g. gemini-2.5-flash, "
                                  "openai/gpt-4o-mini or a model of a local server) or --auto-route")
+            limits = run_limits(self.container.settings(), provider=self._provider_of(model, provider),
+                                concurrency=concurrency, max_calls=max_calls, timeout=timeout)
             ai = AISettings(model=model, provider=provider, prompt=prompt,
                             examples=self._examples(examples, parsed_schema), batch_size=batch_size,
                             stream=stream_replies, given_options=tuple(k for k, v in options.items() if v is not None),
                             strategy=routing.strategy, fallback=routing.fallback, auto_route=routing.auto_route,
-                            budget_usd=routing.budget_usd)
+                            budget_usd=routing.budget_usd, **limits)
             if model is not None:
                 self.model_choice(ai)  # an unknown provider or a missing key fails here, before any output
             self.container.run_text_models().check(kind, ai)  # prices under a budget, a usable model
@@ -151,6 +156,12 @@ class AgenticSynth:
             strategy = ai.strategy or self.container.settings().models.routing.strategy
             return f"chosen per call by the {strategy} strategy (--auto-route)"
         return self.container.text_models().resolve(ai.model, ai.provider).describe()
+
+    def _provider_of(self, model: str | None, provider: str | None) -> str | None:
+        """The provider that serves `model` (None: routed per call, or an overridden text model)."""
+        if model is None or self.container.text_model.overridden:
+            return provider
+        return self.container.text_models().resolve(model, provider).provider
 
     def _default_model(self, kind: str, provider: str | None) -> str | None:
         """`models.defaults.<kind>` when its provider is usable (its key is set)."""
@@ -207,27 +218,28 @@ class AgenticSynth:
         stream = stream or bool(request.option("realtime"))  # paced output is only useful as it happens
         fmt = None
         memory = None
-        if sink is None and output is not None:
-            path = None if str(output) == "-" else str(output)
-            fmt = resolve_format(path, format)
-            sink = self.container.sink_factory()(path, fmt, request.schema, stream=stream,
-                                                  csv_protect=csv_protect, stdout=stdout)
-        elif format is not None and sink is None:
+        if format is not None and sink is None and output is None:
             raise UsageError("format needs an output path")
-        if sink is None:
-            memory = sink = InMemoryRecordSink()
+        # Everything slow happens before a file is opened, so a signal in between leaves none behind.
+        use_case = self.container.generate_records()  # the registry loads plugins on first use
         logger.info("generating {} {} records (seed {}, locale {}, mode {})", request.count, kind, request.seed,
                     request.locale, request.mode)
-        teed = sink
-        try:
-            teed = tees.wrap(sink, request)
-            if on_start is not None:
-                on_start(request)
-            with collector_spared():
-                meta = self.container.generate_records().run(request, teed, progress=progress, keep_partial=stream)
-        except KeyboardInterrupt:  # before the run's own handler took over (it raises Interrupted): nothing written
-            teed.abort()
-            raise Interrupted("interrupted; no output written") from None
+        with collector_spared():
+            if sink is None and output is not None:
+                path = None if str(output) == "-" else str(output)
+                fmt = resolve_format(path, format)
+                sink = self.container.sink_factory()(path, fmt, request.schema, stream=stream,
+                                                      csv_protect=csv_protect, stdout=stdout)
+            if sink is None:
+                memory = sink = InMemoryRecordSink()
+            try:
+                teed = tees.wrap(sink, request)
+                if on_start is not None:
+                    on_start(request)  # every check has passed: the CLI's notice comes now
+            except BaseException:  # Ctrl-C or a failing integration before the run: no file left behind
+                sink.abort()
+                raise
+            meta = use_case.run(request, teed, progress=progress, keep_partial=stream)
         tees.report_into(meta)
         if request.mode == "engine" and any(options.get(k) for k in ENGINE_IGNORES):
             meta.notes.append("routing, budget and cache-policy options apply to model calls; the engine made none")

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.random  # numpy 2 loads it lazily: not inside a run, where a signal can get lost in its init
 
 from agentic_synth.adapters.columns.vectors import Column, Days, Lists, Numbers, Picks, Structs, as_list, vocabulary
 from agentic_synth.adapters.engine import vocab

@@ -40,6 +40,8 @@ class RunMetadata:
     cache_misses: int = 0
     models: dict[str, ModelUsage] = attrs.field(factory=dict)
     notes: list[str] = attrs.field(factory=list)
+    distinct: dict[str, float] = attrs.field(factory=dict)  # llm mode: distinct values ÷ records, per field
+    plan: dict[str, Any] = attrs.field(factory=dict)  # hybrid mode: field path -> the values the plan applied
 
     @property
     def calls(self) -> int:

@@ -41,11 +41,15 @@ class Console:
             yield lambda n: bar.advance(task, n)
 
 
-def summary(meta: RunMetadata) -> str:
-    """One line: records, where they went, seconds, seed (and calls/cost when a model was used)."""
+def summary(meta: RunMetadata, *, written: bool = True) -> str:
+    """One line: records, where they went, seconds, seed (and calls/cost when a model was used).
+
+    `written` False: the run stopped and its output was discarded (the line says so, and still shows the spend).
+    """
     where = "stdout" if meta.output in (None, "-") else meta.output
     line = (f"wrote {records_of(meta.records, meta.kind)} to {where} ({meta.format or 'jsonl'}) "
-            f"in {meta.seconds:.2f}s, seed {meta.seed}")
+            f"in {meta.seconds:.2f}s, seed {meta.seed}") if written else \
+        f"no output written ({meta.kind}, {meta.seconds:.2f}s, seed {meta.seed})"
     if meta.calls:
         line += (f"; {counted(meta.calls, 'call')}, {meta.tokens_in:,} tokens in, {meta.tokens_out:,} out, "
                  f"${meta.cost_usd:.4f}")

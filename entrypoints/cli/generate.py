@@ -14,7 +14,7 @@ import orjson
 from agentic_synth.adapters.sinks.atomic import AtomicFile
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.application.generate import ENGINE_TIMED_KINDS
-from agentic_synth.domain.errors import UsageError
+from agentic_synth.domain.errors import AgenticSynthError, UsageError, exit_code_for
 from agentic_synth.domain.generation.generators import UnknownOption
 from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.entrypoints.cli.console import Console, summary
@@ -60,6 +60,9 @@ def notice(synth: AgenticSynth, request: GenerationRequest, *, explicit: bool) -
         line += "; the model sets the parameters, the engine makes the points"
     elif request.mode == "hybrid":
         line += "; the model writes value pools and parameters, the engine expands them"
+        marked = [f.name for f in request.schema.fields if f.llm]
+        if marked:
+            line += f"; the model writes {', '.join(marked)} row by row (text columns)"
     return line
 
 
@@ -117,7 +120,13 @@ def write_report(path: str, report: dict[str, Any]) -> None:
 @click.option("--prompt", help="What the data is about, in words (llm and hybrid modes).")
 @click.option("--examples", metavar="FILE", help="Example records (json, jsonl, csv, parquet) for few-shot prompts.")
 @click.option("--batch-size", type=click.IntRange(min=1, max=1000),
-              help="llm: records per call (default: from record size and the model's output limit).")
+              help="llm: the most records a call asks for (default: from record size, output limit and yield).")
+@click.option("--concurrency", type=click.IntRange(min=1, max=256),
+              help="llm/hybrid: model calls in flight (default: the provider's maxConcurrency).")
+@click.option("--max-calls", type=click.IntRange(min=1),
+              help="llm/hybrid: stop after this many model calls (default: config llm.maxCalls, else none).")
+@click.option("--timeout", metavar="DURATION",
+              help="llm/hybrid: stop after this long, e.g. 90s, 10m (default: config llm.timeout, else none).")
 @routing_options
 @click.option("--cache-policy", type=click.Choice(["none", "default", "aggressive"]),
               help="How AI model calls use the response cache (default: config cache.policy, else default).")
@@ -133,7 +142,7 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
              fmt: str | None, seed: int | None, locale: str | None, extra: tuple[str, ...], stream: bool,
              no_csv_protect: bool, report: str | None, mode: str | None, model: str | None, provider: str | None,
              prompt: str | None, examples: str | None, batch_size: int | None, cache_policy: str | None,
-             **kind_options: Any) -> None:
+             concurrency: int | None, max_calls: int | None, timeout: str | None, **kind_options: Any) -> None:
     """Generate records of KIND (structured, timeseries, events, or a plugin's name)."""
     console = ctx.obj["console"]
     synth = AgenticSynth(container=ctx.obj["container"])
@@ -150,7 +159,8 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
     if report is not None and Path(report).is_dir():
         raise UsageError(f"--report: '{report}' is a directory")
     ai_args = {k: v for k, v in dict(mode=mode, model=model, provider=provider, prompt=prompt, examples=examples,
-                                     batch_size=batch_size, cache_policy=cache_policy).items() if v is not None}
+                                     batch_size=batch_size, cache_policy=cache_policy, concurrency=concurrency,
+                                     max_calls=max_calls, timeout=timeout).items() if v is not None}
     routing_args = {k: v for k, v in dict(budget=run.budget_usd, strategy=run.strategy, fallback=run.fallback,
                                           auto_route=run.auto_route or None).items() if v is not None}
     request_args = dict(schema=schema, count=count, seed=seed, locale=locale, **ai_args, **routing_args, **options)
@@ -180,10 +190,19 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
         except BrokenPipeError:  # the reader of stdout went away (`| head`): stop quietly, exit 0
             _silence_stdout()
             return
+        except AgenticSynthError as error:  # a run that stopped short shows its spend too, and writes --report
+            meta = error.metadata
+            if meta is not None:
+                meta.output, meta.format = output, resolve_format(None if output in (None, "-") else output, fmt)
+                if report is not None:
+                    write_report(report, {**meta.to_dict(), "stopped": {"exit_code": exit_code_for(error),
+                                                                         "reason": str(error)}})
+                console.info(summary(meta, written=bool(getattr(error, "keeps_records", False)) or stream))
+            raise
     meta = result.metadata
     if report is not None:
         write_report(report, meta.to_dict())
     console.info(summary(meta))
-    for note in meta.notes:  # what the integrations did (--stream-to, --vectorize-with, stream to midstreamer)
-        if note.startswith(INTEGRATION_NOTES):
+    for note in meta.notes:  # what the integrations did (--stream-to, ...); with -v every note (the hybrid plan's)
+        if note.startswith(INTEGRATION_NOTES) or console.verbose:
             console.info(f"agentic-synth: {note}")
