@@ -47,7 +47,7 @@ class FieldSeries:
         self.is_default = model is None
         self.model = model if model is not None else default_model(f)
         if f.precision is None and precision is not None and f.type != "integer":
-            f = attrs.evolve(f, precision=auto_precision(f, self.model) if precision == "auto" else precision)
+            f = attrs.evolve(f, precision=auto_precision(f, self.model) if precision == "auto" else int(precision))
         self.field = f
         self.series = series
         m = self.model
