@@ -3,7 +3,9 @@
 `server openrouter` points OpenRouter at a fake OpenAI-compatible model (its key and base URL set in
 the environment: `OPENROUTER_API_KEY`, `AGENTIC_SYNTH_OPENROUTER_BASE_URL`); `server gemini` does the
 same for Gemini; `server http://HOST:PORT` starts a fake OpenAI-compatible model and, in a `file`
-block, replaces that address by the fake's (a config naming your own server). The OpenAI-compatible
+block, replaces that address by the fake's (a config naming your own server). `http://HOST:PORT=503`
+is a server that answers every call with that HTTP status (a 429 with `Retry-After: 20`), to show
+what a failing or throttled provider does. The OpenAI-compatible
 fake is the realistic model of tests/servers/realistic.py at test speed: it writes records that fit
 the asked schema, some calls short, as real models do. Gemini is asked with a schema that holds no
 bounds (its API takes none), so the Gemini fake ignores min/max: prefer OpenRouter or your own server
@@ -25,6 +27,15 @@ def _openai_compatible() -> FakeServer:
     from tests.servers.realistic import Profile, RealisticModelServer
 
     return RealisticModelServer(Profile(base_latency=0.004, per_record_latency=0.0002))
+
+
+def _failing(status: int) -> FakeServer:
+    from tests.servers.openai_fake import FakeOpenAIServer, openai_error_reply
+
+    if not 400 <= status <= 599:
+        raise ValueError(f"docs-test: server ...={status}: an HTTP error status (400..599) was expected")
+    return FakeOpenAIServer(default_handler=lambda request: openai_error_reply(
+        status, retry_after=20 if status == 429 else None))
 
 
 def _gemini() -> FakeServer:
@@ -61,7 +72,8 @@ class FakeServers:
 
     def url(self, name: str) -> str:
         if name not in self._running:
-            server = _gemini() if name == "gemini" else _openai_compatible()
+            status = name.partition("=")[2]
+            server = _gemini() if name == "gemini" else _failing(int(status)) if status else _openai_compatible()
             server.__enter__()
             self._running[name] = server
         return str(self._running[name].url)
@@ -81,7 +93,7 @@ class FakeServers:
         """A file's text with each `server http://...` address replaced by its fake's."""
         for name in names:
             if name.startswith(("http://", "https://")):
-                text = text.replace(name.rstrip("/"), self.url(name).rstrip("/"))
+                text = text.replace(name.partition("=")[0].rstrip("/"), self.url(name).rstrip("/"))
         return text
 
     def close(self) -> None:

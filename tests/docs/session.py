@@ -24,7 +24,7 @@ from typing import Any
 
 from tests.docs.blocks import Block
 from tests.docs.matching import explain, output_matches
-from tests.docs.process import Timeout, deadline, environment, terminal, working_directory
+from tests.docs.process import Timeout, deadline, environment, release_leftovers, terminal, working_directory
 from tests.docs.servers import FakeServers
 
 TIMEOUT = 60.0  # seconds a command or a Python block may take
@@ -98,10 +98,8 @@ class Session:
             except ValueError as exc:
                 raise self._failure(block, str(exc)) from None
         if marker.file is not None:
-            target = self.cwd / marker.file
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(self.servers.rewrite(block.text, marker.servers), encoding="utf-8")
-        elif block.kind == "shell":
+            return  # written by `files()` before the page's first block runs
+        if block.kind == "shell":
             for command in self._commands(block):
                 ran = self.command(command, interrupt_after=marker.interrupt_after)
                 expected = 130 if marker.interrupt_after is not None else 0
@@ -117,6 +115,18 @@ class Session:
         elif block.quotes_output():
             raise self._failure(block, "this block quotes what the program prints but nothing checks it: make it "
                                        "a ```console block, or mark it `<!-- docs-test: output of COMMAND -->`")
+
+    def files(self, blocks: list[Block]) -> None:
+        """Write the page's `file NAME` blocks first: a page may use a file it shows further down."""
+        for block in blocks:
+            if block.marker.file is not None and block.marker.skip is None:
+                target = self.cwd / block.marker.file
+                target.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    text = self.servers.rewrite(block.text, block.marker.servers)
+                except ValueError as exc:
+                    raise self._failure(block, str(exc)) from None
+                target.write_text(text, encoding="utf-8")
 
     def _commands(self, block: Block) -> list[str]:
         text = block.text.replace("\\\n", " ")
@@ -234,7 +244,8 @@ class Session:
             return Ran(command, code, out.read().decode("utf-8", "replace"))
 
     def close(self) -> None:
-        """Stop whatever the page's shell lines left running in the background."""
+        """Stop whatever the page's shell lines left running in the background; collect what the page left."""
+        release_leftovers()
         for group in self.groups:
             with contextlib.suppress(OSError):
                 os.killpg(group, signal.SIGTERM)

@@ -49,7 +49,9 @@ def test_a_marker_that_cannot_be_honoured_is_an_error_naming_its_line(tmp_path, 
 def _run(tmp_path: Path, text: str) -> Session:
     session = Session(tmp_path, main)
     try:
-        for block in _page(tmp_path, text):
+        blocks = _page(tmp_path, text)
+        session.files(blocks)
+        for block in blocks:
             session.run(block)
     finally:
         session.close()

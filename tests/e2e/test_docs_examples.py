@@ -24,9 +24,12 @@ The convention (for everyone writing docs; also in docs/architecture.md, "Checks
    - `<!-- docs-test: server openrouter -->` (or `gemini`): it needs a model; the block runs against
      a local fake server (tests/docs/servers.py, from tests/servers/) speaking that provider's wire
      format, with its key and base URL set in the environment (`AGENTIC_SYNTH_OPENROUTER_BASE_URL`).
-   - `<!-- docs-test: file NAME -->` on a data block (json, yaml, ...): the page's later blocks read it
-     as the file NAME. With `; server http://127.0.0.1:8000` added, that address in it is replaced by
-     a local fake OpenAI-compatible server's (a config naming a server of your own).
+   - `<!-- docs-test: file NAME -->` on a data block (json, yaml, ...): the page's blocks read it as
+     the file NAME (files are written before the first block runs, so a page may use one it shows
+     further down). With `; server http://127.0.0.1:8000` added, that address in it is replaced by a
+     local fake OpenAI-compatible server's (a config naming a server of your own);
+     `server http://127.0.0.1:8001=503` is one that answers every call with that status (429: with
+     `Retry-After: 20`), to show a failing or throttled provider.
    - `<!-- docs-test: interrupt after 2s -->`: it runs until Ctrl-C; SIGINT comes after 2 s and the
      command must exit 130.
    - `<!-- docs-test: installed -->`: it creates `.venv` and installs into it; the installed checkout
@@ -69,6 +72,7 @@ def test_every_block_of_the_page_runs_as_written(page: Path, files: list[Path], 
     session = Session(copy_repository(ROOT, files, tmp_path / "repo"), main)
     failures = []
     try:
+        session.files(blocks)
         for block in blocks:
             try:
                 session.run(block)
