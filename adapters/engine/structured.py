@@ -22,6 +22,12 @@ class StructuredGenerator:
     description = "structured records (tables, JSON documents) from a schema"
     options: tuple[OptionSpec, ...] = ()
 
+    def prepare(self, request: GenerationRequest) -> GenerationRequest:
+        """A unique field whose value space is smaller than the count is refused here, before any output."""
+        check_uniques(request.schema.fields, DEFAULT_COUNT if request.count is None else request.count,
+                      request.locale)
+        return request
+
     def chunks(self, request: GenerationRequest) -> Iterator[RecordChunk]:
         count = DEFAULT_COUNT if request.count is None else request.count
         fields = request.schema.fields
