@@ -10,6 +10,7 @@ import click
 
 from agentic_synth.domain.errors import AgenticSynthError
 from agentic_synth.domain.generation.generators import UnknownOption
+from agentic_synth.entrypoints.cli.dataset import GenerateCommand as DatasetDispatch
 
 
 def flags_of(command: click.Command) -> dict[str, str]:
@@ -51,7 +52,7 @@ def kind_in(args: Sequence[str], registry: Any) -> str | None:
     return next((arg for arg in args if not arg.startswith("-") and arg in registry), None)
 
 
-class GenerateCommand(click.Command):
+class GenerateCommand(DatasetDispatch):
     """`generate`, whose unknown flags that are a generator's options say how to give them (`-O diurnal=...`)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
