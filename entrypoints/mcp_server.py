@@ -116,7 +116,7 @@ class SynthTools:
         from agentic_synth.entrypoints.model_stack import RunRouting
 
         run = RunRouting.from_values(strategy=None, fallback=None, auto_route=False, budget=budget)
-        result, notes = estimate(self.synth, kind=kind, schema=self._schema(schema), count=count, mode=mode,
+        result, notes, _ = estimate(self.synth, kind=kind, schema=self._schema(schema), count=count, mode=mode,
                                  run=run, model=model, provider=provider)
         return {**result.to_dict(), "notes": notes}
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import click
 
-from agentic_synth.domain.counts import counted
 from agentic_synth.domain.batch.manifest import MANIFEST_NAME
 from agentic_synth.domain.batch.results import BatchResult, JobOutcome, merge_parts
 from agentic_synth.domain.batch.spec import BatchJob, BatchSpec
+from agentic_synth.domain.counts import counted
 from agentic_synth.domain.errors import AgenticSynthError, UsageError
 from agentic_synth.entrypoints.batch import EXECUTORS, BatchPlan, plan_batch, run_batch
 from agentic_synth.entrypoints.cli.console import Console
