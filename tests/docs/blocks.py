@@ -13,7 +13,7 @@ RUN_LANGUAGES = {"bash": "shell", "sh": "shell", "shell": "shell", "console": "c
                  "py": "python"}
 # Lines that quote what the program prints: a data block holding one must be checked (or say why not).
 QUOTES_OUTPUT = ("$ ", "error: ", "wrote ", "agentic-synth: ")
-DIRECTIVES = ("skip", "output", "file", "installed", "interrupt", "server")
+DIRECTIVES = ("skip", "output", "file", "installed", "interrupt", "server", "service")
 _FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*)$")
 _MARK = re.compile(r"<!--\s*docs-test:(?P<body>.*?)-->", re.S)
 _AFTER = re.compile(r"^after\s+(\d+(?:\.\d+)?)\s*s$")
@@ -22,6 +22,7 @@ HOW_TO_MARK = """\
 Fix the example so that it runs as written, or mark the block on the line right above its fence:
   <!-- docs-test: skip REASON -->            it cannot run anywhere; REASON says why (shown to reviewers)
   <!-- docs-test: server openrouter -->      it needs a model server: run it against the local fake server
+  <!-- docs-test: service redis -->          it needs redis, nats, postgres (or an http:// endpoint): the real one
   <!-- docs-test: interrupt after 2s -->     it runs until Ctrl-C: send SIGINT after 2 s (exit 130 expected)
   <!-- docs-test: installed -->              it sets up .venv: the installed checkout stands in for it
   <!-- docs-test: output of COMMAND -->      (text block) the lines COMMAND prints, compared
@@ -44,6 +45,7 @@ class Marker:
     installed: bool = False
     interrupt_after: float | None = None
     servers: list[str] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)  # redis, nats, postgres, http://HOST:PORT
 
     @classmethod
     def parse(cls, body: str, where: str) -> Marker:
@@ -70,6 +72,8 @@ class Marker:
                 marker.interrupt_after = float(after.group(1))
             elif word == "server" and arg:
                 marker.servers += arg.replace(",", " ").split()
+            elif word == "service" and arg:
+                marker.services += arg.replace(",", " ").split()
             else:
                 raise MarkError(f"{where}: unknown docs-test directive {part!r} (known: {', '.join(DIRECTIVES)})")
         if rest.strip():

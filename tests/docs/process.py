@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,21 +42,40 @@ def copy_repository(repo: Path, files: list[Path], into: Path) -> Path:
     return into
 
 
+class Captured:
+    """What a terminal showed: an unbuffered file, so a child process given `sys.stderr` writes into it too."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.TemporaryFile(buffering=0)  # noqa: SIM115 - closed by close(), when the terminal ends
+        self.value: bytes | None = None
+
+    def close(self) -> None:
+        self.file.seek(0)
+        self.value = self.file.read()
+        self.file.close()
+
+    def getvalue(self) -> bytes:
+        """Everything written, once the terminal is closed."""
+        assert self.value is not None, "read the terminal after its `with` block"
+        return self.value
+
+
 @contextlib.contextmanager
-def terminal() -> Iterator[io.BytesIO]:
-    """stdout and stderr into one buffer, interleaved as a terminal shows them."""
-    raw = io.BytesIO()
-    out = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)  # type: ignore[arg-type]
-    err = io.TextIOWrapper(raw, encoding="utf-8", write_through=True)  # type: ignore[arg-type]
+def terminal() -> Iterator[Captured]:
+    """stdout and stderr into one file, interleaved as a terminal shows them."""
+    captured = Captured()
+    out = io.TextIOWrapper(captured.file, encoding="utf-8", write_through=True)  # type: ignore[type-var]
+    err = io.TextIOWrapper(captured.file, encoding="utf-8", write_through=True)  # type: ignore[type-var]
     saved = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = out, err
     try:
-        yield raw
+        yield captured
     finally:
         sys.stdout, sys.stderr = saved
         for stream in (out, err):
             stream.flush()
             stream.detach()
+        captured.close()
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ interpreter's scripts first on PATH. Python blocks share one namespace per page.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import re
 import shlex
@@ -26,11 +27,13 @@ from tests.docs.blocks import Block
 from tests.docs.matching import explain, output_matches
 from tests.docs.process import Timeout, deadline, environment, release_leftovers, terminal, working_directory
 from tests.docs.servers import FakeServers
+from tests.docs.services import Services, Unavailable
 
 TIMEOUT = 60.0  # seconds a command or a Python block may take
 _ENV = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _SHELL_SYNTAX = re.compile(r"[|&;<>()$`*?]")
 _INSTALL = re.compile(r"^(python3? -m venv \.venv|\.venv/bin/pip install .*)$")
+_HEREDOC = re.compile(r"<<-?\s*(['\"]?)(?P<word>\w+)\1")
 _PACKAGE_INSTALL = re.compile(r"\b(pip3?|-m pip|uv pip|pipx)\s+install\b|\bpython3? -m venv\b")
 
 
@@ -74,7 +77,8 @@ def _in_process(argv: list[str]) -> list[str] | None:
 class Session:
     """Runs one page's blocks in `root` (a copy of the repository); `main` is the CLI's `main(argv)`."""
 
-    def __init__(self, root: Path, main: Callable[[list[str]], int]) -> None:
+    def __init__(self, root: Path, main: Callable[[list[str]], int],
+                 fixture: Callable[[str], Any] | None = None) -> None:
         self.root = root
         self.cwd = root
         self.main = main
@@ -84,6 +88,8 @@ class Session:
         self.env = {"PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
         self.block_env: dict[str, str] = {}  # what the block's `server` directives set (keys, base URLs)
         self.servers = FakeServers()
+        self.services = Services(fixture or _no_fixtures)
+        self.unavailable: list[str] = []  # blocks not run: the service they need is not here (and why)
 
     # --- blocks ------------------------------------------------------------------------------------
 
@@ -99,6 +105,14 @@ class Session:
                 raise self._failure(block, str(exc)) from None
         if marker.file is not None:
             return  # written by `files()` before the page's first block runs
+        if marker.services:
+            try:
+                block = dataclasses.replace(block, text=self.services.rewrite(block.text, marker.services))
+            except Unavailable as missing:
+                self.unavailable.append(f"{block.where}: {missing}")
+                return
+            except ValueError as exc:
+                raise self._failure(block, str(exc)) from None
         if block.kind == "shell":
             for command in self._commands(block):
                 ran = self.command(command, interrupt_after=marker.interrupt_after)
@@ -129,8 +143,22 @@ class Session:
                 target.write_text(text, encoding="utf-8")
 
     def _commands(self, block: Block) -> list[str]:
-        text = block.text.replace("\\\n", " ")
-        commands = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+        """The block's commands: a line each (`\\` continues it); a here-document belongs to its command."""
+        commands: list[str] = []
+        lines = iter(block.text.replace("\\\n", " ").splitlines())
+        for line in lines:
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            command = line.strip()
+            heredoc = _HEREDOC.search(command)
+            if heredoc is not None:
+                body = []
+                for more in lines:
+                    body.append(more)
+                    if more.strip() == heredoc["word"]:
+                        break
+                command = "\n".join([command, *body])
+            commands.append(command)
         return [self._installed(c) for c in commands] if block.marker.installed else commands
 
     @staticmethod
@@ -171,10 +199,10 @@ class Session:
             raise self._failure(block, f"the quoted output differs\n{explain(expected, output.splitlines())}")
 
     def _python(self, block: Block) -> None:
-        with environment(self.block_env), working_directory(self.cwd), terminal() as captured:
+        with environment({**self.env, **self.block_env}), working_directory(self.cwd), terminal() as captured:
             try:
                 with deadline(TIMEOUT):
-                    exec(compile(block.text, block.where, "exec"), self.namespace)
+                    exec(compile(block.text, block.where, "exec", dont_inherit=True), self.namespace)
             except (Exception, Timeout) as exc:
                 shown = "timed out" if isinstance(exc, Timeout) else "".join(
                     traceback.format_exception(exc)[-6:])
@@ -184,6 +212,9 @@ class Session:
     # --- commands ----------------------------------------------------------------------------------
 
     def command(self, command: str, *, interrupt_after: float | None = None) -> Ran:
+        if "\n" in command:  # a here-document: bash reads it
+            self.last = self._bash(command, interrupt_after)
+            return self.last
         chain = split_and(command)
         if len(chain) > 1:  # `a && b`: each part as a command of its own, stopping at the first failure
             outputs = []
@@ -250,10 +281,15 @@ class Session:
             with contextlib.suppress(OSError):
                 os.killpg(group, signal.SIGTERM)
         self.servers.close()
+        self.services.close()
 
     @staticmethod
     def _failure(block: Block, what: str) -> DocFailure:
         return DocFailure(f"{block.where} (```{block.language} block): {what}")
+
+
+def _no_fixtures(name: str) -> Any:
+    raise Unavailable(f"no test fixtures here to start {name}")
 
 
 def _indent(text: str) -> str:

@@ -120,3 +120,61 @@ def test_a_package_install_is_refused_unless_the_block_is_marked_installed(tmp_p
     _run(tmp_path, "<!-- docs-test: installed -->\n```bash\n"
                    "python3 -m venv .venv && .venv/bin/pip install -q -e . && .venv/bin/agentic-synth generators list\n"
                    "```\n")
+
+
+def test_a_here_document_belongs_to_its_command(tmp_path) -> None:
+    _run(tmp_path, """
+```bash
+cat > job.yaml <<'YAML'
+n: 1
+# a comment inside the document stays in the file
+YAML
+grep -c comment job.yaml
+```
+""")
+    assert (tmp_path / "job.yaml").read_text() == "n: 1\n# a comment inside the document stays in the file\n"
+
+
+def test_a_python_block_may_hand_its_stderr_to_a_child_process(tmp_path) -> None:
+    session = _run(tmp_path, """
+```python
+import subprocess, sys
+subprocess.run([sys.executable, "-c", "import sys; sys.stderr.write('from the child')"], stderr=sys.stderr, check=True)
+```
+""")
+    assert session.last is not None and session.last.output == "from the child"
+
+
+def test_a_service_block_gets_the_real_address_or_is_listed_as_not_run(tmp_path) -> None:
+    addresses = {"redis_url": "redis://127.0.0.1:40001"}
+
+    def fixture(name: str) -> str:
+        if name not in addresses:
+            pytest.skip(f"no {name} here")
+        return addresses[name]
+
+    session = Session(tmp_path, main, fixture)
+    try:
+        for block in _page(tmp_path, """
+<!-- docs-test: service redis -->
+```bash
+echo 'redis://127.0.0.1:6379/orders?maxlen=10' > redis.txt
+```
+
+<!-- docs-test: service http://127.0.0.1:8080 -->
+```bash
+python -c "import urllib.request as u; print(u.urlopen('http://127.0.0.1:8080/in', b'{}').status)" > status.txt
+```
+
+<!-- docs-test: service nats -->
+```bash
+touch nats-ran
+```
+"""):
+            session.run(block)
+    finally:
+        session.close()
+    assert (tmp_path / "redis.txt").read_text() == "redis://127.0.0.1:40001/orders?maxlen=10\n"
+    assert (tmp_path / "status.txt").read_text() == "204\n"
+    assert not (tmp_path / "nats-ran").exists()
+    assert session.unavailable == ["page.md:13: no nats_url here"]

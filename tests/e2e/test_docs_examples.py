@@ -6,8 +6,8 @@ The convention (for everyone writing docs; also in docs/architecture.md, "Checks
    Blocks of a page share that directory (a later block may read an earlier block's files) and, for
    Python, one namespace (`synth` made in one block is there in the next). Keys are unset, and the
    response cache lives in a private directory.
-2. ```bash (sh, shell) blocks: each line (`\\` continues it; `#` comments are ignored) is a command
-   that must exit 0. ```python blocks are executed; their `assert`s are their checks.
+2. ```bash (sh, shell) blocks: each line (`\\` continues it; `#` comments are ignored; a here-document
+   belongs to its line) is a command that must exit 0. ```python blocks are executed; their `assert`s are their checks.
 3. ```console blocks: a `$ ` line is a command; the lines after it, up to the next `$ `, are what it
    prints (stdout and stderr together, as in a terminal). A command with no lines after it must
    exit 0; `$ echo $?` prints the exit code of the command before.
@@ -30,6 +30,11 @@ The convention (for everyone writing docs; also in docs/architecture.md, "Checks
      local fake OpenAI-compatible server's (a config naming a server of your own);
      `server http://127.0.0.1:8001=503` is one that answers every call with that status (429: with
      `Retry-After: 20`), to show a failing or throttled provider.
+   - `<!-- docs-test: service redis -->` (or `nats`, `postgres`): it needs that real server; the block
+     runs against the one the test suite uses (tests/docs/services.py), its `redis://HOST:PORT` (or
+     `nats://...`, `postgresql://...`) address replaced by the real one. Where that server cannot be
+     had, the page runs the rest and is reported skipped naming the block (CI requires the servers).
+     `service http://127.0.0.1:8080` is a local endpoint that takes every POST (an ingest API).
    - `<!-- docs-test: interrupt after 2s -->`: it runs until Ctrl-C; SIGINT comes after 2 s and the
      command must exit 130.
    - `<!-- docs-test: installed -->`: it creates `.venv` and installs into it; the installed checkout
@@ -49,6 +54,7 @@ from agentic_synth.entrypoints.cli.main import main
 from tests.docs.blocks import HOW_TO_MARK, MarkError, read_blocks
 from tests.docs.process import copy_repository, repository_files
 from tests.docs.session import DocFailure, Session
+from tests.postgres_server import postgres_url  # noqa: F401 - a fixture `service postgres` blocks use
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -60,7 +66,8 @@ def files() -> list[Path]:
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_every_block_of_the_page_runs_as_written(page: Path, files: list[Path], tmp_path: Path) -> None:
+def test_every_block_of_the_page_runs_as_written(page: Path, files: list[Path], tmp_path: Path,
+                                                 request: pytest.FixtureRequest) -> None:
     try:
         blocks = read_blocks(page, ROOT)
     except MarkError as error:
@@ -69,7 +76,7 @@ def test_every_block_of_the_page_runs_as_written(page: Path, files: list[Path], 
         broken = ""
     if broken:
         pytest.fail(broken, pytrace=False)
-    session = Session(copy_repository(ROOT, files, tmp_path / "repo"), main)
+    session = Session(copy_repository(ROOT, files, tmp_path / "repo"), main, request.getfixturevalue)
     failures = []
     try:
         session.files(blocks)
@@ -82,3 +89,5 @@ def test_every_block_of_the_page_runs_as_written(page: Path, files: list[Path], 
         session.close()
     if failures:
         pytest.fail("\n\n".join([*failures, HOW_TO_MARK]), pytrace=False)
+    if session.unavailable:
+        pytest.skip("every other block ran as written; not run here: " + "; ".join(session.unavailable))
