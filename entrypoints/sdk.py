@@ -121,7 +121,8 @@ class AgenticSynth:
         generator = self.container.registry().get(kind)
         takes = {spec.name for spec in generator.options}
         for option, value in self.container.settings().generator_defaults(kind).items():
-            if option in takes and options.get(option) is None:
+            yields = count is not None and option in getattr(generator, "count_options", ())
+            if option in takes and options.get(option) is None and not yields:
                 options[option] = value  # the configuration's default for an option the call left out
         parsed_schema = call_schema(generator, schema, self.container.registry())
         if locale is not None and locale not in LOCALES:

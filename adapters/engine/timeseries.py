@@ -97,6 +97,8 @@ class TimeSeriesGenerator:
         )
 
     makes_parts = True  # a request's part (a shard) is made alone, with the records a whole run makes there
+    # options that also fix the record count: a configured default for one gives way to an explicit count
+    count_options = ("duration",)
 
     # --- request -------------------------------------------------------------------------------
 

@@ -175,6 +175,24 @@ def test_the_notice_is_silenced_by_an_environment_variable_or_the_config_and_the
     assert len(_lines(err)) == 1 and err.startswith("wrote 1 time-series record to stdout")
 
 
+def test_after_init_a_time_series_count_is_taken_and_the_configured_duration_fills_in_without_one(
+        run_cli, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("init")[0] == 0  # its generators.timeseries.defaultDuration is 1h at 1s: 3,600 points
+    code, out, err = run_cli("-q", "generate", "timeseries", "-n", "3", "--start", START)
+    assert code == 0, err
+    assert [json.loads(line)["timestamp"] for line in out.splitlines()] == [
+        "2025-01-01T00:00:00Z", "2025-01-01T00:00:01Z", "2025-01-01T00:00:02Z"]
+    config = json.loads(Path(".agentic-synth.json").read_text())
+    config["generators"]["timeseries"]["defaultDuration"] = "10s"
+    Path(".agentic-synth.json").write_text(json.dumps(config))
+    code, out, err = run_cli("-q", "generate", "timeseries", "--start", START)
+    assert code == 0 and len(out.splitlines()) == 10, err
+    code, _, err = run_cli("generate", "timeseries", "-n", "3", "--duration", "10s")
+    assert (code, err) == (2, "error: --count 3 and --duration disagree: the duration holds 10 points at this "
+                              "interval; give one of them\n")
+
+
 # --- item 8: the cache directory, and --cache-policy with the engine --------------------------------
 
 @pytest.mark.parametrize(("cache", "variable", "doctor_line"), [
