@@ -68,7 +68,7 @@ def similarity_notes(report: dict[str, Any], notice: str | None) -> list[str]:
     return ([f"similarity: {notice.removeprefix('agentic-synth: ')}"] if notice else []) + [line]
 
 
-def plan_run(integrations: Integrations, *, stream: bool, stream_to: Any, vectorize: bool, vectorize_with: Any,
+def plan_run(integrations: Integrations, *, to_pipeline: bool, stream_to: Any, vectorize: bool, vectorize_with: Any,
              embedder: Any = None, output_is_stdout: bool, reference: str | None = None) -> RunIntegrations:
     """Open what the run names (errors now, before any output exists) or take the SDK's enabled integrations."""
     plan = RunIntegrations()
@@ -86,7 +86,7 @@ def plan_run(integrations: Integrations, *, stream: bool, stream_to: Any, vector
         if output_is_stdout and isinstance(plan.pipeline, JsonlStreamPipeline) and plan.pipeline.target == "-":
             raise UsageError(f"--stream-to {stream_to}: the output already goes to stdout; write it to a file "
                              "with -o PATH")
-    elif stream:
+    elif to_pipeline:
         configured = integrations.stream_pipeline()
         if configured.is_available():
             plan.pipeline, plan.owned = configured, False

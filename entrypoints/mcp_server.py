@@ -112,12 +112,14 @@ class SynthTools:
                  budget: Annotated[float | None, Field(gt=0, description="A USD cap to check the estimate "
                                                                          "against")] = None) -> dict[str, Any]:
         """Expected calls, tokens and cost of a run, before anything is spent."""
+        from agentic_synth.domain.ai.run_routing import RunRouting
         from agentic_synth.entrypoints.cli.estimate import estimate
-        from agentic_synth.entrypoints.model_stack import RunRouting
 
         run = RunRouting.from_values(strategy=None, fallback=None, auto_route=False, budget=budget)
-        result, notes, _ = estimate(self.synth, kind=kind, schema=self._schema(schema), count=count, mode=mode,
-                                 run=run, model=model, provider=provider)
+        parsed = self._schema(schema)
+        request = self.synth.request(kind, schema=parsed, count=count, seed=0)  # its schema and count, checked
+        result, notes = estimate(self.synth, request, schema=parsed, mode=mode, routing=run, model=model,
+                                 provider=provider)
         return {**result.to_dict(), "notes": notes}
 
     def validate(self, schema: Annotated[dict[str, Any] | str | None, Field(description="Schema to check (and "

@@ -17,7 +17,8 @@ from agentic_synth.domain.generation.generators import UnknownOption
 from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.domain.generation.shards import Shard
 from agentic_synth.entrypoints.cli.console import Console, summary
-from agentic_synth.entrypoints.cli.estimate import pop_routing, print_estimate, routing_options
+from agentic_synth.entrypoints.cli.estimate import print_dry_run
+from agentic_synth.entrypoints.cli.options import routing_options
 from agentic_synth.entrypoints.cli.reports import check_report_path, write_report
 from agentic_synth.entrypoints.cli.scale import (
     DIRECTORY_OPTIONS,
@@ -35,11 +36,11 @@ ENGINE_NOTICE = "agentic-synth: no AI provider configured; using the built-in en
 ENGINE_WITH_KEYS_NOTICE = "agentic-synth: using the built-in engine (keys are set for: {providers})"
 
 INTEGRATION_NOTES = ("streamed ", "vectorized ", "not streamed", "similarity")
-# Options that belong to particular generators; each is passed on only when given.
-KIND_OPTIONS = ("interval", "start", "duration", "series", "rate", "realtime")
 SCHEMA_HELP = ("Schema file, or inline JSON text. Without it, timeseries makes {timestamp, value} "
                "(a daily cycle with noise) and events make {timestamp, event_id, type, user_id}; "
                "structured records need one. '{}' gives only the fields the generator adds (a timestamp).")
+# Options that belong to particular generators; each is passed on only when given.
+KIND_OPTIONS = ("interval", "start", "duration", "series", "rate", "realtime")
 
 
 def _parse_pairs(pairs: tuple[str, ...]) -> dict[str, tuple[str, Any]]:
@@ -75,13 +76,6 @@ def notice(synth: AgenticSynth, request: GenerationRequest, *, explicit: bool) -
     return line
 
 
-def _announcer(console: Console, line: str | None) -> Callable[[GenerationRequest], None] | None:
-    """The notice, said once when the run starts: after every check, so never before a usage error."""
-    if line is None:
-        return None
-    return lambda request: console.info(line)
-
-
 def _silence_stdout() -> None:
     """Point stdout at /dev/null so the interpreter's final flush does not fail on the closed pipe."""
     try:
@@ -89,6 +83,13 @@ def _silence_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):  # not a real file descriptor (tests capture stdout)
         pass
+
+
+def _announcer(console: Console, line: str | None) -> Callable[[GenerationRequest], None] | None:
+    """The notice, said once when the run starts: after every check, so never before a usage error."""
+    if line is None:
+        return None
+    return lambda request: console.info(line)
 
 
 @click.command(cls=GenerateCommand, context_settings={"show_default": True})
@@ -156,7 +157,7 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
     """
     console = ctx.obj["console"]
     synth = AgenticSynth(container=ctx.obj["container"])
-    run, dry_run = pop_routing(kind_options), kind_options.pop("dry_run")
+    dry_run = kind_options.pop("dry_run")
     scale = {k: kind_options.pop(k) for k in ("shard", *DIRECTORY_OPTIONS)}
     check_scale(output, scale)
     tees = {k: v for k in ("stream_to", "vectorize_with", "reference") if (v := kind_options.pop(k)) is not None}
@@ -167,16 +168,15 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
                         {name: typed for name, (typed, _) in pairs.items()})
     options.update({name: value for name, (_, value) in pairs.items()})
     check_report_path(report)
-    ai_args = {k: v for k, v in dict(mode=mode, model=model, provider=provider, prompt=prompt, examples=examples,
-                                     batch_size=batch_size, cache_policy=cache_policy, concurrency=concurrency,
-                                     max_calls=max_calls, timeout=timeout).items() if v is not None}
-    routing_args = {k: v for k, v in dict(budget=run.budget_usd, strategy=run.strategy, fallback=run.fallback,
-                                          auto_route=run.auto_route or None).items() if v is not None}
-    request_args = dict(schema=schema, count=count, seed=seed, locale=locale, **ai_args, **routing_args, **options)
+    given = dict(mode=mode, model=model, provider=provider, prompt=prompt, examples=examples, batch_size=batch_size,
+                 cache_policy=cache_policy, concurrency=concurrency, max_calls=max_calls, timeout=timeout)
+    ai_args: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    request_args: dict[str, Any] = dict(schema=schema, count=count, seed=seed, locale=locale, **ai_args, **options)
     if scale["shard"] is not None:
         request_args["shard"] = Shard.parse(scale["shard"], "--shard")
+    # the one request of the run: everything (routing and --budget included) is checked here, once
     try:
-        request = synth.request(kind, **request_args)  # validate everything before any output exists
+        request = synth.request(kind, stream_replies=stream, **request_args)
     except UnknownOption as exc:
         raise spelling.respell(exc, {name: typed for name, (typed, _) in pairs.items()}) from None
     into_directory = is_directory(output)
@@ -185,12 +185,12 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
         raise UsageError("--stream, --stream-to and --vectorize-with write one stream; an output directory "
                          "holds part files")
     if dry_run:
-        print_estimate(synth, as_json=False, kind=kind, schema=schema, count=count, run=run,
-                       mode=mode or request.mode, model=model or (request.ai.model if request.ai else None),
-                       provider=provider)
+        print_dry_run(synth, request, count=count, schema=schema, provider=provider)
         return
-    model_flags = {"--cache-policy": cache_policy, "--budget": run.budget_usd, "--strategy": run.strategy,
-                   "--fallback": run.fallback, "--auto-route": run.auto_route}
+    models = None if into_directory else synth.model_stack(request)  # the run's one stack; prices checked now
+    model_flags = {"--cache-policy": cache_policy, "--budget": options.get("budget"),
+                   "--strategy": options.get("strategy"), "--fallback": options.get("fallback"),
+                   "--auto-route": options.get("auto_route")}
     ignored = [flag for flag, value in model_flags.items() if value]
     if request.mode == "engine" and ignored:
         console.info(f"agentic-synth: {', '.join(ignored)} {'does' if len(ignored) == 1 else 'do'} nothing in "
@@ -211,9 +211,9 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
     announce = _announcer(console, line)
     with console.progress(count, f"generating {kind}") as progress:
         try:
-            result = synth.generate(kind, output=output if output is not None else "-", format=fmt,
-                                    csv_protect=not no_csv_protect, stream=stream, progress=progress,
-                                    on_start=announce, **tees, **request_args)
+            result = synth.run(request, output=output if output is not None else "-", format=fmt,
+                               csv_protect=not no_csv_protect, line_buffered=stream, to_pipeline=stream,
+                               progress=progress, models=models, on_start=announce, **tees)
         except BrokenPipeError:  # the reader of stdout went away (`| head`): stop quietly, exit 0
             _silence_stdout()
             return
