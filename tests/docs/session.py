@@ -275,7 +275,10 @@ class Session:
             return Ran(command, code, out.read().decode("utf-8", "replace"))
 
     def close(self) -> None:
-        """Stop whatever the page's shell lines left running in the background; collect what the page left."""
+        """Stop whatever the page's shell lines left running in the background; collect what the page left
+        (its Python namespace too: a client made in a block would otherwise be collected in a later test)."""
+        self.namespace.clear()
+        self.last = None
         release_leftovers()
         for group in self.groups:
             with contextlib.suppress(OSError):
