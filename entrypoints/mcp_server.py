@@ -116,9 +116,9 @@ class SynthTools:
         from agentic_synth.entrypoints.cli.estimate import estimate
 
         run = RunRouting.from_values(strategy=None, fallback=None, auto_route=False, budget=budget)
-        parsed = self._schema(schema)
-        request = self.synth.request(kind, schema=parsed, count=count, seed=0)  # its schema and count, checked
-        result, notes = estimate(self.synth, request, schema=parsed, mode=mode, routing=run, model=model,
+        source = self._schema(schema)
+        request = self.synth.request(kind, schema=source, count=count, seed=0)
+        result, notes = estimate(self.synth, request, schema=source, mode=mode, routing=run, model=model,
                                  provider=provider)
         return {**result.to_dict(), "notes": notes}
 

@@ -29,8 +29,9 @@ from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.entrypoints.cache_control import CacheControl
 from agentic_synth.entrypoints.call_checks import keywords, refuse_keywords, sdk_spelling
 from agentic_synth.entrypoints.container import Container, build_container, configure
-from agentic_synth.entrypoints.integration_runs import plan_run
+from agentic_synth.entrypoints.integration_runs import RunIntegrations, plan_run
 from agentic_synth.entrypoints.model_stack import ModelStack
+from agentic_synth.entrypoints.provider_lease import ProviderLease
 from agentic_synth.entrypoints.request_builder import build_request, model_choice, new_seed
 from agentic_synth.entrypoints.tables import TableResult, collector_spared, record_batches
 
@@ -61,6 +62,17 @@ class AgenticSynth:
         if config is not None or container is None:
             configure(self.container, load_sdk_config(config))
         self.config: Settings = self.container.settings()
+        self._lease = ProviderLease(self.container.provider_models)
+
+    def close(self) -> None:
+        """Close the providers' HTTP clients (a later call connects again)."""
+        self.container.shutdown_resources()
+
+    def __enter__(self) -> AgenticSynth:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @property
     def cache(self) -> CacheControl:
@@ -141,10 +153,32 @@ class AgenticSynth:
         `reference=PATH` compares each series, window by window, with PATH's. `on_start(request)` is called
         once every check has passed (integrations opened too), just before the first record is made.
         """
+        with self._lease.held():
+            return self._tee_and_run(request, output=output, format=format, sink=sink, csv_protect=csv_protect,
+                                     line_buffered=line_buffered, to_pipeline=to_pipeline, progress=progress,
+                                     stdout=stdout, stream_to=stream_to, vectorize=vectorize,
+                                     vectorize_with=vectorize_with, embedder=embedder, csv_header=csv_header,
+                                     models=models, shared_budget=shared_budget, model_class=model_class,
+                                     reference=reference, on_start=on_start)
+
+    def _tee_and_run(self, request: GenerationRequest, *, to_pipeline: bool, stream_to: Any, vectorize: bool,
+                     vectorize_with: Any, embedder: Any, models: ModelStack | None, shared_budget: Budget | None,
+                     reference: str | None, output: str | Path | None, sink: RecordSink | None,
+                     **run: Any) -> TableResult:
         models = models if models is not None else self.model_stack(request, shared_budget=shared_budget)
         tees = plan_run(self.container.integrations(), to_pipeline=to_pipeline, stream_to=stream_to,
                         vectorize=vectorize, vectorize_with=vectorize_with, embedder=embedder, reference=reference,
                         output_is_stdout=sink is None and output is not None and str(output) == "-")
+        try:
+            return self._run(request, tees, output=output, sink=sink, models=models, **run)
+        finally:
+            tees.discard()  # nothing left open when the run failed before its tee took charge
+
+    def _run(self, request: GenerationRequest, tees: RunIntegrations, *, output: str | Path | None,
+             format: str | None, sink: RecordSink | None, csv_protect: bool, line_buffered: bool,
+             progress: Callable[[int], None] | None, stdout: Any, csv_header: bool | None,
+             models: ModelStack | None, model_class: type | None,
+             on_start: Callable[[GenerationRequest], None] | None) -> TableResult:
         line_buffered = line_buffered or bool(request.option("realtime"))  # paced output is only useful as it happens
         fmt = None
         memory = None
@@ -187,8 +221,8 @@ class AgenticSynth:
                  sink: RecordSink | None = None, csv_protect: bool = True, line_buffered: bool = False,
                  to_pipeline: bool = False, stream_replies: bool = False, progress: Callable[[int], None] | None = None,
                  stdout: Any = None, stream_to: Any = None, vectorize: bool = False, vectorize_with: Any = None,
-                 embedder: Any = None, csv_header: bool | None = None, stream: bool | None = None,
-                 reference: str | None = None, on_start: Callable[[GenerationRequest], None] | None = None,
+                 embedder: Any = None, csv_header: bool | None = None, reference: str | None = None,
+                 stream: bool | None = None, on_start: Callable[[GenerationRequest], None] | None = None,
                  **options: Any) -> TableResult:
         """`request(kind, ...)` then `run(request, ...)`: generate records in one call.
 
@@ -216,9 +250,10 @@ class AgenticSynth:
         refuse_keywords("generate_stream", options, _NOT_STREAMED)
         with sdk_spelling("generate_stream", keywords(self.generate_stream, self.request)):
             request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=True, **options)
-        models = self.model_stack(request)
-        for chunk in self.container.generate_records().chunks(request, models=models):
-            yield from chunk.rows()
+        with self._lease.held():
+            models = self.model_stack(request)
+            for chunk in self.container.generate_records().chunks(request, models=models):
+                yield from chunk.rows()
 
     def generate_batches(self, kind: str, *, schema: Any = None, count: int | None = None, seed: int | None = None,
                          **options: Any) -> Iterator[Any]:
@@ -229,8 +264,9 @@ class AgenticSynth:
         refuse_keywords("generate_batches", options, _NOT_STREAMED)
         with sdk_spelling("generate_batches", keywords(self.generate_batches, self.request)):
             request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=True, **options)
-        chunks = self.container.generate_records().chunks(request, models=self.model_stack(request))
-        yield from record_batches(chunks, request.schema)
+        with self._lease.held():
+            chunks = self.container.generate_records().chunks(request, models=self.model_stack(request))
+            yield from record_batches(chunks, request.schema)
 
     async def agenerate(self, kind: str, **kwargs: Any) -> TableResult:
         """`generate` without blocking the event loop (runs in a worker thread)."""
@@ -241,13 +277,14 @@ class AgenticSynth:
         refuse_keywords("astream", kwargs, _NOT_STREAMED)
         with sdk_spelling("astream", keywords(self.generate_stream, self.request)):
             request = self.request(kind, **kwargs)
-        chunks = self.container.generate_records().chunks(request, models=self.model_stack(request))
-        while True:
-            chunk = await asyncio.to_thread(next, chunks, _SENTINEL)
-            if chunk is _SENTINEL:
-                return
-            for row in chunk.rows():  # type: ignore[attr-defined]
-                yield row
+        with self._lease.held():
+            chunks = self.container.generate_records().chunks(request, models=self.model_stack(request))
+            while True:
+                chunk = await asyncio.to_thread(next, chunks, _SENTINEL)
+                if chunk is _SENTINEL:
+                    return
+                for row in chunk.rows():  # type: ignore[attr-defined]
+                    yield row
 
     def generate_dataset(self, dataset: Any, *, output: str | Path | None = None, format: str | None = None,
                          seed: int | None = None, locale: str | None = None, if_exists: str = "fail",
@@ -279,9 +316,10 @@ class AgenticSynth:
 
         spec = load_batch(config_or_jobs)
         parallel = parallel or default_parallel(spec, len(spec.jobs))
-        plan = plan_batch(self, spec, output_dir, seed=seed, new_seed=new_seed, workers=parallel, resume=resume)
-        return run_batch(self, plan, parallel=parallel, executor=executor, fail_fast=fail_fast, on_done=on_done,
-                         scheduler=scheduler, resume=resume)
+        with self._lease.held():  # the jobs' model stacks are built by the plan and used by the runs
+            plan = plan_batch(self, spec, output_dir, seed=seed, new_seed=new_seed, workers=parallel, resume=resume)
+            return run_batch(self, plan, parallel=parallel, executor=executor, fail_fast=fail_fast,
+                             on_done=on_done, scheduler=scheduler, resume=resume)
 
     # --- integrations (docs/integrations.md) -------------------------------------------------------
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("openai", "google", "httpx", "pyarrow")
+HEAVY = ("openai", "google", "httpx", "pyarrow", "redis", "nats", "mcp")  # the integrations load when named
 NOT_NEEDED_OFFLINE = ("yaml", "pydantic", "rich", "requests")  # batch files; the SDKs' models; a terminal's bar
 SCHEMA = '{"id": "uuid", "name": "name", "age": {"type": "integer", "min": 18, "max": 90}}'
 
