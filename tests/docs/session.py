@@ -278,7 +278,6 @@ class Session:
         """Stop whatever the page's shell lines left running in the background; collect what the page left
         (its Python namespace too: a client made in a block would otherwise be collected in a later test)."""
         self.namespace.clear()
-        self.last = None
         release_leftovers()
         for group in self.groups:
             with contextlib.suppress(OSError):
