@@ -29,6 +29,9 @@ ENV_OVERRIDES: dict[str, tuple[str, type]] = {
     "AGENTIC_SYNTH_CACHE_ENABLED": ("cache.enabled", bool),
     "AGENTIC_SYNTH_CACHE_DIR": ("cache.persistPath", str),
     "AGENTIC_SYNTH_ROUTING_STRATEGY": ("models.routing.strategy", str),
+    "AGENTIC_SYNTH_NOTICE": ("cli.notice", bool),
+    "AGENTIC_SYNTH_GEMINI_BASE_URL": ("providers.gemini.baseUrl", str),
+    "AGENTIC_SYNTH_OPENROUTER_BASE_URL": ("providers.openrouter.baseUrl", str),
 }
 _REF = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}

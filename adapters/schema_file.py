@@ -49,12 +49,19 @@ def read_json(text: str, source: str) -> Any:
         raise UsageError(f"{source}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
 
 
-def load_schema(value: Any) -> Schema:
-    """A Schema from a Schema, a dict, a model class (or `module:Class`), inline JSON text or a .json file."""
+def _parse(payload: Any, allow_empty: bool) -> Schema:
+    return Schema(fields=()) if allow_empty and payload == {} else Schema.from_payload(payload)
+
+
+def load_schema(value: Any, *, allow_empty: bool = False) -> Schema:
+    """A Schema from a Schema, a dict, a model class (or `module:Class`), inline JSON text or a .json file.
+
+    `allow_empty` reads `{}` as a schema of no fields (for generators that add fields of their own).
+    """
     if isinstance(value, Schema):
         return value
     if isinstance(value, dict):
-        return Schema.from_payload(value)
+        return _parse(value, allow_empty)
     model = model_class_of(value)  # a pydantic model, dataclass or attrs class, or `module:Class`
     if model is not None:
         return schema_from_type(model)
@@ -66,7 +73,7 @@ def load_schema(value: Any) -> Schema:
             raise UsageError(f"schema: file '{path}' not found") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise UsageError(f"schema: cannot read '{path}': {exc}") from None
-        return Schema.from_payload(read_json(text, str(path)))
+        return _parse(read_json(text, str(path)), allow_empty)
     if isinstance(value, str):
-        return Schema.from_payload(read_json(value, "schema (inline JSON)"))
+        return _parse(read_json(value, "schema (inline JSON)"), allow_empty)
     raise SchemaError(f"expected a path, JSON text or an object, got {type(value).__name__}")

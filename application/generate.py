@@ -10,6 +10,7 @@ from agentic_synth.application.llm import LLMRecords
 from agentic_synth.application.plans import EVENT_KINDS, SERIES_KINDS
 from agentic_synth.application.replies import Repair
 from agentic_synth.application.usage import UsageTally
+from agentic_synth.domain.counts import counted
 from agentic_synth.domain.errors import AgenticSynthError, BudgetExceeded, Interrupted, UsageError
 from agentic_synth.domain.generation.generators import GeneratorRegistry, total_records
 from agentic_synth.domain.generation.records import RecordChunk
@@ -103,7 +104,7 @@ class GenerateRecords:
                 del chunk  # let it go before the next one is made: one chunk in memory, not two
         except KeyboardInterrupt:
             self._finish(sink, keep_on_interrupt)
-            interrupted = Interrupted(f"interrupted; {meta.records} records written" if keep_on_interrupt
+            interrupted = Interrupted(f"interrupted; {counted(meta.records, 'record')} written" if keep_on_interrupt
                                       else "interrupted; no output written")
             interrupted.metadata = meta
             interrupted.keeps_records = keep_on_interrupt  # type: ignore[attr-defined]
@@ -134,7 +135,7 @@ class GenerateRecords:
         meta.distinct = dict(tally.distinct)
         meta.plan = dict(tally.plan)
         if tally.invalid or tally.duplicates:
-            meta.notes.append(f"dropped {tally.invalid} invalid and {tally.duplicates} duplicate records")
+            meta.notes.append(f"dropped {tally.invalid:,} invalid and {tally.duplicates:,} duplicate records")
 
     @staticmethod
     def _finish(sink: RecordSink, keep: bool) -> None:

@@ -22,6 +22,7 @@ from agentic_synth.application.usage import UsageTally
 from agentic_synth.application.work_queue import Call, ModelCalls, Outcome
 from agentic_synth.domain.ai.ai_settings import AISettings
 from agentic_synth.domain.ai.models import ModelRequest
+from agentic_synth.domain.counts import counted
 from agentic_synth.domain.errors import ProviderError
 from agentic_synth.domain.generation.records import RecordChunk
 from agentic_synth.domain.generation.requests import GenerationRequest
@@ -138,8 +139,8 @@ class LLMRecords(ModelCalls):
         job = RecordJob(request, ai, keeper, self._tally, AnchorStream.for_request(self._expand, request))
 
         def status() -> str:
-            return (f"{keeper.kept} of {count} records written ({keeper.invalid} invalid and "
-                    f"{keeper.duplicates} duplicate records dropped)")
+            return (f"{keeper.kept:,} of {count:,} records written ({keeper.invalid:,} invalid and "
+                    f"{counted(keeper.duplicates, 'duplicate record')} dropped)")
 
         queue = self.work_queue(ai, status, lag_per_slot=LAG_PER_SLOT)
         names = request.schema.names
@@ -155,11 +156,12 @@ class LLMRecords(ModelCalls):
             self._tally.distinct.update(keeper.distinct_ratios())
             self.note_stop(queue)
             if keeper.surplus:
-                self._tally.note(f"{keeper.surplus} records beyond the count were not used")
+                self._tally.note(f"{counted(keeper.surplus, 'record')} beyond the count "
+                                 f"{'was' if keeper.surplus == 1 else 'were'} not used")
 
     @staticmethod
     def _fatal(error: ProviderError, keeper: RecordKeeper) -> ProviderError:
         if keeper.kept == 0:
             return error
-        return ProviderError(f"{error}; {keeper.kept} of {keeper.count} records were written",
+        return ProviderError(f"{error}; {keeper.kept:,} of {keeper.count:,} records were written",
                              provider=error.provider, status=error.status, keeps_records=True)

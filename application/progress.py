@@ -96,7 +96,7 @@ class StopRules:
         if gained < self.window and gained < self.min_progress * asked:
             share = 100.0 * gained / asked if asked else 0.0
             return lambda: IncompleteGeneration(
-                f"no progress: the last {self.window} calls added {gained} new valid {self.unit} of {asked} asked "
+                f"no progress: the last {self.window} calls added {gained:,} new valid {self.unit} of {asked:,} asked "
                 f"for ({share:.1f}%, less than llm.minProgress {100 * self.min_progress:g}%); {self._status()}. "
                 f"The model keeps repeating values or breaking the schema: loosen unique fields or bounds, describe "
                 f"the data (--prompt, --examples), or try another --model")

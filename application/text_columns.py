@@ -262,8 +262,8 @@ class TextColumns(ModelCalls):
                              slots=ai.concurrency or DEFAULT_CONCURRENCY)
 
         def status() -> str:
-            of = f" of {request.count}" if request.count is not None else ""
-            return f"{job.emitted}{of} rows written"
+            of = f" of {request.count:,}" if request.count is not None else ""
+            return f"{job.emitted:,}{of} rows written"
 
         queue = self.work_queue(ai, status, lag_per_slot=LAG_PER_SLOT, unit="texts")
         runs = queue.run(job)

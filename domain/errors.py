@@ -106,8 +106,9 @@ class BudgetExceeded(AgenticSynthError):
     def final_message(self, written: int, requested: int | None, *, spent: float | None = None) -> str:
         """`budget reached: $0.0994 of $0.1000 spent; 812 of 1000 records written`."""
         paid = self.spent if spent is None else spent
-        of = f" of {requested}" if requested is not None else ""
-        return f"budget reached: ${paid or 0.0:.4f} of ${self.limit or 0.0:.4f} spent; {written}{of} records written"
+        of = f" of {requested:,}" if requested is not None else ""
+        return (f"budget reached: ${paid or 0.0:.4f} of ${self.limit or 0.0:.4f} spent; {written:,}{of} "
+                f"record{'' if written == 1 and requested is None else 's'} written")
 
     def with_records(self, written: int, requested: int | None, *, spent: float | None = None) -> BudgetExceeded:
         """The same stop, its message now telling how many records were written."""

@@ -21,7 +21,7 @@ from agentic_synth.domain.ai.budget import Budget
 from agentic_synth.domain.batch.results import CANCELLED, FAILED, INTERRUPTED, BatchResult, JobOutcome, merge_parts
 from agentic_synth.domain.batch.spec import BatchJob, BatchSpec
 from agentic_synth.domain.errors import AgenticSynthError, ExitCode, Interrupted, UsageError
-from agentic_synth.domain.generation.generators import total_records
+from agentic_synth.domain.generation.generators import UnknownOption, total_records
 from agentic_synth.domain.generation.requests import CHUNK_SIZE, GenerationRequest
 from agentic_synth.domain.generation.shards import parts_for, split
 from agentic_synth.entrypoints.batch_manifest import ManifestBook, resume_seed
@@ -107,6 +107,8 @@ def plan_batch(synth: Any, spec: BatchSpec, output_dir: str | os.PathLike[str], 
             models = synth.model_stack(request, shared_budget=shared)  # prices under the budget, a usable model
             parts = _parts(synth, job, request, fmt, workers or default_parallel(spec, len(spec.jobs)))
         except AgenticSynthError as exc:
+            if isinstance(exc, UnknownOption):  # named as the batch file writes it: options.interval
+                exc = exc.spelled(lambda name: f"options.{name}")
             raise UsageError(f"{spec.source}: jobs[{i}] ({job.name}): {exc}") from None
         movable = request.mode == "engine" and synth.container.registry().origin(job.kind) != "code"
         if request.mode == "engine":

@@ -12,6 +12,7 @@ from agentic_synth.adapters.integrations.ruvector import RuvectorVectorStore
 from agentic_synth.adapters.integrations.ruvector_rvf import RvfVectorStore
 from agentic_synth.adapters.integrations.sqlite_vectors import SqliteVectorStore
 from agentic_synth.application.tee import TeeRecordSink
+from agentic_synth.domain.counts import counted
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.domain.generation.results import RunMetadata
@@ -52,7 +53,7 @@ class RunIntegrations:
                                                                       "records": self.tee.streamed}
             meta.integrations["stream"] = stream
             created = getattr(self.pipeline, "created", None)  # a JetStream stream made for the subject
-            meta.notes.append(f"streamed {self.tee.streamed} records to {self.pipeline_label}"
+            meta.notes.append(f"streamed {counted(self.tee.streamed, 'record')} to {self.pipeline_label}"
                               + (f" (created JetStream stream {created})" if created else ""))
             similarity = getattr(self.pipeline, "report", None)  # --stream-to midstreamer --reference REF
             if callable(similarity):
@@ -60,7 +61,7 @@ class RunIntegrations:
                 meta.integrations["similarity"] = report
                 meta.notes.extend(similarity_notes(report, getattr(self.pipeline, "notice", None)))
         if self.tee is not None and self.store is not None:
-            meta.notes.append(f"vectorized {self.tee.vectorized} records into {self.store_label}")
+            meta.notes.append(f"vectorized {counted(self.tee.vectorized, 'record')} into {self.store_label}")
 
 
 def similarity_notes(report: dict[str, Any], notice: str | None) -> list[str]:

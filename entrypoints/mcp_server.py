@@ -112,8 +112,8 @@ class SynthTools:
                  budget: Annotated[float | None, Field(gt=0, description="A USD cap to check the estimate "
                                                                          "against")] = None) -> dict[str, Any]:
         """Expected calls, tokens and cost of a run, before anything is spent."""
+        from agentic_synth.domain.ai.run_routing import RunRouting
         from agentic_synth.entrypoints.cli.estimate import estimate
-        from agentic_synth.entrypoints.model_stack import RunRouting
 
         run = RunRouting.from_values(strategy=None, fallback=None, auto_route=False, budget=budget)
         source = self._schema(schema)

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from agentic_synth.adapters.schema_file import load_schema
 from agentic_synth.application.generate import ENGINE_TIMED_KINDS
 from agentic_synth.domain.ai.ai_settings import AISettings
 from agentic_synth.domain.ai.run_routing import RunRouting
@@ -19,10 +18,11 @@ from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.domain.generation.shards import as_part
 from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.domain.schema.types import DEFAULT_LOCALE, LOCALES
+from agentic_synth.entrypoints.call_checks import call_schema, check_fields
 from agentic_synth.entrypoints.run_limits import run_limits
 
 EXAMPLES_READ = 20  # few-shot records taken from an --examples file
-ENGINE_NOTE = "routing and budget options apply to model calls; the engine made none"
+ENGINE_NOTE = "routing, budget and cache-policy options apply to model calls; the engine made none"
 
 
 def new_seed() -> int:
@@ -30,7 +30,7 @@ def new_seed() -> int:
     return secrets.randbelow(2**32)
 
 
-def build_request(container: Any, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
+def build_request(container: Any, kind: str, *, schema: Any = None, count: int | None = None, seed: int | None = None,
                   locale: str | None = None, mode: str | None = None, model: str | None = None,
                   provider: str | None = None, prompt: str | None = None, examples: Any = None,
                   batch_size: int | None = None, stream_replies: bool = False, budget: Any = None,
@@ -38,7 +38,8 @@ def build_request(container: Any, kind: str, *, schema: Any, count: int | None =
                   cache_policy: str | CachePolicy | None = None, concurrency: int | None = None,
                   max_calls: int | None = None, timeout: Any = None, shard: Any = None,
                   **options: Any) -> GenerationRequest:
-    """The request, checked: schema, options (with the configuration's defaults), mode, model and routing.
+    """The request, checked: schema (None: the kind's default), options (with the configuration's
+    defaults), mode, model and routing.
 
     `mode` defaults to engine when no model is chosen (`model`, `auto_route`, or `models.defaults.<kind>`
     with its provider usable), else llm for records and hybrid for time series and events.
@@ -50,9 +51,10 @@ def build_request(container: Any, kind: str, *, schema: Any, count: int | None =
     generator = container.registry().get(kind)
     takes = {spec.name for spec in generator.options}
     for option, value in settings.generator_defaults(kind).items():
-        if option in takes and options.get(option) is None:
+        yields = count is not None and option in getattr(generator, "count_options", ())
+        if option in takes and options.get(option) is None and not yields:
             options[option] = value  # the configuration's default for an option the call left out
-    parsed_schema = load_schema(schema)
+    parsed_schema = call_schema(generator, schema, container.registry())
     if locale is not None and locale not in LOCALES:
         raise UsageError(f"locale '{locale}' is not one of {', '.join(LOCALES)}")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
@@ -77,11 +79,12 @@ def build_request(container: Any, kind: str, *, schema: Any, count: int | None =
         kind=kind, schema=parsed_schema, count=count, seed=new_seed() if seed is None else seed,
         options=parse_options(generator, options), mode=mode, locale=locale or DEFAULT_LOCALE, ai=ai,
         cache_policy=None if cache_policy is None else CachePolicy.parse(cache_policy, "cache_policy"),
-        part=as_part(shard), notes=(ENGINE_NOTE,) if mode == "engine" and routing.given else ())
+        part=as_part(shard),
+        notes=(ENGINE_NOTE,) if mode == "engine" and (routing.given or cache_policy is not None) else ())
     if request.part is not None and (request.mode != "engine" or request.option("realtime")):
         why = "--realtime has no end" if request.mode == "engine" else f"mode {request.mode} calls a model"
         raise UsageError(f"--shard: a shard is an index range of a job the engine makes; {why}")
-    return prepare_request(generator, request)
+    return check_fields(prepare_request(generator, request))
 
 
 def _provider_of(container: Any, model: str | None, provider: str | None) -> str | None:

@@ -27,6 +27,7 @@ from agentic_synth.domain.generation.shards import starts_the_job
 from agentic_synth.domain.ports import RecordSink
 from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.entrypoints.cache_control import CacheControl
+from agentic_synth.entrypoints.call_checks import keywords, refuse_keywords, sdk_spelling
 from agentic_synth.entrypoints.container import Container, build_container, configure
 from agentic_synth.entrypoints.integration_runs import RunIntegrations, plan_run
 from agentic_synth.entrypoints.model_stack import ModelStack
@@ -38,7 +39,10 @@ _SENTINEL = object()
 # `generate` keywords that are not part of a request (register_workflow checks the rest up front)
 RUN_KEYWORDS = frozenset({"output", "format", "sink", "csv_protect", "csv_header", "stream", "line_buffered",
                           "to_pipeline", "progress", "stdout", "stream_to", "vectorize", "vectorize_with", "embedder",
-                          "reference"})
+                          "reference", "on_start"})
+# what generate_stream / astream say about a `generate` keyword they cannot honour
+_NOT_STREAMED = {name: f"it yields the records; generate(..., {name}=...) writes them"
+                 for name in sorted(RUN_KEYWORDS - {"progress", "stream"})}
 STREAM_DEPRECATED = ("generate(stream=...) is deprecated: it meant three things, say which: line_buffered=True "
                      "writes the output line by line as records are made, to_pipeline=True also sends them to the "
                      "enabled stream pipeline, stream_replies=True streams the model's replies")
@@ -86,7 +90,7 @@ class AgenticSynth:
 
     # --- one run: a request, then its records ------------------------------------------------------
 
-    def request(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
+    def request(self, kind: str, *, schema: Any = None, count: int | None = None, seed: int | None = None,
                 locale: str | None = None, mode: str | None = None, model: str | None = None,
                 provider: str | None = None, prompt: str | None = None, examples: Any = None,
                 batch_size: int | None = None, stream_replies: bool = False, budget: Any = None,
@@ -96,6 +100,8 @@ class AgenticSynth:
                 **options: Any) -> GenerationRequest:
         """Validate everything about a run before any output exists; `run(request)` then makes its records.
 
+        `schema` None takes the generator's default schema (timeseries and events have one).
+
         `mode` defaults to engine when no model is chosen (`model`, `auto_route`, or
         `models.defaults.<kind>` with its key set), else llm for records and hybrid for time series
         and events. `budget` (USD), `strategy`, `fallback` and `auto_route` steer the model router;
@@ -103,11 +109,13 @@ class AgenticSynth:
         `shard=(i, n)` (or "i/n") makes only index range i of n equal ranges of the job's records: the
         records a whole run makes there, so shards 0..n-1 joined are the whole run (docs/scale-out.md).
         """
-        return build_request(self.container, kind, schema=schema, count=count, seed=seed, locale=locale, mode=mode,
-                             model=model, provider=provider, prompt=prompt, examples=examples, batch_size=batch_size,
-                             stream_replies=stream_replies, budget=budget, strategy=strategy, fallback=fallback,
-                             auto_route=auto_route, cache_policy=cache_policy, concurrency=concurrency,
-                             max_calls=max_calls, timeout=timeout, shard=shard, **options)
+        with sdk_spelling("request", keywords(self.request)):
+            return build_request(self.container, kind, schema=schema, count=count, seed=seed, locale=locale, mode=mode,
+                                 model=model, provider=provider, prompt=prompt, examples=examples,
+                                 batch_size=batch_size, stream_replies=stream_replies, budget=budget,
+                                 strategy=strategy, fallback=fallback, auto_route=auto_route,
+                                 cache_policy=cache_policy, concurrency=concurrency, max_calls=max_calls,
+                                 timeout=timeout, shard=shard, **options)
 
     def model_choice(self, ai: AISettings) -> str:
         """`gemini-2.5-pro (for gemini-pro) via gemini`: the model a run uses, as the notice shows it."""
@@ -130,7 +138,8 @@ class AgenticSynth:
             to_pipeline: bool = False, progress: Callable[[int], None] | None = None, stdout: Any = None,
             stream_to: Any = None, vectorize: bool = False, vectorize_with: Any = None, embedder: Any = None,
             csv_header: bool | None = None, models: ModelStack | None = None, shared_budget: Budget | None = None,
-            model_class: type | None = None, reference: str | None = None) -> TableResult:
+            model_class: type | None = None, reference: str | None = None,
+            on_start: Callable[[GenerationRequest], None] | None = None) -> TableResult:
         """Make a request's records: kept in `.records`, or written to `output` (a path, '-' for stdout) or `sink`.
 
         `line_buffered` writes jsonl/csv in place as records are made (the CLI's --stream);
@@ -141,7 +150,8 @@ class AgenticSynth:
         A CSV shard other than the first has no header row (`csv_header` says otherwise), so that shards
         joined end to end are the single run's file. `model_class` (the pydantic, dataclass or attrs class
         the schema came from) lets `result.as_models()` build its instances. `stream_to="midstreamer"` with
-        `reference=PATH` compares each series, window by window, with PATH's.
+        `reference=PATH` compares each series, window by window, with PATH's. `on_start(request)` is called
+        once every check has passed (integrations opened too), just before the first record is made.
         """
         with self._lease.held():
             return self._tee_and_run(request, output=output, format=format, sink=sink, csv_protect=csv_protect,
@@ -149,7 +159,7 @@ class AgenticSynth:
                                      stdout=stdout, stream_to=stream_to, vectorize=vectorize,
                                      vectorize_with=vectorize_with, embedder=embedder, csv_header=csv_header,
                                      models=models, shared_budget=shared_budget, model_class=model_class,
-                                     reference=reference)
+                                     reference=reference, on_start=on_start)
 
     def _tee_and_run(self, request: GenerationRequest, *, to_pipeline: bool, stream_to: Any, vectorize: bool,
                      vectorize_with: Any, embedder: Any, models: ModelStack | None, shared_budget: Budget | None,
@@ -167,7 +177,8 @@ class AgenticSynth:
     def _run(self, request: GenerationRequest, tees: RunIntegrations, *, output: str | Path | None,
              format: str | None, sink: RecordSink | None, csv_protect: bool, line_buffered: bool,
              progress: Callable[[int], None] | None, stdout: Any, csv_header: bool | None,
-             models: ModelStack | None, model_class: type | None) -> TableResult:
+             models: ModelStack | None, model_class: type | None,
+             on_start: Callable[[GenerationRequest], None] | None) -> TableResult:
         line_buffered = line_buffered or bool(request.option("realtime"))  # paced output is only useful as it happens
         fmt = None
         memory = None
@@ -183,11 +194,17 @@ class AgenticSynth:
                                                       csv_protect=csv_protect, stdout=stdout, csv_header=header)
             if sink is None:
                 memory = sink = InMemoryRecordSink()
+            try:
+                teed = tees.wrap(sink, request)
+                if on_start is not None:
+                    on_start(request)  # every check has passed: the CLI's notice comes now
+            except Exception:  # a failing integration before the run: no file left behind
+                sink.abort()
+                raise
             logger.info("generating {} {} records (seed {}, locale {}, mode {})", request.count, request.kind,
                         request.seed, request.locale, request.mode)
             with collector_spared():
-                meta = use_case.run(request, tees.wrap(sink, request), models=models, progress=progress,
-                                    keep_partial=line_buffered)
+                meta = use_case.run(request, teed, models=models, progress=progress, keep_partial=line_buffered)
         except KeyboardInterrupt:  # before the use case took charge of the sink (it answers for it after)
             if sink is not None:
                 sink.abort()
@@ -200,12 +217,13 @@ class AgenticSynth:
         return TableResult(metadata=meta, chunks=memory.chunks if memory is not None else [], schema=request.schema,
                            model=None if model_class is None else model_builder(model_class))
 
-    def generate(self, kind: str, *, schema: Any, output: str | Path | None = None, format: str | None = None,
+    def generate(self, kind: str, *, schema: Any = None, output: str | Path | None = None, format: str | None = None,
                  sink: RecordSink | None = None, csv_protect: bool = True, line_buffered: bool = False,
                  to_pipeline: bool = False, stream_replies: bool = False, progress: Callable[[int], None] | None = None,
                  stdout: Any = None, stream_to: Any = None, vectorize: bool = False, vectorize_with: Any = None,
                  embedder: Any = None, csv_header: bool | None = None, reference: str | None = None,
-                 stream: bool | None = None, **options: Any) -> TableResult:
+                 stream: bool | None = None, on_start: Callable[[GenerationRequest], None] | None = None,
+                 **options: Any) -> TableResult:
         """`request(kind, ...)` then `run(request, ...)`: generate records in one call.
 
         `budget` (USD) caps model spending; `strategy`, `fallback` and `auto_route` steer model
@@ -217,29 +235,35 @@ class AgenticSynth:
             warnings.warn(STREAM_DEPRECATED, DeprecationWarning, stacklevel=2)
             line_buffered, to_pipeline, stream_replies = (line_buffered or stream, to_pipeline or stream,
                                                           stream_replies or stream)
-        request = self.request(kind, schema=schema, stream_replies=stream_replies, **options)
+        with sdk_spelling("generate", keywords(self.generate, self.request)):
+            request = self.request(kind, schema=schema, stream_replies=stream_replies, **options)
         return self.run(request, output=output, format=format, sink=sink, csv_protect=csv_protect,
                         line_buffered=line_buffered, to_pipeline=to_pipeline, progress=progress, stdout=stdout,
                         stream_to=stream_to, vectorize=vectorize, vectorize_with=vectorize_with, embedder=embedder,
-                        csv_header=csv_header, model_class=model_class_of(schema), reference=reference)
+                        csv_header=csv_header, model_class=model_class_of(schema), reference=reference,
+                        on_start=on_start)
 
-    def generate_stream(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
+    def generate_stream(self, kind: str, *, schema: Any = None, count: int | None = None, seed: int | None = None,
                         **options: Any) -> Iterator[dict[str, Any]]:
         """Yield records lazily, chunk by chunk (memory stays flat in count); in llm mode each record
         is yielded as soon as the model's streamed reply completes it."""
-        request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=True, **options)
+        refuse_keywords("generate_stream", options, _NOT_STREAMED)
+        with sdk_spelling("generate_stream", keywords(self.generate_stream, self.request)):
+            request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=True, **options)
         with self._lease.held():
             models = self.model_stack(request)
             for chunk in self.container.generate_records().chunks(request, models=models):
                 yield from chunk.rows()
 
-    def generate_batches(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
+    def generate_batches(self, kind: str, *, schema: Any = None, count: int | None = None, seed: int | None = None,
                          **options: Any) -> Iterator[Any]:
         """Yield the records as pyarrow.RecordBatches, one per chunk (8,192 records), in flat memory.
 
         The batches are built from the engine's column buffers, with the types Parquet gets.
         """
-        request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=True, **options)
+        refuse_keywords("generate_batches", options, _NOT_STREAMED)
+        with sdk_spelling("generate_batches", keywords(self.generate_batches, self.request)):
+            request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=True, **options)
         with self._lease.held():
             chunks = self.container.generate_records().chunks(request, models=self.model_stack(request))
             yield from record_batches(chunks, request.schema)
@@ -250,7 +274,9 @@ class AgenticSynth:
 
     async def astream(self, kind: str, **kwargs: Any) -> AsyncIterator[dict[str, Any]]:
         """`generate_stream` as an async iterator; each chunk is made in a worker thread."""
-        request = self.request(kind, **kwargs)
+        refuse_keywords("astream", kwargs, _NOT_STREAMED)
+        with sdk_spelling("astream", keywords(self.generate_stream, self.request)):
+            request = self.request(kind, **kwargs)
         with self._lease.held():
             chunks = self.container.generate_records().chunks(request, models=self.model_stack(request))
             while True:

@@ -35,6 +35,13 @@ from agentic_synth.domain.schema.validation import Violation, validate_record
 
 DEFAULT_RATE = "100/sec"  # the specification's generators.events.defaultRate
 DEFAULT_COUNT = 1000
+# The schema of `generate events` without --schema: when, what happened, to which of 1,000 users.
+DEFAULT_SCHEMA = {
+    "timestamp": "datetime",
+    "event_id": "uuid",
+    "type": {"enum": ["page_view", "click", "search", "add_to_cart", "purchase"], "weights": [50, 25, 12, 8, 5]},
+    "user_id": {"type": "uuid", "population": 1000},
+}
 _SETUP = 2**31
 
 
@@ -43,6 +50,7 @@ class EventGenerator:
 
     type = "events"
     description = "event streams: Poisson arrivals, weighted types, payloads per type, skewed entities"
+    default_schema = DEFAULT_SCHEMA
 
     def __init__(self, *, clock: Clock, default_rate: str = DEFAULT_RATE) -> None:
         self._clock = clock

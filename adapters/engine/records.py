@@ -22,9 +22,10 @@ from agentic_synth.domain.schema.types import TEXTUAL_TYPES
 Maker = Callable[[Field, Ctx], Sequence[Any]]
 MAKERS: dict[str, Maker] = {**PRIMITIVE_MAKERS, **SEMANTIC_MAKERS}
 
-# Fields that others read (names before email, city before postcode...) are made first.
-_FIRST = {"first_name": 0, "last_name": 0, "name": 1, "city": 1, "country": 1, "country_code": 1,
-          "domain": 1, "postcode": 2}
+# Fields that others read are made first: names before email, city before postcode before address
+# (others: 3), the country after the places it follows, currency and IBAN after the country they follow.
+_FIRST = {"first_name": 0, "last_name": 0, "name": 1, "city": 1, "domain": 1, "postcode": 2,
+          "country": 4, "country_code": 4, "currency": 5, "iban": 5}
 
 
 def _key(*parts: Any) -> int:

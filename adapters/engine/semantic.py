@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from agentic_synth.adapters.columns.text import Piece, concat, decimal, literal, picked
-from agentic_synth.adapters.columns.vectors import Picks, Texts, as_list, vocabulary
+from agentic_synth.adapters.columns.vectors import Numbers, Picks, Texts, as_list, vocabulary
 from agentic_synth.adapters.engine import vocab
 from agentic_synth.adapters.engine.columns import number_column, round_into
 from agentic_synth.adapters.engine.context import Ctx
@@ -121,7 +121,7 @@ def currency_column(f: Field, ctx: Ctx) -> list[Any]:
 def amount_column(f: Field, ctx: Ctx) -> Sequence[Any]:
     if f.distribution is None and f.min is None and f.max is None:
         precision = 2 if f.precision is None else f.precision
-        return round_into(ctx.rng.lognormal(3.5, 1.0, ctx.n), precision, 0.01, 100000.0).tolist()
+        return Numbers(round_into(ctx.rng.lognormal(3.5, 1.0, ctx.n), precision, 0.01, 100000.0))
     return number_column(f, ctx, default_precision=2)
 
 

@@ -28,6 +28,15 @@ def default_model(f: Field) -> SeriesModel:
                        noise_std=0.08 * span, noise_ar=0.98)
 
 
+def auto_precision(f: Field, m: SeriesModel) -> int:
+    """Decimals that keep the model's finest variation to 1 %: noise 1.0 -> 2, noise 0.05 -> 4 (0..12)."""
+    parts = [m.noise_std, m.walk_std, *(s.amplitude for s in m.seasonality), abs(m.trend_per_second) * 86400,
+             m.anomaly_magnitude if m.anomaly_rate > 0 else 0.0,
+             float(f.max) - float(f.min) if f.min is not None and f.max is not None else 0.0]
+    finest = min((p for p in parts if p > 0), default=abs(m.base) or 1.0)
+    return min(12, max(0, math.ceil(-math.log10(finest / 100))))
+
+
 class FieldSeries:
     """Computes a field's values block by block, for any block first: AR(1) and walk states are seekable.
 
@@ -35,14 +44,18 @@ class FieldSeries:
     variance K * std**2, one draw per block from the block's edge stream), cheap to walk to any block.
     Inside a block the path is drawn from the edge state and pinned to the next edge state (a Gaussian
     bridge: y + w_t * (end - y_K)), which is the exact conditional law, so a shard starting at block b
-    gives the bytes a single run gives there.
+    gives the bytes a single run gives there. `precision`: decimals for a field without its own
+    (`auto`: `auto_precision`; None keeps every digit).
     """
 
     def __init__(self, f: Field, model: SeriesModel | None, series: int, rng: np.random.Generator,
-                 edge_rng: Callable[[int], np.random.Generator], block_points: int) -> None:
-        self.field = f
+                 edge_rng: Callable[[int], np.random.Generator], block_points: int,
+                 precision: int | str | None = "auto") -> None:
         self.is_default = model is None
         self.model = model if model is not None else default_model(f)
+        if f.precision is None and precision is not None and f.type != "integer":
+            f = attrs.evolve(f, precision=auto_precision(f, self.model) if precision == "auto" else int(precision))
+        self.field = f
         self.series = series
         m = self.model
         self._edge_rng = edge_rng
@@ -112,12 +125,16 @@ class FieldSeries:
 
     def _shape(self, x: np.ndarray) -> np.ndarray:
         f = self.field
-        if f.min is not None or f.max is not None:
-            x = np.clip(x, -np.inf if f.min is None else float(f.min), np.inf if f.max is None else float(f.max))
+        bounded = f.min is not None or f.max is not None
+        lo, hi = -np.inf if f.min is None else float(f.min), np.inf if f.max is None else float(f.max)
+        if bounded:
+            x = np.clip(x, lo, hi)
         if f.type == "integer":
             x = np.rint(x)
         elif f.precision is not None:
             x = np.round(x, f.precision)
+            if bounded:  # a bound that is not on the decimal grid stays a bound
+                x = np.clip(x, lo, hi)
         return x
 
 

@@ -27,6 +27,12 @@ class StructuredGenerator:
     def total(self, request: GenerationRequest) -> int:
         return DEFAULT_COUNT if request.count is None else request.count
 
+    def prepare(self, request: GenerationRequest) -> GenerationRequest:
+        """A unique field whose value space is smaller than the count is refused here, before any output."""
+        check_uniques(request.schema.fields, DEFAULT_COUNT if request.count is None else request.count,
+                      request.locale)
+        return request
+
     def chunks(self, request: GenerationRequest) -> Iterator[RecordChunk]:
         count = DEFAULT_COUNT if request.count is None else request.count
         fields = request.schema.fields

@@ -35,6 +35,12 @@ from agentic_synth.domain.schema.validation import Violation, validate_record
 
 DEFAULT_INTERVAL = "1s"  # the specification's generators.timeseries.defaultSampleRate
 DEFAULT_DURATION = "1h"  # the specification's generators.timeseries.defaultDuration
+# The schema of `generate timeseries` without --schema: one reading per interval, a daily cycle with noise.
+DEFAULT_SCHEMA = {
+    "timestamp": "datetime",
+    "value": {"type": "number", "base": 100, "seasonality": [{"period": "1d", "amplitude": 10}],
+              "noise": {"std": 1, "ar": 0.5}},
+}
 _SETUP = 2**31  # chunk index of the random streams used once, before the first block
 
 
@@ -42,6 +48,18 @@ def parse_series(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit() \
             or int(value) < 1:
         raise UsageError(f"--series: expected a whole number >= 1, got {value!r}")
+    return int(value)
+
+
+def parse_precision(value: Any) -> int | str | None:
+    """`auto`, `full` (None: every digit) or a whole number of decimals 0..12."""
+    if value in ("auto", None):
+        return "auto"
+    if value == "full":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit() \
+            or not 0 <= int(value) <= 12:
+        raise UsageError(f"precision: expected auto, full or a whole number of decimals 0..12, got {value!r}")
     return int(value)
 
 
@@ -58,6 +76,7 @@ class TimeSeriesGenerator:
 
     type = "timeseries"
     description = "time series: one point per interval, trend/seasonality/noise models, N series"
+    default_schema = DEFAULT_SCHEMA
 
     def __init__(self, *, clock: Clock, default_interval: str = DEFAULT_INTERVAL,
                  default_duration: str = DEFAULT_DURATION) -> None:
@@ -72,9 +91,14 @@ class TimeSeriesGenerator:
                        f"span to cover, e.g. 1h, 7d (default {default_duration} unless --count is given)"),
             OptionSpec("series", parse_series, None, "number of independent series, interleaved by time"),
             OptionSpec("realtime", parse_bool, None, "pace output to the wall clock, one point per interval"),
+            OptionSpec("precision", parse_precision, "auto",
+                       "decimals of numeric fields without their own: auto (the model's finest variation to 1 %), "
+                       "0..12, or full"),
         )
 
     makes_parts = True  # a request's part (a shard) is made alone, with the records a whole run makes there
+    # options that also fix the record count: a configured default for one gives way to an explicit count
+    count_options = ("duration",)
 
     # --- request -------------------------------------------------------------------------------
 
@@ -153,7 +177,8 @@ class TimeSeriesGenerator:
         per_chunk = max(1, CHUNK_SIZE // n_series)
         modelled = {f.name: FieldSeries(f, SeriesModel.from_field(f), n_series,
                                         engine.rng(f"timeseries:{f.name}", _SETUP),
-                                        functools.partial(engine.rng, f"timeseries-edge:{f.name}"), per_chunk)
+                                        functools.partial(engine.rng, f"timeseries-edge:{f.name}"), per_chunk,
+                                        req.option("precision", "auto"))
                     for f in schema.fields if _modelled(f)}
         labels = {m.model.anomaly_label: name for name, m in modelled.items() if m.model.anomaly_label}
         taken = {ts_field.name, *modelled, *labels, *([key.name] if key is not None else [])}

@@ -13,11 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from agentic_synth.adapters.columns.cells import cells, quoted_cell
+from agentic_synth.adapters.columns.cells import cells, encoded, quoted_cell
 from agentic_synth.adapters.columns.text import Piece, concat
 from agentic_synth.adapters.columns.vectors import Column, Structs, as_list
 from agentic_synth.adapters.sinks.atomic import AtomicFile
 from agentic_synth.adapters.sinks.csv_names import flat_columns
+from agentic_synth.adapters.sinks.money import money_columns, money_texts
 from agentic_synth.domain.generation.records import RecordChunk
 from agentic_synth.domain.schema.schema import Schema
 
@@ -49,6 +50,7 @@ class CsvRecordSink:
         self._protect = protect
         self._flush = flush
         self._columns = flat_columns(schema.fields)
+        self._money = money_columns(schema)  # amount columns and their decimals (adapters/sinks/money.py)
         if not header:  # a part after the first: joined to the ones before, the file has one header
             return
         names = [quoted_cell(name, protect) or "" for name, _ in self._columns]
@@ -72,7 +74,8 @@ class CsvRecordSink:
             values = chunk.columns[path[0]]
             for key in path[1:]:
                 values = _leaf(values, key)
-            pieces += [cells(values, self._protect), comma]
+            money = self._money.get(path[0]) if len(path) == 1 else None
+            pieces += [cells(values, self._protect) if money is None else self._money_cells(values, money), comma]
         if len(self._columns) == 1:  # a lone empty field is written as "" (as csv.writer does), not as a blank line
             source, starts, lengths = pieces[0]
             empty = lengths == 0
@@ -82,6 +85,10 @@ class CsvRecordSink:
         pieces[-1] = _separator(n, 1, 2)
         lines, _ = concat(pieces, n)
         self._write(lines.data)
+
+    def _money_cells(self, values: Any, decimals: int) -> Piece:
+        texts = money_texts(values, decimals)
+        return cells(values, self._protect) if texts is None else encoded(texts)
 
     def close(self) -> None:
         self._target.commit()

@@ -8,6 +8,7 @@ from typing import Any
 from agentic_synth.adapters.sinks.atomic import AtomicFile, StreamFile
 from agentic_synth.adapters.sinks.json_array import JsonArrayRecordSink
 from agentic_synth.adapters.sinks.jsonl import JsonlRecordSink
+from agentic_synth.adapters.sinks.money import money_columns
 from agentic_synth.adapters.sinks.stdout import StdoutTarget
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.ports import RecordSink
@@ -49,9 +50,9 @@ def open_sink(output: str | None, fmt: str, schema: Schema, *, stream: bool = Fa
         target = AtomicFile(str(output))
     try:
         if fmt == "jsonl":
-            return JsonlRecordSink(target, flush=stream)
+            return JsonlRecordSink(target, flush=stream, money=money_columns(schema))
         if fmt == "json":
-            return JsonArrayRecordSink(target)
+            return JsonArrayRecordSink(target, money=money_columns(schema))
         if fmt == "csv":
             from agentic_synth.adapters.sinks.csv import CsvRecordSink  # pyarrow only when asked for
 

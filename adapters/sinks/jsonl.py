@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, BinaryIO, Protocol
 
 import orjson
 
+from agentic_synth.adapters.sinks.money import with_money
 from agentic_synth.domain.generation.records import RecordChunk
 
 _OPTS = orjson.OPT_APPEND_NEWLINE
@@ -63,11 +64,13 @@ def encode_lines(chunk: RecordChunk, separator: bytes = b"\n") -> bytes:
 class JsonlRecordSink:
     """One JSON object per line; each chunk is one write (flushed when `flush` is set)."""
 
-    def __init__(self, target: TextTarget, *, flush: bool = False) -> None:
+    def __init__(self, target: TextTarget, *, flush: bool = False, money: Mapping[str, int] | None = None) -> None:
         self._target = target
         self._flush = flush
+        self._money = dict(money or {})  # amount columns and their decimals (adapters/sinks/money.py)
 
     def write(self, chunk: RecordChunk) -> None:
+        chunk = with_money(chunk, self._money)
         handle = self._target.handle
         if self._flush:
             for row in chunk_rows(chunk):

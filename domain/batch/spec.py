@@ -116,7 +116,7 @@ class BatchJob:
 
     name: str
     kind: str
-    schema: Any
+    schema: Any  # None: the generator's default schema (timeseries, events), as `generate` takes it
     count: int | None = None
     seed: int | None = None
     format: str | None = None
@@ -146,15 +146,13 @@ class BatchJob:
         merged = {**defaults, **payload}
         if "kind" not in merged:
             raise where.error(_join(path, "kind"), "is required (here or under defaults)")
-        if "schema" not in merged:
-            raise where.error(_join(path, "schema"), "is required (here or under defaults)")
         at = {key: _join(path if key in payload else "defaults", key) for key in merged}
         count = merged.get("count")
         options = {**_options(defaults.get("options", {}), "defaults.options", where),
                    **_options(payload.get("options", {}), _join(path, "options"), where)}
         fmt = merged.get("format")
         return cls(name=name, kind=where.text(merged["kind"], at["kind"]),
-                   schema=_schema(merged["schema"], at["schema"], where, base_dir),
+                   schema=_schema(merged["schema"], at["schema"], where, base_dir) if "schema" in merged else None,
                    count=None if count is None else where.whole(count, at["count"]),
                    seed=None if payload.get("seed") is None else where.whole(payload["seed"], at["seed"]),
                    format=None if fmt is None else where.text(fmt, at["format"]).lower(),

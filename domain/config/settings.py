@@ -193,6 +193,13 @@ class EventsDefaults:
 
 
 @attrs.frozen
+class CliSettings:
+    """The command line's own settings: `notice` false drops the line naming the mode and model of a run."""
+
+    notice: bool = True
+
+
+@attrs.frozen
 class GeneratorsSettings:
     timeseries: TimeseriesDefaults = attrs.field(factory=TimeseriesDefaults)
     events: EventsDefaults = attrs.field(factory=EventsDefaults)
@@ -244,6 +251,7 @@ class Settings:
     integrations: IntegrationsSettings = attrs.field(factory=IntegrationsSettings)
     generators: GeneratorsSettings = attrs.field(factory=GeneratorsSettings)
     llm: LLMSettings = attrs.field(factory=LLMSettings)
+    cli: CliSettings = attrs.field(factory=CliSettings)
 
     def key_for(self, provider: str) -> Secret:
         """The provider's key: its own `apiKey`, else `apiKeys.<name>` for the built-in ones."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import random
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Protocol
 
 import attrs
@@ -31,7 +31,9 @@ class Generator(Protocol):
 
     A generator may also define `prepare(request) -> GenerationRequest`: called before any output
     exists, it checks and resolves the options and returns the request with the output schema
-    (fields the generator adds, such as a timestamp). It must be idempotent.
+    (fields the generator adds, such as a timestamp). It must be idempotent. It may define
+    `default_schema` (a schema payload) for calls that give none; a call may also give an empty
+    schema (`{}`) when `prepare` adds fields of its own.
     """
 
     type: str
@@ -145,16 +147,48 @@ class GeneratorRegistry:
         return name in self._generators
 
 
+def keyword(name: str) -> str:
+    """How an option is written in the SDK: `rate=`."""
+    return f"{name}="
+
+
+class UnknownOption(UsageError):
+    """An option the generator does not take, named the way the caller writes options.
+
+    `spell` writes an option name as the caller would (`rate=` in the SDK, `--rate` or `-O rate`
+    on the command line); `others` are the caller's own options (keywords, flags), which the
+    did-you-mean considers too; `typed` is how the unknown one was written (default: spelled).
+    """
+
+    def __init__(self, name: str, kind: str, takes: Sequence[str], *, spell: Callable[[str], str] = keyword,
+                 others: Mapping[str, str] | None = None, typed: str | None = None, where: str = "") -> None:
+        self.name, self.kind, self.takes = name, kind, tuple(takes)
+        typed = typed or spell(name)
+        known = {**(others or {}), **{option: spell(option) for option in self.takes}}
+        if name in known:  # a real option, written another way (`-O count` for `--count`), or not for this kind
+            hint = f" (did you mean {known[name]}?)" if known[name] != typed else ""
+        else:
+            match = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+            hint = f" (did you mean {known[match[0]]}?)" if match else ""
+        listed = f"its options: {', '.join(spell(option) for option in self.takes)}" if self.takes \
+            else "it has no options of its own"
+        super().__init__(f"{where}{': ' if where else ''}{typed} does not apply to '{kind}'{hint}; {listed}")
+
+    def spelled(self, spell: Callable[[str], str], others: Mapping[str, str] | None = None,
+                typed: str | None = None, where: str = "") -> UnknownOption:
+        """The same error, worded for another caller (`where` prefixes it: `generate()`)."""
+        return UnknownOption(self.name, self.kind, self.takes, spell=spell, others=others, typed=typed, where=where)
+
+
 def parse_options(generator: Generator, raw: Mapping[str, Any]) -> dict[str, Any]:
-    """Check and parse the options given for a generator; unknown ones are a usage error."""
+    """Check and parse the options given for a generator; an unknown one is an UnknownOption."""
     specs = {o.name: o for o in generator.options}
     out: dict[str, Any] = {}
     for key, value in raw.items():
         if value is None:
             continue
         if key not in specs:
-            takes = ", ".join(f"--{k}" for k in specs) or "no options"
-            raise UsageError(f"--{key} does not apply to '{generator.type}' (it takes {takes})")
+            raise UnknownOption(key, generator.type, list(specs))
         out[key] = specs[key].parse(value)
     for spec in specs.values():
         if spec.name not in out and spec.default is not None:

@@ -11,6 +11,7 @@ from rich.console import Console as RichConsole
 from rich.table import Table
 
 from agentic_synth.domain.batch.results import BatchResult
+from agentic_synth.domain.counts import counted
 from agentic_synth.domain.errors import ExitCode, UsageError
 from agentic_synth.entrypoints.batch import (
     EXECUTORS,
@@ -63,7 +64,7 @@ def batch_generate(ctx: click.Context, batch_file: str, output_dir: str, paralle
     plan = plan_batch(synth, spec, output_dir, seed=seed, new_seed=new_seed, workers=parallel,
                       resume=resume)  # every job checked: nothing written yet
     jobs = len(spec.jobs)
-    console.info(f"agentic-synth: batch {spec.source}: {jobs} job{'s' if jobs != 1 else ''}"
+    console.info(f"agentic-synth: batch {spec.source}: {counted(jobs, 'job')}"
                  f"{f' in {len(plan.tasks)} parts' if plan.sharded else ''}, {parallel} at a time, "
                  f"seed {plan.seed}, into {output_dir}")
     try:
@@ -86,10 +87,10 @@ def _finish(console: Console, result: BatchResult, report: str | None) -> None:
         if job.status == "failed":
             console.error(f"job {job.name}: {job.error}")
     ok = sum(1 for job in result.jobs if job.ok)
-    line = (f"batch: {ok} of {len(result.jobs)} jobs ok, {result.records:,} records in {result.seconds:.2f}s, "
-            f"seed {result.seed}")
+    line = (f"batch: {ok:,} of {counted(len(result.jobs), 'job')} ok, {counted(result.records, 'record')} "
+            f"in {result.seconds:.2f}s, seed {result.seed}")
     if result.calls:
-        line += f"; {result.calls} calls, ${result.cost_usd:.4f}"
+        line += f"; {counted(result.calls, 'call')}, ${result.cost_usd:.4f}"
     if result.budget_usd is not None:
         line += f"; budget: ${result.budget_spent_usd or 0.0:.4f} of ${result.budget_usd:.4f} spent"
     console.info(line + (f"; report: {report}" if report else ""))

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import attrs
 
+from agentic_synth.domain.counts import counted, records_of
 from agentic_synth.domain.generation.results import RunMetadata
 
 
@@ -43,28 +44,24 @@ class Console:
             yield lambda n: bar.advance(task, n)
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
-
-
 def summary(meta: RunMetadata, *, written: bool = True) -> str:
     """One line: records, where they went, seconds, seed (and calls/cost when a model was used).
 
     `written` False: the run stopped and its output was discarded (the line says so, and still shows the spend).
     """
     where = "stdout" if meta.output in (None, "-") else meta.output
-    line = (f"wrote {meta.records:,} {meta.kind} records to {where} ({meta.format or 'jsonl'}) "
+    line = (f"wrote {records_of(meta.records, meta.kind)} to {where} ({meta.format or 'jsonl'}) "
             f"in {meta.seconds:.2f}s, seed {meta.seed}") if written else \
         f"no output written ({meta.kind}, {meta.seconds:.2f}s, seed {meta.seed})"
     if meta.calls:
-        line += (f"; {_count(meta.calls, 'call')}, {meta.tokens_in:,} tokens in, {meta.tokens_out:,} out, "
+        line += (f"; {counted(meta.calls, 'call')}, {meta.tokens_in:,} tokens in, {meta.tokens_out:,} out, "
                  f"${meta.cost_usd:.4f}")
         if len(meta.models) > 1:
-            line += " (" + ", ".join(f"{name}: {_count(m.calls, 'call')}, ${m.cost_usd:.4f}, {m.records} records"
-                                     for name, m in meta.models.items()) + ")"
+            line += " (" + ", ".join(f"{name}: {counted(m.calls, 'call')}, ${m.cost_usd:.4f}, "
+                                     f"{counted(m.records, 'record')}" for name, m in meta.models.items()) + ")"
     if meta.dropped:
-        line += f"; {meta.dropped} invalid or duplicate records dropped"
+        line += f"; {counted(meta.dropped, 'invalid or duplicate record')} dropped"
     if meta.cache_hits or meta.cache_misses:
-        line += (f"; cache: {meta.cache_hits} hits, {meta.cache_misses} misses, "
-                 f"{_count(meta.cache_hits, 'call')} saved")
+        line += (f"; cache: {counted(meta.cache_hits, 'hit')}, {counted(meta.cache_misses, 'miss')}, "
+                 f"{counted(meta.cache_hits, 'call')} saved")
     return line

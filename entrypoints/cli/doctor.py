@@ -16,6 +16,7 @@ from agentic_synth.adapters.integrations.plugins import ENTRY_POINT_GROUP, INTEG
 from agentic_synth.adapters.reachability import check_provider
 from agentic_synth.domain.config.settings import KNOWN_PROVIDERS
 from agentic_synth.domain.errors import ExitCode
+from agentic_synth.entrypoints.cache_control import CacheControl
 from agentic_synth.entrypoints.integration_status import integration_rows
 
 PACKAGES = ("click", "numpy", "pyarrow", "httpx", "openai", "google-generativeai", "dependency-injector")
@@ -95,15 +96,14 @@ def integration_checks(loaded: LoadedConfig, plugins: Collection[str] = ()) -> l
     return checks
 
 
-def cache_checks(loaded: LoadedConfig) -> list[Check]:
-    cache = loaded.settings.cache
-    if not cache.enabled:
+def cache_checks(loaded: LoadedConfig, where: Path | None) -> list[Check]:
+    """`where` is the directory `cache path` prints (the one runs use): None when off or in memory."""
+    if not loaded.settings.cache.enabled:
         return [Check("cache", "disabled", ok=None)]
-    if cache.persist_path is None:
-        return [Check("cache", "in memory only (no persistPath)", ok=None)]
-    path = Path(cache.persist_path)
-    ok = _writable(path)
-    return [Check("cache directory", f"{path} {'is writable' if ok else 'is not writable'}", ok=ok)]
+    if where is None:
+        return [Check("cache", 'in memory only (persistPath is "")', ok=None)]
+    ok = _writable(where)
+    return [Check("cache directory", f"{where} {'is writable' if ok else 'is not writable'}", ok=ok)]
 
 
 def online_checks(loaded: LoadedConfig) -> list[Check]:
@@ -129,7 +129,7 @@ def doctor(ctx: click.Context, online: bool) -> None:
     checks = environment_checks() + config_checks(loaded, error)
     if error is None:
         plugins = ctx.obj["container"].integration_plugins()
-        checks += integration_checks(loaded, plugins) + cache_checks(loaded)
+        checks += integration_checks(loaded, plugins) + cache_checks(loaded, CacheControl(ctx.obj["container"]).path())
         if online:
             checks += online_checks(loaded)
     for check in checks:

@@ -14,6 +14,7 @@ from agentic_synth.domain.ai.cost import DEFAULT_BATCH_SIZE, PROMPT_BASE_CHARS, 
 from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.ai.routing import plan, rank
 from agentic_synth.domain.ai.run_routing import RunRouting
+from agentic_synth.domain.counts import records_of
 from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.entrypoints.cli.options import routing_options
 from agentic_synth.entrypoints.sdk import AgenticSynth
@@ -76,10 +77,10 @@ def estimate(synth: AgenticSynth, request: GenerationRequest, *, schema: Any, mo
     return result, notes
 
 
-def render(result: RunEstimate, notes: list[str], *, kind: str, count: int | None) -> str:
+def render(result: RunEstimate, notes: list[str], *, kind: str, count: int) -> str:
     calls, tin, tout = result.calls, result.tokens_in, result.tokens_out
     cost = "unknown" if result.cost_usd is None else f"{usd(result.cost_usd[0])} - {usd(result.cost_usd[1])}"
-    lines = [f"estimate: {count if count is not None else DEFAULT_COUNT:,} {kind} records, mode {result.mode}"
+    lines = [f"estimate: {records_of(count, kind)}, mode {result.mode}"
              + ("" if result.mode == "engine" else f", model {result.model}"),
              f"  calls       {calls[0]:,} - {calls[1]:,}"
              + (f" (batches of {result.batch_size})" if result.batch_size else ""),
@@ -99,7 +100,8 @@ def print_estimate(synth: AgenticSynth, request: GenerationRequest, *, as_json: 
     if as_json:
         click.echo(orjson.dumps({**result.to_dict(), "notes": notes}, option=orjson.OPT_INDENT_2).decode())
     else:
-        click.echo(render(result, notes, kind=request.kind, count=count))
+        shown = DEFAULT_COUNT if request.count is None else request.count
+        click.echo(render(result, notes, kind=request.kind, count=shown))
 
 
 def print_dry_run(synth: AgenticSynth, request: GenerationRequest, *, count: int | None, schema: Any,
@@ -113,7 +115,8 @@ def print_dry_run(synth: AgenticSynth, request: GenerationRequest, *, count: int
 
 @click.command("estimate")
 @click.argument("kind")
-@click.option("-s", "--schema", "schema", required=True, metavar="FILE|JSON", help="Schema file or inline JSON.")
+@click.option("-s", "--schema", "schema", metavar="FILE|JSON",
+              help="Schema file or inline JSON (timeseries and events have a default, as in generate).")
 @click.option("-n", "--count", type=click.IntRange(min=0), help="Number of records (default 10).")
 @click.option("--mode", type=click.Choice(["llm", "hybrid", "engine"]), default="llm", show_default=True,
               help="How records would be made.")
@@ -126,7 +129,7 @@ def print_dry_run(synth: AgenticSynth, request: GenerationRequest, *, count: int
 @click.option("--json", "as_json", is_flag=True, help="Print the estimate as JSON.")
 @routing_options
 @click.pass_context
-def estimate_command(ctx: click.Context, kind: str, schema: str, count: int | None, mode: str, model: str | None,
+def estimate_command(ctx: click.Context, kind: str, schema: str | None, count: int | None, mode: str, model: str | None,
                      provider: str | None, batch_size: int, max_output_tokens: int, as_json: bool,
                      **routing: Any) -> None:
     """Expected calls, tokens and cost of generating KIND, before spending anything."""

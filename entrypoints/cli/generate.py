@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -13,10 +14,10 @@ from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.application.generate import ENGINE_TIMED_KINDS
 from agentic_synth.application.text_columns import text_fields
 from agentic_synth.domain.errors import AgenticSynthError, UsageError, exit_code_for
+from agentic_synth.domain.generation.generators import UnknownOption
 from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.domain.generation.shards import Shard
-from agentic_synth.entrypoints.cli.console import summary
-from agentic_synth.entrypoints.cli.dataset import GenerateCommand
+from agentic_synth.entrypoints.cli.console import Console, summary
 from agentic_synth.entrypoints.cli.estimate import print_dry_run
 from agentic_synth.entrypoints.cli.options import routing_options
 from agentic_synth.entrypoints.cli.reports import check_report_path, write_report
@@ -29,26 +30,31 @@ from agentic_synth.entrypoints.cli.scale import (
     run_into_directory,
     scale_options,
 )
+from agentic_synth.entrypoints.cli.spelling import GenerateCommand, OptionSpelling
 from agentic_synth.entrypoints.sdk import AgenticSynth
 
 ENGINE_NOTICE = "agentic-synth: no AI provider configured; using the built-in engine (offline, no API key needed)"
 ENGINE_WITH_KEYS_NOTICE = "agentic-synth: using the built-in engine (keys are set for: {providers})"
 
 INTEGRATION_NOTES = ("streamed ", "vectorized ", "not streamed", "similarity")
+SCHEMA_HELP = ("Schema file, or inline JSON text. Without it, timeseries makes {timestamp, value} "
+               "(a daily cycle with noise) and events make {timestamp, event_id, type, user_id}; "
+               "structured records need one. '{}' gives only the fields the generator adds (a timestamp).")
 # Options that belong to particular generators; each is passed on only when given.
 KIND_OPTIONS = ("interval", "start", "duration", "series", "rate", "realtime")
 
 
-def _parse_pairs(pairs: tuple[str, ...]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
+def _parse_pairs(pairs: tuple[str, ...]) -> dict[str, tuple[str, Any]]:
+    """`-O KEY=VALUE` pairs: option name -> (the key as typed, the value: JSON when it parses, else text)."""
+    out: dict[str, tuple[str, Any]] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            raise UsageError(f"--option: expected KEY=VALUE, got '{pair}'")
+            raise UsageError(f"-O/--option: expected KEY=VALUE, got '{pair}'")
         try:
-            out[key.replace("-", "_")] = orjson.loads(value)
+            out[key.replace("-", "_")] = (key, orjson.loads(value))
         except orjson.JSONDecodeError:
-            out[key.replace("-", "_")] = value
+            out[key.replace("-", "_")] = (key, value)
     return out
 
 
@@ -80,10 +86,18 @@ def _silence_stdout() -> None:
         pass
 
 
+def _announcer(console: Console, line: str | None) -> Callable[[GenerationRequest], None] | None:
+    """The notice, said once when the run starts: after every check, so never before a usage error."""
+    if line is None:
+        return None
+    return lambda request: console.info(line)
+
+
 @click.command(cls=GenerateCommand, context_settings={"show_default": True})
 @click.argument("kind")
-@click.option("-s", "--schema", "schema", metavar="FILE|JSON", help="Schema file, or inline JSON text.")
-@click.option("-n", "--count", type=click.IntRange(min=0), help="Number of records (structured default: 10).")
+@click.option("-s", "--schema", "schema", metavar="FILE|JSON", help=SCHEMA_HELP)
+@click.option("-n", "--count", type=click.IntRange(min=0),
+              help="Number of records (default: structured 10, events 1000, timeseries from --duration).")
 @click.option("-o", "--output", metavar="PATH", help="Output file; '-' or none for JSONL on stdout.")
 @click.option("-f", "--format", "fmt", type=click.Choice(["json", "jsonl", "csv", "parquet"]),
               help="Output format (default: from the output's extension, else jsonl).")
@@ -97,7 +111,8 @@ def _silence_stdout() -> None:
 @click.option("--realtime", is_flag=True, default=None,
               help="timeseries/events: pace output to the wall clock (implies --stream; Ctrl-C stops).")
 @click.option("-O", "--option", "extra", multiple=True, metavar="KEY=VALUE",
-              help="An option of a plugin generator (repeatable).")
+              help="A generator option that has no flag of its own: -O diurnal=business (events), "
+                   "-O precision=3 (timeseries), a plugin's options (repeatable; VALUE is JSON when it parses).")
 @click.option("--stream", is_flag=True, help="Write records as they are made (jsonl/csv), flushed line by line.")
 @click.option("--no-csv-protect", is_flag=True, help="Do not neutralise spreadsheet formulas in CSV text cells.")
 @click.option("--report", metavar="PATH", help="Write the run's metadata as JSON to PATH.")
@@ -148,10 +163,12 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
     check_scale(output, scale)
     tees = {k: v for k in ("stream_to", "vectorize_with", "reference") if (v := kind_options.pop(k)) is not None}
     options = {k: v for k, v in kind_options.items() if v is not None}
-    options.update(_parse_pairs(extra))
+    pairs = _parse_pairs(extra)
+    spelling = OptionSpelling(ctx.command, KIND_OPTIONS)
+    spelling.check_keys(kind, [o.name for o in synth.container.registry().get(kind).options],
+                        {name: typed for name, (typed, _) in pairs.items()})
+    options.update({name: value for name, (_, value) in pairs.items()})
     check_report_path(report)
-    if schema is None:
-        raise UsageError("--schema is required (a file path or inline JSON)")
     given = dict(mode=mode, model=model, provider=provider, prompt=prompt, examples=examples, batch_size=batch_size,
                  cache_policy=cache_policy, concurrency=concurrency, max_calls=max_calls, timeout=timeout)
     ai_args: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
@@ -159,7 +176,10 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
     if scale["shard"] is not None:
         request_args["shard"] = Shard.parse(scale["shard"], "--shard")
     # the one request of the run: everything (routing and --budget included) is checked here, once
-    request = synth.request(kind, stream_replies=stream, **request_args)
+    try:
+        request = synth.request(kind, stream_replies=stream, **request_args)
+    except UnknownOption as exc:
+        raise spelling.respell(exc, {name: typed for name, (typed, _) in pairs.items()}) from None
     into_directory = is_directory(output)
     resolve_format(None if output in (None, "-") or into_directory else output, fmt)
     if into_directory and (stream or tees):
@@ -169,9 +189,18 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
         print_dry_run(synth, request, count=count, schema=schema, provider=provider)
         return
     models = None if into_directory else synth.model_stack(request)  # the run's one stack; prices checked now
-    console.info(notice(synth, request, explicit=mode is not None))
+    model_flags = {"--cache-policy": cache_policy, "--budget": options.get("budget"),
+                   "--strategy": options.get("strategy"), "--fallback": options.get("fallback"),
+                   "--auto-route": options.get("auto_route")}
+    ignored = [flag for flag, value in model_flags.items() if value]
+    if request.mode == "engine" and ignored:
+        console.info(f"agentic-synth: {', '.join(ignored)} {'does' if len(ignored) == 1 else 'do'} nothing in "
+                     "engine mode (the engine calls no model)")
+    line = notice(synth, request, explicit=mode is not None) if synth.container.settings().cli.notice else None
     if into_directory:
         assert output is not None
+        if line is not None:
+            console.info(line)
         parts = run_into_directory(console, synth, kind, output, fmt, request_args,
                                    {"csv_protect": not no_csv_protect}, scale)
         if report is not None:
@@ -180,11 +209,12 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
             raise UsageError(f"{job.name}: {job.error}") if job.exit_code == 2 else PartFailed(job)
         console.info(directory_summary(parts))
         return
+    announce = _announcer(console, line)
     with console.progress(count, f"generating {kind}") as progress:
         try:
             result = synth.run(request, output=output if output is not None else "-", format=fmt,
                                csv_protect=not no_csv_protect, line_buffered=stream, to_pipeline=stream,
-                               progress=progress, models=models, **tees)
+                               progress=progress, models=models, on_start=announce, **tees)
         except BrokenPipeError:  # the reader of stdout went away (`| head`): stop quietly, exit 0
             _silence_stdout()
             return

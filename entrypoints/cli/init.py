@@ -45,7 +45,7 @@ EXPLAIN = """\
 wrote {path}
   apiKeys      read from the environment: {keys} (put them in your
                shell or in a .env file here; unset keys just mean the built-in engine is used)
-  cache        model replies are cached ({ttl} ms) in memory and under {persist}
+  cache        model replies are kept for {ttl:,} ms ({hours:g} h) in an SQLite file under {persist}
   models       routing strategy "cost" (cost, performance, quality or hybrid); add a fallbackChain
   providers    timeouts, retries and concurrency per provider; add your own OpenAI-compatible server
   integrations midstreamer, agentic-robotics, ruvector (each also needs its package installed)
@@ -74,7 +74,8 @@ def init(ctx: click.Context, force: bool) -> None:
     out = AtomicFile(str(target))
     out.handle.write(orjson.dumps(STARTER, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
     out.commit()
-    click.echo(EXPLAIN.format(path=target, keys=", ".join(STARTER["apiKeys"].values()), ttl=STARTER["cache"]["ttl"],
+    ttl = STARTER["cache"]["ttl"]
+    click.echo(EXPLAIN.format(path=target, keys=", ".join(STARTER["apiKeys"].values()), ttl=ttl, hours=ttl / 3_600_000,
                               persist=STARTER["cache"]["persistPath"]))
     advice = _gitignore_advice(Path.cwd())
     if advice:

@@ -125,6 +125,9 @@ def main(argv: Sequence[str] | None = None, *, container: Any = None) -> int:
             return result
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
+    except click.exceptions.NoArgsIsHelpError as exc:  # a bare group (`agentic-synth cache`): its help, as click does
+        exc.show()
+        return ExitCode.USAGE
     except click.ClickException as exc:
         _error(obj, exc.format_message().replace("\n", " "))
         return ExitCode.USAGE if isinstance(exc, click.UsageError) else exc.exit_code

@@ -13,6 +13,7 @@ import click
 from agentic_synth.domain.batch.manifest import MANIFEST_NAME
 from agentic_synth.domain.batch.results import BatchResult, JobOutcome, merge_parts
 from agentic_synth.domain.batch.spec import BatchJob, BatchSpec
+from agentic_synth.domain.counts import counted
 from agentic_synth.domain.errors import AgenticSynthError, UsageError
 from agentic_synth.entrypoints.batch import EXECUTORS, BatchPlan, plan_batch, run_batch
 from agentic_synth.entrypoints.cli.console import Console
@@ -127,5 +128,5 @@ def _folder(plan: BatchPlan, name: str) -> str:
 def _done_line(outcome: JobOutcome) -> str:
     if outcome.ok:
         into = f"{outcome.file}/ ({outcome.parts} parts, " if outcome.parts > 1 else f"{outcome.file} ("
-        return f"  {outcome.name}: {outcome.records:,} records -> {into}{outcome.seconds:.2f}s)"
+        return f"  {outcome.name}: {counted(outcome.records, 'record')} -> {into}{outcome.seconds:.2f}s)"
     return f"  {outcome.name}: {outcome.status}"

@@ -133,5 +133,5 @@ def test_the_sdk_example_in_the_cache_docs_runs(capsys: pytest.CaptureFixture[st
 
 def test_the_run_summary_shows_cache_hits_misses_and_calls_saved() -> None:
     meta = RunMetadata(kind="structured", mode="llm", seed=1, requested=10, records=10, cache_hits=3, cache_misses=1)
-    assert summary(meta).endswith("; cache: 3 hits, 1 misses, 3 calls saved")
+    assert summary(meta).endswith("; cache: 3 hits, 1 miss, 3 calls saved")
     assert "cache" not in summary(RunMetadata(kind="structured", mode="engine", seed=1, requested=10))

@@ -156,7 +156,8 @@ def test_a_job_the_generator_rejects_is_named_before_any_file_is_written(run_cli
     payload["jobs"][3]["options"]["interval"] = "1m"
     out = tmp_path / "out"
     code, _, err = run_cli("batch", "generate", "-c", str(batch_file(tmp_path, payload, "batch.json")), "-o", str(out))
-    assert code == 2 and err.startswith("error: batch.json: jobs[3] (clicks): --interval does not apply to 'events'")
+    assert code == 2
+    assert err.startswith("error: batch.json: jobs[3] (clicks): options.interval does not apply to 'events'")
     assert err.count("\n") == 1 and not out.exists()
 
 

@@ -20,7 +20,7 @@ def _files(tmp_path):
 @pytest.mark.parametrize(("args", "code", "start"), [
     (["bogus"], 2, "error: No such command 'bogus'"),
     (["generate", "structured", "--bogus"], 2, "error: No such option '--bogus'"),
-    (["generate", "structured"], 2, "error: --schema is required"),
+    (["generate", "structured"], 2, "error: 'structured' needs a schema"),
     (["generate", "structured", "-s", S, "-n", "-1"], 2, "error: Invalid value for '-n' / '--count'"),
     (["generate", "nope", "-s", S], 2, "error: unknown generator 'nope'; known: events, structured, timeseries"),
     (["generate", "structured", "-s", S, "--locale", "xx"], 2, "error: locale 'xx' is not one of"),
@@ -33,7 +33,7 @@ def _files(tmp_path):
     (["generate", "structured", "-s", S, "-f", "parquet"], 2, "error: parquet output needs a file"),
     (["generate", "structured", "-s", S, "-o", "x.json", "--stream"], 2, "error: --stream writes line by line"),
     (["generate", "structured", "-s", S, "--report", "missing/r.json"], 2, "error: --report: directory"),
-    (["generate", "structured", "-s", S, "-O", "x=1"], 2, "error: --x does not apply to 'structured'"),
+    (["generate", "structured", "-s", S, "-O", "x=1"], 2, "error: -O x does not apply to 'structured'"),
     (["generate", "structured", "-s", "schema.json"], 2,
      "error: schema.json: invalid JSON at line 3, column 1: Expecting property name"),
     (["generate", "structured", "-s", '{"a": {"type": "string", "pattern": "["}}'], 2,

@@ -16,8 +16,8 @@ def test_a_run_streams_and_vectorizes_every_record_and_search_finds_one_by_its_w
                            "--stream-to", f"jsonl:{streamed}", "--vectorize-with", f"{store}:{db}")
     assert code == 0, err
     assert streamed.read_bytes() == out.read_bytes()
-    assert f"agentic-synth: streamed 3000 records to jsonl:{streamed}" in err
-    assert f"agentic-synth: vectorized 3000 records into {store}:{db}" in err
+    assert f"agentic-synth: streamed 3,000 records to jsonl:{streamed}" in err
+    assert f"agentic-synth: vectorized 3,000 records into {store}:{db}" in err
     target = json.loads(out.read_text().splitlines()[1234])
     code, found, err = run_cli("vectors", "search", "--db", str(db), f"{target['name']} {target['city']}",
                                "--limit", "2", "--json")

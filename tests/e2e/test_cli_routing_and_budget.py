@@ -128,7 +128,7 @@ def test_valid_routing_flags_on_an_engine_run_are_noted_in_the_report(run_cli, s
                            "--budget", "$0.10", "--report", str(report))
     assert code == 0, err
     assert json.loads(report.read_text())["notes"] == [
-        "routing and budget options apply to model calls; the engine made none"]
+        "routing, budget and cache-policy options apply to model calls; the engine made none"]
 
 
 class PaidGenerator(CustomGenerator):

@@ -54,7 +54,7 @@ def test_each_shell_example_runs(index, tmp_path, redis_url, nats_url):
             assert client.xlen("orders") >= 20000
         assert [orjson.loads(line) for line in received] == [
             json.loads(line) for line in (tmp_path / "live.jsonl").read_text().splitlines()]
-        assert "streamed 2000 records to nats://" in done.stderr
+        assert "streamed 2,000 records to nats://" in done.stderr
     if "mkfifo" in script:
         assert (tmp_path / "received.jsonl").read_text().count("\n") == 500
     if "--reference" in script:

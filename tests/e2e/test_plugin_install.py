@@ -47,4 +47,7 @@ def test_generate_runs_the_plugin_with_its_options_seeded(plugin_path, tmp_path)
     assert {v for r in rows for v in r["rolls"]} == set(range(1, 21))
     wrong = _cli(plugin_path, "generate", "dice", "--schema", schema, "--interval", "1m")
     assert wrong.returncode == 2 and wrong.stderr.strip().endswith(
-        "error: --interval does not apply to 'dice' (it takes --sides, --dice)")
+        "error: --interval does not apply to 'dice'; its options: -O sides, -O dice")
+    typo = _cli(plugin_path, "generate", "dice", "--schema", schema, "-O", "side=20")
+    assert typo.returncode == 2 and typo.stderr.strip().endswith(
+        "error: -O side does not apply to 'dice' (did you mean -O sides?); its options: -O sides, -O dice")

@@ -42,7 +42,7 @@ def test_every_record_reaches_a_redis_stream_in_output_order_with_counters_in_th
     stream = json.loads(report.read_text())["integrations"]["stream"]
     assert stream["target"] == f"{redis_url}/{key}" and stream["records"] == 12345
     assert 13 <= stream["batches"] <= 26 and stream["bytes"] > 12345 * 40  # <= 1000 records per round trip
-    assert f"streamed 12345 records to {redis_url}/{key}" in err
+    assert f"streamed 12,345 records to {redis_url}/{key}" in err
 
 
 def test_maxlen_trims_a_redis_stream_to_about_its_length_keeping_the_newest(run_cli, redis_url, tmp_path):

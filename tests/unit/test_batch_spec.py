@@ -58,8 +58,6 @@ def test_a_bare_list_is_a_batch_of_those_jobs_and_inline_json_text_stays_as_it_i
     ({"jobs": [{"kind": "structured", "schema": {}}]},
      "batch.yaml: jobs[0].name: is required (a job's name seeds it and names its file)"),
     ({"jobs": [{"name": "a", "schema": {}}]}, "batch.yaml: jobs[0].kind: is required (here or under defaults)"),
-    ({"jobs": [{"name": "a", "kind": "structured"}]},
-     "batch.yaml: jobs[0].schema: is required (here or under defaults)"),
     ({"jobs": [{**JOB, "name": "../etc"}]},
      "batch.yaml: jobs[0].name: '../etc' must be letters, digits, '_', '-' or '.' (it names the job's file)"),
     ({"jobs": [{**JOB, "output": "/tmp/x.csv"}]}, "batch.yaml: jobs[0].output: '/tmp/x.csv' must be a file name "

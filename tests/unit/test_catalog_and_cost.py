@@ -116,7 +116,7 @@ def test_the_budget_stop_message_reads_as_the_issue_asks() -> None:
     stop = BudgetExceeded.stopped(spent=0.0994, limit=0.1, next_call=0.0012)
     assert str(stop) == "budget reached: $0.0994 of $0.1000 spent; the next call could cost up to $0.0012"
     final = stop.with_records(812, 1000)
-    assert str(final) == "budget reached: $0.0994 of $0.1000 spent; 812 of 1000 records written"
+    assert str(final) == "budget reached: $0.0994 of $0.1000 spent; 812 of 1,000 records written"
     assert final.keeps_records and final.exit_code == 4 and (final.spent, final.limit) == (0.0994, 0.1)
 
 

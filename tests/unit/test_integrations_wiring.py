@@ -43,7 +43,7 @@ def test_enabled_midstreamer_plugin_receives_every_record_in_order_when_a_run_st
     assert len(made) == 1 and made[0].options["pipeline"] == "events-in"
     assert made[0].rows == first.records + second.records
     assert made[0].closed == 0  # long-lived: the caller's pipeline stays open across runs
-    assert "streamed 2500 records to FakeStreamPipeline" in first.metadata.notes
+    assert "streamed 2,500 records to FakeStreamPipeline" in first.metadata.notes
     quiet = synth.generate("structured", schema=SCHEMA, count=5, seed=6)  # no to_pipeline=True: nothing sent
     assert len(made[0].rows) == 2510 and not any("streamed" in n for n in quiet.metadata.notes)
 

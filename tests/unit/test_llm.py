@@ -116,7 +116,7 @@ def test_a_unique_field_duplicate_across_calls_is_suppressed():
 def test_more_records_than_asked_are_cut_to_the_count():
     model = FakeTextModel(default=Writer(lambda rows: [*rows, {"id": 999_999, "review": "x", "rating": 1}]))
     rows, tally = _run(model, _request(4, batch_size=4))
-    assert len(rows) == 4 and model.calls == 1 and tally.notes == ["1 records beyond the count were not used"]
+    assert len(rows) == 4 and model.calls == 1 and tally.notes == ["1 record beyond the count was not used"]
 
 
 def test_a_model_that_adds_one_record_a_call_keeps_being_asked_until_the_count_is_met():

@@ -19,9 +19,13 @@ from agentic_synth.adapters.engine.events import EventGenerator
 from agentic_synth.adapters.engine.structured import StructuredGenerator
 from agentic_synth.adapters.engine.timeseries import TimeSeriesGenerator
 from agentic_synth.adapters.integrations.hashing_embedder import HashingEmbedder
+from agentic_synth.adapters.integrations.http_stream import HttpStreamPipeline
 from agentic_synth.adapters.integrations.jsonl_stream import JsonlStreamPipeline
+from agentic_synth.adapters.integrations.nats_stream import NatsStreamPipeline
 from agentic_synth.adapters.integrations.null import NullStreamPipeline, NullVectorStore, NullWorkflowEngine
+from agentic_synth.adapters.integrations.redis_stream import RedisStreamPipeline
 from agentic_synth.adapters.integrations.ruvector import RuvectorVectorStore
+from agentic_synth.adapters.integrations.ruvector_rvf import RvfVectorStore
 from agentic_synth.adapters.integrations.sqlite_vectors import SqliteVectorStore
 from agentic_synth.adapters.integrations.workflows import InProcessWorkflowEngine
 from agentic_synth.adapters.providers.gemini import GeminiTextModel
@@ -67,12 +71,14 @@ def text_models(a: GeminiTextModel, b: OpenAICompatibleTextModel, c: OpenRouterT
     return [a, b, c, d, e, f, g, h]
 
 
-def stream_pipelines(a: NullStreamPipeline, b: JsonlStreamPipeline) -> list[StreamPipeline]:
-    return [a, b]
+def stream_pipelines(a: NullStreamPipeline, b: JsonlStreamPipeline, c: HttpStreamPipeline, d: RedisStreamPipeline,
+                     e: NatsStreamPipeline) -> list[StreamPipeline]:
+    return [a, b, c, d, e]
 
 
-def vector_stores(a: NullVectorStore, b: SqliteVectorStore, c: RuvectorVectorStore) -> list[VectorStore]:
-    return [a, b, c]
+def vector_stores(a: NullVectorStore, b: SqliteVectorStore, c: RuvectorVectorStore,
+                  d: RvfVectorStore) -> list[VectorStore]:
+    return [a, b, c, d]
 
 
 def workflow_engines(a: NullWorkflowEngine, b: InProcessWorkflowEngine) -> list[WorkflowEngine]:

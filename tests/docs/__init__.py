@@ -1,0 +1,1 @@
+"""Running the examples of the documentation: blocks, quoted output, sessions."""
