@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from agentic_synth.adapters.schema_file import read_json
-from agentic_synth.domain.batch import BatchSpec
+from agentic_synth.domain.batch.spec import BatchSpec
 from agentic_synth.domain.errors import UsageError
 
 YAML_SUFFIXES = (".yaml", ".yml")

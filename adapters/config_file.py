@@ -13,8 +13,8 @@ import attrs
 from dotenv import dotenv_values
 
 from agentic_synth.adapters.serialization import structure, unstructure
+from agentic_synth.domain.config.settings import API_KEY_NAMES, Settings, camel_key
 from agentic_synth.domain.errors import ConfigError
-from agentic_synth.domain.settings import API_KEY_NAMES, Settings, camel_key
 
 CONFIG_NAME = ".agentic-synth.json"
 ENV_FILE = ".env"

@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 import attrs
 import httpx
 
-from agentic_synth.domain.secrets import Secret, redact
-from agentic_synth.domain.settings import ProviderSettings
+from agentic_synth.domain.config.secrets import Secret, redact
+from agentic_synth.domain.config.settings import ProviderSettings
 
 MAX_TIMEOUT_S = 10.0
 

@@ -11,10 +11,10 @@ from typing import Any
 
 import orjson
 
-from agentic_synth.adapters.sinks.csv_sink import flat_columns
+from agentic_synth.adapters.sinks.csv import flat_columns
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.domain.errors import UsageError
-from agentic_synth.domain.schema import Field, Schema
+from agentic_synth.domain.schema.schema import Field, Schema
 
 _INT_TYPES = {"integer"}
 _FLOAT_TYPES = {"number", "amount", "latitude", "longitude"}

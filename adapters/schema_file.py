@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from agentic_synth.domain.errors import SchemaError, UsageError
-from agentic_synth.domain.schema import Schema
+from agentic_synth.domain.schema.schema import Schema
 
 
 def read_json(text: str, source: str) -> Any:

@@ -11,9 +11,9 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from agentic_synth.domain.config.secrets import Secret
+from agentic_synth.domain.config.settings import camel_key
 from agentic_synth.domain.errors import ConfigError, InvalidSetting
-from agentic_synth.domain.secrets import Secret
-from agentic_synth.domain.settings import camel_key
 
 T = TypeVar("T")
 

@@ -8,7 +8,9 @@ from loguru import logger
 
 __version__ = _version("agentic-synth")
 
-from agentic_synth.domain.batch_results import BatchResult, JobOutcome
+from agentic_synth.domain.batch.results import BatchResult, JobOutcome
+from agentic_synth.domain.config.secrets import Secret
+from agentic_synth.domain.config.settings import Settings
 from agentic_synth.domain.errors import (
     AgenticSynthError,
     BudgetExceeded,
@@ -20,15 +22,13 @@ from agentic_synth.domain.errors import (
     SchemaError,
     UsageError,
 )
-from agentic_synth.domain.generators import CustomGenerator, Generator, OptionSpec
+from agentic_synth.domain.generation.generators import CustomGenerator, Generator, OptionSpec
+from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.generation.requests import GenerationRequest
+from agentic_synth.domain.generation.results import GenerationResult, RunMetadata
 from agentic_synth.domain.ports import RecordSink
-from agentic_synth.domain.records import RecordChunk
-from agentic_synth.domain.requests import GenerationRequest
-from agentic_synth.domain.results import GenerationResult, RunMetadata
-from agentic_synth.domain.schema import Field, Schema
-from agentic_synth.domain.secrets import Secret
-from agentic_synth.domain.settings import Settings
-from agentic_synth.domain.validation import RecordValidator, Violation, validate_record
+from agentic_synth.domain.schema.schema import Field, Schema
+from agentic_synth.domain.schema.validation import RecordValidator, Violation, validate_record
 from agentic_synth.entrypoints.container import Container, build_container
 from agentic_synth.entrypoints.sdk import AgenticSynth
 

@@ -10,11 +10,11 @@ from agentic_synth.application.llm import LLMRecords
 from agentic_synth.application.plans import EVENT_KINDS, SERIES_KINDS
 from agentic_synth.application.usage import UsageTally
 from agentic_synth.domain.errors import AgenticSynthError, BudgetExceeded, Interrupted, UsageError
-from agentic_synth.domain.generators import GeneratorRegistry
+from agentic_synth.domain.generation.generators import GeneratorRegistry
+from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.generation.requests import GenerationRequest
+from agentic_synth.domain.generation.results import RunMetadata
 from agentic_synth.domain.ports import Clock, RecordSink, TextModel
-from agentic_synth.domain.records import RecordChunk
-from agentic_synth.domain.requests import GenerationRequest
-from agentic_synth.domain.results import RunMetadata
 
 Progress = Callable[[int], None]
 

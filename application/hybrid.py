@@ -26,12 +26,12 @@ from agentic_synth.application.prompts import SYSTEM
 from agentic_synth.application.replies import parse_object
 from agentic_synth.application.usage import UsageTally
 from agentic_synth.application.workers import DaemonPool
-from agentic_synth.domain.ai_settings import AISettings
+from agentic_synth.domain.ai.ai_settings import AISettings
+from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.errors import AgenticSynthError, ProviderError
-from agentic_synth.domain.models import ModelRequest
+from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.domain.ports import TextModel
-from agentic_synth.domain.records import RecordChunk
-from agentic_synth.domain.requests import GenerationRequest
 
 Expand = Callable[[GenerationRequest], Iterator[RecordChunk]]
 _PLAN_TOKENS = 4096

@@ -18,14 +18,14 @@ from agentic_synth.application.prompts import (
 from agentic_synth.application.replies import ObjectStream, parse_records
 from agentic_synth.application.usage import UsageTally
 from agentic_synth.application.workers import DaemonPool
-from agentic_synth.domain.ai_settings import AISettings
+from agentic_synth.domain.ai.ai_settings import AISettings
+from agentic_synth.domain.ai.models import Completion, ModelRequest, TextDelta
 from agentic_synth.domain.errors import AgenticSynthError, IncompleteGeneration, ProviderError
-from agentic_synth.domain.models import Completion, ModelRequest, TextDelta
+from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.domain.ports import TextModel
-from agentic_synth.domain.records import RecordChunk
-from agentic_synth.domain.requests import GenerationRequest
-from agentic_synth.domain.schema import Schema
-from agentic_synth.domain.validation import validate_record
+from agentic_synth.domain.schema.schema import Schema
+from agentic_synth.domain.schema.validation import validate_record
 
 DEFAULT_COUNT = 10
 BATCH_DONE = object()

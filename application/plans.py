@@ -15,10 +15,10 @@ from typing import Any
 import attrs
 
 from agentic_synth.domain.errors import SchemaError, UsageError
-from agentic_synth.domain.requests import GenerationRequest, parse_duration, parse_rate
-from agentic_synth.domain.schema import Field, Schema, thaw
-from agentic_synth.domain.types import NUMERIC_TYPES, TEXTUAL_TYPES
-from agentic_synth.domain.validation import validate_record
+from agentic_synth.domain.generation.requests import GenerationRequest, parse_duration, parse_rate
+from agentic_synth.domain.schema.schema import Field, Schema, thaw
+from agentic_synth.domain.schema.types import NUMERIC_TYPES, TEXTUAL_TYPES
+from agentic_synth.domain.schema.validation import validate_record
 
 POOL_TYPES = frozenset({"string", "word", "sentence", "paragraph", "product_name", "company", "job"})
 SERIES_KINDS = frozenset({"timeseries"})

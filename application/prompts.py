@@ -6,10 +6,10 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from agentic_synth.domain.ai_settings import AISettings
-from agentic_synth.domain.cache_keys import CacheScope
-from agentic_synth.domain.requests import GenerationRequest
-from agentic_synth.domain.schema import Field, Schema, thaw
+from agentic_synth.domain.ai.ai_settings import AISettings
+from agentic_synth.domain.cache.keys import CacheScope
+from agentic_synth.domain.generation.requests import GenerationRequest
+from agentic_synth.domain.schema.schema import Field, Schema, thaw
 
 SYSTEM = ("You generate realistic, varied synthetic data for software testing. Reply with JSON only, "
           "no prose and no code fences.")

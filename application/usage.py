@@ -6,8 +6,8 @@ import threading
 
 import attrs
 
-from agentic_synth.domain.models import Completion
-from agentic_synth.domain.results import ModelUsage
+from agentic_synth.domain.ai.models import Completion
+from agentic_synth.domain.generation.results import ModelUsage
 
 
 class UsageTally:

@@ -14,11 +14,11 @@ import time
 from collections.abc import Callable
 
 from agentic_synth.adapters.cache.memory import InMemoryResponseCache
-from agentic_synth.adapters.cache.persistent import SqliteResponseCache
+from agentic_synth.adapters.cache.sqlite import SqliteResponseCache
 from agentic_synth.adapters.clock import SystemClock
-from agentic_synth.domain.cache_keys import CacheScope, exact_key
-from agentic_synth.domain.models import ModelRequest
-from agentic_synth.domain.schema import Schema
+from agentic_synth.domain.ai.models import ModelRequest
+from agentic_synth.domain.cache.keys import CacheScope, exact_key
+from agentic_synth.domain.schema.schema import Schema
 
 SCHEMA = Schema.from_payload({f"field_{i}": {"type": "integer", "min": 0, "max": i + 10} for i in range(20)})
 REPLY = {"format": 1, "text": '[{"a": 1}]' * 400, "model": "gpt-4o-mini", "provider": "openai", "tokens_in": 900,

@@ -9,8 +9,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from agentic_synth.adapters.clock import SystemClock
-from agentic_synth.domain.models import ModelRequest
-from agentic_synth.entrypoints.routing import RunRouting, build_model_stack
+from agentic_synth.domain.ai.models import ModelRequest
+from agentic_synth.entrypoints.model_stack import RunRouting, build_model_stack
 from tests.fakes import FakeTextModel
 
 CALLS = 20_000

@@ -1,1 +1,1 @@
-"""The pure domain: schema, requests, generator contracts, validation, errors and ports."""
+"""The pure domain: errors and ports, and one subpackage per concept (schema, generation, ai, cache, config, batch)."""

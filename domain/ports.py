@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from typing import Any, Protocol, runtime_checkable
 
-from agentic_synth.domain.cache_stats import CacheStats
-from agentic_synth.domain.models import Completion, ModelRequest, TextDelta
-from agentic_synth.domain.records import RecordChunk
+from agentic_synth.domain.ai.models import Completion, ModelRequest, TextDelta
+from agentic_synth.domain.cache.stats import CacheStats
+from agentic_synth.domain.generation.records import RecordChunk
 
 
 @runtime_checkable

@@ -17,9 +17,9 @@ from dependency_injector import providers
 
 from agentic_synth.adapters.batch_file import read_batch_file
 from agentic_synth.adapters.sinks.factory import resolve_format
-from agentic_synth.domain.batch import BatchSpec
-from agentic_synth.domain.batch_results import CANCELLED, FAILED, INTERRUPTED, BatchResult, JobOutcome
-from agentic_synth.domain.cost import Budget
+from agentic_synth.domain.ai.budget import Budget
+from agentic_synth.domain.batch.results import CANCELLED, FAILED, INTERRUPTED, BatchResult, JobOutcome
+from agentic_synth.domain.batch.spec import BatchSpec
 from agentic_synth.domain.errors import AgenticSynthError, Interrupted, UsageError
 from agentic_synth.entrypoints.batch_worker import (
     JobTask,
@@ -29,7 +29,7 @@ from agentic_synth.entrypoints.batch_worker import (
     run_in_worker,
     run_task,
 )
-from agentic_synth.entrypoints.routing import build_model_stack
+from agentic_synth.entrypoints.model_stack import build_model_stack
 
 EXECUTORS = ("auto", "thread", "process")
 # With `auto`, engine jobs go to worker processes only when there is enough work to repay starting them

@@ -11,10 +11,10 @@ import attrs
 
 from agentic_synth.adapters.config_file import LoadedConfig
 from agentic_synth.adapters.serialization import structure, unstructure
-from agentic_synth.domain.batch_results import CANCELLED, FAILED, INTERRUPTED, OK, JobOutcome
+from agentic_synth.domain.batch.results import CANCELLED, FAILED, INTERRUPTED, OK, JobOutcome
+from agentic_synth.domain.config.secrets import Secret
+from agentic_synth.domain.config.settings import Settings
 from agentic_synth.domain.errors import AgenticSynthError, Interrupted, exit_code_for
-from agentic_synth.domain.secrets import Secret
-from agentic_synth.domain.settings import Settings
 
 
 class StopSignal(Protocol):

@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from agentic_synth.adapters.cache.location import cache_dir
-from agentic_synth.domain.cache_keys import exact_key, loose_key
-from agentic_synth.domain.cache_settings import CacheSettings
-from agentic_synth.domain.cache_stats import CacheStats
+from agentic_synth.domain.ai.models import ModelRequest
+from agentic_synth.domain.cache.keys import exact_key, loose_key
+from agentic_synth.domain.cache.settings import CacheSettings
+from agentic_synth.domain.cache.stats import CacheStats
 from agentic_synth.domain.errors import UsageError
-from agentic_synth.domain.models import ModelRequest
 from agentic_synth.domain.ports import ResponseCache
 
 _FILTERS = ("model", "provider", "purpose", "kind")

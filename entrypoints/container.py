@@ -9,21 +9,21 @@ from dependency_injector import containers, providers
 from agentic_synth.adapters.cache.location import cache_dir
 from agentic_synth.adapters.cache.memory import InMemoryResponseCache
 from agentic_synth.adapters.cache.null import NullResponseCache
-from agentic_synth.adapters.cache.persistent import SqliteResponseCache
+from agentic_synth.adapters.cache.sqlite import SqliteResponseCache
 from agentic_synth.adapters.clock import SystemClock
 from agentic_synth.adapters.config_file import LoadedConfig
 from agentic_synth.adapters.integrations.plugins import discover_integrations
 from agentic_synth.adapters.serialization import structure, unstructure
 from agentic_synth.adapters.sinks.factory import open_sink
-from agentic_synth.application.caching import CachedTextModel
 from agentic_synth.application.generate import GenerateRecords
-from agentic_synth.domain.cache_settings import CacheSettings
+from agentic_synth.application.text_models.cached import CachedTextModel
+from agentic_synth.domain.cache.settings import CacheSettings
+from agentic_synth.domain.config.settings import Settings
 from agentic_synth.domain.ports import TextModel
-from agentic_synth.domain.settings import Settings
 from agentic_synth.entrypoints.integrations import Integrations
+from agentic_synth.entrypoints.model_stack import RunTextModels, build_model_stack
 from agentic_synth.entrypoints.plugins import build_registry
 from agentic_synth.entrypoints.providers import build_text_models, provider_models_of
-from agentic_synth.entrypoints.routing import RunTextModels, build_model_stack
 
 
 def _dispatcher(dispatch: TextModel) -> TextModel:

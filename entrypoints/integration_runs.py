@@ -9,11 +9,11 @@ import attrs
 from agentic_synth.adapters.integrations.jsonl_stream import JsonlStreamPipeline
 from agentic_synth.adapters.integrations.ruvector import RuvectorVectorStore
 from agentic_synth.adapters.integrations.sqlite_vectors import SqliteVectorStore
-from agentic_synth.application.integrations import TeeRecordSink
+from agentic_synth.application.tee import TeeRecordSink
 from agentic_synth.domain.errors import UsageError
+from agentic_synth.domain.generation.requests import GenerationRequest
+from agentic_synth.domain.generation.results import RunMetadata
 from agentic_synth.domain.ports import RecordSink, StreamPipeline, VectorStore
-from agentic_synth.domain.requests import GenerationRequest
-from agentic_synth.domain.results import RunMetadata
 from agentic_synth.entrypoints.integrations import Integrations
 
 

@@ -11,7 +11,7 @@ from agentic_synth.adapters.engine.events import EventGenerator
 from agentic_synth.adapters.engine.structured import StructuredGenerator
 from agentic_synth.adapters.engine.timeseries import TimeSeriesGenerator
 from agentic_synth.domain.errors import UsageError
-from agentic_synth.domain.generators import Generator, GeneratorRegistry
+from agentic_synth.domain.generation.generators import Generator, GeneratorRegistry
 from agentic_synth.domain.ports import Clock
 
 ENTRY_POINT_GROUP = "agentic_synth.generators"

@@ -8,9 +8,9 @@ from typing import Any
 
 from agentic_synth.adapters.providers.openai_compatible import OpenAICompatibleTextModel, OpenRouterTextModel
 from agentic_synth.adapters.providers.resilience import Limits, ResilientTextModel, RetryPolicy
-from agentic_synth.application.dispatch import ProviderDispatchTextModel
+from agentic_synth.application.text_models.dispatch import ProviderDispatchTextModel
+from agentic_synth.domain.ai.model_names import GEMINI, OPENROUTER, provider_type_of
 from agentic_synth.domain.errors import ConfigError
-from agentic_synth.domain.model_names import GEMINI, OPENROUTER, provider_type_of
 from agentic_synth.domain.ports import Clock, TextModel
 
 _KEY_SOURCES = {GEMINI: ("gemini", ("GEMINI_API_KEY", "GOOGLE_API_KEY")),

@@ -16,22 +16,22 @@ from agentic_synth.adapters.schema_file import load_schema
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.adapters.sinks.memory import InMemoryRecordSink
 from agentic_synth.application.generate import ENGINE_TIMED_KINDS
-from agentic_synth.domain.ai_settings import AISettings
-from agentic_synth.domain.batch_results import BatchResult, JobOutcome
-from agentic_synth.domain.cache_keys import CachePolicy
+from agentic_synth.domain.ai.ai_settings import AISettings
+from agentic_synth.domain.batch.results import BatchResult, JobOutcome
+from agentic_synth.domain.cache.keys import CachePolicy
+from agentic_synth.domain.config.settings import Settings
 from agentic_synth.domain.errors import AgenticSynthError, UsageError
-from agentic_synth.domain.generators import Generator, parse_options, prepare_request
+from agentic_synth.domain.generation.generators import Generator, parse_options, prepare_request
+from agentic_synth.domain.generation.requests import GenerationRequest
+from agentic_synth.domain.generation.results import GenerationResult
 from agentic_synth.domain.ports import RecordSink
-from agentic_synth.domain.requests import GenerationRequest
-from agentic_synth.domain.results import GenerationResult
-from agentic_synth.domain.schema import Schema
-from agentic_synth.domain.settings import Settings
-from agentic_synth.domain.types import DEFAULT_LOCALE, LOCALES
+from agentic_synth.domain.schema.schema import Schema
+from agentic_synth.domain.schema.types import DEFAULT_LOCALE, LOCALES
 from agentic_synth.entrypoints.batch import default_parallel, load_batch, plan_batch, run_batch
 from agentic_synth.entrypoints.cache_control import CacheControl
 from agentic_synth.entrypoints.container import Container, build_container, configure
 from agentic_synth.entrypoints.integration_runs import plan_run
-from agentic_synth.entrypoints.routing import RunRouting
+from agentic_synth.entrypoints.model_stack import RunRouting
 
 _SENTINEL = object()
 # `generate` options that are not part of a request (register_workflow checks the rest up front)

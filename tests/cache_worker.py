@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agentic_synth.adapters.cache.persistent import SqliteResponseCache
+from agentic_synth.adapters.cache.sqlite import SqliteResponseCache
 from agentic_synth.adapters.clock import SystemClock
 
 

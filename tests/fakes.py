@@ -8,11 +8,11 @@ import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from agentic_synth.domain.ai.models import Completion, ModelRequest, TextDelta
 from agentic_synth.domain.errors import ProviderError
-from agentic_synth.domain.generators import CustomGenerator
-from agentic_synth.domain.models import Completion, ModelRequest, TextDelta
-from agentic_synth.domain.records import RecordChunk
-from agentic_synth.domain.requests import GenerationRequest
+from agentic_synth.domain.generation.generators import CustomGenerator
+from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.generation.requests import GenerationRequest
 
 Script = str | BaseException | Callable[[ModelRequest], str]
 

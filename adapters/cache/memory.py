@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 import orjson
 
-from agentic_synth.domain.cache_stats import CacheStats
+from agentic_synth.domain.cache.stats import CacheStats
 from agentic_synth.domain.ports import Clock
 
 

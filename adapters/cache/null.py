@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from agentic_synth.domain.cache_stats import CacheStats
+from agentic_synth.domain.cache.stats import CacheStats
 
 
 class NullResponseCache:

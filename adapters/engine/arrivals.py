@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from agentic_synth.domain.events import Bursts
+from agentic_synth.domain.generation.events import Bursts
 
 _DAY = 86400.0
 

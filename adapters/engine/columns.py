@@ -11,8 +11,8 @@ import rstr
 
 from agentic_synth.adapters.engine.context import Ctx
 from agentic_synth.adapters.engine.temporal_columns import date_column, datetime_column, time_column
-from agentic_synth.domain.schema import Field, thaw
-from agentic_synth.domain.schema_bounds import multiples_between
+from agentic_synth.domain.schema.bounds import multiples_between
+from agentic_synth.domain.schema.schema import Field, thaw
 
 DEFAULT_NUMBER_RANGE = (0.0, 1000.0)
 

@@ -7,7 +7,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from agentic_synth.domain.schema import Field
+from agentic_synth.domain.schema.schema import Field
 
 
 @attrs.define

@@ -9,7 +9,7 @@ import numpy as np
 
 from agentic_synth.adapters.engine import vocab
 from agentic_synth.adapters.engine.context import Ctx
-from agentic_synth.domain.schema import Field
+from agentic_synth.domain.schema.schema import Field
 
 _HASH, _ZERO, _LETTER, _LEADING = ord("#"), ord("0"), ord("A"), ord("N")
 

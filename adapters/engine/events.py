@@ -14,7 +14,7 @@ from agentic_synth.adapters.engine.pacing import paced
 from agentic_synth.adapters.engine.records import ColumnEngine, check_uniques
 from agentic_synth.adapters.engine.timestamps import format_instants
 from agentic_synth.domain.errors import UsageError
-from agentic_synth.domain.events import (
+from agentic_synth.domain.generation.events import (
     PAYLOAD_MARK,
     Bursts,
     Population,
@@ -23,13 +23,13 @@ from agentic_synth.domain.events import (
     parse_diurnal,
     payload_fields,
 )
-from agentic_synth.domain.generators import OptionSpec
+from agentic_synth.domain.generation.generators import OptionSpec
+from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.generation.requests import CHUNK_SIZE, GenerationRequest, parse_duration, parse_rate
+from agentic_synth.domain.generation.timeseries import floor_to, from_epoch_us, parse_start, to_epoch_us
 from agentic_synth.domain.ports import Clock
-from agentic_synth.domain.records import RecordChunk
-from agentic_synth.domain.requests import CHUNK_SIZE, GenerationRequest, parse_duration, parse_rate
-from agentic_synth.domain.schema import Field, Schema
-from agentic_synth.domain.timeseries import floor_to, from_epoch_us, parse_start, to_epoch_us
-from agentic_synth.domain.validation import Violation, validate_record
+from agentic_synth.domain.schema.schema import Field, Schema
+from agentic_synth.domain.schema.validation import Violation, validate_record
 
 DEFAULT_RATE = "100/sec"  # the specification's generators.events.defaultRate
 DEFAULT_COUNT = 1000

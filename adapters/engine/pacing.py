@@ -6,8 +6,8 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
+from agentic_synth.domain.generation.records import RecordChunk
 from agentic_synth.domain.ports import Clock
-from agentic_synth.domain.records import RecordChunk
 
 MAX_SLEEP = 0.25  # seconds; short sleeps keep Ctrl-C responsive
 

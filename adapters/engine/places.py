@@ -10,7 +10,7 @@ from agentic_synth.adapters.engine import vocab
 from agentic_synth.adapters.engine.columns import round_into
 from agentic_synth.adapters.engine.context import Ctx
 from agentic_synth.adapters.engine.draws import fill_template, locale_of
-from agentic_synth.domain.schema import Field
+from agentic_synth.domain.schema.schema import Field
 
 
 def city_index(f: Field, ctx: Ctx) -> np.ndarray:

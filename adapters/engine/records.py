@@ -16,8 +16,8 @@ from agentic_synth.adapters.engine.semantic import SEMANTIC_MAKERS
 from agentic_synth.adapters.engine.temporal_columns import date_bounds, format_dates
 from agentic_synth.adapters.engine.unique import SeenValues, hash64
 from agentic_synth.domain.errors import SchemaError
-from agentic_synth.domain.schema import Field, thaw
-from agentic_synth.domain.types import TEXTUAL_TYPES
+from agentic_synth.domain.schema.schema import Field, thaw
+from agentic_synth.domain.schema.types import TEXTUAL_TYPES
 
 Maker = Callable[[Field, Ctx], list[Any]]
 MAKERS: dict[str, Maker] = {**PRIMITIVE_MAKERS, **SEMANTIC_MAKERS}

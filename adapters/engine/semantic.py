@@ -28,7 +28,7 @@ from agentic_synth.adapters.engine.text_columns import (
     string_column,
     word_column,
 )
-from agentic_synth.domain.schema import Field
+from agentic_synth.domain.schema.schema import Field
 
 
 def first_name_column(f: Field, ctx: Ctx) -> list[Any]:

@@ -9,8 +9,8 @@ import attrs
 import numpy as np
 
 from agentic_synth.adapters.engine.processes import ar1, walk
-from agentic_synth.domain.schema import Field
-from agentic_synth.domain.timeseries import Seasonality, SeriesModel
+from agentic_synth.domain.generation.timeseries import Seasonality, SeriesModel
+from agentic_synth.domain.schema.schema import Field
 
 
 def _range(f: Field) -> tuple[float, float]:

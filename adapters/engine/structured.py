@@ -6,11 +6,11 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from agentic_synth.adapters.engine.records import ColumnEngine, check_uniques
-from agentic_synth.domain.generators import OptionSpec
-from agentic_synth.domain.records import RecordChunk
-from agentic_synth.domain.requests import CHUNK_SIZE, GenerationRequest
-from agentic_synth.domain.schema import Schema
-from agentic_synth.domain.validation import Violation, validate_record
+from agentic_synth.domain.generation.generators import OptionSpec
+from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.generation.requests import CHUNK_SIZE, GenerationRequest
+from agentic_synth.domain.schema.schema import Schema
+from agentic_synth.domain.schema.validation import Violation, validate_record
 
 DEFAULT_COUNT = 10
 

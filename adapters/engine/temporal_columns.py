@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from agentic_synth.adapters.engine.context import Ctx
-from agentic_synth.domain.schema import Field
+from agentic_synth.domain.schema.schema import Field
 
 # Default windows are fixed (not "now") so that seeded output does not drift from day to day.
 DEFAULT_DATETIME_MIN = dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)

@@ -7,7 +7,7 @@ from typing import Any
 from agentic_synth.adapters.engine import vocab
 from agentic_synth.adapters.engine.context import Ctx
 from agentic_synth.adapters.engine.draws import pick
-from agentic_synth.domain.schema import Field
+from agentic_synth.domain.schema.schema import Field
 
 
 def word_column(f: Field, ctx: Ctx) -> list[Any]:

@@ -13,13 +13,11 @@ from agentic_synth.adapters.engine.records import ColumnEngine
 from agentic_synth.adapters.engine.series_values import FieldSeries, evolve_nullable, to_column
 from agentic_synth.adapters.engine.timestamps import GridFormatter
 from agentic_synth.domain.errors import SchemaError, UsageError
-from agentic_synth.domain.events import parse_bool
-from agentic_synth.domain.generators import OptionSpec
-from agentic_synth.domain.ports import Clock
-from agentic_synth.domain.records import RecordChunk
-from agentic_synth.domain.requests import CHUNK_SIZE, GenerationRequest, parse_duration
-from agentic_synth.domain.schema import Field, Schema, thaw
-from agentic_synth.domain.timeseries import (
+from agentic_synth.domain.generation.events import parse_bool
+from agentic_synth.domain.generation.generators import OptionSpec
+from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.generation.requests import CHUNK_SIZE, GenerationRequest, parse_duration
+from agentic_synth.domain.generation.timeseries import (
     SeriesModel,
     TimeSeriesPlan,
     floor_to,
@@ -28,7 +26,9 @@ from agentic_synth.domain.timeseries import (
     parse_start,
     to_epoch_us,
 )
-from agentic_synth.domain.validation import Violation, validate_record
+from agentic_synth.domain.ports import Clock
+from agentic_synth.domain.schema.schema import Field, Schema, thaw
+from agentic_synth.domain.schema.validation import Violation, validate_record
 
 DEFAULT_INTERVAL = "1s"  # the specification's generators.timeseries.defaultSampleRate
 DEFAULT_DURATION = "1h"  # the specification's generators.timeseries.defaultDuration

@@ -8,7 +8,7 @@ from importlib import resources
 import attrs
 import numpy as np
 
-from agentic_synth.domain.types import DEFAULT_LOCALE
+from agentic_synth.domain.schema.types import DEFAULT_LOCALE
 
 
 def _lines(relative: str) -> list[str]:

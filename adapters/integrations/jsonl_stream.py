@@ -9,7 +9,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from agentic_synth.domain.errors import IntegrationError, UsageError
-from agentic_synth.domain.records import RecordChunk
+from agentic_synth.domain.generation.records import RecordChunk
 
 
 class JsonlStreamPipeline:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from agentic_synth.domain.records import RecordChunk
+from agentic_synth.domain.generation.records import RecordChunk
 
 
 class NullStreamPipeline:

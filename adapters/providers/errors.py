@@ -8,9 +8,9 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from agentic_synth.domain.config.secrets import Secret
+from agentic_synth.domain.config.secrets import redact as redact_secrets
 from agentic_synth.domain.errors import ProviderError
-from agentic_synth.domain.secrets import Secret
-from agentic_synth.domain.secrets import redact as redact_secrets
 
 RETRYABLE_STATUSES = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 529})
 _DETAIL_LIMIT = 160

@@ -39,8 +39,8 @@ from agentic_synth.adapters.providers.errors import (
     status_error,
     transport_error,
 )
+from agentic_synth.domain.ai.models import Completion, ModelRequest, TextDelta
 from agentic_synth.domain.errors import ProviderError
-from agentic_synth.domain.models import Completion, ModelRequest, TextDelta
 
 DEFAULT_MODEL = "gemini-2.5-flash"
 _SCHEMA_KEYS = ("type", "description", "nullable", "enum", "items", "properties", "required")

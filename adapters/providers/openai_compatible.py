@@ -20,8 +20,8 @@ from agentic_synth.adapters.providers.errors import (
     status_error,
     transport_error,
 )
+from agentic_synth.domain.ai.models import Completion, ModelRequest, TextDelta
 from agentic_synth.domain.errors import ProviderError, UsageError
-from agentic_synth.domain.models import Completion, ModelRequest, TextDelta
 
 OPENROUTER_URL = "https://openrouter.ai/api/v1"
 _FORMATS = ("json_schema", "json_object", "text")

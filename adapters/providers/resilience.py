@@ -15,8 +15,8 @@ from loguru import logger
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from agentic_synth.adapters.providers.limits import AdaptiveConcurrency, MinuteWindow
+from agentic_synth.domain.ai.models import Completion, ModelRequest, TextDelta
 from agentic_synth.domain.errors import ProviderError
-from agentic_synth.domain.models import Completion, ModelRequest, TextDelta
 from agentic_synth.domain.ports import Clock, TextModel
 
 

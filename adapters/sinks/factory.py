@@ -6,12 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from agentic_synth.adapters.sinks.atomic import AtomicFile, StreamFile
-from agentic_synth.adapters.sinks.csv_sink import CsvRecordSink
+from agentic_synth.adapters.sinks.csv import CsvRecordSink
+from agentic_synth.adapters.sinks.json_array import JsonArrayRecordSink
+from agentic_synth.adapters.sinks.jsonl import JsonlRecordSink
 from agentic_synth.adapters.sinks.stdout import StdoutTarget
-from agentic_synth.adapters.sinks.text import JsonArrayRecordSink, JsonlRecordSink
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.ports import RecordSink
-from agentic_synth.domain.schema import Schema
+from agentic_synth.domain.schema.schema import Schema
 
 FORMATS = ("json", "jsonl", "csv", "parquet")
 _EXTENSIONS = {".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet",

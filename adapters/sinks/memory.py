@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentic_synth.domain.records import RecordChunk
+from agentic_synth.domain.generation.records import RecordChunk
 
 
 class InMemoryRecordSink:

@@ -10,8 +10,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from agentic_synth.adapters.sinks.atomic import AtomicFile
-from agentic_synth.domain.records import RecordChunk
-from agentic_synth.domain.schema import Field, Schema, thaw
+from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.schema.schema import Field, Schema, thaw
 
 ROW_GROUP = 32768
 _SIMPLE = {

@@ -10,7 +10,7 @@ import click
 from rich.console import Console as RichConsole
 from rich.table import Table
 
-from agentic_synth.domain.batch_results import BatchResult, JobOutcome
+from agentic_synth.domain.batch.results import BatchResult, JobOutcome
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.entrypoints.batch import (
     EXECUTORS,

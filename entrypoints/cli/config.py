@@ -10,7 +10,7 @@ import orjson
 
 from agentic_synth.adapters.config_file import DEFAULT_SOURCE, LoadedConfig, flatten
 from agentic_synth.adapters.serialization import masked, unstructure
-from agentic_synth.domain.secrets import Secret
+from agentic_synth.domain.config.secrets import Secret
 
 
 def effective(loaded: LoadedConfig) -> dict[str, Any]:

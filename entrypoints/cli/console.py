@@ -10,7 +10,7 @@ import attrs
 from rich.console import Console as RichConsole
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from agentic_synth.domain.results import RunMetadata
+from agentic_synth.domain.generation.results import RunMetadata
 
 
 @attrs.define

@@ -14,7 +14,7 @@ import click
 from agentic_synth.adapters.config_file import LoadedConfig
 from agentic_synth.adapters.integrations.plugins import ENTRY_POINT_GROUP, INTEGRATION_MODULES, module_installed
 from agentic_synth.adapters.reachability import check_provider
-from agentic_synth.domain.settings import KNOWN_PROVIDERS
+from agentic_synth.domain.config.settings import KNOWN_PROVIDERS
 
 PACKAGES = ("click", "numpy", "pyarrow", "httpx", "openai", "google-generativeai", "dependency-injector")
 # integration name in the config -> the module (and entry point name) that provides it

@@ -10,11 +10,11 @@ from typing import Any
 import click
 import orjson
 
-from agentic_synth.domain.catalog import ModelInfo
-from agentic_synth.domain.cost import DEFAULT_BATCH_SIZE, PROMPT_BASE_CHARS, RunEstimate, estimate_run, usd
-from agentic_synth.domain.models import ModelRequest
-from agentic_synth.domain.routing import plan, rank
-from agentic_synth.entrypoints.routing import RunRouting, usable_providers
+from agentic_synth.domain.ai.catalog import ModelInfo
+from agentic_synth.domain.ai.cost import DEFAULT_BATCH_SIZE, PROMPT_BASE_CHARS, RunEstimate, estimate_run, usd
+from agentic_synth.domain.ai.models import ModelRequest
+from agentic_synth.domain.ai.routing import plan, rank
+from agentic_synth.entrypoints.model_stack import RunRouting, usable_providers
 from agentic_synth.entrypoints.sdk import AgenticSynth
 
 SAMPLE_RECORDS = 20

@@ -14,7 +14,7 @@ from agentic_synth.adapters.sinks.atomic import AtomicFile
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.application.generate import ENGINE_TIMED_KINDS
 from agentic_synth.domain.errors import UsageError
-from agentic_synth.domain.requests import GenerationRequest
+from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.entrypoints.cli.console import summary
 from agentic_synth.entrypoints.cli.estimate import pop_routing, print_estimate, routing_options
 from agentic_synth.entrypoints.sdk import AgenticSynth

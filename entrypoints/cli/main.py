@@ -13,8 +13,8 @@ import click
 from loguru import logger
 
 from agentic_synth.adapters.config_file import ENV_OVERRIDES, load_config
+from agentic_synth.domain.config.secrets import Secret, redact
 from agentic_synth.domain.errors import AgenticSynthError, ConfigError, exit_code_for
-from agentic_synth.domain.secrets import Secret, redact
 from agentic_synth.entrypoints.cli.batch import batch
 from agentic_synth.entrypoints.cli.cache import cache
 from agentic_synth.entrypoints.cli.config import config_group

@@ -7,8 +7,8 @@ from typing import Any
 import click
 import orjson
 
-from agentic_synth.domain.catalog import PRICES_AS_OF
-from agentic_synth.entrypoints.routing import catalog_from_config, usable_providers
+from agentic_synth.domain.ai.catalog import PRICES_AS_OF
+from agentic_synth.entrypoints.model_stack import catalog_from_config, usable_providers
 
 
 def config_of(ctx: click.Context) -> dict[str, Any]:

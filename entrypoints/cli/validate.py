@@ -7,7 +7,7 @@ import click
 from agentic_synth.adapters.readers import read_records
 from agentic_synth.adapters.schema_file import load_schema
 from agentic_synth.domain.errors import DataValidationError
-from agentic_synth.domain.validation import RecordValidator
+from agentic_synth.domain.schema.validation import RecordValidator
 
 MAX_SHOWN = 20
 

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from agentic_synth.adapters.readers import read_records
-from agentic_synth.domain.schema import Schema
-from agentic_synth.domain.validation import validate_record
+from agentic_synth.domain.schema.schema import Schema
+from agentic_synth.domain.schema.validation import validate_record
 from tests.servers.base import RecordedRequest, approx_tokens
 from tests.servers.gemini_fake import prompt_text as gemini_prompt
 from tests.servers.openai_fake import prompt_text as openai_prompt

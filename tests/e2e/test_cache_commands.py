@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from agentic_synth import AgenticSynth, ConfigError, UsageError
-from agentic_synth.domain.cache_keys import CacheScope, exact_key
-from agentic_synth.domain.models import ModelRequest
-from agentic_synth.domain.results import RunMetadata
+from agentic_synth.domain.ai.models import ModelRequest
+from agentic_synth.domain.cache.keys import CacheScope, exact_key
+from agentic_synth.domain.generation.results import RunMetadata
 from agentic_synth.entrypoints.cli.console import summary
 from agentic_synth.entrypoints.cli.main import main
 from agentic_synth.entrypoints.container import Container, build_container

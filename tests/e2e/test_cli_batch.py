@@ -15,11 +15,11 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from agentic_synth.domain.generators import CustomGenerator
-from agentic_synth.domain.records import RecordChunk
-from agentic_synth.domain.requests import GenerationRequest
-from agentic_synth.domain.schema import Schema
-from agentic_synth.domain.validation import RecordValidator
+from agentic_synth.domain.generation.generators import CustomGenerator
+from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.generation.requests import GenerationRequest
+from agentic_synth.domain.schema.schema import Schema
+from agentic_synth.domain.schema.validation import RecordValidator
 from tests.fakes import MIDWAY_ERRORS, FailingGenerator
 
 USERS = {"id": {"type": "integer", "min": 1, "max": 10**6}, "name": "name", "email": "email",

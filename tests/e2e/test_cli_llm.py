@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from agentic_synth import AgenticSynth
-from agentic_synth.domain.schema import Schema
-from agentic_synth.domain.validation import validate_record
+from agentic_synth.domain.schema.schema import Schema
+from agentic_synth.domain.schema.validation import validate_record
 from agentic_synth.entrypoints.cli.main import main
 from agentic_synth.entrypoints.container import build_container
 from tests.fakes import FakeTextModel, records_reply

@@ -9,8 +9,8 @@ import sys
 import pyarrow.parquet as pq
 import pytest
 
-from agentic_synth.domain.schema import Schema
-from agentic_synth.domain.validation import RecordValidator
+from agentic_synth.domain.schema.schema import Schema
+from agentic_synth.domain.schema.validation import RecordValidator
 from tests.fakes import MIDWAY_ERRORS, FailingGenerator
 from tests.readback import read_output
 

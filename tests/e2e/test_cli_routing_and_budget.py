@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 
 from agentic_synth import AgenticSynth
-from agentic_synth.domain.catalog import DEFAULT_MODELS, PRICES_AS_OF
-from agentic_synth.domain.cost import DEFAULT_BATCH_SIZE, cost_of, worst_case_cost
+from agentic_synth.domain.ai.catalog import DEFAULT_MODELS, PRICES_AS_OF
+from agentic_synth.domain.ai.cost import DEFAULT_BATCH_SIZE, cost_of, worst_case_cost
+from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.errors import UsageError
-from agentic_synth.domain.generators import CustomGenerator
-from agentic_synth.domain.models import ModelRequest
-from agentic_synth.domain.records import RecordChunk
-from agentic_synth.domain.requests import GenerationRequest
+from agentic_synth.domain.generation.generators import CustomGenerator
+from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.entrypoints.container import Container
-from agentic_synth.entrypoints.routing import ModelStack, RunRouting
+from agentic_synth.entrypoints.model_stack import ModelStack, RunRouting
 from tests.fakes import FakeTextModel
 
 SCHEMA = {"id": {"type": "integer", "min": 1, "max": 10**6}, "name": "name", "email": "email"}

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyarrow.parquet as pq
 import pytest
 
-from agentic_synth.domain.schema import Schema
-from agentic_synth.domain.validation import RecordValidator
+from agentic_synth.domain.schema.schema import Schema
+from agentic_synth.domain.schema.validation import RecordValidator
 from tests.readback import read_output
 
 SCHEMA = {

@@ -12,8 +12,8 @@ import yaml
 
 from agentic_synth import AgenticSynth
 from agentic_synth.adapters.readers import read_records
-from agentic_synth.domain.schema import Schema
-from agentic_synth.domain.validation import RecordValidator
+from agentic_synth.domain.schema.schema import Schema
+from agentic_synth.domain.schema.validation import RecordValidator
 from agentic_synth.entrypoints.container import Container
 
 ROOT = Path(__file__).resolve().parents[2]

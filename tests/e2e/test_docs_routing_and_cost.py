@@ -7,7 +7,7 @@ import re
 import shlex
 from pathlib import Path
 
-from agentic_synth.entrypoints.routing import catalog_from_config, policy_from_config
+from agentic_synth.entrypoints.model_stack import catalog_from_config, policy_from_config
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = (ROOT / "docs" / "routing-and-cost.md").read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ import pytest
 from loguru import logger
 
 from agentic_synth import AgenticSynth, CustomGenerator, GenerationRequest, RecordChunk, Schema, SchemaError
-from agentic_synth.domain.validation import RecordValidator
+from agentic_synth.domain.schema.validation import RecordValidator
 
 SCHEMA = {"id": {"type": "integer", "unique": True, "min": 1, "max": 10**6}, "name": "name", "email": "email",
           "joined": {"type": "date", "min": "2024-01-01"}}

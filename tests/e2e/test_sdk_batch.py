@@ -9,8 +9,8 @@ import threading
 import pytest
 
 from agentic_synth import AgenticSynth
+from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.errors import UsageError
-from agentic_synth.domain.models import ModelRequest
 from agentic_synth.entrypoints.container import Container
 from tests.fakes import MIDWAY_ERRORS, FailingGenerator, FakeTextModel, records_reply
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from agentic_synth.domain.config.secrets import Secret
+from agentic_synth.domain.config.settings import Settings
 from agentic_synth.domain.errors import ConfigError, UsageError
-from agentic_synth.domain.generators import CustomGenerator, OptionSpec
-from agentic_synth.domain.requests import GenerationRequest, parse_duration, parse_rate
-from agentic_synth.domain.secrets import Secret
-from agentic_synth.domain.settings import Settings
+from agentic_synth.domain.generation.generators import CustomGenerator, OptionSpec
+from agentic_synth.domain.generation.requests import GenerationRequest, parse_duration, parse_rate
 from agentic_synth.entrypoints.container import build_container
 from agentic_synth.entrypoints.sdk import AgenticSynth
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from agentic_synth.adapters.engine.structured import StructuredGenerator
-from agentic_synth.domain.requests import GenerationRequest
-from agentic_synth.domain.schema import Schema
+from agentic_synth.domain.generation.requests import GenerationRequest
+from agentic_synth.domain.schema.schema import Schema
 
 
 def records(payload: dict[str, Any], count: int, *, seed: int = 1, locale: str = "en_US") -> list[dict[str, Any]]:

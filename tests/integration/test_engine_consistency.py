@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 
 from agentic_synth.domain.errors import SchemaError
-from agentic_synth.domain.requests import CHUNK_SIZE
+from agentic_synth.domain.generation.requests import CHUNK_SIZE
 from tests.integration.engine_run import column, records
 
 MANY = 2 * CHUNK_SIZE + 3000  # three chunks

@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 
 from agentic_synth.adapters.engine.structured import StructuredGenerator
 from agentic_synth.domain.errors import SchemaError
-from agentic_synth.domain.requests import GenerationRequest
-from agentic_synth.domain.schema import Schema
-from agentic_synth.domain.types import LOCALES, SEMANTIC_TYPES
-from agentic_synth.domain.validation import RecordValidator
+from agentic_synth.domain.generation.requests import GenerationRequest
+from agentic_synth.domain.schema.schema import Schema
+from agentic_synth.domain.schema.types import LOCALES, SEMANTIC_TYPES
+from agentic_synth.domain.schema.validation import RecordValidator
 
 PATTERNS = (r"^[A-Z]{3}-[0-9]{4}$", r"[a-f0-9]{8}", r"(red|green|blue)-\d{2}", r"SKU\d{3,6}", r"[A-Z][a-z]{2,7}")
 DISTRIBUTIONS = ("normal", "lognormal", "exponential")

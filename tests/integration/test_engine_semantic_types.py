@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from agentic_synth.domain.schema import Schema
-from agentic_synth.domain.types import LOCALES, SEMANTIC_TYPES
-from agentic_synth.domain.validation import RecordValidator
+from agentic_synth.domain.schema.schema import Schema
+from agentic_synth.domain.schema.types import LOCALES, SEMANTIC_TYPES
+from agentic_synth.domain.schema.validation import RecordValidator
 from tests.integration.engine_run import column, records
 
 VOCAB = Path(__file__).resolve().parents[2] / "adapters" / "engine" / "vocabularies"

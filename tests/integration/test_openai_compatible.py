@@ -8,8 +8,8 @@ import pytest
 
 from agentic_synth.adapters.providers.openai_compatible import OpenAICompatibleTextModel, OpenRouterTextModel
 from agentic_synth.adapters.providers.resilience import ResilientTextModel, RetryPolicy
+from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.errors import ProviderError
-from agentic_synth.domain.models import ModelRequest
 from tests.fakes import FakeClock
 from tests.servers.base import Reply
 from tests.servers.openai_fake import FakeOpenAIServer

@@ -12,7 +12,7 @@ import orjson
 import pytest
 from loguru import logger
 
-from agentic_synth.adapters.cache.persistent import DB_NAME, SqliteResponseCache
+from agentic_synth.adapters.cache.sqlite import DB_NAME, SqliteResponseCache
 from agentic_synth.adapters.cache.sqlite_file import FORMAT_VERSION
 from tests.cache_worker import write_entries
 from tests.fakes import FakeClock

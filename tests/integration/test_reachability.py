@@ -5,8 +5,8 @@ from __future__ import annotations
 import socket
 
 from agentic_synth.adapters.reachability import check_provider, models_url
-from agentic_synth.domain.secrets import Secret
-from agentic_synth.domain.settings import ProviderSettings
+from agentic_synth.domain.config.secrets import Secret
+from agentic_synth.domain.config.settings import ProviderSettings
 from tests.servers.gemini_fake import FakeGeminiServer
 from tests.servers.openai_fake import FakeOpenAIServer
 

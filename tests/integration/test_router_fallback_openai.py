@@ -10,9 +10,9 @@ from collections.abc import Iterator
 import openai
 import pytest
 
+from agentic_synth.domain.ai.models import Completion, ModelRequest, TextDelta
 from agentic_synth.domain.errors import ProviderError
-from agentic_synth.domain.models import Completion, ModelRequest, TextDelta
-from agentic_synth.entrypoints.routing import RunRouting, build_model_stack
+from agentic_synth.entrypoints.model_stack import RunRouting, build_model_stack
 from tests.fakes import FakeClock
 from tests.servers.base import RecordedRequest, Reply
 from tests.servers.openai_fake import FakeOpenAIServer, openai_error_reply

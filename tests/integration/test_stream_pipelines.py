@@ -12,7 +12,7 @@ import pytest
 from agentic_synth.adapters.integrations.jsonl_stream import JsonlStreamPipeline
 from agentic_synth.adapters.integrations.plugins import discover_integrations
 from agentic_synth.domain.errors import UsageError
-from agentic_synth.domain.records import RecordChunk
+from agentic_synth.domain.generation.records import RecordChunk
 
 
 def _chunk(start: int, n: int) -> RecordChunk:

@@ -7,8 +7,8 @@ import json
 from agentic_synth.adapters.cache.memory import InMemoryResponseCache
 from agentic_synth.adapters.providers.gemini import GeminiTextModel
 from agentic_synth.adapters.providers.openai_compatible import OpenAICompatibleTextModel
-from agentic_synth.application.caching import CachedTextModel
-from agentic_synth.domain.models import ModelRequest
+from agentic_synth.application.text_models.cached import CachedTextModel
+from agentic_synth.domain.ai.models import ModelRequest
 from tests.fakes import FakeClock
 from tests.servers.gemini_fake import FakeGeminiServer
 from tests.servers.openai_fake import FakeOpenAIServer

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agentic_synth.domain.batch import BatchSpec, derive_seed
+from agentic_synth.domain.batch.spec import BatchSpec, derive_seed
 from agentic_synth.domain.errors import UsageError
 
 JOB = {"name": "users", "kind": "structured", "schema": {"id": "uuid"}}

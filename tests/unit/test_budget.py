@@ -7,11 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from agentic_synth.application.budget import BudgetedTextModel
-from agentic_synth.domain.catalog import Catalog, ModelInfo
-from agentic_synth.domain.cost import Budget, Reservation, cost_of, worst_case_cost
+from agentic_synth.application.text_models.budgeted import BudgetedTextModel
+from agentic_synth.domain.ai.budget import Budget, Reservation
+from agentic_synth.domain.ai.catalog import Catalog, ModelInfo
+from agentic_synth.domain.ai.cost import cost_of, worst_case_cost
+from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.errors import BudgetExceeded, ConfigError, ProviderError
-from agentic_synth.domain.models import ModelRequest
 from tests.fakes import FakeTextModel
 
 MODEL = ModelInfo("m", "fake", input_per_mtok=1.0, output_per_mtok=10.0, max_output_tokens=8192)

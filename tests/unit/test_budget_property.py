@@ -10,13 +10,14 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agentic_synth.application.budget import BudgetedTextModel
-from agentic_synth.application.routing import RouterTextModel
-from agentic_synth.domain.catalog import Catalog, ModelInfo
-from agentic_synth.domain.cost import Budget, max_input_tokens
+from agentic_synth.application.text_models.budgeted import BudgetedTextModel
+from agentic_synth.application.text_models.router import RouterTextModel
+from agentic_synth.domain.ai.budget import Budget
+from agentic_synth.domain.ai.catalog import Catalog, ModelInfo
+from agentic_synth.domain.ai.cost import max_input_tokens
+from agentic_synth.domain.ai.models import Completion, ModelRequest, TextDelta
+from agentic_synth.domain.ai.routing import RoutingPolicy
 from agentic_synth.domain.errors import BudgetExceeded, ProviderError
-from agentic_synth.domain.models import Completion, ModelRequest, TextDelta
-from agentic_synth.domain.routing import RoutingPolicy
 from tests.fakes import FakeClock
 
 price = st.floats(min_value=0, max_value=80, allow_nan=False).map(lambda p: round(p, 4))

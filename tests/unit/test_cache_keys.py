@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agentic_synth.domain.cache_keys import (
+from agentic_synth.domain.ai.models import ModelRequest
+from agentic_synth.domain.cache.keys import (
     AGGRESSIVE_DROPS,
     ANSWER_FIELDS,
     NON_KEY_FIELDS,
@@ -18,8 +19,7 @@ from agentic_synth.domain.cache_keys import (
     loose_key,
 )
 from agentic_synth.domain.errors import UsageError
-from agentic_synth.domain.models import ModelRequest
-from agentic_synth.domain.schema import Schema
+from agentic_synth.domain.schema.schema import Schema
 
 SCHEMA = {"name": "name", "age": {"type": "integer", "min": 18, "max": 90}, "plan": {"enum": ["free", "pro"]}}
 SCHEMA_REORDERED = {"plan": {"enum": ["free", "pro"]}, "age": {"max": 90, "type": "integer", "min": 18},

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from agentic_synth.adapters.cache.location import cache_dir, default_cache_dir
-from agentic_synth.domain.cache_keys import CachePolicy
-from agentic_synth.domain.cache_settings import CacheSettings
+from agentic_synth.domain.cache.keys import CachePolicy
+from agentic_synth.domain.cache.settings import CacheSettings
 from agentic_synth.domain.errors import UsageError
 
 

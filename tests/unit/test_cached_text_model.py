@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from agentic_synth.adapters.cache.memory import InMemoryResponseCache
-from agentic_synth.application.caching import CachedTextModel, CacheTally
-from agentic_synth.domain.cache_keys import CachePolicy, CacheScope, exact_key
+from agentic_synth.application.text_models.cached import CachedTextModel, CacheTally
+from agentic_synth.domain.ai.models import ModelRequest
+from agentic_synth.domain.cache.keys import CachePolicy, CacheScope, exact_key
 from agentic_synth.domain.errors import ConfigError
-from agentic_synth.domain.models import ModelRequest
-from agentic_synth.domain.results import RunMetadata
+from agentic_synth.domain.generation.results import RunMetadata
 from agentic_synth.entrypoints.container import build_container
 from tests.fakes import FakeClock, FakeTextModel
 

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from agentic_synth.domain.catalog import ALIASES, DEFAULT_MODELS, PRICES_AS_OF, Catalog, ModelInfo
-from agentic_synth.domain.cost import (
+from agentic_synth.domain.ai.catalog import ALIASES, DEFAULT_MODELS, PRICES_AS_OF, Catalog, ModelInfo
+from agentic_synth.domain.ai.cost import (
     MESSAGE_OVERHEAD_TOKENS,
     approx_tokens,
     cost_of,
@@ -20,8 +20,8 @@ from agentic_synth.domain.cost import (
     usd,
     worst_case_cost,
 )
+from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.errors import BudgetExceeded, ConfigError
-from agentic_synth.domain.models import ModelRequest
 
 
 def test_every_default_model_is_dated_priced_and_serves_gemini_or_openrouter() -> None:

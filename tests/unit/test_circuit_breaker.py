@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from agentic_synth.domain.breaker import BreakerState, CircuitBreaker
+from agentic_synth.domain.ai.breaker import BreakerState, CircuitBreaker
 from tests.fakes import FakeClock
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from agentic_synth.adapters.serialization import structure
-from agentic_synth.domain.settings import Settings
+from agentic_synth.domain.config.settings import Settings
 from agentic_synth.entrypoints.cli.init import STARTER
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"

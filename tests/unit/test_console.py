@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from agentic_synth.domain.results import ModelUsage, RunMetadata
+from agentic_synth.domain.generation.results import ModelUsage, RunMetadata
 from agentic_synth.entrypoints.cli.console import Console, summary
 
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from agentic_synth import AgenticSynth, CustomGenerator, GenerationRequest, OptionSpec
 from agentic_synth.adapters.engine.pacing import paced
-from agentic_synth.domain.records import RecordChunk
+from agentic_synth.domain.generation.records import RecordChunk
 from tests.fakes import FakeClock
 from tests.unit.series_helpers import columns, epoch_seconds
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from agentic_synth.domain.schema import Schema
+from agentic_synth.domain.schema.schema import Schema
 
 DOC = (Path(__file__).resolve().parents[2] / "docs" / "schema.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```json\n(.*?)```", DOC, re.S)

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from agentic_synth.adapters.engine.records import ColumnEngine
 from agentic_synth.adapters.engine.temporal_columns import iso_utc
 from agentic_synth.adapters.engine.unique import SeenValues, hash64
-from agentic_synth.adapters.sinks.csv_sink import CsvRecordSink
-from agentic_synth.adapters.sinks.text import encode_lines
-from agentic_synth.domain.records import RecordChunk
-from agentic_synth.domain.schema import Schema
+from agentic_synth.adapters.sinks.csv import CsvRecordSink
+from agentic_synth.adapters.sinks.jsonl import encode_lines
+from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.schema.schema import Schema
 
 FIRST_SECOND, LAST_SECOND = -62135596800, 253402300799  # 0001-01-01 .. 9999-12-31T23:59:59
 

@@ -10,9 +10,9 @@ import numpy as np
 from agentic_synth.adapters.engine.structured import StructuredGenerator
 from agentic_synth.application.hybrid import HybridRecords
 from agentic_synth.application.usage import UsageTally
-from agentic_synth.domain.ai_settings import AISettings
-from agentic_synth.domain.requests import GenerationRequest
-from agentic_synth.domain.schema import Schema
+from agentic_synth.domain.ai.ai_settings import AISettings
+from agentic_synth.domain.generation.requests import GenerationRequest
+from agentic_synth.domain.schema.schema import Schema
 from tests.fakes import FakeTextModel
 
 SCHEMA = {

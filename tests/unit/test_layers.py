@@ -85,7 +85,7 @@ PORT_SUFFIXES = ("TextModel", "RecordSink", "ResponseCache", "Clock", "VectorSto
                  "WorkflowEngine")
 # Where an adapter may build another: the sink factory the container hands out (a sink needs the
 # run's path), and the persistent cache's in-memory stand-in when its file fails mid-run.
-ADAPTER_FACTORIES = {"adapters/sinks/factory.py", "adapters/cache/persistent.py"}
+ADAPTER_FACTORIES = {"adapters/sinks/factory.py", "adapters/cache/sqlite.py"}
 
 
 def test_only_entrypoints_construct_port_adapters() -> None:

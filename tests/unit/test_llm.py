@@ -14,11 +14,11 @@ import pytest
 from agentic_synth.application.llm import BATCH_DONE, LLMRecords, in_batch_order
 from agentic_synth.application.prompts import batch_size, records_prompt
 from agentic_synth.application.usage import UsageTally
-from agentic_synth.domain.ai_settings import AISettings
+from agentic_synth.domain.ai.ai_settings import AISettings
 from agentic_synth.domain.errors import BudgetExceeded, IncompleteGeneration, ProviderError
-from agentic_synth.domain.requests import GenerationRequest
-from agentic_synth.domain.schema import Schema
-from agentic_synth.domain.validation import validate_record
+from agentic_synth.domain.generation.requests import GenerationRequest
+from agentic_synth.domain.schema.schema import Schema
+from agentic_synth.domain.schema.validation import validate_record
 from tests.fakes import FakeTextModel, records_reply
 
 SCHEMA = Schema.from_payload({"id": {"type": "integer", "unique": True, "min": 1, "max": 10**6},

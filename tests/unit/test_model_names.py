@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from agentic_synth.application.dispatch import ProviderDispatchTextModel
+from agentic_synth.application.text_models.dispatch import ProviderDispatchTextModel
+from agentic_synth.domain.ai.model_names import ModelChoice, resolve_model
+from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.errors import ConfigError, UsageError
-from agentic_synth.domain.model_names import ModelChoice, resolve_model
-from agentic_synth.domain.models import ModelRequest
 from tests.fakes import FakeTextModel
 
 LISTED = {"local": ["llama3.1:8b", "gpt-4"]}

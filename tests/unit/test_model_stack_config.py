@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.errors import ConfigError, ProviderError
-from agentic_synth.domain.models import ModelRequest
-from agentic_synth.entrypoints.routing import RunRouting, build_model_stack, usable_providers
+from agentic_synth.entrypoints.model_stack import RunRouting, build_model_stack, usable_providers
 from tests.fakes import FakeClock, FakeTextModel
 
 
@@ -75,7 +75,7 @@ def test_kinds_without_a_default_in_config_are_left_to_the_router() -> None:
 
 
 def test_the_ledger_goes_onto_the_runs_metadata_per_model() -> None:
-    from agentic_synth.domain.results import RunMetadata
+    from agentic_synth.domain.generation.results import RunMetadata
 
     gemini = FakeTextModel.for_routing("gemini", tokens_in=1000, tokens_out=500)
     stack = build_model_stack(config={}, providers={"gemini": gemini,
@@ -93,11 +93,11 @@ def test_the_ledger_goes_onto_the_runs_metadata_per_model() -> None:
 
 
 def test_a_run_reports_the_failures_of_a_model_it_fell_back_from_next_to_the_records_of_the_others() -> None:
-    from agentic_synth.domain.ai_settings import AISettings
-    from agentic_synth.domain.requests import GenerationRequest
-    from agentic_synth.domain.results import ModelUsage, RunMetadata
-    from agentic_synth.domain.schema import Schema
-    from agentic_synth.entrypoints.routing import RunTextModels
+    from agentic_synth.domain.ai.ai_settings import AISettings
+    from agentic_synth.domain.generation.requests import GenerationRequest
+    from agentic_synth.domain.generation.results import ModelUsage, RunMetadata
+    from agentic_synth.domain.schema.schema import Schema
+    from agentic_synth.entrypoints.model_stack import RunTextModels
 
     class NotOverridden:
         overridden = False

@@ -8,8 +8,8 @@ import pytest
 
 from agentic_synth.adapters.providers.limits import AdaptiveConcurrency, MinuteWindow
 from agentic_synth.adapters.providers.resilience import Limits, ResilientTextModel, RetryPolicy, estimate_tokens
+from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.errors import ProviderError
-from agentic_synth.domain.models import ModelRequest
 from tests.fakes import FakeClock, FakeTextModel
 
 REQUEST = ModelRequest(prompt="x" * 400, model="m", max_output_tokens=100)

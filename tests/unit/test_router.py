@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from agentic_synth.application.routing import RouterTextModel
-from agentic_synth.domain.breaker import BreakerState
-from agentic_synth.domain.catalog import Catalog, ModelInfo
+from agentic_synth.application.text_models.router import RouterTextModel
+from agentic_synth.domain.ai.breaker import BreakerState
+from agentic_synth.domain.ai.catalog import Catalog, ModelInfo
+from agentic_synth.domain.ai.models import ModelRequest
+from agentic_synth.domain.ai.routing import RoutingPolicy
 from agentic_synth.domain.errors import BudgetExceeded, ProviderError
-from agentic_synth.domain.models import ModelRequest
-from agentic_synth.domain.routing import RoutingPolicy
 from tests.fakes import FakeClock, FakeTextModel
 
 CHEAP = ModelInfo("cheap", "gemini", 0.1, 0.4, 100_000, 8192, 0.6, 3000)
@@ -152,7 +152,7 @@ def test_records_per_model_are_added_by_the_generation_loop() -> None:
 
 def test_a_stream_replayed_from_the_cache_is_recorded_in_the_ledger_as_free() -> None:
     from agentic_synth.adapters.cache.memory import InMemoryResponseCache
-    from agentic_synth.application.caching import CachedTextModel
+    from agentic_synth.application.text_models.cached import CachedTextModel
 
     clock = FakeClock()
     gemini = FakeTextModel.for_routing("gemini", text="abcdef")

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from agentic_synth.domain.catalog import Catalog, ModelInfo
-from agentic_synth.domain.errors import ConfigError, UsageError
-from agentic_synth.domain.models import ModelRequest
-from agentic_synth.domain.routing import (
+from agentic_synth.domain.ai.catalog import Catalog, ModelInfo
+from agentic_synth.domain.ai.models import ModelRequest
+from agentic_synth.domain.ai.routing import (
     HybridWeights,
     LatencyTracker,
     RoutingPolicy,
@@ -17,6 +16,7 @@ from agentic_synth.domain.routing import (
     plan,
     rank,
 )
+from agentic_synth.domain.errors import ConfigError, UsageError
 
 # cheap: lowest price, mid quality, slow; fast: quickest, dear, lowest quality; best: top quality, dearest
 CHEAP = ModelInfo("cheap", "gemini", 0.1, 0.4, 100_000, 8192, 0.6, 3000)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from agentic_synth.domain.errors import SchemaError
-from agentic_synth.domain.schema import Schema
+from agentic_synth.domain.schema.schema import Schema
 
 
 def test_compact_format_from_the_specification_parses_into_typed_fields() -> None:

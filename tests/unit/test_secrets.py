@@ -7,7 +7,7 @@ import pickle
 
 import pytest
 
-from agentic_synth.domain.secrets import Secret, redact
+from agentic_synth.domain.config.secrets import Secret, redact
 
 KEY = "sk-test-0123456789abcdefWXYZ"
 

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from agentic_synth.adapters.serialization import masked, structure, unstructure
+from agentic_synth.domain.config.secrets import Secret
+from agentic_synth.domain.config.settings import KNOWN_PROVIDERS, Settings
 from agentic_synth.domain.errors import ConfigError, exit_code_for
-from agentic_synth.domain.secrets import Secret
-from agentic_synth.domain.settings import KNOWN_PROVIDERS, Settings
 
 ORIGIN = ".agentic-synth.json"
 

@@ -1,0 +1,1 @@
+"""The TextModel wrappers of a run's model stack: router, cache, budget, provider dispatch."""

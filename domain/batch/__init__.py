@@ -1,0 +1,1 @@
+"""Batches: many jobs from one file, and what each did."""

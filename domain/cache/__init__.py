@@ -1,0 +1,1 @@
+"""Response cache values: content-hash keys and policies, cache settings, statistics."""

@@ -1,0 +1,1 @@
+"""Configuration: the settings tree and secrets."""

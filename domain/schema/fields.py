@@ -1,0 +1,130 @@
+"""Field and Distribution: one field of a record as a frozen value, and its canonical compact form."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from agentic_synth.domain.schema.types import NUMERIC_TYPES, TEMPORAL_TYPES
+
+DISTRIBUTIONS = ("uniform", "normal", "lognormal", "exponential", "poisson")
+DATETIME_FORMATS = ("iso", "epoch", "epoch_ms")
+# Time-series model keys live on numeric fields; the time-series generator interprets them.
+MODEL_KEYS = ("base", "trend", "seasonality", "noise", "walk", "anomalies", "missing")
+
+
+def freeze(value: Any) -> Any:
+    """Turn nested dicts/lists into hashable tuples so a Field stays a frozen value."""
+    if isinstance(value, Mapping):
+        return tuple((k, freeze(v)) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return tuple(freeze(v) for v in value)
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """The inverse of the freezing applied to free-form options (a tuple of pairs becomes a dict)."""
+    if isinstance(value, tuple):
+        if value and all(isinstance(v, tuple) and len(v) == 2 and isinstance(v[0], str) for v in value):
+            return {k: thaw(v) for k, v in value}
+        return [thaw(v) for v in value]
+    return value
+
+
+@attrs.frozen
+class Distribution:
+    """How a numeric field's values are spread between its bounds."""
+
+    kind: str = "uniform"
+    mean: float | None = None
+    std: float | None = None
+    sigma: float | None = None
+    scale: float | None = None
+    lam: float | None = None
+
+
+@attrs.frozen
+class Field:
+    """One field of a record; `type` is a canonical name from `domain.types.FIELD_TYPES`."""
+
+    name: str
+    type: str
+    nullable: bool = False
+    null_rate: float = 0.0
+    unique: bool = False
+    required: bool = True
+    min: Any = None
+    max: Any = None
+    exclusive_min: bool = False
+    exclusive_max: bool = False
+    multiple_of: float | None = None
+    distribution: Distribution | None = None
+    precision: int | None = None
+    pattern: str | None = None
+    values: tuple[Any, ...] = ()
+    weights: tuple[float, ...] | None = None
+    const: Any = None
+    has_const: bool = False
+    format: str | None = None
+    locale: str | None = None
+    after: str | None = None
+    fields: tuple[Field, ...] = ()
+    items: Field | None = None
+    min_items: int = 0
+    max_items: int = 5
+    unique_items: bool = False
+    min_length: int | None = None
+    max_length: int | None = None
+    series_key: bool = False
+    description: str | None = None
+    model: tuple[tuple[str, Any], ...] = ()
+    extras: tuple[tuple[str, Any], ...] = ()
+
+    def option(self, key: str, default: Any = None) -> Any:
+        """A time-series model key or an extra option, thawed back to plain dicts/lists."""
+        for k, v in (*self.model, *self.extras):
+            if k == key:
+                return thaw(v)
+        return default
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.type in NUMERIC_TYPES
+
+    @property
+    def is_temporal(self) -> bool:
+        return self.type in TEMPORAL_TYPES
+
+
+
+def field_to_payload(f: Field) -> dict[str, Any]:
+    """A field as a canonical compact spec (defaults omitted, keys sorted)."""
+    out: dict[str, Any] = {"type": f.type}
+    defaults = Field(name=f.name, type=f.type)
+    for a in attrs.fields(Field):
+        if a.name in ("name", "type", "has_const"):
+            continue
+        value = getattr(f, a.name)
+        if value == getattr(defaults, a.name):
+            continue
+        if a.name == "fields":
+            value = {c.name: field_to_payload(c) for c in value}
+        elif a.name == "items":
+            value = field_to_payload(value)
+        elif a.name == "distribution":
+            value = {k: v for k, v in attrs.asdict(value).items() if v is not None}
+        elif a.name in ("model", "extras"):
+            for k, v in value:
+                out[k] = thaw(v)
+            continue
+        elif isinstance(value, dt.datetime | dt.date | dt.time):
+            value = value.isoformat()
+        elif isinstance(value, tuple):
+            value = thaw(value) if a.name == "values" else list(value)
+        out["enum" if a.name == "values" else a.name] = value
+    if f.has_const:
+        out["const"] = f.const
+    return dict(sorted(out.items()))

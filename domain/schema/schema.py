@@ -1,0 +1,72 @@
+"""Schema: the user's description of a record, parsed from the compact format or JSON Schema.
+
+The field value lives in domain/schema/fields.py, the compact parser in domain/schema/compact.py (with
+domain/schema/bounds.py) and the JSON Schema subset in domain/schema/json_schema.py; the names other
+modules use are re-exported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from agentic_synth.domain.errors import SchemaError
+from agentic_synth.domain.schema.bounds import parse_temporal
+from agentic_synth.domain.schema.compact import canonical_type, check_siblings, parse_compact, parse_fields
+from agentic_synth.domain.schema.fields import (
+    DATETIME_FORMATS,
+    DISTRIBUTIONS,
+    MODEL_KEYS,
+    Distribution,
+    Field,
+    field_to_payload,
+    thaw,
+)
+from agentic_synth.domain.schema.json_schema import is_json_schema, parse_json_schema
+
+__all__ = ["DATETIME_FORMATS", "DISTRIBUTIONS", "MODEL_KEYS", "Distribution", "Field", "Schema", "canonical_type",
+           "field_to_payload", "is_json_schema", "parse_fields", "parse_temporal", "thaw"]
+
+
+@attrs.frozen
+class Schema:
+    """An ordered set of fields: the shape of every generated record."""
+
+    fields: tuple[Field, ...]
+    description: str | None = None
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def field(self, name: str) -> Field:
+        for f in self.fields:
+            if f.name == name:
+                return f
+        raise KeyError(name)
+
+    def first_of_type(self, *types: str) -> Field | None:
+        return next((f for f in self.fields if f.type in types), None)
+
+    @classmethod
+    def from_payload(cls, payload: Any) -> Schema:
+        """Parse the compact format or a JSON Schema object; raise SchemaError naming the path."""
+        if isinstance(payload, Schema):
+            return payload
+        if not isinstance(payload, Mapping):
+            raise SchemaError(f"expected an object of fields, got {type(payload).__name__}")
+        if is_json_schema(payload):
+            fields, description = parse_json_schema(payload)
+            return cls(fields=fields, description=description)
+        if not payload:
+            raise SchemaError("the schema has no fields")
+        fields = tuple(parse_compact(name, spec, name) for name, spec in payload.items())
+        check_siblings(fields, "")
+        return cls(fields=fields)
+
+    def to_payload(self) -> dict[str, Any]:
+        """The canonical compact form: key-order independent, used for hashing and prompts."""
+        return {f.name: field_to_payload(f) for f in self.fields}
+
