@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from agentic_synth.adapters.engine import vocab
 from agentic_synth.adapters.engine.columns import PRIMITIVE_MAKERS, integer_bounds, pattern_column
 from agentic_synth.adapters.engine.context import Ctx
+from agentic_synth.adapters.engine.conform import conform, make_shaped
+from agentic_synth.adapters.engine.format_columns import FORMAT_MAKERS
 from agentic_synth.adapters.engine.permutation import permute
 from agentic_synth.adapters.engine.semantic import SEMANTIC_MAKERS
 from agentic_synth.adapters.engine.temporal_columns import date_bounds, format_dates
 from agentic_synth.adapters.engine.unique import SeenValues, hash64
 from agentic_synth.domain.errors import SchemaError
-from agentic_synth.domain.schema.schema import Field, thaw
+from agentic_synth.domain.schema.schema import Field, Schema, thaw
 from agentic_synth.domain.schema.types import TEXTUAL_TYPES
+
+if TYPE_CHECKING:
+    from agentic_synth.adapters.jsonschema_checks import JsonSchemaChecks
 
 Maker = Callable[[Field, Ctx], list[Any]]
 MAKERS: dict[str, Maker] = {**PRIMITIVE_MAKERS, **SEMANTIC_MAKERS}
@@ -97,12 +102,31 @@ def check_uniques(fields: tuple[Field, ...], count: int | None, locale: str, pat
             check_uniques(f.fields, count, locale, where)
 
 
+def _has_checks(f: Field | None) -> bool:
+    if f is None or f.shape is None:
+        return bool(f and (any(map(_has_checks, f.fields)) or _has_checks(f.items)))
+    shape = f.shape
+    parts = (*f.fields, f.items, *shape.branches, shape.additional, *(g for _, g in shape.patterns), shape.names,
+             *shape.prefix, shape.contains)
+    return bool(shape.checks) or any(_has_checks(p) for p in parts if p is not None)
+
+
+def json_schema_checks(schema: Schema) -> JsonSchemaChecks | None:
+    """The jsonschema checks a JSON Schema needs (None for the compact format or an exact schema)."""
+    if schema.source is None or not (_has_checks(schema.root) or any(map(_has_checks, schema.fields))):
+        return None
+    from agentic_synth.adapters.jsonschema_checks import JsonSchemaChecks
+
+    return JsonSchemaChecks(schema.source)
+
+
 class ColumnEngine:
     """Makes columns for fields, chunk by chunk, with per-field random streams derived from the seed."""
 
-    def __init__(self, seed: int, locale: str) -> None:
+    def __init__(self, seed: int, locale: str, checks: JsonSchemaChecks | None = None) -> None:
         self.seed = seed
         self.locale = locale
+        self.checks = checks  # JSON Schema only: values are tested where generation is not exact
         self._seen: dict[str, SeenValues] = {}
 
     def rng(self, path: str, chunk_index: int, stream: int = 0) -> np.random.Generator:
@@ -119,7 +143,8 @@ class ColumnEngine:
         return {f.name: siblings[f.name][1] for f in fields}
 
     def column(self, f: Field, n: int, offset: int, chunk_index: int, path: str,
-               siblings: dict[str, tuple[Field, list[Any]]]) -> list[Any]:
+               siblings: dict[str, tuple[Field, list[Any]]], *, lenient: bool = False) -> list[Any]:
+        """A field's values; `lenient` (a union's branch) marks values it cannot fix FAILED instead of stopping."""
         ctx = Ctx(rng=self.rng(path, chunk_index), n=n, offset=offset, locale=self.locale,
                   siblings=siblings, seed=self.seed)
         if f.unique and f.type in _BY_INDEX and not f.after and f.pattern is None:
@@ -128,12 +153,17 @@ class ColumnEngine:
             values = self._make(f, ctx, path, chunk_index)
             if f.unique:
                 values = self._dedupe(f, values, ctx, path, chunk_index)
+        if f.shape is not None:
+            values = conform(self, f, values, ctx, path, chunk_index, lenient=lenient)
         if f.nullable and f.null_rate > 0:
             mask = self.rng(path, chunk_index, 1).random(n) < f.null_rate
             values = [None if m else v for v, m in zip(values, mask.tolist(), strict=True)]
         return values
 
     def _make(self, f: Field, ctx: Ctx, path: str, chunk_index: int) -> list[Any]:
+        if f.shape is not None and (f.type in ("union", "object", "array") or f.format in FORMAT_MAKERS
+                                    or f.pattern is not None):
+            return make_shaped(self, f, ctx, path, chunk_index)
         if f.type == "object":
             cols = self.columns(f.fields, ctx.n, ctx.offset, chunk_index, path)
             names = list(cols)

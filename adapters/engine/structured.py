@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from agentic_synth.adapters.engine.records import ColumnEngine, check_uniques
+from agentic_synth.adapters.engine.records import ColumnEngine, check_uniques, json_schema_checks
 from agentic_synth.domain.generation.generators import OptionSpec
-from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.generation.records import MISSING, RecordChunk
 from agentic_synth.domain.generation.requests import CHUNK_SIZE, GenerationRequest
+from agentic_synth.domain.schema.json_schema import simple_root
 from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.domain.schema.validation import Violation, validate_record
 
@@ -24,12 +25,20 @@ class StructuredGenerator:
 
     def chunks(self, request: GenerationRequest) -> Iterator[RecordChunk]:
         count = DEFAULT_COUNT if request.count is None else request.count
-        fields = request.schema.fields
+        schema = request.schema
+        fields = schema.fields
         check_uniques(fields, count, request.locale)
-        engine = ColumnEngine(request.seed, request.locale)
+        engine = ColumnEngine(request.seed, request.locale, json_schema_checks(schema))
+        whole = schema.root is not None and not simple_root(schema.root)
         for chunk_index, offset in enumerate(range(0, count, CHUNK_SIZE)):
             n = min(CHUNK_SIZE, count - offset)
-            yield RecordChunk(columns=engine.columns(fields, n, offset, chunk_index), length=n)
+            if whole:  # records differ in shape (a union, optional keys, a check on the record): made whole
+                assert schema.root is not None
+                rows = engine.column(schema.root, n, offset, chunk_index, "", {})
+                columns = {f.name: [r.get(f.name, MISSING) for r in rows] for f in fields}
+                yield RecordChunk(columns=columns, length=n, sparse=True)
+            else:
+                yield RecordChunk(columns=engine.columns(fields, n, offset, chunk_index), length=n)
 
     def validate(self, record: Mapping[str, Any], schema: Schema) -> list[Violation]:
         return validate_record(record, schema)

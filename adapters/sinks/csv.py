@@ -9,7 +9,7 @@ from typing import Any
 import orjson
 
 from agentic_synth.adapters.sinks.atomic import AtomicFile
-from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.generation.records import MISSING, RecordChunk
 from agentic_synth.domain.schema.schema import Field, Schema
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -74,7 +74,7 @@ class CsvRecordSink:
         return [self._cell(v) for v in values]
 
     def _cell(self, value: Any) -> Any:
-        if value is None:
+        if value is None or value is MISSING:
             return ""
         if isinstance(value, bool):
             return "true" if value else "false"

@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from agentic_synth.adapters.sinks.atomic import AtomicFile
-from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.generation.records import MISSING, RecordChunk
 from agentic_synth.domain.schema.schema import Field, Schema, thaw
 
 ROW_GROUP = 32768
@@ -110,7 +110,9 @@ class ParquetRecordSink:
     def write(self, chunk: RecordChunk) -> None:
         if not chunk.length:
             return
-        arrays = [_column(chunk.columns[f.name], f, self._arrow.field(f.name).type) for f in self._schema.fields]
+        columns = chunk.columns if not chunk.sparse else {
+            k: [None if v is MISSING else v for v in col] for k, col in chunk.columns.items()}
+        arrays = [_column(columns[f.name], f, self._arrow.field(f.name).type) for f in self._schema.fields]
         self._pending.append(pa.RecordBatch.from_arrays(arrays, schema=self._arrow))
         self._pending_rows += chunk.length
         if self._pending_rows >= ROW_GROUP:

@@ -8,12 +8,30 @@ from typing import Any
 import attrs
 
 
+class _Missing:
+    """The value of a key a record does not have (JSON Schema records may leave optional keys out)."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING: Any = _Missing()
+
+
 @attrs.frozen
 class RecordChunk:
-    """Columns of JSON-ready values (str for dates and times), all of one length, in schema order."""
+    """Columns of JSON-ready values (str for dates and times), all of one length, in schema order.
+
+    In a `sparse` chunk some values are MISSING: those records leave the key out (JSON outputs drop
+    it, tables write an empty cell or null).
+    """
 
     columns: Mapping[str, list[Any]]
     length: int
+    sparse: bool = False
 
     @classmethod
     def from_columns(cls, columns: Mapping[str, list[Any]]) -> RecordChunk:
@@ -28,6 +46,9 @@ class RecordChunk:
 
     def rows(self) -> list[dict[str, Any]]:
         names = list(self.columns)
+        if self.sparse:
+            return [{k: v for k, v in zip(names, values, strict=True) if v is not MISSING}
+                    for values in zip(*self.columns.values(), strict=True)]
         return [dict(zip(names, values, strict=True)) for values in zip(*self.columns.values(), strict=True)]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
@@ -40,7 +61,7 @@ class RecordChunk:
         """The first n records (all of them when n >= length)."""
         if n >= self.length:
             return self
-        return RecordChunk(columns={k: v[:n] for k, v in self.columns.items()}, length=n)
+        return RecordChunk(columns={k: v[:n] for k, v in self.columns.items()}, length=n, sparse=self.sparse)
 
 
 def rechunk(rows: Iterable[Mapping[str, Any]], names: Sequence[str], size: int) -> Iterator[RecordChunk]:
