@@ -1,10 +1,13 @@
-"""Load a schema from a file path or inline JSON text, with file, line and column on syntax errors."""
+"""Load a schema from a file path (JSON or YAML, `#/pointer` allowed) or inline JSON, and the files it references."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import yaml
 
 from agentic_synth.domain.errors import SchemaError, UsageError
 from agentic_synth.domain.schema.schema import Schema
@@ -17,21 +20,64 @@ def read_json(text: str, source: str) -> Any:
         raise UsageError(f"{source}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
 
 
+def read_document(path: Path) -> Any:
+    """A JSON or YAML file's content (YAML for .yaml/.yml), with file, line and column on syntax errors."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"schema: file '{path}' not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"schema: cannot read '{path}': {exc}") from None
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        return read_json(text, str(path))
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        raise UsageError(f"{path}: invalid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+
+
+class SiblingFiles:
+    """Reads the documents a schema references: file URIs and relative paths, and a remote URL's file name
+    next to the schema (SchemaStore style); nothing is ever downloaded."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def __call__(self, uri: str) -> Any:
+        parts = urlsplit(uri)
+        if parts.scheme == "file":
+            candidate = Path(unquote(parts.path))
+        elif parts.scheme in ("http", "https"):
+            candidate = self.folder / Path(unquote(parts.path)).name
+        elif not parts.scheme:
+            candidate = self.folder / unquote(parts.path)
+        else:
+            return None
+        return read_document(candidate) if candidate.is_file() else None
+
+
+def _split(value: str) -> tuple[Path, str]:
+    """`file.json#/components/schemas/Pet` -> the path and the pointer (a file named with '#' still works)."""
+    if "#" in value and not Path(value).exists():
+        path, _, pointer = value.partition("#")
+        return Path(path), pointer
+    return Path(value), ""
+
+
 def load_schema(value: Any) -> Schema:
-    """A Schema from a Schema, a dict, inline JSON text or a path to a .json file."""
+    """A Schema from a Schema, a dict, inline JSON text or a path to a .json/.yaml file (with a #/pointer)."""
     if isinstance(value, Schema):
         return value
     if isinstance(value, dict):
-        return Schema.from_payload(value)
+        return Schema.from_payload(value, loader=SiblingFiles(Path.cwd()))
     if isinstance(value, Path) or (isinstance(value, str) and not value.lstrip().startswith(("{", "["))):
-        path = Path(value)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise UsageError(f"schema: file '{path}' not found") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"schema: cannot read '{path}': {exc}") from None
-        return Schema.from_payload(read_json(text, str(path)))
+        path, pointer = _split(str(value))
+        payload = read_document(path)
+        resolved = path.resolve()
+        return Schema.from_payload(payload, uri=resolved.as_uri(), loader=SiblingFiles(resolved.parent),
+                                   pointer=pointer)
     if isinstance(value, str):
-        return Schema.from_payload(read_json(value, "schema (inline JSON)"))
+        return Schema.from_payload(read_json(value, "schema (inline JSON)"), loader=SiblingFiles(Path.cwd()))
     raise SchemaError(f"expected a path, JSON text or an object, got {type(value).__name__}")

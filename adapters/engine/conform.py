@@ -8,13 +8,14 @@ fresh random streams, up to MAX_ROUNDS times; then the run stops with the reason
 from __future__ import annotations
 
 import random
+import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import rstr
 
 from agentic_synth.adapters.engine.context import Ctx
 from agentic_synth.adapters.engine.format_columns import FORMAT_MAKERS
+from agentic_synth.adapters.engine.regex_sampler import RegexSampler, UnsupportedPattern
 from agentic_synth.adapters.engine.shapes import array_column, exact_multiples, object_column, union_column
 from agentic_synth.domain.errors import SchemaError
 from agentic_synth.domain.schema.schema import Field
@@ -26,7 +27,6 @@ MAX_ROUNDS = 40
 BRANCH_ROUNDS = 4  # a union's branch gives up sooner: the union then draws another branch for the row
 FAILED: Any = type("Failed", (), {"__repr__": lambda self: "FAILED"})()  # a branch value that could not be made
 SAMPLE_SHARE = 0.3  # the share of values drawn from a field's default/examples
-_STAR_LIMIT = 12  # rstr repeats * and + at most this often for a pattern with a maxLength
 
 
 def make_shaped(engine: ColumnEngine, f: Field, ctx: Ctx, path: str, chunk: int) -> list[Any]:
@@ -42,15 +42,14 @@ def make_shaped(engine: ColumnEngine, f: Field, ctx: Ctx, path: str, chunk: int)
 
 
 def pattern_values(f: Field, ctx: Ctx) -> list[Any]:
-    """Strings matching the pattern; with a maxLength, repetitions are kept short."""
+    """Strings matching the pattern, their unbounded repeats kept within the field's length bounds."""
     assert f.pattern is not None
-    maker = rstr.Rstr(random.Random(int(ctx.rng.integers(0, 2**63))))
-    if f.max_length is not None:
-        maker.STAR_PLUS_LIMIT = max(1, min(_STAR_LIMIT, f.max_length))  # type: ignore[attr-defined]
+    rng = random.Random(int(ctx.rng.integers(0, 2**63)))
     try:
-        return [maker.xeger(f.pattern) for _ in range(ctx.n)]
-    except Exception as exc:  # noqa: BLE001 - rstr raises whatever sre_parse meets
-        raise SchemaError(f"pattern {f.pattern!r} cannot be drawn from ({type(exc).__name__}: {exc})",
+        sampler = RegexSampler(f.pattern, rng, min_length=f.min_length or 0, max_length=f.max_length)
+        return [sampler.draw() for _ in range(ctx.n)]
+    except (UnsupportedPattern, re.error, RecursionError) as exc:
+        raise SchemaError(f"pattern {f.pattern!r} cannot be drawn from: {exc}",
                           f.shape.pointer if f.shape else "") from None
 
 

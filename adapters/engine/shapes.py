@@ -9,12 +9,12 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import rstr
 
 from agentic_synth.adapters.engine import vocab
 from agentic_synth.adapters.engine.context import Ctx
+from agentic_synth.adapters.engine.regex_sampler import RegexSampler, UnsupportedPattern
 from agentic_synth.domain.errors import SchemaError
-from agentic_synth.domain.schema.schema import Field
+from agentic_synth.domain.schema.schema import Field, thaw
 
 if TYPE_CHECKING:
     from agentic_synth.adapters.engine.records import ColumnEngine
@@ -122,23 +122,34 @@ def _add_keys(engine: ColumnEngine, f: Field, rows: list[dict[str, Any]], ctx: C
     for r, k in enumerate(need.tolist()):
         row = rows[r]
         for s in which[pos:pos + k].tolist():
-            pool = pools[s]
-            while cursor[s] < len(pool) and pool[cursor[s]][0] in row:
-                cursor[s] += 1
-            if cursor[s] < len(pool):
-                key, value = pool[cursor[s]]
-                row[key] = value
-                cursor[s] += 1
+            for t in (s, *(t for t in range(len(sources)) if t != s)):  # the drawn source first, then the others
+                if _take(pools[t], cursor, t, row):
+                    break
         pos += k
         if len(row) < shape.min_properties:
             raise SchemaError(f"could not find {shape.min_properties} distinct property names", shape.pointer)
 
 
+def _take(pool: list[tuple[str, Any]], cursor: list[int], s: int, row: dict[str, Any], lookahead: int = 8) -> bool:
+    """Put the next key of `pool` that `row` does not have yet into it (looking a few keys ahead at most)."""
+    for j in range(cursor[s], min(cursor[s] + lookahead, len(pool))):
+        key, value = pool[j]
+        if key not in row:
+            row[key] = value
+            pool[j] = pool[cursor[s]]
+            cursor[s] += 1
+            return True
+    return False
+
+
 def _keys(engine: ColumnEngine, f: Field, pattern: str | None, count: int, ctx: Ctx, path: str, chunk: int) -> list[str]:
     assert f.shape is not None
     if pattern is not None:
-        maker = rstr.Rstr(random.Random(int(ctx.rng.integers(0, 2**63))))
-        return [maker.xeger(pattern) for _ in range(count)]
+        sampler = RegexSampler(pattern, random.Random(int(ctx.rng.integers(0, 2**63))))
+        try:
+            return [sampler.draw() for _ in range(count)]
+        except UnsupportedPattern as exc:
+            raise SchemaError(f"patternProperties {pattern!r} cannot be drawn from: {exc}", f.shape.pointer) from None
     if f.shape.names is not None:
         return [str(k) for k in engine.column(f.shape.names, count, ctx.offset, chunk, path + "#", {})]
     words = vocab.words("words.txt")
@@ -150,6 +161,13 @@ def array_column(engine: ColumnEngine, f: Field, ctx: Ctx, path: str, chunk: int
     assert f.shape is not None and f.items is not None
     shape, rng, n = f.shape, ctx.rng, ctx.n
     lo, hi = f.min_items, f.max_items
+    choices = _finite_values(f.items)
+    if f.unique_items and choices is not None and not shape.prefix and shape.contains is None:
+        if len(choices) < lo:
+            raise SchemaError(f"uniqueItems: items can take only {len(choices)} distinct values, fewer than "
+                              f"minItems {lo}", shape.pointer)
+        lengths = rng.integers(lo, min(hi, len(choices)) + 1, n).tolist()
+        return [[choices[i] for i in rng.choice(len(choices), size=k, replace=False).tolist()] for k in lengths]
     want = shape.min_contains if shape.contains is not None else 0
     lengths = rng.integers(max(lo, min(want, hi)), hi + 1, n)
     prefix_cols = []
@@ -186,6 +204,20 @@ def array_column(engine: ColumnEngine, f: Field, ctx: Ctx, path: str, chunk: int
             raise SchemaError("uniqueItems: could not draw enough distinct items", shape.pointer)
         out.append(row)
     return out
+
+
+def _finite_values(f: Field) -> list[Any] | None:
+    """The values an enum, const or boolean item can take (None for the rest, or when a check applies)."""
+    if f.shape is not None and f.shape.checks:
+        return None
+    nulls = [None] if f.nullable and f.null_rate > 0 else []
+    if f.type == "enum":
+        return [thaw(v) for v in f.values] + nulls
+    if f.type == "const":
+        return [thaw(f.const)] + nulls
+    if f.type == "boolean":
+        return [False, True] + nulls
+    return None
 
 
 def exact_multiples(values: list[Any], step: float) -> list[int]:

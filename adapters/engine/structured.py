@@ -41,4 +41,9 @@ class StructuredGenerator:
                 yield RecordChunk(columns=engine.columns(fields, n, offset, chunk_index), length=n)
 
     def validate(self, record: Mapping[str, Any], schema: Schema) -> list[Violation]:
-        return validate_record(record, schema)
+        if schema.source is None:
+            return validate_record(record, schema)
+        from agentic_synth.adapters.jsonschema_checks import JsonSchemaChecks
+
+        checks = JsonSchemaChecks(schema.source)
+        return [Violation(path, message) for path, message in checks.record_errors(record)]

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from agentic_synth.adapters.sinks.atomic import AtomicFile
 from agentic_synth.domain.generation.records import MISSING, RecordChunk
+from agentic_synth.domain.schema.json_schema import varies
 from agentic_synth.domain.schema.schema import Field, Schema, thaw
 
 ROW_GROUP = 32768
@@ -37,6 +39,8 @@ def _literal_type(values: list[Any]) -> pa.DataType:
 
 
 def arrow_type(f: Field) -> pa.DataType:
+    if varies(f):  # JSON Schema values whose shape changes from record to record: JSON text
+        return pa.string()
     if f.type in _SIMPLE:
         if f.type == "integer" and f.multiple_of and not float(f.multiple_of).is_integer():
             return pa.float64()
@@ -63,6 +67,8 @@ def _to_python(value: Any, f: Field) -> Any:
     """Text-form dates and times back to Python values for pyarrow; nested values recursively."""
     if value is None:
         return None
+    if varies(f):
+        return orjson.dumps(value).decode()
     if f.type == "datetime" and arrow_type(f) == TIMESTAMP:
         if isinstance(value, int | float):
             secs = value / 1000 if f.format == "epoch_ms" else value
@@ -83,7 +89,7 @@ def _to_python(value: Any, f: Field) -> Any:
 
 
 def _needs_conversion(f: Field) -> bool:
-    return f.type in ("datetime", "date", "time", "object", "array", "enum", "const")
+    return f.type in ("datetime", "date", "time", "object", "array", "enum", "const") or varies(f)
 
 
 def _column(values: list[Any], f: Field, typ: pa.DataType) -> pa.Array:

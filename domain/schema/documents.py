@@ -104,16 +104,27 @@ class Documents:
 
     def __init__(self, root: Any, uri: str = ROOT_URI, loader: Loader | None = None) -> None:
         self.loader = loader
+        self._labels: dict[str, str] = {}
         self.docs: dict[str, Any] = {}  # document URI (no fragment) -> payload
         self.dialects: dict[str, str] = {}
         self.ids: dict[str, tuple[str, str]] = {}  # absolute $id / anchor URI -> (document URI, pointer)
+        self.aliases: dict[str, str] = {}  # where a document was read -> its own $id (its name from then on)
         self.root_uri = uri
         self.root = self.add(uri, root, dialect_of(root))
+        self.root_uri = self.root.doc
 
-    def add(self, uri: str, payload: Any, dialect: str) -> Location:
+    def add(self, where: str, payload: Any, dialect: str) -> Location:
+        """Register a document read from `where`; it is known by its own `$id` when it has one."""
+        ident = payload.get("id" if dialect == "draft4" else "$id") if isinstance(payload, Mapping) else None
+        uri = join(where, ident).rstrip("#") if isinstance(ident, str) and not ident.startswith("#") else where
+        label = self._label(where)
+        if uri != where:
+            self.aliases[where] = uri
+            self.ids.setdefault(where, (uri, ""))
         self.docs[uri] = payload
         self.dialects[uri] = dialect
-        top = _located(payload, uri, "", uri, dialect, self._label(uri))
+        self._labels[uri] = label
+        top = _located(payload, uri, "", uri, dialect, label)
         self.ids.setdefault(uri, (uri, ""))
         for loc in _walk(top):
             node = loc.node
@@ -158,6 +169,8 @@ class Documents:
         return self._at(doc, path)
 
     def _label(self, doc: str) -> str:
+        if doc in self._labels:
+            return self._labels[doc]
         return "" if doc == self.root_uri else doc.rstrip("/").rsplit("/", 1)[-1]
 
     def _at(self, doc: str, pointer: str) -> Location:
@@ -174,8 +187,7 @@ class Documents:
         if payload is None:
             raise SchemaError(f"$ref '{ref}' names {resource}, which is not here (remote references are never "
                               f"downloaded: save it as a file next to the schema)", at.where)
-        self.add(resource, payload, dialect_of(payload, self.dialects.get(at.doc, "draft2020-12")))
-        return resource
+        return self.add(resource, payload, dialect_of(payload, self.dialects.get(at.doc, "draft2020-12"))).doc
 
     def items(self) -> Iterator[tuple[str, Any, str]]:
         for uri, payload in self.docs.items():

@@ -8,6 +8,7 @@ against the source nodes and redraws the ones that fail.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -20,6 +21,7 @@ from agentic_synth.domain.schema.json_formats import KNOWN, string_format
 from agentic_synth.domain.schema.json_view import (
     ANNOTATIONS,
     TYPES,
+    UNKNOWN,
     Empty,
     Locs,
     Reader,
@@ -30,6 +32,8 @@ from agentic_synth.domain.schema.json_view import (
     type_of,
 )
 
+STRICT_FORMATS = frozenset({"date-time", "date", "time", "uuid", "ipv4", "ipv6", "duration", "email", "idn-email",
+                            "hostname", "idn-hostname"})  # with a pattern, values come from the format (pattern checked)
 NULL_RATE = 0.1  # the share of nulls where null is one of a value's types
 MAX_FIELDS = 50_000  # a schema that expands (through references) to more fields than this is refused
 _OBJECT_KEYS = ("properties", "required", "additional", "pattern_props", "names", "min_properties",
@@ -83,11 +87,26 @@ class Compiler:
         self.reader = reader
         self.notices: list[str] = []
         self._spent = 0
+        self._memo: dict[tuple[tuple[str, ...], tuple[str, ...]], Field | Empty] = {}
 
     def compile(self, name: str, locs: Locs, stack: tuple[str, ...] = ()) -> Field:
-        """The Field for the conjunction of `locs`; Empty when nothing fits, Stop at the recursion limit."""
-        view, stack = self.reader.view(locs, stack)
-        return self.from_view(name, view, stack)
+        """The Field for the conjunction of `locs`; Empty when nothing fits, Stop at the recursion limit.
+
+        Results are remembered per (nodes, reference stack): a definition used by many siblings is
+        compiled once (the Fields are shared, being frozen values).
+        """
+        key = (tuple(loc.uri for loc in locs), stack)
+        found = self._memo.get(key)
+        if found is None:
+            try:
+                view, inner = self.reader.view(locs, stack)
+                found = self.from_view(name, view, inner)
+            except Empty as exc:
+                found = exc
+            self._memo[key] = found
+        if isinstance(found, Empty):
+            raise found
+        return found if found.name == name else attrs.evolve(found, name=name)
 
     def from_view(self, name: str, view: View, stack: tuple[str, ...]) -> Field:
         self._spent += 1
@@ -116,8 +135,17 @@ class Compiler:
                       exclusive: bool) -> Field:
         branches: list[Field] = []
         failures: list[SchemaError] = []
-        for loc in group:
+        wanted = [set(r for r in loc.node.get("required", ()) if isinstance(r, str))
+                  if isinstance(loc.node, dict) else set() for loc in group]
+        unknown = UNKNOWN.get(group[0].dialect, frozenset())
+        if exclusive and sum(loc.node is True or (isinstance(loc.node, dict) and not set(loc.node) - ANNOTATIONS - unknown)
+                             for loc in group) > 1:
+            raise Empty("oneOf: two alternatives allow every value, so no value matches exactly one", whole.where)
+        for i, loc in enumerate(group):
             branch = copy_view(rest)
+            branch.varied = branch.varied or exclusive
+            if exclusive:  # keys other alternatives require are left out here, so that those do not match
+                branch.absent |= set().union(*(w for j, w in enumerate(wanted) if j != i)) - wanted[i] - rest.required
             try:
                 sub = self._merge(branch, loc, stack)
                 branches.append(self.from_view(name, branch, sub))
@@ -137,6 +165,7 @@ class Compiler:
         branches: list[Field] = []
         for locs in ([cond] + ([then] if then else []), [other] if other else []):
             branch = copy_view(rest)
+            branch.varied = True
             try:
                 sub = stack
                 for loc in locs:
@@ -151,6 +180,7 @@ class Compiler:
     def _dependency(self, name: str, view: View, key: str, stack: tuple[str, ...]) -> Field:
         """dependentSchemas of an optional key: records with the key (and its schema) or without it."""
         with_key, without = copy_view(view), copy_view(view)
+        with_key.varied = without.varied = True
         locs = with_key.dep_schemas.pop(key)
         without.dep_schemas.pop(key)
         with_key.required.add(key)
@@ -200,6 +230,13 @@ class Compiler:
             node = loc.node
             if node is True or (isinstance(node, dict) and set(node) <= ANNOTATIONS):
                 raise Empty("not: its schema allows every value, so nothing is allowed here", loc.where)
+            if isinstance(node, dict) and set(node) == {"required"} and isinstance(node["required"], list):
+                keys = set(node["required"])
+                if keys <= view.required:
+                    raise Empty(f"not: the keys {sorted(keys)} are required, and must not all be there", loc.where)
+                if len(keys - view.required) == 1:
+                    view.absent |= keys - view.required  # the one key that is not required must be absent
+                    continue
             if isinstance(node, dict) and set(node) == {"type"}:
                 banned = set(node["type"] if isinstance(node["type"], list) else [node["type"]])
                 types -= banned | ({"integer"} if "number" in banned else set())
@@ -207,7 +244,7 @@ class Compiler:
                 exact = False
         if view.consts or view.enum is not None:
             return self._values(name, view, set(TYPES) if view.types is None else types, exact)
-        nullable = "null" in types or view.nullable
+        nullable = "null" in types
         kinds = [t for t in _ORDER if t in types and not (t == "integer" and "number" in types)]
         fields: list[Field] = []
         failure: Empty | None = None
@@ -277,10 +314,11 @@ class Compiler:
         if formats:
             kind, fmt = string_format(formats[0])
         pattern = view.patterns[0] if view.patterns else None
-        inexact = len(view.patterns) > 1 or len(formats) > 1 or (pattern is not None and kind != "string")
+        inexact = len(view.patterns) > 1 or len(formats) > 1 or (pattern is not None and bool(formats))
+        if pattern is not None and not (formats and formats[0] in STRICT_FORMATS):
+            kind, fmt = "string", None  # a pattern says more than a loose format (uri...): drawn from it, format checked
+            inexact = inexact or any(look in pattern for look in ("(?=", "(?!", "(?<=", "(?<!"))
         if kind != "string" and (view.min_length or view.max_length is not None):
-            inexact = True
-        if pattern is not None and fmt is not None:
             inexact = True
         if view.max_length is not None and view.min_length > view.max_length:
             raise Empty(f"minLength ({view.min_length}) is greater than maxLength ({view.max_length})", view.where)
@@ -310,6 +348,13 @@ class Compiler:
             hi = lo + 1000
         if hi is not None and lo is None:
             lo = hi - 1000
+        limit = float(2 ** (view.int_bits if view.int_bits is not None else 63) - 1)  # what int64 can draw
+        if lo is not None and hi is not None:
+            lo, hi = max(lo, -limit - 1), min(hi, limit)
+            if kind == "integer" and lo > hi:
+                raise Empty(f"no integer lies between {view.minimum} and {view.maximum} in its format", view.where)
+            if not math.isfinite(hi - lo):  # a span a float cannot hold: the middle of it
+                lo, hi = (max(lo, -1e300), min(hi, 1e300)) if kind == "number" else (lo, hi)
         shape = Shape(pointer=view.where, samples=samples)
         field = Field(name=name, type=kind, min=lo, max=hi, exclusive_min=view.minimum_excl,
                       exclusive_max=view.maximum_excl, multiple_of=step, shape=shape, extras=_extras(view),
@@ -332,9 +377,10 @@ def with_checks(field: Field, checks: tuple[str, ...]) -> Field:
 def _disjoint(branches: list[Field]) -> bool:
     """Whether no value can match two of these branches (distinct scalar types, or distinct constants)."""
     kinds = [b.type for b in branches]
-    scalar = {"boolean", "string", "integer", "object", "array"}
-    if all(k in scalar for k in kinds) and len(set(kinds)) == len(kinds) and not any(b.shape and b.shape.checks
-                                                                                      for b in branches):
+    scalar = {"boolean", "string", "integer", "number", "object", "array"}
+    overlap = "integer" in kinds and "number" in kinds
+    if all(k in scalar for k in kinds) and len(set(kinds)) == len(kinds) and not overlap and not any(
+            b.shape and b.shape.checks for b in branches):
         return True
     if all(b.type == "const" for b in branches):
         return len({repr(b.const) for b in branches}) == len(branches)

@@ -131,6 +131,22 @@ def _presence(f: Field) -> float:
     return f.shape.presence if f.shape else 1.0
 
 
+def varies(f: Field) -> bool:
+    """Whether a JSON Schema field's values change shape between records (a union, a map, a tuple, an object
+    with optional keys): tables (Parquet) keep such values as JSON text, readers parse them back."""
+    shape = f.shape
+    if shape is None:
+        return False
+    if f.type == "union" or (f.type == "time" and f.format == "rfc3339"):
+        return True
+    if f.type == "object":
+        return shape.additional is not None or bool(shape.patterns) or any(
+            not c.required or _presence(c) < 1.0 for c in f.fields)
+    if f.type == "array":
+        return bool(shape.prefix) or shape.contains is not None
+    return False
+
+
 def simple_root(root: Field) -> bool:
     """Whether records can be made column by column with every property present (the fast path)."""
     shape = root.shape
@@ -143,4 +159,4 @@ def simple_root(root: Field) -> bool:
 
 
 __all__ = ["CompiledRecord", "Empty", "SchemaSource", "compile_json_schema", "is_json_schema", "record_fields",
-           "simple_root", "with_checks"]
+           "simple_root", "varies", "with_checks"]

@@ -18,13 +18,17 @@ DEFAULT_MAX_ITEMS = 3
 
 def object_field(c: Compiler, name: str, view: View, stack: tuple[str, ...]) -> Field:
     children: list[Field] = []
-    checked = bool(view.nots or view.inexact or view.max_properties is not None)
+    checked = bool(view.nots or view.inexact or view.varied or view.max_properties is not None)
     declared = dict(view.properties)
     for key in sorted(view.required - set(declared)):  # required but not declared: what covers it applies
         declared[key] = [loc for p, locs in view.pattern_props.items() if _search(p, key) for loc in locs] or \
             list(view.additional or [])
     for key, locs in declared.items():
         required = key in view.required
+        if key in view.absent:
+            if required:
+                raise Empty(f"property '{key}' is required and must be absent", view.where)
+            continue
         if view.names and not required:
             checked = True  # an optional property's name must satisfy propertyNames too
         try:

@@ -35,6 +35,20 @@ OPTIONS = frozenset({"distribution", "unique", "locale", "after", "null_rate", "
                      "series_key", "seriesKey", "length", "probability", "label"})
 
 
+_LATER_THAN_4 = frozenset({"const", "contains", "propertyNames", "if", "then", "else"})
+_LATER_THAN_7 = frozenset({"dependentRequired", "dependentSchemas", "unevaluatedProperties", "unevaluatedItems",
+                           "minContains", "maxContains", "$anchor"})
+# Keywords a dialect does not have: the jsonschema library ignores them there, and so do we.
+UNKNOWN = {
+    "draft4": _LATER_THAN_4 | _LATER_THAN_7 | {"prefixItems", "$dynamicRef"},
+    "openapi3.0": _LATER_THAN_4 | _LATER_THAN_7 | {"prefixItems", "$dynamicRef"},
+    "draft6": frozenset({"if", "then", "else"}) | _LATER_THAN_7 | {"prefixItems", "$dynamicRef"},
+    "draft7": _LATER_THAN_7 | {"prefixItems", "$dynamicRef"},
+    "draft2019-09": frozenset({"prefixItems", "$dynamicRef"}),
+    "draft2020-12": frozenset({"dependencies", "additionalItems"}),
+}
+
+
 class Empty(SchemaError):
     """No value satisfies a node (an empty intersection, or the `false` schema); `detail` says why."""
 
@@ -60,6 +74,7 @@ class View:
     maximum: float | None = None
     maximum_excl: bool = False
     multiple_of: list[float] = attrs.Factory(list)
+    int_bits: int | None = None  # format int32 / int64
     min_length: int = 0
     max_length: int | None = None
     patterns: list[str] = attrs.Factory(list)
@@ -89,7 +104,8 @@ class View:
     one_of: list[Locs] = attrs.Factory(list)
     nots: Locs = attrs.Factory(list)
     conditions: list[tuple[Location, Location | None, Location | None]] = attrs.Factory(list)
-    nullable: bool = False  # OpenAPI 3.0 `nullable`
+    varied: bool = False  # an alternative of a oneOf/if/dependency: its optional properties come and go
+    absent: set[str] = attrs.Factory(set)  # keys this value must not have (`not: {required: [k]}`, oneOf)
     samples: list[Any] = attrs.Factory(list)
     options: dict[str, Any] = attrs.Factory(dict)
     description: str | None = None
@@ -140,7 +156,9 @@ class Reader:
         if "$recursiveRef" in node:
             raise SchemaError("$recursiveRef (draft 2019-09) is not supported (use $ref)", loc.where)
         out.locs.append(loc)
-        merge_keywords(out, node, loc)
+        unknown = UNKNOWN.get(loc.dialect, frozenset())
+        merge_keywords(out, {k: v for k, v in node.items() if k not in unknown} if unknown & node.keys() else node,
+                       loc)
         for i in range(len(node.get("allOf") or ())):
             stack = self._add(out, loc.child("allOf", i), stack)
         return stack
@@ -207,8 +225,6 @@ def merge_keywords(out: View, node: Mapping[str, Any], loc: Location) -> None:
     if "if" in node and loc.dialect not in ("draft4", "draft6", "openapi3.0"):
         out.conditions.append((loc.child("if"), loc.child("then") if "then" in node else None,
                                loc.child("else") if "else" in node else None))
-    if node.get("nullable") is True and loc.dialect == "openapi3.0":
-        out.nullable = True
     for key in ("default", "example"):
         if key in node:
             out.samples.append(node[key])
@@ -277,10 +293,9 @@ def _merge_numbers(out: View, node: Mapping[str, Any], loc: Location, draft4: bo
             raise SchemaError(f"multipleOf must be greater than 0, got {step}", loc.where)
         out.multiple_of.append(step)
     fmt = node.get("format")
-    if fmt in ("int32", "int64") and node.get("type") in ("integer", "number", None):
+    if fmt in ("int32", "int64"):  # a range the values must stay in (not one to spread them over)
         bits = 31 if fmt == "int32" else 63
-        _bound(out, -(2 ** bits), False, "format", loc, low=True)
-        _bound(out, 2 ** bits - 1, False, "format", loc, low=False)
+        out.int_bits = bits if out.int_bits is None else min(out.int_bits, bits)
 
 
 def _bound(out: View, value: Any, exclusive: bool, key: str, loc: Location, *, low: bool) -> None:
