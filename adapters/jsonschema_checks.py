@@ -18,6 +18,9 @@ from agentic_synth.domain.schema.json_schema import SchemaSource
 from agentic_synth.domain.schema.openapi import openapi30_as_2020
 
 
+_SLOW_FORMATS = frozenset({"iri", "iri-reference"})
+
+
 def _registry(source: SchemaSource) -> referencing.Registry[Any]:
     resources = []
     for uri, payload, dialect in source.documents:
@@ -31,11 +34,18 @@ def _registry(source: SchemaSource) -> referencing.Registry[Any]:
 class JsonSchemaChecks:
     """jsonschema validators for nodes of one schema's source, made once per set of nodes."""
 
-    def __init__(self, source: SchemaSource) -> None:
+    def __init__(self, source: SchemaSource, *, fast_formats: bool = False) -> None:
+        """`fast_formats` (the engine's redraw checks) leaves out the IRI checks, whose grammar parser
+        takes milliseconds a value: our IRIs are ASCII URLs, valid by construction."""
         self.source = source
         self._registry = _registry(source)
         dialect = "draft2020-12" if source.dialect == "openapi3.0" else source.dialect
         self._cls = jsonschema.validators.validator_for({"$schema": DIALECT_URIS[dialect]})
+        self._formats = self._cls.FORMAT_CHECKER
+        if fast_formats:
+            self._formats = jsonschema.FormatChecker()
+            self._formats.checkers = {k: v for k, v in self._cls.FORMAT_CHECKER.checkers.items()
+                                      if k not in _SLOW_FORMATS}
         self._validators: dict[tuple[str, ...], Any] = {}
 
     def validator(self, uris: tuple[str, ...]) -> Any:
@@ -43,7 +53,7 @@ class JsonSchemaChecks:
         if found is None:
             schema: dict[str, Any] = {"$ref": uris[0]} if len(uris) == 1 else {
                 "allOf": [{"$ref": u} for u in uris]}
-            found = self._cls(schema, registry=self._registry, format_checker=self._cls.FORMAT_CHECKER)
+            found = self._cls(schema, registry=self._registry, format_checker=self._formats)
             self._validators[uris] = found
         return found
 

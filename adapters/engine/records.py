@@ -117,7 +117,7 @@ def json_schema_checks(schema: Schema) -> JsonSchemaChecks | None:
         return None
     from agentic_synth.adapters.jsonschema_checks import JsonSchemaChecks
 
-    return JsonSchemaChecks(schema.source)
+    return JsonSchemaChecks(schema.source, fast_formats=True)
 
 
 class ColumnEngine:

@@ -47,6 +47,7 @@ class RegexSampler:
         if min_length > self.limit:
             self.limit = min_length
         self._groups: dict[int, str] = {}
+        self._sets: dict[int, str] = {}  # the characters each [...] of the parse may draw, worked out once
 
     def draw(self) -> str:
         self._groups = {}
@@ -89,6 +90,14 @@ class RegexSampler:
         raise UnsupportedPattern(f"{str(op).lower()} is not drawn (lookarounds and conditionals are not)")
 
     def _set(self, items: Any) -> str:
+        choices = self._sets.get(id(items))
+        if choices is None:
+            choices = self._sets[id(items)] = self._choices(items)
+            if not choices:
+                raise UnsupportedPattern("a character set that no character matches")
+        return choices[int(self.rng.random() * len(choices))]
+
+    def _choices(self, items: Any) -> str:
         allowed: set[str] = set()
         negate = False
         for op, av in items:
@@ -102,7 +111,5 @@ class RegexSampler:
             elif op is sre_constants.CATEGORY:
                 allowed.update(_CATEGORIES.get(av, ""))
         if negate:
-            choices = [c for c in _PRINTABLE if c not in allowed] or [c for c in "äöüéñ" if c not in allowed]
-            return self.rng.choice(choices)
-        ascii_ = sorted(c for c in allowed if c in _PRINTABLE)
-        return self.rng.choice(ascii_ or sorted(allowed))
+            return "".join(c for c in _PRINTABLE if c not in allowed) or "".join(c for c in "äöüéñ" if c not in allowed)
+        return "".join(sorted(c for c in allowed if c in _PRINTABLE)) or "".join(sorted(allowed))

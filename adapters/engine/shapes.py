@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from agentic_synth.adapters.engine.records import ColumnEngine
 
 MAP_EXTRA = 3  # a map has up to this many keys beyond its minProperties
+NESTED_PRESENCE = 0.5  # the share of nested objects that have a given optional property
 _END = object()
 
 
@@ -57,8 +58,11 @@ def object_column(engine: ColumnEngine, f: Field, ctx: Ctx, path: str, chunk: in
     shape, n, rng = f.shape, ctx.n, ctx.rng
     cols = engine.columns(f.fields, n, ctx.offset, chunk, path)
     present: dict[str, np.ndarray] = {}
+    nested = bool(path)  # below the record itself, optional keys are there about half the time
     for c in f.fields:
         rate = c.shape.presence if c.shape else 1.0
+        if nested and not c.required:
+            rate = min(rate, NESTED_PRESENCE)
         if rate < 1.0:
             present[c.name] = rng.random(n) < rate
     for trigger, deps in shape.depends:

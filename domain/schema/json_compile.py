@@ -45,11 +45,12 @@ _NUMBER_KEYS = ("minimum", "maximum", "multiple_of")
 _ORDER = ("object", "array", "string", "integer", "number", "boolean")
 
 
+_DEFAULTS = {a.name: (a.default.factory() if isinstance(a.default, attrs.Factory) else a.default)  # type: ignore
+             for a in attrs.fields(View)}
+
+
 def _set(view: View, key: str) -> bool:
-    value = getattr(view, key)
-    default = attrs.fields_dict(View)[key].default
-    default = default.factory() if isinstance(default, attrs.Factory) else default  # type: ignore[arg-type]
-    return bool(value != default)
+    return bool(getattr(view, key) != _DEFAULTS[key])
 
 
 def inferred_types(view: View) -> set[str]:
@@ -87,23 +88,32 @@ class Compiler:
         self.reader = reader
         self.notices: list[str] = []
         self._spent = 0
-        self._memo: dict[tuple[tuple[str, ...], tuple[str, ...]], Field | Empty] = {}
+        # nodes -> [(how often each reference it follows was on the stack, its Field or why none)]
+        self._memo: dict[tuple[str, ...], list[tuple[tuple[tuple[str, int], ...], Field | Empty]]] = {}
 
     def compile(self, name: str, locs: Locs, stack: tuple[str, ...] = ()) -> Field:
         """The Field for the conjunction of `locs`; Empty when nothing fits, Stop at the recursion limit.
 
-        Results are remembered per (nodes, reference stack): a definition used by many siblings is
-        compiled once (the Fields are shared, being frozen values).
+        Results are remembered per nodes, with the count on the stack of each reference their subtree
+        follows (nothing else of the stack changes the result): a definition used in many places is
+        compiled once or a few times (the Fields are shared, being frozen values).
         """
-        key = (tuple(loc.uri for loc in locs), stack)
-        found = self._memo.get(key)
-        if found is None:
+        key = tuple(loc.uri for loc in locs)
+        for signature, found in self._memo.get(key, ()):
+            if all(stack.count(ref) == n for ref, n in signature):
+                self.reader.touched[-1].update(ref for ref, _ in signature)
+                break
+        else:
+            self.reader.touched.append(set())
             try:
                 view, inner = self.reader.view(locs, stack)
                 found = self.from_view(name, view, inner)
             except Empty as exc:
                 found = exc
-            self._memo[key] = found
+            finally:
+                touched = self.reader.touched.pop()
+                self.reader.touched[-1] |= touched
+            self._memo.setdefault(key, []).append((tuple((ref, stack.count(ref)) for ref in touched), found))
         if isinstance(found, Empty):
             raise found
         return found if found.name == name else attrs.evolve(found, name=name)
@@ -163,9 +173,11 @@ class Compiler:
         rest = copy_view(view)
         rest.conditions.pop(0)
         branches: list[Field] = []
-        for locs in ([cond] + ([then] if then else []), [other] if other else []):
+        for case, locs in enumerate(([cond] + ([then] if then else []), [other] if other else [])):
             branch = copy_view(rest)
             branch.varied = True
+            if case == 1:
+                _exclude_discriminator(branch, cond)
             try:
                 sub = stack
                 for loc in locs:
@@ -221,7 +233,7 @@ class Compiler:
                      shape=shape, description=view.description)
 
     def checks(self, view: View) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(loc.uri for loc in view.locs))
+        return tuple(dict.fromkeys(loc.uri for loc in view.locs if loc.doc))  # (not the nodes we made up)
 
     def _plain(self, name: str, view: View, stack: tuple[str, ...]) -> Field:
         types = inferred_types(view)
@@ -237,6 +249,9 @@ class Compiler:
                 if len(keys - view.required) == 1:
                     view.absent |= keys - view.required  # the one key that is not required must be absent
                     continue
+            if isinstance(node, dict) and set(node) in ({"const"}, {"enum"}) and (view.consts or view.enum):
+                view.excluded.extend([node["const"]] if "const" in node else list(node["enum"] or ()))
+                continue  # `not: {const/enum}` beside an enum: those values are left out
             if isinstance(node, dict) and set(node) == {"type"}:
                 banned = set(node["type"] if isinstance(node["type"], list) else [node["type"]])
                 types -= banned | ({"integer"} if "number" in banned else set())
@@ -282,6 +297,7 @@ class Compiler:
         values = list(view.enum) if view.enum is not None else [view.consts[0]]
         if view.consts:
             values = [v for v in values if json_equal(v, view.consts[0])]
+        values = [v for v in values if not any(json_equal(v, x) for x in view.excluded)]
         values = [v for v in values if type_of(v) in types or (type_of(v) == "integer" and "number" in types)]
         if not values:
             raise Empty("no value of the enum/const has an allowed type", view.where)
@@ -326,7 +342,8 @@ class Compiler:
             if kind == "string" and fmt is None else ()
         shape = Shape(pointer=view.where, samples=samples, checks=self.checks(view) if inexact else ())
         if kind in ("datetime", "date", "time"):
-            return Field(name=name, type=kind, format=fmt, shape=shape, extras=_extras(view))
+            return Field(name=name, type=kind, format=fmt, shape=shape, extras=_extras(view),
+                         **_options(view, kind, ("min", "max", "after", "unique")))
         return Field(name=name, type=kind, format=fmt, pattern=pattern if kind == "string" else None,
                      min_length=view.min_length or None, max_length=view.max_length, shape=shape,
                      extras=_extras(view), **_options(view, kind))
@@ -369,6 +386,18 @@ class Compiler:
         return field
 
 
+def _exclude_discriminator(branch: View, cond: Location) -> None:
+    """The else of `if: {properties: {k: {const: v}}}`: k is not v (said on k, so its enum leaves v out)."""
+    node = cond.node
+    if not isinstance(node, dict) or not set(node) <= {"properties", "required"} or not isinstance(
+            node.get("properties"), dict) or len(node["properties"]) != 1:
+        return
+    (key, sub), = node["properties"].items()
+    if isinstance(sub, dict) and set(sub) <= {"const", "enum"} and key in branch.required:
+        made_up = attrs.evolve(cond, node={"not": sub}, doc="", pointer="")
+        branch.properties.setdefault(key, []).append(made_up)
+
+
 def with_checks(field: Field, checks: tuple[str, ...]) -> Field:
     shape = field.shape or Shape()
     return attrs.evolve(field, shape=attrs.evolve(shape, checks=tuple(dict.fromkeys((*shape.checks, *checks)))))
@@ -401,17 +430,19 @@ def _fits_number(value: Any, view: View) -> bool:
     return all(float(value / m).is_integer() for m in view.multiple_of)
 
 
-def _options(view: View, kind: str) -> dict[str, Any]:
+_OWN = ("unique", "distribution", "locale", "after", "precision", "null_rate", "nullable", "series_key")
+
+
+def _options(view: View, kind: str, keys: tuple[str, ...] = _OWN) -> dict[str, Any]:
     """Our own options on a JSON Schema property (unique, distribution...), read as the compact format does."""
     if not view.options:
         return {}
     from agentic_synth.domain.schema.compact import build_field
 
-    spec = {"type": kind, **{k: v for k, v in view.options.items() if k != "label"}}
+    spec = {"type": kind, **{k: v for k, v in view.options.items() if k not in ("label", "length", "probability")
+                             and (k not in ("min", "max") or kind in ("datetime", "date", "time"))}}
     parsed = build_field("x", spec, view.where)
-    return {k: getattr(parsed, k) for k in ("unique", "distribution", "locale", "after", "precision",
-                                            "null_rate", "nullable", "series_key")
-            if getattr(parsed, k) != attrs.fields_dict(Field)[k].default}
+    return {k: getattr(parsed, k) for k in keys if getattr(parsed, k) != attrs.fields_dict(Field)[k].default}
 
 
 def _extras(view: View) -> tuple[tuple[str, Any], ...]:

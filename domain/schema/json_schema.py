@@ -73,7 +73,7 @@ def compile_json_schema(payload: Any, *, uri: str = ROOT_URI, loader: Loader | N
     reader = Reader(docs, MAX_DEPTH)
     compiler = Compiler(reader)
     try:
-        root = compiler.compile("record", [start], (start.uri,))
+        root = compiler.compile("record", [start])
     except Stop as exc:
         raise SchemaError(f"every record needs a recursion deeper than {MAX_DEPTH} levels ({exc.detail})",
                           exc.path) from None

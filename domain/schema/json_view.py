@@ -69,6 +69,7 @@ class View:
     types: set[str] | None = None  # None: any type
     consts: list[Any] = attrs.Factory(list)
     enum: list[Any] | None = None
+    excluded: list[Any] = attrs.Factory(list)  # values `not: {const/enum}` rules out
     minimum: float | None = None
     minimum_excl: bool = False
     maximum: float | None = None
@@ -124,6 +125,7 @@ class Reader:
         self.max_depth = max_depth
         self.cut: set[str] = set()  # the references the recursion limit cut
         self.dynamic = False  # a $dynamicRef was read as a $ref: records are checked whole
+        self.touched: list[set[str]] = [set()]  # per node being compiled: the references its subtree follows
 
     def view(self, locs: Locs, stack: tuple[str, ...] = ()) -> tuple[View, tuple[str, ...]]:
         """The View of the conjunction of `locs`; the ref stack grows by the references followed."""
@@ -147,6 +149,7 @@ class Reader:
             self.dynamic = True
         if isinstance(ref, str):
             target = self.docs.resolve(ref, loc)
+            self.touched[-1].add(target.uri)
             if stack.count(target.uri) >= self.max_depth:
                 self.cut.add(target.where)
                 raise Stop(f"$ref '{ref}' recurses deeper than {self.max_depth} levels", loc.where)
@@ -278,6 +281,10 @@ def _merge_values(out: View, node: Mapping[str, Any], loc: Location) -> None:
 def _merge_numbers(out: View, node: Mapping[str, Any], loc: Location, draft4: bool) -> None:
     lo = node.get("minimum")
     hi = node.get("maximum")
+    for key, bound in (("minimum", lo), ("maximum", hi)):  # ours: ISO bounds of a date/time string
+        if isinstance(bound, str):
+            out.options.setdefault("min" if key == "minimum" else "max", bound)
+    lo, hi = (None if isinstance(lo, str) else lo), (None if isinstance(hi, str) else hi)
     lo_x, hi_x = node.get("exclusiveMinimum"), node.get("exclusiveMaximum")
     if isinstance(lo_x, bool) or isinstance(hi_x, bool) or draft4:
         _bound(out, lo, bool(lo_x), "minimum", loc, low=True)
