@@ -17,7 +17,6 @@ from agentic_synth.domain.schema.documents import DIALECT_URIS
 from agentic_synth.domain.schema.json_schema import SchemaSource
 from agentic_synth.domain.schema.openapi import openapi30_as_2020
 
-
 _SLOW_FORMATS = frozenset({"iri", "iri-reference"})
 
 

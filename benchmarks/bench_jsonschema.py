@@ -75,7 +75,8 @@ def _ours(case: Case, n: int, seed: int, as_dict: bool) -> list[Any]:
 
 
 def _hypothesis(case: Case, n: int, seed: int, as_dict: bool) -> list[Any]:
-    from hypothesis import HealthCheck, Phase, given, seed as hseed, settings
+    from hypothesis import HealthCheck, Phase, given, settings
+    from hypothesis import seed as hseed
     from hypothesis_jsonschema import from_schema
 
     out: list[Any] = []
@@ -114,8 +115,9 @@ def _child(tool: str, case: Case, n: int, seed: int, as_dict: bool, timeout: flo
         start = time.process_time()
         records = SAMPLERS[tool](case, n, seed, as_dict)
         cpu = time.process_time() - start
-    except BaseException as exc:  # noqa: BLE001 - any failure of a tool is "not accepted"
-        conn.send({"accepted": False, "error": f"{type(exc).__name__}: {str(exc).splitlines()[0][:160] if str(exc) else ''}"})
+    except BaseException as exc:
+        first = str(exc).splitlines()[0][:160] if str(exc) else ""
+        conn.send({"accepted": False, "error": f"{type(exc).__name__}: {first}"})
         return
     bad = [e for r in records for e in case.check(r)[:1]]
     conn.send({"accepted": True, "records": len(records), "invalid": len(bad), "cpu": cpu,

@@ -10,8 +10,8 @@ import numpy as np
 
 from agentic_synth.adapters.engine import vocab
 from agentic_synth.adapters.engine.columns import PRIMITIVE_MAKERS, integer_bounds, pattern_column
-from agentic_synth.adapters.engine.context import Ctx
 from agentic_synth.adapters.engine.conform import conform, make_shaped
+from agentic_synth.adapters.engine.context import Ctx
 from agentic_synth.adapters.engine.format_columns import FORMAT_MAKERS
 from agentic_synth.adapters.engine.permutation import permute
 from agentic_synth.adapters.engine.semantic import SEMANTIC_MAKERS

@@ -146,7 +146,8 @@ def _take(pool: list[tuple[str, Any]], cursor: list[int], s: int, row: dict[str,
     return False
 
 
-def _keys(engine: ColumnEngine, f: Field, pattern: str | None, count: int, ctx: Ctx, path: str, chunk: int) -> list[str]:
+def _keys(engine: ColumnEngine, f: Field, pattern: str | None, count: int, ctx: Ctx, path: str,
+          chunk: int) -> list[str]:
     assert f.shape is not None
     if pattern is not None:
         sampler = RegexSampler(pattern, random.Random(int(ctx.rng.integers(0, 2**63))))
@@ -218,9 +219,9 @@ def _finite_values(f: Field) -> list[Any] | None:
     if f.type == "enum":
         return [thaw(v) for v in f.values] + nulls
     if f.type == "const":
-        return [thaw(f.const)] + nulls
+        return [thaw(f.const), *nulls]
     if f.type == "boolean":
-        return [False, True] + nulls
+        return [False, True, *nulls]
     return None
 
 

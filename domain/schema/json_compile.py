@@ -32,8 +32,9 @@ from agentic_synth.domain.schema.json_view import (
     type_of,
 )
 
+# with a pattern, values come from these formats (the pattern checked)
 STRICT_FORMATS = frozenset({"date-time", "date", "time", "uuid", "ipv4", "ipv6", "duration", "email", "idn-email",
-                            "hostname", "idn-hostname"})  # with a pattern, values come from the format (pattern checked)
+                            "hostname", "idn-hostname"})
 NULL_RATE = 0.1  # the share of nulls where null is one of a value's types
 MAX_FIELDS = 50_000  # a schema that expands (through references) to more fields than this is refused
 _OBJECT_KEYS = ("properties", "required", "additional", "pattern_props", "names", "min_properties",
@@ -99,11 +100,13 @@ class Compiler:
         compiled once or a few times (the Fields are shared, being frozen values).
         """
         key = tuple(loc.uri for loc in locs)
-        for signature, found in self._memo.get(key, ()):
+        found: Field | Empty | None = None
+        for signature, known in self._memo.get(key, ()):
             if all(stack.count(ref) == n for ref, n in signature):
                 self.reader.touched[-1].update(ref for ref, _ in signature)
+                found = known
                 break
-        else:
+        if found is None:
             self.reader.touched.append(set())
             try:
                 view, inner = self.reader.view(locs, stack)
@@ -148,8 +151,8 @@ class Compiler:
         wanted = [set(r for r in loc.node.get("required", ()) if isinstance(r, str))
                   if isinstance(loc.node, dict) else set() for loc in group]
         unknown = UNKNOWN.get(group[0].dialect, frozenset())
-        if exclusive and sum(loc.node is True or (isinstance(loc.node, dict) and not set(loc.node) - ANNOTATIONS - unknown)
-                             for loc in group) > 1:
+        if exclusive and sum(loc.node is True or (isinstance(loc.node, dict)
+                                                  and not set(loc.node) - ANNOTATIONS - unknown) for loc in group) > 1:
             raise Empty("oneOf: two alternatives allow every value, so no value matches exactly one", whole.where)
         for i, loc in enumerate(group):
             branch = copy_view(rest)
@@ -332,7 +335,7 @@ class Compiler:
         pattern = view.patterns[0] if view.patterns else None
         inexact = len(view.patterns) > 1 or len(formats) > 1 or (pattern is not None and bool(formats))
         if pattern is not None and not (formats and formats[0] in STRICT_FORMATS):
-            kind, fmt = "string", None  # a pattern says more than a loose format (uri...): drawn from it, format checked
+            kind, fmt = "string", None  # a pattern says more than a loose format (uri...): drawn from it, checked
             inexact = inexact or any(look in pattern for look in ("(?=", "(?!", "(?<=", "(?<!"))
         if kind != "string" and (view.min_length or view.max_length is not None):
             inexact = True

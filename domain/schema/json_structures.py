@@ -35,7 +35,8 @@ def object_field(c: Compiler, name: str, view: View, stack: tuple[str, ...]) -> 
             child = c.compile(key, locs, stack)
         except (Empty, Stop) as exc:
             if required:
-                raise type(exc)(f"property '{key}' is required, but {exc.detail}", exc.path or view.where) from None
+                why = exc.detail.rsplit(", but ", 1)[-1]  # the innermost reason, at the innermost place
+                raise type(exc)(f"property '{key}' is required, but {why}", exc.path or view.where) from None
             continue  # a property nothing can satisfy is left out
         presence = 1.0 if required else (VARIED_PRESENCE if checked or view.dep_required else 1.0)
         shape = attrs.evolve(child.shape or Shape(), presence=presence)

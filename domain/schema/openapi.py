@@ -33,9 +33,8 @@ def schema_30_as_2020(node: Any) -> Any:
     out = dict(node)
     for key in ("exclusiveMinimum", "exclusiveMaximum"):
         bound = "minimum" if key == "exclusiveMinimum" else "maximum"
-        if key in out and isinstance(out[key], bool):
-            if out.pop(key) and bound in out:
-                out[key] = out.pop(bound)
+        if key in out and isinstance(out[key], bool) and out.pop(key) and bound in out:
+            out[key] = out.pop(bound)
     if out.pop("nullable", False) is True and "type" in out:
         kind = out["type"]
         out["type"] = [*kind, "null"] if isinstance(kind, list) else [kind, "null"]  # an enum keeps its values

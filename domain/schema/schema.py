@@ -15,6 +15,7 @@ import attrs
 from agentic_synth.domain.errors import SchemaError
 from agentic_synth.domain.schema.bounds import parse_temporal
 from agentic_synth.domain.schema.compact import canonical_type, check_siblings, parse_compact, parse_fields
+from agentic_synth.domain.schema.documents import ROOT_URI, Loader
 from agentic_synth.domain.schema.fields import (
     DATETIME_FORMATS,
     DISTRIBUTIONS,
@@ -24,7 +25,6 @@ from agentic_synth.domain.schema.fields import (
     field_to_payload,
     thaw,
 )
-from agentic_synth.domain.schema.documents import ROOT_URI, Loader
 from agentic_synth.domain.schema.json_schema import SchemaSource, compile_json_schema, is_json_schema
 
 __all__ = ["DATETIME_FORMATS", "DISTRIBUTIONS", "MODEL_KEYS", "Distribution", "Field", "Schema", "SchemaSource",

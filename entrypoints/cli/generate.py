@@ -144,6 +144,8 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
                        provider=provider)
         return
     console.info(notice(synth, request, explicit=mode is not None))
+    for line in request.schema.notices:  # what a JSON Schema compile left out or read loosely
+        console.info(f"notice: schema: {line}")
     with console.progress(count, f"generating {kind}") as progress:
         try:
             result = synth.generate(kind, output=output if output is not None else "-", format=fmt,

@@ -75,10 +75,26 @@ def test_every_accepted_suite_schema_makes_many_valid_records(case: Case, reques
     assert not bad, f"{len(bad)} of {MANY} invalid, e.g. {bad[0][1]} in {bad[0][0]}"
 
 
-def test_the_accepted_share_matches_what_docs_schema_md_reports() -> None:
+def grid() -> list[str]:
+    """The keyword x draft table of docs/schema.md: accepted (so all-valid, as the tests above require) / cases."""
+    keywords = sorted({c.keyword for cs in CASES.values() for c in cs}, key=lambda k: (k.startswith("format:"), k))
+    rows = []
+    for keyword in keywords:
+        cells = []
+        for cases in CASES.values():
+            mine = [c for c in cases if c.keyword == keyword]
+            ok = len([c for c in mine if case_id(c) not in REFUSED])
+            cells.append(f"{ok} / {len(mine)}" if mine else "-")
+        rows.append(f"| `{keyword}` | " + " | ".join(cells) + " |")
+    return rows
+
+
+def test_the_accepted_share_and_the_keyword_grid_are_what_docs_schema_md_reports() -> None:
     total = sum(len(cs) for cs in CASES.values())
     per_draft = {d: (len([c for c in cs if case_id(c) not in REFUSED]), len(cs)) for d, cs in CASES.items()}
     text = (SUITE.parents[2] / "docs" / "schema.md").read_text()
     for draft, (ok, n) in per_draft.items():
-        assert f"| {draft} | {ok} / {n} |" in text, f"docs/schema.md should say {draft}: {ok} / {n}"
+        assert f"| {draft} | {ok} / {n} | {ok} / {n} |" in text, f"docs/schema.md should say {draft}: {ok} / {n}"
     assert total == sum(n for _, n in per_draft.values())
+    missing = [row for row in grid() if row not in text]
+    assert not missing, f"docs/schema.md should have the grid row {missing[0]}"
