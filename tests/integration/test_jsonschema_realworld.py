@@ -21,7 +21,13 @@ from agentic_synth.domain.errors import SchemaError
 from tests.jsonschema_corpus import REALWORLD, Case, realworld_cases
 
 COUNT = 40  # records per schema (the bench makes more; every one of them is checked here)
-REFUSED: dict[str, str] = {}  # name -> the keyword its one-line error names
+# Measured (benchmarks/bench_jsonschema.py, 100 records each); each entry is a known gap, not a goal.
+REFUSED: dict[str, str] = {  # name -> the keyword its one-line error names
+    "schemastore/global": "pattern",  # (?<name>...) groups: ECMA-262 syntax, not Python's (jsonschema's) re
+}
+SLOW = {  # over 30 s of CPU for 100 records (big unions of big definitions): only in the -m jsonschema_full run
+    "schemastore/package", "schemastore/eslintrc", "schemastore/pyproject", "cyclonedx/bom-1.6", "cyclonedx/bom-1.4",
+}
 CASES = list(realworld_cases())
 _SYNTH: list[AgenticSynth] = []
 
@@ -34,8 +40,15 @@ def _generate(case: Case, count: int) -> list[dict[str, Any]]:
     return records
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_every_real_world_schema_makes_only_valid_records_or_is_refused_up_front(case: Case) -> None:
+def _marked(case: Case) -> Any:
+    return pytest.param(case, id=case.name, marks=[pytest.mark.jsonschema_full] if case.name in SLOW else [])
+
+
+@pytest.mark.parametrize("case", [_marked(c) for c in CASES])
+def test_every_real_world_schema_makes_only_valid_records_or_is_refused_up_front(
+        case: Case, request: pytest.FixtureRequest) -> None:
+    if case.name in SLOW and "jsonschema_full" not in (request.config.getoption("markexpr") or ""):
+        pytest.skip("over 30 s of CPU: run with -m jsonschema_full")
     try:
         records = _generate(case, COUNT)
     except SchemaError as exc:
@@ -62,7 +75,9 @@ def test_a_refused_real_world_schema_is_one_error_line_and_exit_2(
 
 
 def test_the_corpus_figure_in_docs_schema_md_is_the_measured_one() -> None:
-    accepted, total = len(CASES) - len(REFUSED), len(CASES)
+    accepted, total = len(CASES) - len(REFUSED) - len(SLOW), len(CASES)
     assert total >= 40 and len({c.name for c in CASES}) == total
+    assert {*REFUSED, *SLOW} <= {c.name for c in CASES}
     text = (REALWORLD.parents[2] / "docs" / "schema.md").read_text()
-    assert f"| real-world corpus | {accepted} / {total} | {accepted} / {total} |" in text
+    assert f"| real-world corpus | {accepted} / {total} | {accepted} / {total} |" in text, \
+        f"docs/schema.md should say | real-world corpus | {accepted} / {total} | {accepted} / {total} |"
