@@ -11,8 +11,9 @@ from typing import Any
 
 import orjson
 
-from agentic_synth.adapters.sinks.csv import flat_columns
+from agentic_synth.adapters.sinks.csv_names import flat_columns
 from agentic_synth.adapters.sinks.factory import resolve_format
+from agentic_synth.adapters.sinks.formula import unprotect
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.schema.json_schema import varies
 from agentic_synth.domain.schema.schema import Field, Schema
@@ -58,8 +59,7 @@ def _jsonl(p: Path) -> Iterator[dict[str, Any]]:
 def _coerce(text: str, f: Field) -> Any:
     if text == "":
         return None
-    if text.startswith("'") and len(text) > 1 and text[1] in "=+-@\t\r":
-        text = text[1:]
+    text = unprotect(text)  # the CSV sink's formula protection, undone exactly
     try:
         if f.type in _INT_TYPES:
             return int(text)
@@ -97,7 +97,10 @@ def _csv(p: Path, schema: Schema) -> Iterator[dict[str, Any]]:
 
 
 def _csv_rows(fh: Any, columns: dict[str, tuple[str, ...]], schema: Schema) -> Iterator[dict[str, Any]]:
-    for row in csv.DictReader(fh):
+    reader = csv.DictReader(fh)
+    if reader.fieldnames is not None:
+        reader.fieldnames = [unprotect(name) for name in reader.fieldnames]
+    for row in reader:
         record: dict[str, Any] = {}
         for name, text in row.items():
             path = columns.get(name, (name,))

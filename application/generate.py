@@ -8,12 +8,14 @@ from typing import Protocol
 from agentic_synth.application.hybrid import HybridRecords
 from agentic_synth.application.llm import LLMRecords
 from agentic_synth.application.plans import EVENT_KINDS, SERIES_KINDS
+from agentic_synth.application.replies import Repair
 from agentic_synth.application.usage import UsageTally
 from agentic_synth.domain.errors import AgenticSynthError, BudgetExceeded, Interrupted, UsageError
-from agentic_synth.domain.generation.generators import GeneratorRegistry
+from agentic_synth.domain.generation.generators import GeneratorRegistry, total_records
 from agentic_synth.domain.generation.records import RecordChunk
 from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.domain.generation.results import RunMetadata
+from agentic_synth.domain.generation.shards import clip, part_range
 from agentic_synth.domain.ports import Clock, RecordSink, TextModel
 
 Progress = Callable[[int], None]
@@ -29,6 +31,21 @@ class RunModels(Protocol):
 ENGINE_TIMED_KINDS = SERIES_KINDS | EVENT_KINDS
 
 
+def _only_part(chunks: Iterator[RecordChunk], request: GenerationRequest, total: int | None) -> Iterator[RecordChunk]:
+    """A generator that cannot make part of its job alone: make it all, keep the part's records."""
+    if total is None:
+        raise UsageError(f"a shard of a '{request.kind}' job needs its --count")
+    span = part_range(request.part, total)
+    first = 0
+    for chunk in chunks:
+        kept = clip(chunk, first, span)
+        first += chunk.length
+        if kept is not None:
+            yield kept
+        if first >= span.stop:
+            return
+
+
 class GenerateRecords:
     """Runs a generator and writes its chunks; commits the sink on success, discards it on failure.
 
@@ -38,25 +55,32 @@ class GenerateRecords:
     """
 
     def __init__(self, registry: GeneratorRegistry, clock: Clock,
-                 text_model: RunModels | Callable[[GenerationRequest], TextModel] | None = None) -> None:
+                 text_model: RunModels | Callable[[GenerationRequest], TextModel] | None = None, *,
+                 repair: Repair | None = None) -> None:
         self._registry = registry
         self._clock = clock
         self._text_model = text_model
+        self._repair = repair  # lenient reading of replies (Python literals, trailing commas)
 
     def chunks(self, request: GenerationRequest, tally: UsageTally | None = None) -> Iterator[RecordChunk]:
         """The request's records, chunk by chunk, without a sink (for streaming APIs)."""
-        engine = self._registry.get(request.kind).chunks
+        generator = self._registry.get(request.kind)
+        engine = generator.chunks
         if request.mode == "engine":
             chunks: Iterator[RecordChunk] = engine(request)
+            if request.part is not None and not getattr(generator, "makes_parts", False):
+                chunks = _only_part(chunks, request, total_records(generator, request))
             return chunks
+        if request.part is not None:
+            raise UsageError(f"a shard of a job (--shard) is made by the engine; mode {request.mode} cannot make one")
         if self._text_model is None:
             raise UsageError(f"mode '{request.mode}' needs an AI model, and none is configured")
         model = self._text_model(request)
         tally = tally if tally is not None else UsageTally()
         if request.mode == "llm" and request.kind not in ENGINE_TIMED_KINDS:
-            chunks = LLMRecords(model, tally).chunks(request)
+            chunks = LLMRecords(model, tally, self._clock, expand=engine, repair=self._repair).chunks(request)
         else:
-            chunks = HybridRecords(model, tally, engine).chunks(request)
+            chunks = HybridRecords(model, tally, engine, clock=self._clock, repair=self._repair).chunks(request)
         return chunks
 
     def run(self, request: GenerationRequest, sink: RecordSink, *, progress: Progress | None = None,
@@ -74,19 +98,24 @@ class GenerateRecords:
                     progress(chunk.length)
                 del chunk  # let it go before the next one is made: one chunk in memory, not two
         except KeyboardInterrupt:
-            meta.seconds = self._clock.monotonic() - started
             self._finish(sink, keep_on_interrupt)
-            raise Interrupted(f"interrupted; {meta.records} records written" if keep_on_interrupt
-                              else "interrupted; no output written") from None
+            interrupted = Interrupted(f"interrupted; {meta.records} records written" if keep_on_interrupt
+                                      else "interrupted; no output written")
+            interrupted.metadata = meta
+            interrupted.keeps_records = keep_on_interrupt  # type: ignore[attr-defined]
+            raise interrupted from None
         except AgenticSynthError as error:
             self._finish(sink, keep_partial or bool(getattr(error, "keeps_records", False)))
-            if isinstance(error, BudgetExceeded):
-                raise error.with_records(meta.records, request.count) from None
-            raise
+            stop = error.with_records(meta.records, request.count) if isinstance(error, BudgetExceeded) else error
+            stop.metadata = meta  # the spend of a run that stopped short is shown too (summary, --report)
+            if stop is error:
+                raise
+            raise stop from None
         except BaseException:
             sink.abort()
             raise
         finally:
+            meta.seconds = self._clock.monotonic() - started
             self._account(meta, tally)
         sink.close()
         meta.seconds = self._clock.monotonic() - started
@@ -99,6 +128,8 @@ class GenerateRecords:
             report(meta)
         meta.dropped = tally.invalid + tally.duplicates
         meta.notes.extend(tally.notes)
+        meta.distinct = dict(tally.distinct)
+        meta.plan = dict(tally.plan)
         if tally.invalid or tally.duplicates:
             meta.notes.append(f"dropped {tally.invalid} invalid and {tally.duplicates} duplicate records")
 

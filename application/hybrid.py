@@ -8,7 +8,7 @@ engine makes the points (a model is never asked to count time).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -23,15 +23,16 @@ from agentic_synth.application.plans import (
     targets,
 )
 from agentic_synth.application.prompts import SYSTEM
-from agentic_synth.application.replies import parse_object
+from agentic_synth.application.replies import Repair, parse_object
+from agentic_synth.application.text_columns import TextColumns, text_fields, without_text_fields
 from agentic_synth.application.usage import UsageTally
 from agentic_synth.application.workers import DaemonPool
-from agentic_synth.domain.ai.ai_settings import AISettings
+from agentic_synth.domain.ai.ai_settings import DEFAULT_CONCURRENCY, AISettings
 from agentic_synth.domain.ai.models import ModelRequest
-from agentic_synth.domain.errors import AgenticSynthError, ProviderError
+from agentic_synth.domain.errors import AgenticSynthError, ProviderError, UsageError
 from agentic_synth.domain.generation.records import RecordChunk
 from agentic_synth.domain.generation.requests import GenerationRequest
-from agentic_synth.domain.ports import TextModel
+from agentic_synth.domain.ports import Clock, TextModel
 
 Expand = Callable[[GenerationRequest], Iterator[RecordChunk]]
 _PLAN_TOKENS = 4096
@@ -44,21 +45,42 @@ class Plan:
     request: GenerationRequest
     calls: int
     notes: tuple[str, ...]
+    applied: Mapping[str, Any] = attrs.field(factory=dict)  # field path -> what the plan set for it
 
 
 class HybridRecords:
     """Plan with the model (a constant number of calls), then expand with the engine's generator."""
 
-    def __init__(self, model: TextModel, tally: UsageTally, expand: Expand) -> None:
+    def __init__(self, model: TextModel, tally: UsageTally, expand: Expand, *, clock: Clock | None = None,
+                 repair: Repair | None = None) -> None:
         self._model = model
         self._tally = tally
         self._expand = expand
+        self._clock = clock
+        self._repair = repair
 
     def chunks(self, request: GenerationRequest) -> Iterator[RecordChunk]:
+        """The plan expanded by the engine; fields marked `llm` are then written by the model, row by row."""
+        if not text_fields(request.schema):
+            yield from self._expand(self._planned(request))
+            return
+        if self._clock is None:
+            raise UsageError("text columns (fields marked 'llm') need a clock to run their calls")
+        base = without_text_fields(request.schema)
+        if base is None:  # the model writes every field: rows without context
+            rows: Iterator[dict[str, Any]] = iter([{}] * (10 if request.count is None else request.count))
+        else:
+            planned = self._planned(attrs.evolve(request, schema=base))
+            rows = (row for chunk in self._expand(planned) for row in chunk.rows())
+        columns = TextColumns(self._model, self._tally, self._clock, repair=self._repair)
+        yield from columns.chunks(request, rows)
+
+    def _planned(self, request: GenerationRequest) -> GenerationRequest:
         plan = self.plan(request)
         for note in plan.notes:
             self._tally.note(note)
-        yield from self._expand(plan.request)
+        self._tally.plan.update(plan.applied)
+        return plan.request
 
     def plan(self, request: GenerationRequest) -> Plan:
         ai = request.ai or AISettings()
@@ -83,12 +105,14 @@ class HybridRecords:
         if ask_rate and planned_rate(params_reply.get("rate")) is not None:
             options["rate"] = planned_rate(params_reply.get("rate"))
         proposals.update({t.path: (replies.get(t.path) or {}).get("values") for t in pools})
-        schema, notes = apply(request, proposals, wanted)
+        schema, notes, applied = apply(request, proposals, wanted)
         if "rate" in options:
             notes.append(f"rate: {options['rate']} from the model")
+            applied["rate"] = options["rate"]
         expanded = attrs.evolve(request, schema=schema, options={**request.options, **options}, mode="engine",
                                 ai=None)
-        return Plan(request=expanded, calls=len(calls), notes=(f"hybrid plan: {len(calls)} model calls", *notes))
+        return Plan(request=expanded, calls=len(calls), notes=(f"hybrid plan: {len(calls)} model calls", *notes),
+                    applied=applied)
 
     @staticmethod
     def _call(request: GenerationRequest, ai: AISettings, prompt: str, schema: dict[str, Any] | None,
@@ -104,7 +128,7 @@ class HybridRecords:
         if not calls:
             return {}
         name = ai.model or "auto"
-        with DaemonPool(min(ai.concurrency, len(calls)), "agentic-synth-plan") as pool:
+        with DaemonPool(min(ai.concurrency or DEFAULT_CONCURRENCY, len(calls)), "agentic-synth-plan") as pool:
             futures = {key: pool.submit(self._model.complete, call) for key, call in calls}
             out: dict[str, dict[str, Any]] = {}
             for key, future in futures.items():
@@ -122,5 +146,5 @@ class HybridRecords:
                         other.cancel()
                     raise ProviderError(f"{name}: {type(error).__name__}: {error}", retryable=False) from error
                 self._tally.call(completion)
-                out[key] = parse_object(completion.text) or {}
+                out[key] = parse_object(completion.text, self._repair) or {}
         return out

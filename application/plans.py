@@ -43,6 +43,8 @@ def targets(request: GenerationRequest) -> list[Target]:
 def _walk(fields: tuple[Field, ...], prefix: str, kind: str) -> Iterator[Target]:
     for f in sorted(fields, key=lambda f: f.name):  # canonical order: a reordered schema plans alike
         path = f"{prefix}{f.name}"
+        if f.llm:
+            continue  # written by the model row by row (text columns), not planned
         if f.type == "object":
             yield from _walk(f.fields, f"{path}.", kind)
         elif f.type == "enum" and f.weights is None and len(f.values) > 1:
@@ -183,19 +185,22 @@ def _range(f: Field, proposal: Mapping[str, Any], spec: dict[str, Any]) -> dict[
     return spec
 
 
-def apply(request: GenerationRequest, proposals: Mapping[str, Any], wanted: list[Target]) -> tuple[Schema, list[str]]:
-    """The schema with every usable proposal applied, and a note per field changed or skipped."""
+def apply(request: GenerationRequest, proposals: Mapping[str, Any],
+          wanted: list[Target]) -> tuple[Schema, list[str], dict[str, Any]]:
+    """The schema with every usable proposal applied, a note per field (the values applied, or why none
+    were), and the applied values by field path (for the run's metadata)."""
     payload = request.schema.to_payload()
-    schema, notes = request.schema, []
+    schema, notes, applied = request.schema, [], {}
     for t in wanted:
         if t.path not in proposals:
             continue
         spec = _spec_at(payload, t.path)
+        old = dict(spec)
         new = change_for(t, proposals[t.path], spec)
-        if new is None:
+        changed = {k: v for k, v in (new or {}).items() if old.get(k) != v}
+        if new is None or not changed:
             notes.append(f"{t.path}: the model's {t.what} was unusable; the engine's default is kept")
             continue
-        old = dict(spec)
         spec.clear()
         spec.update(new)
         try:
@@ -205,9 +210,21 @@ def apply(request: GenerationRequest, proposals: Mapping[str, Any], wanted: list
             spec.update(old)
             notes.append(f"{t.path}: the model's {t.what} did not fit the schema ({error}); kept the default")
             continue
-        size = f" ({len(new['enum'])} values)" if t.what == "pool" else ""
-        notes.append(f"{t.path}: {t.what} from the model{size}")
-    return schema, notes
+        applied[t.path] = changed
+        notes.append(f"{t.path}: {t.what} from the model: {_shown(t, changed)}")
+    return schema, notes, applied
+
+
+def _shown(t: Target, changed: Mapping[str, Any]) -> str:
+    """The applied values, short enough for one line."""
+    if t.what == "pool":
+        values = list(changed.get("enum", []))
+        head = ", ".join(json.dumps(v, ensure_ascii=False) for v in values[:3])
+        return f"{len(values)} values ({head}{', ...' if len(values) > 3 else ''})"
+    if t.what == "weights":
+        return ", ".join(f"{thaw(v)} {w:g}" for v, w in zip(t.field.values, changed["weights"], strict=False))
+    text = json.dumps(changed, ensure_ascii=False, sort_keys=True, default=str)
+    return text if len(text) <= 160 else text[:157] + "..."
 
 
 def planned_rate(proposal: Any) -> str | None:

@@ -14,6 +14,8 @@ from agentic_synth.domain.schema.schema import Field, Schema, thaw
 SYSTEM = ("You generate realistic, varied synthetic data for software testing. Reply with JSON only, "
           "no prose and no code fences.")
 MAX_BATCH = 50
+ANCHOR_HEADING = ("Record N takes the values on line N exactly as given (drawn for it in advance); "
+                  "write its other fields to fit them:")
 _FORMATS = {"email": "email", "uuid": "uuid", "datetime": "date-time", "date": "date", "time": "time",
             "url": "uri", "ipv4": "ipv4", "ipv6": "ipv6", "domain": "hostname"}
 _HINTS = {
@@ -111,6 +113,8 @@ def _hints(fields: Sequence[Field], prefix: str = "") -> list[str]:
         path = f"{prefix}{f.name}"
         if f.type in _HINTS:
             out.append(f"- {path}: {_HINTS[f.type]}")
+        if f.llm:
+            out.append(f"- {path}: {f.llm}")
         if f.unique:
             out.append(f"- {path}: unique, never repeat a value")
         if f.type == "object":
@@ -119,8 +123,9 @@ def _hints(fields: Sequence[Field], prefix: str = "") -> list[str]:
 
 
 def records_prompt(request: GenerationRequest, n: int, *, batch: int = 0, description: str | None = None,
-                   examples: Sequence[Mapping[str, Any]] = (), avoid: Mapping[str, Sequence[Any]] | None = None) -> str:
-    """Ask for `n` records of the request's kind and schema, with the description and few-shot examples."""
+                   examples: Sequence[Mapping[str, Any]] = (), anchors: Sequence[Mapping[str, Any]] = ()) -> str:
+    """Ask for `n` records of the request's kind and schema, with the description, few-shot examples and,
+    per record, the values the engine drew for it (`anchors`: one line each, the model writes the rest)."""
     schema_text = json.dumps(request.schema.to_payload(), ensure_ascii=False, sort_keys=True)
     parts = [f"Generate {n} distinct, realistic {request.kind} records."]
     if description or request.schema.description:
@@ -139,15 +144,16 @@ def records_prompt(request: GenerationRequest, n: int, *, batch: int = 0, descri
     if examples:
         shown = "\n".join(json.dumps(e, ensure_ascii=False, default=str) for e in examples[:5])
         parts.append(f"Examples of good records (match their style, do not copy them):\n{shown}")
-    for path, values in sorted((avoid or {}).items()):
-        if values:
-            parts.append(f"Already used values of {path} (do not reuse): {json.dumps(list(values)[:50], default=str)}")
+    if anchors:
+        lines = "\n".join(f"{i}. {json.dumps(dict(a), ensure_ascii=False, sort_keys=True, default=str)}"
+                          for i, a in enumerate(anchors, 1))
+        parts.append(f"{ANCHOR_HEADING}\n{lines}")
     parts.append(f"This is batch {batch + 1}; make it different from other batches.")
     parts.append(f'Reply with one JSON object: {{"records": [ ...exactly {n} records... ]}}')
     return "\n\n".join(parts)
 
 
-TEMPLATE_VERSION = "records-1"  # change it when the prompts change: cached replies then miss
+TEMPLATE_VERSION = "records-2"  # change it when the prompts change: cached replies then miss
 
 
 def records_scope(request: GenerationRequest, ai: AISettings, batch: int, n: int) -> CacheScope:

@@ -1,13 +1,22 @@
-"""Reading records out of a model's reply: bare arrays, wrapped arrays, fences, prose, cut-off JSON."""
+"""Reading records out of a model's reply: bare arrays, wrapped arrays, fences, prose, cut-off JSON, and (with a
+repair function) what real models also send: Python literals (single quotes, True/None), trailing commas.
+
+Strict JSON is always tried first. `repair` (injected: the json-repair library in the composition
+root) is applied only to text that is whole: to each balanced object a reply holds, and to the whole
+reply only when it was not cut off, so a record cut at the output limit is never completed by
+guesswork. Every record is still validated field by field before it is kept.
+"""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-_FENCE = re.compile(r"```(?:json|JSON|jsonl)?\s*\n?(.*?)(?:```|\Z)", re.DOTALL)
+Repair = Callable[[str], Any]  # lenient text -> a JSON-like value (None when nothing could be read)
+
+_FENCE = re.compile(r"```(?:json|JSON|jsonl|python)?\s*\n?(.*?)(?:```|\Z)", re.DOTALL)
 _WRAPPER_KEYS = ("records", "data", "items", "results", "rows", "values")
 _DECODER = json.JSONDecoder()
 
@@ -28,17 +37,33 @@ def _records_in(value: Any) -> list[Any] | None:
         lists = [v for v in value.values() if isinstance(v, list)]
         if len(value) == 1 and len(lists) == 1:
             return list(lists[0])
-        return [value]  # one record on its own
+        return [value] if value else None  # one record on its own
     return None
 
 
-def parse_records(text: str) -> tuple[list[Any], int]:
+def _loads(text: str, repair: Repair | None = None) -> Any | None:
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    if repair is None:
+        return None
+    try:
+        return repair(text)
+    except (ValueError, RecursionError):
+        return None
+
+
+def parse_records(text: str, complete: bool = True, repair: Repair | None = None) -> tuple[list[Any], int]:
     """The records in a reply and how many broken fragments were skipped.
 
     Tries, in order: the whole (unfenced) text as JSON; JSON lines; the first JSON value inside
-    surrounding prose; and, for a reply cut off mid-array, every complete object before the cut.
+    surrounding prose; every complete object of the outermost array (a reply cut off mid-array
+    keeps the records before the cut); and, for a whole reply, the repaired text.
     """
     body = _unfence(text).strip()
+    if not body:
+        return [], 0
     try:
         found = _records_in(json.loads(body))
         if found is not None:
@@ -47,8 +72,8 @@ def parse_records(text: str) -> tuple[list[Any], int]:
         pass
     lines = [line.strip() for line in body.splitlines() if line.strip().startswith("{")]
     if len(lines) > 1:
-        parsed = [_loads(line) for line in lines]
-        good = [p for p in parsed if p is not None]
+        parsed = [_loads(line, repair) for line in lines]
+        good = [p for p in parsed if isinstance(p, dict)]
         if good:
             return good, len(parsed) - len(good)
     start = min((i for i in (body.find("["), body.find("{")) if i >= 0), default=-1)
@@ -60,19 +85,15 @@ def parse_records(text: str) -> tuple[list[Any], int]:
                 return found, 0
         except ValueError:
             pass
-    parser = ObjectStream()
+    parser = ObjectStream(repair)
     objects = parser.feed(body)
-    return objects, parser.broken
+    if objects or not complete or repair is None:
+        return objects, parser.broken
+    found = _records_in(_loads(body[start:] if start >= 0 else body, repair))
+    return (found, 0) if found else ([], parser.broken)
 
 
-def _loads(text: str) -> Any | None:
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
-
-
-def parse_object(text: str) -> dict[str, Any] | None:
+def parse_object(text: str, repair: Repair | None = None) -> dict[str, Any] | None:
     """The first JSON object in a reply (fences and prose around it allowed), or None."""
     body = _unfence(text).strip()
     start = body.find("{")
@@ -81,7 +102,7 @@ def parse_object(text: str) -> dict[str, Any] | None:
     try:
         value, _ = _DECODER.raw_decode(body, start)
     except ValueError:
-        return None
+        value = _loads(body[start:], repair) if repair is not None else None
     return value if isinstance(value, dict) else None
 
 
@@ -89,16 +110,19 @@ class ObjectStream:
     """Incremental reader: feed text pieces, get back each record object as soon as it is complete.
 
     Records are the objects at the depth of the outermost array (`[{...}, {...}]` or
-    `{"records": [{...}]}`); an object that does not parse is counted in `broken`.
+    `{"records": [{...}]}`); an object that does not parse (nor repair) is counted in `broken`.
+    Single-quoted strings (Python literals) are followed inside the JSON, so a brace in one does
+    not end a record; an apostrophe in prose around the JSON is left alone.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, repair: Repair | None = None) -> None:
+        self._repair = repair
         self._buffer = ""
         self._pos = 0
         self._depth = 0  # nesting of [ and { outside the current record
         self._record_depth: int | None = None
         self._start = -1
-        self._in_string = False
+        self._quote = ""  # the quote character of the string being read, or ""
         self._escaped = False
         self.broken = 0
 
@@ -111,16 +135,16 @@ class ObjectStream:
         while self._pos < len(buf):
             ch = buf[self._pos]
             self._pos += 1
-            if self._in_string:
+            if self._quote:
                 if self._escaped:
                     self._escaped = False
                 elif ch == "\\":
                     self._escaped = True
-                elif ch == '"':
-                    self._in_string = False
+                elif ch == self._quote:
+                    self._quote = ""
                 continue
-            if ch == '"':
-                self._in_string = True
+            if ch == '"' or (ch == "'" and self._depth > 0):
+                self._quote = ch
             elif ch in "[{":
                 if ch == "{" and self._start < 0 and self._record_depth is not None \
                         and self._depth == self._record_depth:
@@ -131,7 +155,7 @@ class ObjectStream:
             elif ch in "]}":
                 self._depth -= 1
                 if ch == "}" and self._start >= 0 and self._depth == self._record_depth:
-                    value = _loads(buf[self._start:self._pos])
+                    value = _loads(buf[self._start:self._pos], self._repair)
                     self._start = -1
                     if isinstance(value, dict):
                         yield value

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import attrs
 
@@ -19,6 +20,8 @@ class UsageTally:
         self.invalid = 0
         self.duplicates = 0
         self.notes: list[str] = []
+        self.distinct: dict[str, float] = {}  # distinct values ÷ records, per field (llm mode)
+        self.plan: dict[str, Any] = {}  # hybrid mode: field path -> the values the plan applied
 
     def _usage(self, model: str) -> ModelUsage:
         return self._models.setdefault(model, ModelUsage())

@@ -3,7 +3,13 @@
 Run by hand (not by pytest), after `pip install -e '.[bench]'`:
 
     python benchmarks/bench_structured.py                 # defaults: 1,000,000 ours, 100,000 Mimesis, 20,000 Faker
-    python benchmarks/bench_structured.py --quick         # a smoke run in a few seconds
+    python benchmarks/bench_structured.py --quick         # a smoke run in a few seconds (no bench extra needed)
+    python benchmarks/bench_structured.py --limit         # ratios to the numpy reference scripts, each format
+    python benchmarks/bench_structured.py --scaling       # 10k..10M records, each format: records/s, peak RSS
+
+`--limit` runs the CLI on benchmarks/schemas/users13.json (the 13-field user schema) in every format
+and the reference scripts (reference_jsonl.py: numpy + orjson; reference_parquet.py: numpy + pyarrow)
+on the same columns, alternating, and reports whole-process CPU time ratios (medians).
 
 Every measurement is a fresh child process (so peak RSS is that run's own): the child times its own
 work (wall clock and CPU time), the parent reads the child's peak RSS from wait4(). Each
@@ -19,6 +25,7 @@ way we know for them; their ids are a counter (cheaper than our keyed permutatio
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -30,7 +37,7 @@ import tempfile
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -171,7 +178,8 @@ def machine() -> dict[str, str]:
     with open("/proc/meminfo") as fh:
         info["ram"] = f"{int(fh.readline().split()[1]) / 2**20:.1f} GiB"
     for pkg in ("agentic-synth", "numpy", "orjson", "pyarrow", "mimesis", "faker"):
-        info[pkg] = version(pkg)
+        with contextlib.suppress(PackageNotFoundError):
+            info[pkg] = version(pkg)
     info["load"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     return info
 
@@ -186,6 +194,8 @@ def main() -> None:
     ap.add_argument("--schema", default=str(SCHEMA))
     ap.add_argument("--formats", default="jsonl,csv,json,parquet", help="agentic-synth CLI formats to time")
     ap.add_argument("--quick", action="store_true", help="small counts, one repetition")
+    ap.add_argument("--limit", action="store_true", help="ratios to the numpy reference scripts (users13)")
+    ap.add_argument("--scaling", default=None, help="counts for the scaling table, e.g. 10000,100000,1000000")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -194,6 +204,13 @@ def main() -> None:
         return
     if args.quick:
         args.count, args.mimesis_count, args.faker_count, args.repeat = 50_000, 5_000, 2_000, 1
+    if args.limit:
+        print(limit_report(args.count, args.repeat, args.seed))
+        return
+    if args.scaling:
+        print(scaling_report([int(c) for c in args.scaling.split(",")], args.seed))
+        return
+    peers = [tool for tool in ("mimesis", "faker") if _installed(tool)]
     me = [sys.executable, str(Path(__file__).resolve())]
     cli = [str(Path(sys.executable).with_name("agentic-synth"))]
     before = machine()
@@ -211,8 +228,13 @@ def main() -> None:
         rows.append(measure("agentic-synth (SDK, in process)", child("agentic-synth", args.count), args.count,
                             args.repeat, work))
         rows.append(measure("agentic-synth CLI jsonl", command("jsonl"), args.count, args.repeat, work))
-        rows.append(measure("Mimesis", child("mimesis", args.mimesis_count), args.mimesis_count, args.repeat, work))
-        rows.append(measure("Faker", child("faker", args.faker_count), args.faker_count, args.repeat, work))
+        if "mimesis" in peers:
+            rows.append(measure("Mimesis", child("mimesis", args.mimesis_count), args.mimesis_count, args.repeat, work))
+        if "faker" in peers:
+            rows.append(measure("Faker", child("faker", args.faker_count), args.faker_count, args.repeat, work))
+        if len(peers) < 2:
+            print("note: Mimesis/Faker not installed (pip install -e '.[bench]'): their rows are skipped",
+                  file=sys.stderr)
         for fmt in args.formats.split(","):
             if fmt and fmt != "jsonl":
                 rows.append(measure(f"agentic-synth CLI {fmt}", command(fmt), args.count, args.repeat, work, fmt))
@@ -220,13 +242,80 @@ def main() -> None:
     print(report(rows, before, after))
 
 
+def _installed(module: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(module) is not None
+
+
+REFERENCES = {"jsonl": "reference_jsonl.py", "parquet": "reference_parquet.py"}
+SCHEMA13 = HERE / "schemas" / "users13.json"
+
+
+def _cli(fmt: str, count: int, seed: int, out: str) -> list[str]:
+    return [str(Path(sys.executable).with_name("agentic-synth")), "-q", "generate", "structured", "--schema",
+            str(SCHEMA13), "-n", str(count), "--seed", str(seed), "-o", out]
+
+
+def limit_report(count: int, repeat: int, seed: int) -> str:
+    """Whole-process CPU seconds of the CLI per format and of the references, alternating; median ratios."""
+    cpu: dict[str, list[float]] = {}
+    rss: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-limit-") as work:
+        for _ in range(repeat):
+            for label, fmt, argv in [*((f"ours {f}", f, None) for f in ("jsonl", "csv", "parquet")),
+                                     *((f"reference {f}", f, REFERENCES[f]) for f in REFERENCES)]:
+                out = os.path.join(work, f"out.{fmt}")
+                cmd = (_cli(fmt, count, seed, out) if argv is None else
+                       [sys.executable, str(HERE / argv), "--count", str(count), "--seed", str(seed), "--out", out])
+                _, _, peak, used = _run_child(cmd)
+                cpu.setdefault(label, []).append(used)
+                rss[label] = max(rss.get(label, 0.0), peak)
+                print(f"  {label}: {used:.2f} s CPU, {peak:.0f} MB", file=sys.stderr, flush=True)
+    med = {k: statistics.median(v) for k, v in cpu.items()}
+    lines = [f"{count:,} records of benchmarks/schemas/users13.json, whole process CPU s (median of {repeat}), "
+             f"{machine_line()}", "", "| run | CPU s | records/s (CPU) | peak RSS MB | ratio |",
+             "|---|---:|---:|---:|---|"]
+    ratio = {"ours jsonl": ("reference jsonl", "× numpy + orjson"), "ours parquet": ("reference parquet",
+             "× numpy + pyarrow"), "ours csv": ("ours jsonl", "× our JSONL")}
+    for label, value in med.items():
+        base = ratio.get(label)
+        text = f"{value / med[base[0]]:.2f} {base[1]}" if base else ""
+        lines.append(f"| {label} | {value:.2f} | {count / value:,.0f} | {rss[label]:.0f} | {text} |")
+    return "\n".join(lines)
+
+
+def scaling_report(counts: list[int], seed: int) -> str:
+    """The CLI per format and count: records/s (whole-process CPU) and peak RSS."""
+    lines = [f"benchmarks/schemas/users13.json, whole process, {machine_line()}", "",
+             "| records | " + " | ".join(f"{f} records/s | {f} peak MB" for f in ("jsonl", "json", "csv", "parquet"))
+             + " |", "|---:|" + "---:|" * 8]
+    with tempfile.TemporaryDirectory(prefix="bench-scale-") as work:
+        for count in counts:
+            cells = []
+            for fmt in ("jsonl", "json", "csv", "parquet"):
+                out = os.path.join(work, f"out.{fmt}")
+                _, _, peak, used = _run_child(_cli(fmt, count, seed, out))
+                os.unlink(out)
+                cells += [f"{count / used:,.0f}", f"{peak:.0f}"]
+                print(f"  {count:,} {fmt}: {count / used:,.0f}/s {peak:.0f} MB", file=sys.stderr, flush=True)
+            lines.append(f"| {count:,} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def machine_line() -> str:
+    info = machine()
+    return (f"{info['cpu']}, {info['cores']} cores, Python {info['python']}, numpy {info['numpy']}, "
+            f"pyarrow {info['pyarrow']}, load {info['load']}, {dt.date.today().isoformat()}")
+
+
 def report(rows: list[dict[str, Any]], info: dict[str, str], load_after: str) -> str:
     by = {r["label"]: r for r in rows}
-    mim, fak = by["Mimesis"], by["Faker"]
+    mim, fak = by.get("Mimesis"), by.get("Faker")
     lines = [
         f"machine: {info['cpu']}, {info['cores']} cores, {info['ram']} RAM, Python {info['python']}; "
         f"agentic-synth {info['agentic-synth']}, numpy {info['numpy']}, orjson {info['orjson']}, "
-        f"pyarrow {info['pyarrow']}, Mimesis {info['mimesis']}, Faker {info['faker']}; "
+        f"pyarrow {info['pyarrow']}, Mimesis {info.get('mimesis', '-')}, Faker {info.get('faker', '-')}; "
         f"load average before {info['load']}, after {load_after}",
         "",
         "| run | records | wall s | records/s (wall) | CPU s | records/s (CPU) | × Mimesis (CPU) | × Faker (CPU) "
@@ -234,9 +323,10 @@ def report(rows: list[dict[str, Any]], info: dict[str, str], load_after: str) ->
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
+        vs_mim = f"{r['rate_cpu'] / mim['rate_cpu']:.1f}" if mim else "-"
+        vs_fak = f"{r['rate_cpu'] / fak['rate_cpu']:.1f}" if fak else "-"
         lines.append(f"| {r['label']} | {r['records']:,} | {r['wall']:.2f} | {r['rate_wall']:,.0f} | {r['cpu']:.2f} "
-                     f"| {r['rate_cpu']:,.0f} | {r['rate_cpu'] / mim['rate_cpu']:.1f} "
-                     f"| {r['rate_cpu'] / fak['rate_cpu']:.1f} | {r['rss']:.0f} |")
+                     f"| {r['rate_cpu']:,.0f} | {vs_mim} | {vs_fak} | {r['rss']:.0f} |")
     return "\n".join(lines)
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class AgenticSynthError(Exception):
     """Root of every error the project raises on purpose."""
 
     exit_code = 1
+    metadata: Any = None  # the RunMetadata of the run it ended (records, calls, tokens, cost), when one ran
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

@@ -171,7 +171,9 @@ def build_model_stack(*, config: Mapping[str, Any], providers: Mapping[str, Text
         targets[name] = cache(budgeted) if cache is not None else budgeted
     ledger = CostLedger()
     threshold, cooldown = breaker_from_config(config)
+    hand_over = _mapping(config.get("llm"), "llm").get("handOverAfter", 5.0)  # validated by Settings (llm.*)
     router = RouterTextModel(targets, catalog, policy, clock=clock, ledger=ledger, breaker_threshold=threshold,
+                             hand_over_after=float(hand_over),
                              breaker_cooldown_s=cooldown, require_prices=run.budget_usd is not None, warn=warn)
     return ModelStack(router, budget, ledger, catalog, policy)
 

@@ -11,6 +11,7 @@ from typing import Any
 from loguru import logger
 
 from agentic_synth.adapters.config_file import LoadedConfig, load_config
+from agentic_synth.adapters.python_types import model_builder, model_class_of
 from agentic_synth.adapters.readers import read_records
 from agentic_synth.adapters.schema_file import load_schema
 from agentic_synth.adapters.sinks.factory import resolve_format
@@ -20,10 +21,11 @@ from agentic_synth.domain.ai.ai_settings import AISettings
 from agentic_synth.domain.batch.results import BatchResult, JobOutcome
 from agentic_synth.domain.cache.keys import CachePolicy
 from agentic_synth.domain.config.settings import Settings
+from agentic_synth.domain.dataset.results import DatasetResult
 from agentic_synth.domain.errors import AgenticSynthError, UsageError
 from agentic_synth.domain.generation.generators import Generator, parse_options, prepare_request
 from agentic_synth.domain.generation.requests import GenerationRequest
-from agentic_synth.domain.generation.results import GenerationResult
+from agentic_synth.domain.generation.shards import as_part, starts_the_job
 from agentic_synth.domain.ports import RecordSink
 from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.domain.schema.types import DEFAULT_LOCALE, LOCALES
@@ -32,11 +34,13 @@ from agentic_synth.entrypoints.cache_control import CacheControl
 from agentic_synth.entrypoints.container import Container, build_container, configure
 from agentic_synth.entrypoints.integration_runs import plan_run
 from agentic_synth.entrypoints.model_stack import RunRouting
+from agentic_synth.entrypoints.run_limits import run_limits
+from agentic_synth.entrypoints.tables import TableResult, collector_spared, record_batches
 
 _SENTINEL = object()
 # `generate` options that are not part of a request (register_workflow checks the rest up front)
-_RUN_ONLY = frozenset({"output", "format", "sink", "csv_protect", "stream", "progress", "stdout", "stream_to",
-                       "vectorize", "vectorize_with", "embedder"})
+_RUN_ONLY = frozenset({"output", "format", "sink", "csv_protect", "csv_header", "stream", "progress", "stdout",
+                       "stream_to", "vectorize", "vectorize_with", "embedder"})
 
 
 def load_sdk_config(config: Any) -> LoadedConfig:
@@ -95,12 +99,18 @@ class AgenticSynth:
                 provider: str | None = None, prompt: str | None = None, examples: Any = None,
                 batch_size: int | None = None, stream_replies: bool = False, budget: Any = None,
                 strategy: str | None = None, fallback: Any = None, auto_route: bool = False,
-                cache_policy: str | CachePolicy | None = None, **options: Any) -> GenerationRequest:
+                cache_policy: str | CachePolicy | None = None, concurrency: int | None = None,
+                max_calls: int | None = None, timeout: Any = None, shard: Any = None,
+                **options: Any) -> GenerationRequest:
         """Validate everything about a run before any output exists.
+
+        `shard=(i, n)` (or "i/n") makes only index range i of n equal ranges of the job's records: the
+        records a whole run makes there, so shards 0..n-1 joined are the whole run (docs/scale-out.md).
 
         `mode` defaults to engine when no model is chosen (`model`, `auto_route`, or
         `models.defaults.<kind>` with its key set), else llm for records and hybrid for time series
-        and events. `budget` (USD), `strategy`, `fallback` and `auto_route` steer the model router.
+        and events. `budget` (USD), `strategy`, `fallback` and `auto_route` steer the model router;
+        `concurrency`, `max_calls` and `timeout` ("90s", or seconds) bound an llm run (docs/providers.md).
         """
         routing = RunRouting.from_values(strategy=strategy, fallback=fallback, auto_route=auto_route, budget=budget)
         generator = self.container.registry().get(kind)
@@ -122,18 +132,24 @@ class AgenticSynth:
             if model is None and not routing.auto_route and not self.container.text_model.overridden:
                 raise UsageError(f"--mode {mode} needs a model: pass --model (e.g. gemini-2.5-flash, "
                                  "openai/gpt-4o-mini or a model of a local server) or --auto-route")
+            limits = run_limits(self.container.settings(), provider=self._provider_of(model, provider),
+                                concurrency=concurrency, max_calls=max_calls, timeout=timeout)
             ai = AISettings(model=model, provider=provider, prompt=prompt,
                             examples=self._examples(examples, parsed_schema), batch_size=batch_size,
                             stream=stream_replies, given_options=tuple(k for k, v in options.items() if v is not None),
                             strategy=routing.strategy, fallback=routing.fallback, auto_route=routing.auto_route,
-                            budget_usd=routing.budget_usd)
+                            budget_usd=routing.budget_usd, **limits)
             if model is not None:
                 self.model_choice(ai)  # an unknown provider or a missing key fails here, before any output
             self.container.run_text_models().check(kind, ai)  # prices under a budget, a usable model
         request = GenerationRequest(
             kind=kind, schema=parsed_schema, count=count, seed=new_seed() if seed is None else seed,
             options=parse_options(generator, options), mode=mode or "engine", locale=locale or DEFAULT_LOCALE,
-            ai=ai, cache_policy=None if cache_policy is None else CachePolicy.parse(cache_policy, "cache_policy"))
+            ai=ai, cache_policy=None if cache_policy is None else CachePolicy.parse(cache_policy, "cache_policy"),
+            part=as_part(shard))
+        if request.part is not None and (request.mode != "engine" or request.option("realtime")):
+            why = "--realtime has no end" if request.mode == "engine" else f"mode {request.mode} calls a model"
+            raise UsageError(f"--shard: a shard is an index range of a job the engine makes; {why}")
         return prepare_request(generator, request)
 
     def model_choice(self, ai: AISettings) -> str:
@@ -144,6 +160,12 @@ class AgenticSynth:
             strategy = ai.strategy or self.container.settings().models.routing.strategy
             return f"chosen per call by the {strategy} strategy (--auto-route)"
         return self.container.text_models().resolve(ai.model, ai.provider).describe()
+
+    def _provider_of(self, model: str | None, provider: str | None) -> str | None:
+        """The provider that serves `model` (None: routed per call, or an overridden text model)."""
+        if model is None or self.container.text_model.overridden:
+            return provider
+        return self.container.text_models().resolve(model, provider).provider
 
     def _default_model(self, kind: str, provider: str | None) -> str | None:
         """`models.defaults.<kind>` when its provider is usable (its key is set)."""
@@ -181,42 +203,56 @@ class AgenticSynth:
                  output: str | Path | None = None, format: str | None = None, sink: RecordSink | None = None,
                  csv_protect: bool = True, stream: bool = False, progress: Callable[[int], None] | None = None,
                  stdout: Any = None, stream_to: Any = None, vectorize: bool = False, vectorize_with: Any = None,
-                 embedder: Any = None, **options: Any) -> GenerationResult:
+                 embedder: Any = None, csv_header: bool | None = None, reference: str | None = None,
+                 **options: Any) -> TableResult:
         """Generate records: kept in `.records`, or written to `output` (a path, '-' for stdout) or `sink`.
 
         `budget` (USD) caps model spending; `strategy`, `fallback` and `auto_route` steer model
         routing (see docs/routing-and-cost.md). They do nothing for the engine, which calls no model.
+        A CSV shard other than the first has no header row (`csv_header` says otherwise), so that
+        shards joined end to end are the single run's file.
         Integrations (docs/integrations.md): `stream=True` also sends records to the enabled stream
         pipeline, `stream_to` to a named one (`jsonl:PATH`, `midstreamer:NAME`); `vectorize=True`
         stores them in the enabled vector store, `vectorize_with` in a named one (`local:PATH`, `ruvector:PATH`).
+        `stream_to="midstreamer"` with `reference=PATH` compares each series, window by window, with PATH's.
         """
         request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=stream, **options)
         tees = plan_run(self.container.integrations(), stream=stream, stream_to=stream_to, vectorize=vectorize,
-                        vectorize_with=vectorize_with, embedder=embedder,
+                        vectorize_with=vectorize_with, embedder=embedder, reference=reference,
                         output_is_stdout=sink is None and output is not None and str(output) == "-")
         stream = stream or bool(request.option("realtime"))  # paced output is only useful as it happens
         fmt = None
         memory = None
-        if sink is None and output is not None:
-            path = None if str(output) == "-" else str(output)
-            fmt = resolve_format(path, format)
-            sink = self.container.sink_factory()(path, fmt, request.schema, stream=stream,
-                                                  csv_protect=csv_protect, stdout=stdout)
-        elif format is not None and sink is None:
+        if format is not None and sink is None and output is None:
             raise UsageError("format needs an output path")
-        if sink is None:
-            memory = sink = InMemoryRecordSink()
+        # Everything slow happens before a file is opened, so a signal in between leaves none behind.
+        use_case = self.container.generate_records()  # the registry loads plugins on first use
         logger.info("generating {} {} records (seed {}, locale {}, mode {})", request.count, kind, request.seed,
                     request.locale, request.mode)
-        meta = self.container.generate_records().run(request, tees.wrap(sink, request), progress=progress,
-                                                     keep_partial=stream)
+        with collector_spared():
+            if sink is None and output is not None:
+                path = None if str(output) == "-" else str(output)
+                fmt = resolve_format(path, format)
+                header = csv_header if csv_header is not None else starts_the_job(request.part)
+                sink = self.container.sink_factory()(path, fmt, request.schema, stream=stream,
+                                                      csv_protect=csv_protect, stdout=stdout, csv_header=header)
+            if sink is None:
+                memory = sink = InMemoryRecordSink()
+            try:
+                teed = tees.wrap(sink, request)
+            except BaseException:  # Ctrl-C or a failing integration before the run: no file left behind
+                sink.abort()
+                raise
+            meta = use_case.run(request, teed, progress=progress, keep_partial=stream)
         tees.report_into(meta)
         if request.mode == "engine" and any(options.get(k) for k in ("budget", "strategy", "fallback", "auto_route")):
             meta.notes.append("routing and budget options apply to model calls; the engine made none")
         meta.output = None if output is None else str(output)
         meta.format = fmt
         logger.info("generated {} records in {:.3f}s", meta.records, meta.seconds)
-        return GenerationResult(records=memory.records if memory is not None else [], metadata=meta)
+        model = model_class_of(schema)
+        return TableResult(metadata=meta, chunks=memory.chunks if memory is not None else [], schema=request.schema,
+                           model=None if model is None else model_builder(model))
 
     def generate_stream(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
                         **options: Any) -> Iterator[dict[str, Any]]:
@@ -226,7 +262,16 @@ class AgenticSynth:
         for chunk in self.container.generate_records().chunks(request):
             yield from chunk.rows()
 
-    async def agenerate(self, kind: str, **kwargs: Any) -> GenerationResult:
+    def generate_batches(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
+                         **options: Any) -> Iterator[Any]:
+        """Yield the records as pyarrow.RecordBatches, one per chunk (8,192 records), in flat memory.
+
+        The batches are built from the engine's column buffers, with the types Parquet gets.
+        """
+        request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=True, **options)
+        yield from record_batches(self.container.generate_records().chunks(request), request.schema)
+
+    async def agenerate(self, kind: str, **kwargs: Any) -> TableResult:
         """`generate` without blocking the event loop (runs in a worker thread)."""
         return await asyncio.to_thread(lambda: self.generate(kind, **kwargs))
 
@@ -241,18 +286,37 @@ class AgenticSynth:
             for row in chunk.rows():  # type: ignore[attr-defined]
                 yield row
 
+    def generate_dataset(self, dataset: Any, *, output: str | Path | None = None, format: str | None = None,
+                         seed: int | None = None, locale: str | None = None, if_exists: str = "fail",
+                         create: bool = True, csv_protect: bool = True,
+                         progress: Callable[[int], None] | None = None) -> DatasetResult:
+        """Make a dataset's related tables (a dataset file, or a dict in its shape): see docs/datasets.md.
+
+        `output` is a directory (one `format` file per table), `sqlite:///PATH` or `postgresql://...`;
+        without it each table's rows come back in `result.tables`. Every table is written, or none.
+        """
+        from agentic_synth.entrypoints.datasets import run_dataset  # pyarrow and the dataset engine on use
+
+        return run_dataset(self.container, dataset, output=output, format=format, seed=seed, locale=locale,
+                           if_exists=if_exists, create=create, csv_protect=csv_protect, new_seed=new_seed,
+                           progress=progress)
+
     def batch(self, config_or_jobs: Any, *, output_dir: str | Path = ".", parallel: int | None = None,
               seed: int | None = None, fail_fast: bool = False, executor: str = "auto",
+              scheduler: str | None = None, resume: bool = False,
               on_done: Callable[[JobOutcome], None] | None = None) -> BatchResult:
         """Run many jobs (a batch file, a dict in its shape or a list of jobs) into `output_dir`.
 
-        Every job is checked before any file is written; each is a `generate` call. A job's failure
-        is in its outcome (`result.failed`), not raised. See docs/batch.md.
+        Every job is checked before any file is written; each is a `generate` call, and a large engine
+        job is split into part files. A job's failure is in its outcome (`result.failed`), not raised.
+        `executor` is auto, local, thread or dask (`scheduler`: tcp://host:8786 or dask:local);
+        `resume` skips what `output_dir/_manifest.json` lists. See docs/batch.md and docs/scale-out.md.
         """
         spec = load_batch(config_or_jobs)
-        plan = plan_batch(self, spec, output_dir, seed=seed, new_seed=new_seed)
-        return run_batch(self, plan, parallel=parallel or default_parallel(spec, len(plan.tasks)), executor=executor,
-                         fail_fast=fail_fast, on_done=on_done)
+        parallel = parallel or default_parallel(spec, len(spec.jobs))
+        plan = plan_batch(self, spec, output_dir, seed=seed, new_seed=new_seed, workers=parallel, resume=resume)
+        return run_batch(self, plan, parallel=parallel, executor=executor, fail_fast=fail_fast, on_done=on_done,
+                         scheduler=scheduler, resume=resume)
     # --- integrations (docs/integrations.md) -------------------------------------------------------
 
     def register_workflow(self, name: str, kind: str, **options: Any) -> None:
@@ -264,7 +328,7 @@ class AgenticSynth:
         checked = {k: v for k, v in options.items() if k not in _RUN_ONLY}
         self.request(kind, **checked)  # a bad schema or option fails at registration, not at trigger time
 
-        def run(overrides: Mapping[str, Any]) -> GenerationResult:
+        def run(overrides: Mapping[str, Any]) -> TableResult:
             return self.generate(kind, **{**options, **overrides})
 
         integrations = self.container.integrations()

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import rstr
 
+from agentic_synth.adapters.columns.text import hex_digits
+from agentic_synth.adapters.columns.vectors import Numbers, Picks, Texts, vocabulary
 from agentic_synth.adapters.engine.context import Ctx
 from agentic_synth.adapters.engine.temporal_columns import date_column, datetime_column, time_column
 from agentic_synth.domain.schema.bounds import multiples_between
@@ -72,62 +74,59 @@ def round_into(x: np.ndarray, precision: int, lo: float, hi: float, *, exclusive
     return np.clip(np.round(x, precision), first / scale, last / scale)
 
 
-def integer_column(f: Field, ctx: Ctx) -> list[Any]:
+def integer_column(f: Field, ctx: Ctx) -> Sequence[Any]:
     lo, hi = integer_bounds(f)
     if f.multiple_of:
         step = f.multiple_of
         k_lo, k_hi = multiples_between(lo, hi, step)
         ks = ctx.rng.integers(k_lo, k_hi + 1, ctx.n)
-        return (ks * step).astype(np.int64 if float(step).is_integer() else np.float64).tolist()
+        return Numbers((ks * step).astype(np.int64 if float(step).is_integer() else np.float64))
     if f.distribution is None or f.distribution.kind == "uniform":
-        return ctx.rng.integers(lo, hi + 1, ctx.n, dtype=np.int64).tolist()
+        return Numbers(ctx.rng.integers(lo, hi + 1, ctx.n, dtype=np.int64))
     x = np.rint(_draw(f, ctx, lo, hi))
-    return np.clip(x, lo, hi).astype(np.int64).tolist()
+    return Numbers(np.clip(x, lo, hi).astype(np.int64))
 
 
-def number_column(f: Field, ctx: Ctx, default_precision: int | None = None) -> list[Any]:
+def number_column(f: Field, ctx: Ctx, default_precision: int | None = None) -> Sequence[Any]:
     lo, hi = numeric_bounds(f)
     if f.multiple_of:
         k_lo, k_hi = multiples_between(lo, hi, f.multiple_of, exclusive_min=f.exclusive_min,
                                        exclusive_max=f.exclusive_max)
         x = ctx.rng.integers(k_lo, k_hi + 1, ctx.n) * f.multiple_of
         digits = max(0, -int(np.floor(np.log10(f.multiple_of)))) + 2
-        return np.round(x, digits).tolist()
+        return Numbers(np.round(x, digits).astype(np.float64))
     x = _draw(f, ctx, lo, hi)
     precision = f.precision if f.precision is not None else default_precision
     if precision is not None:
-        return round_into(x, precision, lo, hi, exclusive_min=f.exclusive_min,
-                          exclusive_max=f.exclusive_max).tolist()
+        return Numbers(round_into(x, precision, lo, hi, exclusive_min=f.exclusive_min,
+                                  exclusive_max=f.exclusive_max))
     if f.exclusive_min:
         x = np.where(x <= lo, np.nextafter(lo, hi), x)
     if f.exclusive_max:
         x = np.where(x >= hi, np.nextafter(hi, lo), x)
-    return x.tolist()
+    return Numbers(x.astype(np.float64))
 
 
-def boolean_column(f: Field, ctx: Ctx) -> list[Any]:
+def boolean_column(f: Field, ctx: Ctx) -> Sequence[Any]:
     p = float(f.option("probability", 0.5))
-    return (ctx.rng.random(ctx.n) < p).tolist()
+    return Numbers(ctx.rng.random(ctx.n) < p)
 
 
-def enum_column(f: Field, ctx: Ctx) -> list[Any]:
-    values = np.empty(len(f.values), dtype=object)
-    values[:] = [thaw(v) for v in f.values]
-    idx = ctx.rng.choice(len(values), size=ctx.n, p=None if f.weights is None else np.array(f.weights))
-    return values[idx].tolist()
+def enum_column(f: Field, ctx: Ctx) -> Sequence[Any]:
+    vocab = vocabulary(f.values, thaw)
+    idx = ctx.rng.choice(len(vocab), size=ctx.n, p=None if f.weights is None else np.array(f.weights))
+    return Picks(idx, vocab)
 
 
 def const_column(f: Field, ctx: Ctx) -> list[Any]:
     return [thaw(f.const)] * ctx.n
 
 
-def uuid_column(f: Field, ctx: Ctx) -> list[Any]:
+def uuid_column(f: Field, ctx: Ctx) -> Sequence[Any]:
     raw = ctx.rng.integers(0, 256, size=(ctx.n, 16), dtype=np.uint8)
     raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40  # version 4
     raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80  # RFC 4122 variant
-    h = raw.tobytes().hex()
-    return [f"{h[i:i + 8]}-{h[i + 8:i + 12]}-{h[i + 12:i + 16]}-{h[i + 16:i + 20]}-{h[i + 20:i + 32]}"
-            for i in range(0, len(h), 32)]
+    return Texts.fixed(np.insert(hex_digits(raw), [8, 12, 16, 20], ord("-"), axis=1))
 
 
 def pattern_column(f: Field, ctx: Ctx) -> list[Any]:
@@ -136,7 +135,7 @@ def pattern_column(f: Field, ctx: Ctx) -> list[Any]:
     return [maker.xeger(f.pattern) for _ in range(ctx.n)]
 
 
-PRIMITIVE_MAKERS: dict[str, Callable[[Field, Ctx], list[Any]]] = {
+PRIMITIVE_MAKERS: dict[str, Callable[[Field, Ctx], Sequence[Any]]] = {
     "integer": integer_column,
     "number": number_column,
     "boolean": boolean_column,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import attrs
@@ -18,10 +19,10 @@ class Ctx:
     n: int
     offset: int
     locale: str
-    siblings: dict[str, tuple[Field, list[Any]]]
+    siblings: dict[str, tuple[Field, Sequence[Any]]]
     seed: int
 
-    def sibling(self, *types: str) -> list[Any] | None:
+    def sibling(self, *types: str) -> Sequence[Any] | None:
         for field, values in self.siblings.values():
             if field.type in types:
                 return values

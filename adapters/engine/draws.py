@@ -7,6 +7,7 @@ import unicodedata
 
 import numpy as np
 
+from agentic_synth.adapters.columns.vectors import Texts
 from agentic_synth.adapters.engine import vocab
 from agentic_synth.adapters.engine.context import Ctx
 from agentic_synth.domain.schema.schema import Field
@@ -22,7 +23,12 @@ def ascii_fold(text: str) -> str:
 
 
 def fill_template(templates: np.ndarray, rng: np.random.Generator) -> list[str]:
-    """Replace '#' with a random digit, 'N' with a digit 2-9 and 'A' with a random letter (vectorised per chunk).
+    """Replace '#' with a random digit, 'N' with a digit 2-9 and 'A' with a random letter (vectorised per chunk)."""
+    return filled_texts(templates, rng).to_list()
+
+
+def filled_texts(templates: np.ndarray, rng: np.random.Generator) -> Texts:
+    """`fill_template` as a Texts column (no Python string per value).
 
     Works on the UTF-8 bytes: '#', 'N' and 'A' are single bytes that never occur inside a multi-byte character.
     """
@@ -34,7 +40,7 @@ def fill_template(templates: np.ndarray, rng: np.random.Generator) -> list[str]:
         raw[leading] = _ZERO + rng.integers(2, 10, int(leading.sum()), dtype=np.uint8)
     letters = raw == _LETTER
     raw[letters] = _LETTER + rng.integers(0, 26, int(letters.sum()), dtype=np.uint8)
-    return raw.tobytes().decode().split("\x1f")
+    return Texts.from_joined(raw.tobytes(), len(templates))
 
 
 def locale_of(f: Field, ctx: Ctx) -> str:

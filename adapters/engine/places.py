@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from agentic_synth.adapters.columns.vectors import Picks, vocabulary
 from agentic_synth.adapters.engine import vocab
 from agentic_synth.adapters.engine.columns import round_into
 from agentic_synth.adapters.engine.context import Ctx
@@ -23,8 +25,8 @@ def city_index(f: Field, ctx: Ctx) -> np.ndarray:
     return idx
 
 
-def city_column(f: Field, ctx: Ctx) -> list[Any]:
-    return vocab.cities(locale_of(f, ctx)).names[city_index(f, ctx)].tolist()
+def city_column(f: Field, ctx: Ctx) -> Sequence[Any]:
+    return Picks(city_index(f, ctx), vocabulary(vocab.cities(locale_of(f, ctx)).names))
 
 
 def postcode_column(f: Field, ctx: Ctx) -> list[Any]:

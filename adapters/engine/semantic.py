@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
+from agentic_synth.adapters.columns.text import Piece, concat, decimal, literal, picked
+from agentic_synth.adapters.columns.vectors import Picks, Texts, as_list, vocabulary
 from agentic_synth.adapters.engine import vocab
 from agentic_synth.adapters.engine.columns import number_column, round_into
 from agentic_synth.adapters.engine.context import Ctx
-from agentic_synth.adapters.engine.draws import ascii_fold, fill_template, locale_of, pick
+from agentic_synth.adapters.engine.draws import ascii_fold, fill_template, filled_texts, locale_of, pick
 from agentic_synth.adapters.engine.places import (
     address_column,
     city_column,
@@ -31,16 +33,20 @@ from agentic_synth.adapters.engine.text_columns import (
 from agentic_synth.domain.schema.schema import Field
 
 
-def first_name_column(f: Field, ctx: Ctx) -> list[Any]:
-    return vocab.first_names(locale_of(f, ctx)).draw(ctx.rng, ctx.n).tolist()
+def _pick_names(names: vocab.Weighted, ctx: Ctx) -> Picks:
+    return Picks(names.codes(ctx.rng, ctx.n), vocabulary(names.values))
 
 
-def last_name_column(f: Field, ctx: Ctx) -> list[Any]:
-    return vocab.last_names(locale_of(f, ctx)).draw(ctx.rng, ctx.n).tolist()
+def first_name_column(f: Field, ctx: Ctx) -> Sequence[Any]:
+    return _pick_names(vocab.first_names(locale_of(f, ctx)), ctx)
 
 
-def _names(f: Field, ctx: Ctx) -> tuple[list[str], list[str]]:
-    """First and last names: the record's own when it has them, new ones otherwise."""
+def last_name_column(f: Field, ctx: Ctx) -> Sequence[Any]:
+    return _pick_names(vocab.last_names(locale_of(f, ctx)), ctx)
+
+
+def _names(f: Field, ctx: Ctx) -> tuple[Sequence[Any], Sequence[Any]]:
+    """First and last names (None or "" where a record has none): the record's own, new ones otherwise."""
     first = ctx.sibling("first_name") or first_name_column(f, ctx)
     last = ctx.sibling("last_name") or last_name_column(f, ctx)
     full = ctx.sibling("name")
@@ -48,43 +54,58 @@ def _names(f: Field, ctx: Ctx) -> tuple[list[str], list[str]]:
         parts = [str(v).split(" ", 1) if v else ["", ""] for v in full]
         first = [p[0] for p in parts]
         last = [p[-1] for p in parts]
-    return [v or "" for v in first], [v or "" for v in last]
+    return first, last
+
+
+def _folded(names: Sequence[Any], default: str) -> Piece:
+    """A piece of each name folded to lower-case ASCII (`default` when nothing is left), for emails."""
+    if isinstance(names, Picks) and names.null is None:
+        key = ("ascii_fold", default)
+        folded = names.vocabulary.derived.get(key)
+        if folded is None:
+            folded = names.vocabulary.derived[key] = vocabulary(
+                np.array([ascii_fold(v or "") or default for v in names.vocabulary.values.tolist()], dtype=object))
+        data, offsets = folded.texts()
+        return picked(data, offsets, names.codes)
+    texts = Texts.from_strings([ascii_fold(v or "") or default for v in as_list(names)])
+    return texts.data, texts.offsets[:-1], np.diff(texts.offsets)
 
 
 def name_column(f: Field, ctx: Ctx) -> list[Any]:
     first = ctx.sibling("first_name") or first_name_column(f, ctx)
     last = ctx.sibling("last_name") or last_name_column(f, ctx)
+    first, last = as_list(first), as_list(last)
     return [f"{a} {b}" if a and b else (a or b) for a, b in zip(first, last, strict=True)]
 
 
-def email_column(f: Field, ctx: Ctx) -> list[Any]:
+def email_column(f: Field, ctx: Ctx) -> Sequence[Any]:
+    """`a.b@d`, `ab@d` (a's initial), `abK@d` or `a_bK@d`: a, b the folded names, K a number 1-99."""
     first, last = _names(f, ctx)
-    domains = pick("email_domains.txt", ctx).tolist()
-    style = ctx.rng.integers(0, 4, ctx.n).tolist()
-    num = ctx.rng.integers(1, 100, ctx.n).tolist()
-    out = []
-    for a, b, s, k, d in zip(map(ascii_fold, first), map(ascii_fold, last), style, num, domains, strict=True):
-        a, b = a or "user", b or "mail"
-        if s == 0:
-            out.append(f"{a}.{b}@{d}")
-        elif s == 1:
-            out.append(f"{a[0]}{b}@{d}")
-        elif s == 2:
-            out.append(f"{a}{b}{k}@{d}")
-        else:
-            out.append(f"{a}_{b}{k}@{d}")
-    return out
+    domains = vocab.words("email_domains.txt")
+    codes = ctx.rng.integers(0, len(domains), ctx.n)
+    style = ctx.rng.integers(0, 4, ctx.n)
+    num = ctx.rng.integers(1, 100, ctx.n)
+    a, b = _folded(first, "user"), _folded(last, "mail")
+    initial = style == 1
+    numbered = style >= 2
+    digits, starts, lengths = decimal(num)
+    data, offsets = concat([
+        (a[0], a[1], np.where(initial, 1, a[2])),
+        (np.frombuffer(b"._", dtype=np.uint8), (style == 3).astype(np.int64), ((style == 0) | (style == 3)) * 1),
+        b, (digits, starts, lengths * numbered), literal(b"@", np.ones(ctx.n, dtype=bool)),
+        picked(*vocabulary(domains).texts(), codes)], ctx.n)
+    return Texts(data, offsets)
 
 
 def username_column(f: Field, ctx: Ctx) -> list[Any]:
     first, last = _names(f, ctx)
     num = ctx.rng.integers(1, 1000, ctx.n).tolist()
-    return [f"{ascii_fold(a)[:1]}{ascii_fold(b)}{k}" for a, b, k in zip(first, last, num, strict=True)]
+    return [f"{ascii_fold(a or '')[:1]}{ascii_fold(b or '')}{k}" for a, b, k in zip(first, last, num, strict=True)]
 
 
-def phone_column(f: Field, ctx: Ctx) -> list[Any]:
+def phone_column(f: Field, ctx: Ctx) -> Sequence[Any]:
     formats = vocab.words("phone_formats.txt", locale_of(f, ctx))
-    return fill_template(formats[ctx.rng.integers(0, len(formats), ctx.n)], ctx.rng)
+    return filled_texts(formats[ctx.rng.integers(0, len(formats), ctx.n)], ctx.rng)
 
 
 def currency_column(f: Field, ctx: Ctx) -> list[Any]:
@@ -97,7 +118,7 @@ def currency_column(f: Field, ctx: Ctx) -> list[Any]:
     return codes
 
 
-def amount_column(f: Field, ctx: Ctx) -> list[Any]:
+def amount_column(f: Field, ctx: Ctx) -> Sequence[Any]:
     if f.distribution is None and f.min is None and f.max is None:
         precision = 2 if f.precision is None else f.precision
         return round_into(ctx.rng.lognormal(3.5, 1.0, ctx.n), precision, 0.01, 100000.0).tolist()
@@ -157,13 +178,21 @@ def token_column(f: Field, ctx: Ctx) -> list[Any]:
 
 
 def iban_column(f: Field, ctx: Ctx) -> list[Any]:
-    rows = vocab.table("iban_formats.tsv")
+    return iban_text(*iban_parts(ctx, vocab.table("iban_formats.tsv")))
+
+
+def iban_parts(ctx: Ctx, rows: list[list[str]]) -> tuple[list[str], list[str]]:
+    """Country codes (the record's own country_code when it has an IBAN format) and filled-in BBANs."""
     formats = {r[0]: r[2] for r in rows}
     wanted = ctx.sibling("country_code")
     codes = np.array([r[0] for r in rows], dtype=object)[ctx.rng.integers(0, len(rows), ctx.n)].tolist()
     if wanted is not None:
         codes = [w if w in formats else c for w, c in zip(wanted, codes, strict=True)]
-    bbans = fill_template(np.array([formats[c] for c in codes], dtype=object), ctx.rng)
+    return codes, fill_template(np.array([formats[c] for c in codes], dtype=object), ctx.rng)
+
+
+def iban_text(codes: list[str], bbans: list[str]) -> list[Any]:
+    """IBANs from country codes and BBANs, with their ISO 7064 check digits."""
     out = []
     for code, bban in zip(codes, bbans, strict=True):
         digits = "".join(str(int(ch, 36)) for ch in bban + code + "00")
@@ -178,7 +207,7 @@ def color_column(f: Field, ctx: Ctx) -> list[Any]:
     return [f"#{v:06x}" for v in ctx.rng.integers(0, 1 << 24, ctx.n).tolist()]
 
 
-SEMANTIC_MAKERS: dict[str, Callable[[Field, Ctx], list[Any]]] = {
+SEMANTIC_MAKERS: dict[str, Callable[[Field, Ctx], Sequence[Any]]] = {
     "string": string_column, "first_name": first_name_column, "last_name": last_name_column,
     "name": name_column, "email": email_column, "username": username_column, "phone": phone_column,
     "city": city_column, "postcode": postcode_column, "street": street_column, "address": address_column,

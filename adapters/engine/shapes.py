@@ -72,6 +72,9 @@ def object_column(engine: ColumnEngine, f: Field, ctx: Ctx, path: str, chunk: in
                     present[d] |= present[trigger]
     if shape.max_properties is not None and present:
         _limit(present, len(f.fields) - len(present), shape.max_properties, rng)
+    if shape.min_properties > len(f.fields) - len(present) and present and shape.additional is None \
+            and not shape.patterns:  # no map keys to make up the count: optional properties are kept
+        _at_least(present, len(f.fields) - len(present), shape.min_properties, rng)
     names = list(cols)
     masks = [present.get(k) for k in names]
     rows: list[dict[str, Any]] = []
@@ -90,6 +93,18 @@ def _limit(present: dict[str, np.ndarray], fixed: int, most: int, rng: np.random
     for r in np.flatnonzero(matrix.sum(axis=1) > allowed).tolist():
         on = np.flatnonzero(matrix[r])
         matrix[r, rng.permutation(on)[allowed:]] = False
+    for j, k in enumerate(keys):
+        present[k] = matrix[:, j]
+
+
+def _at_least(present: dict[str, np.ndarray], fixed: int, least: int, rng: np.random.Generator) -> None:
+    """Turn optional keys on at random in rows that would have fewer than `least` properties."""
+    keys = list(present)
+    matrix = np.stack([present[k] for k in keys], axis=1)
+    wanted = min(least - fixed, len(keys))
+    for r in np.flatnonzero(matrix.sum(axis=1) < wanted).tolist():
+        off = np.flatnonzero(~matrix[r])
+        matrix[r, rng.permutation(off)[:wanted - int(matrix[r].sum())]] = True
     for j, k in enumerate(keys):
         present[k] = matrix[:, j]
 

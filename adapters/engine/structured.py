@@ -9,6 +9,7 @@ from agentic_synth.adapters.engine.records import ColumnEngine, check_uniques, j
 from agentic_synth.domain.generation.generators import OptionSpec
 from agentic_synth.domain.generation.records import MISSING, RecordChunk
 from agentic_synth.domain.generation.requests import CHUNK_SIZE, GenerationRequest
+from agentic_synth.domain.generation.shards import chunk_indices, clip, part_range
 from agentic_synth.domain.schema.json_schema import simple_root
 from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.domain.schema.validation import Violation, validate_record
@@ -22,23 +23,32 @@ class StructuredGenerator:
     type = "structured"
     description = "structured records (tables, JSON documents) from a schema"
     options: tuple[OptionSpec, ...] = ()
+    makes_parts = True  # a request's part (a shard) is made alone, with the records a whole run makes there
+
+    def total(self, request: GenerationRequest) -> int:
+        return DEFAULT_COUNT if request.count is None else request.count
 
     def chunks(self, request: GenerationRequest) -> Iterator[RecordChunk]:
         count = DEFAULT_COUNT if request.count is None else request.count
         schema = request.schema
         fields = schema.fields
         check_uniques(fields, count, request.locale)
-        engine = ColumnEngine(request.seed, request.locale, json_schema_checks(schema))
+        engine = ColumnEngine(request.seed, request.locale, json_schema_checks(schema), capacity=count)
         whole = schema.root is not None and not simple_root(schema.root)
-        for chunk_index, offset in enumerate(range(0, count, CHUNK_SIZE)):
+        span = part_range(request.part, count)
+        for chunk_index in chunk_indices(span, CHUNK_SIZE):
+            offset = chunk_index * CHUNK_SIZE
             n = min(CHUNK_SIZE, count - offset)
             if whole:  # records differ in shape (a union, optional keys, a check on the record): made whole
                 assert schema.root is not None
                 rows = engine.column(schema.root, n, offset, chunk_index, "", {})
                 columns = {f.name: [r.get(f.name, MISSING) for r in rows] for f in fields}
-                yield RecordChunk(columns=columns, length=n, sparse=True)
+                made = RecordChunk(columns=columns, length=n, sparse=True)
             else:
-                yield RecordChunk(columns=engine.columns(fields, n, offset, chunk_index), length=n)
+                made = RecordChunk(columns=engine.columns(fields, n, offset, chunk_index), length=n)
+            chunk = clip(made, offset, span)
+            if chunk is not None:
+                yield chunk
 
     def validate(self, record: Mapping[str, Any], schema: Schema) -> list[Violation]:
         if schema.source is None:

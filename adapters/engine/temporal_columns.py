@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from agentic_synth.adapters.columns.vectors import Days, Instants, as_list
 from agentic_synth.adapters.engine.context import Ctx
 from agentic_synth.domain.schema.schema import Field
 
@@ -20,11 +22,17 @@ def _epoch_seconds(value: dt.datetime) -> int:
     return int((value - _EPOCH).total_seconds())
 
 
-def datetime_seconds(f: Field, ctx: Ctx) -> np.ndarray:
-    """Epoch seconds (int64) uniform in the field's window, or after its `after` sibling."""
+def datetime_bounds(f: Field) -> tuple[int, int]:
+    """The first and last epoch second a datetime field may take (a year-long default window)."""
     span = DEFAULT_DATETIME_MAX - DEFAULT_DATETIME_MIN
     lo = _epoch_seconds(f.min or (DEFAULT_DATETIME_MIN if f.max is None else f.max - span))
     hi = _epoch_seconds(f.max or (DEFAULT_DATETIME_MAX if f.min is None else f.min + span))
+    return lo, hi
+
+
+def datetime_seconds(f: Field, ctx: Ctx) -> np.ndarray:
+    """Epoch seconds (int64) uniform in the field's window, or after its `after` sibling."""
+    lo, hi = datetime_bounds(f)
     if f.after and f.after in ctx.siblings:
         base_field, base_values = ctx.siblings[f.after]
         base = _to_epoch(base_values, base_field)
@@ -40,8 +48,15 @@ def datetime_seconds(f: Field, ctx: Ctx) -> np.ndarray:
     return ctx.rng.integers(lo, hi + 1, ctx.n, dtype=np.int64)
 
 
-def _to_epoch(values: list[Any], f: Field) -> np.ndarray:
+def _to_epoch(values: Sequence[Any], f: Field) -> np.ndarray:
     """Epoch seconds (float, NaN for null) of a sibling date/datetime column, parsed vectorised."""
+    if isinstance(values, Instants | Days):
+        secs = (values.seconds.astype(np.float64) if isinstance(values, Instants)
+                else (values.ordinals - 719163).astype(np.float64) * 86400)
+        if values.null is not None:
+            secs[values.null] = np.nan
+        return secs
+    values = as_list(values)
     if f.type == "date" or (f.type == "datetime" and f.format in (None, "iso")):
         unit = "D" if f.type == "date" else "s"
         text = ["NaT" if v is None else (v[:-1] if v.endswith("Z") else v) for v in values]
@@ -71,9 +86,11 @@ def _to_epoch_slow(values: list[Any], f: Field) -> np.ndarray:
     return out
 
 
-def datetime_column(f: Field, ctx: Ctx) -> list[Any]:
+def datetime_column(f: Field, ctx: Ctx) -> Sequence[Any]:
     secs = datetime_seconds(f, ctx)
-    return format_datetimes(secs, f.format)
+    if f.format and "%" in f.format:
+        return format_datetimes(secs, f.format)
+    return Instants(secs, f.format)
 
 
 def format_datetimes(secs: np.ndarray, fmt: str | None) -> list[Any]:
@@ -92,15 +109,24 @@ _MIN_FAST, _MAX_FAST = -62135596800, 253402300799  # 0001-01-01T00:00:00Z .. 999
 
 
 def iso_utc(secs: np.ndarray) -> list[str]:
-    """Epoch seconds to 'YYYY-MM-DDTHH:MM:SSZ' strings, digits computed column-wise (twice numpy's speed).
-
-    Days to a civil date by Howard Hinnant's algorithm; years outside 1..9999 go through numpy.
-    """
+    """Epoch seconds to 'YYYY-MM-DDTHH:MM:SSZ' strings, digits computed column-wise (twice numpy's speed)."""
     if not secs.size:
         return []
-    if secs.min() < _MIN_FAST or secs.max() > _MAX_FAST:
+    chars = iso_chars(secs)
+    if chars is None:
         text: list[str] = np.datetime_as_string(secs.astype("datetime64[s]"), unit="s", timezone="UTC").tolist()
         return text
+    out: list[str] = chars.view("<U20").ravel().tolist()
+    return out
+
+
+def iso_chars(secs: np.ndarray) -> np.ndarray | None:
+    """An n x 20 array (uint32 code points) of 'YYYY-MM-DDTHH:MM:SSZ', or None outside years 1..9999.
+
+    Days to a civil date by Howard Hinnant's algorithm.
+    """
+    if secs.size and (secs.min() < _MIN_FAST or secs.max() > _MAX_FAST):
+        return None
     days, sod = np.divmod(secs.astype(np.int64), 86400)
     z = days + 719468
     era = z // 146097
@@ -116,8 +142,7 @@ def iso_utc(secs: np.ndarray) -> list[str]:
         for k in range(width - 1, -1, -1):
             out[:, col + k] += (value % 10).astype(np.uint32)
             value = value // 10
-    text = out.view("<U20").ravel().tolist()
-    return text
+    return out
 
 
 def date_bounds(f: Field) -> tuple[int, int]:
@@ -135,7 +160,7 @@ def format_dates(days: np.ndarray) -> list[Any]:
     return np.datetime_as_string(epoch_days, unit="D").tolist()
 
 
-def date_column(f: Field, ctx: Ctx) -> list[Any]:
+def date_column(f: Field, ctx: Ctx) -> Sequence[Any]:
     lo, hi = date_bounds(f)
     if f.after and f.after in ctx.siblings:
         base = _to_epoch(ctx.siblings[f.after][1], ctx.siblings[f.after][0])
@@ -148,7 +173,7 @@ def date_column(f: Field, ctx: Ctx) -> list[Any]:
                         ctx.rng.integers(lo, hi + 1, ctx.n))
     else:
         days = ctx.rng.integers(lo, hi + 1, ctx.n)
-    return format_dates(days)
+    return Days(days.astype(np.int64))
 
 
 def time_column(f: Field, ctx: Ctx) -> list[Any]:

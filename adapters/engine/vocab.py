@@ -42,7 +42,11 @@ class Weighted:
 
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """Like rng.choice(values, n, p=p) (the same draws), without recomputing the cdf each time."""
-        return self.values[self.cdf.searchsorted(rng.random(n), side="right")]
+        return self.values[self.codes(rng, n)]
+
+    def codes(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """The indices of `draw`'s values (the same draws)."""
+        return self.cdf.searchsorted(rng.random(n), side="right")
 
 
 def _weighted(rows: list[list[str]], value_col: int, weight_col: int) -> Weighted:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
+from collections.abc import Callable
 
 from agentic_synth.domain.ports import Clock
 
@@ -25,10 +26,13 @@ class AdaptiveConcurrency:
         self._epoch = 0
         self._cond = threading.Condition()
 
-    def acquire(self) -> int:
+    def acquire(self, give_up: Callable[[], None] | None = None) -> int:
+        """Wait for a slot; `give_up` (checked while waiting) may raise to stop waiting."""
         with self._cond:
             while self._in_flight >= self.limit:
-                self._cond.wait()
+                if give_up is not None:
+                    give_up()
+                self._cond.wait(None if give_up is None else 0.05)
             self._in_flight += 1
             return self._epoch
 

@@ -3,11 +3,18 @@
 The one place retries happen: provider adapters run with their SDKs' retries off. Retried are
 429, 5xx, timeouts, dropped connections and cut-off streams (ProviderError.retryable); never
 400/401/403/404. A stream is retried only until its first piece has arrived.
+
+Concurrency adapts per model (AIMD: a 429 halves that model's limit, successes grow it back), under
+the provider's `maxConcurrency` for all its models together, so one model's 429s never throttle
+another. A call that a router could hand to another model (`ModelRequest.hand_over_after`) is not
+held back by a throttled model: a Retry-After longer than that fails it at once, and so does the
+time left of an earlier one.
 """
 
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Callable, Iterator
 
 import attrs
@@ -58,7 +65,10 @@ class ResilientTextModel:
         self.provider = inner.provider
         self.policy = policy or RetryPolicy()
         self.limits = limits or Limits()
-        self.concurrency = AdaptiveConcurrency(self.limits.max_concurrency)
+        self.total = AdaptiveConcurrency(self.limits.max_concurrency)  # every model of the provider together
+        self._limiters: dict[str, AdaptiveConcurrency] = {}
+        self._throttled_until: dict[str, float] = {}  # model -> when its last Retry-After ends
+        self._lock = threading.Lock()
         self._clock = clock
         self._rng = rng or random.Random()
         self._rpm = MinuteWindow(self.limits.requests_per_minute, clock) if self.limits.requests_per_minute else None
@@ -72,14 +82,22 @@ class ResilientTextModel:
         if callable(close):
             close()
 
+    def limiter(self, model: str | None) -> AdaptiveConcurrency:
+        """The adaptive concurrency of one model (a 429 of another model does not touch it)."""
+        with self._lock:
+            key = model or ""
+            if key not in self._limiters:
+                self._limiters[key] = AdaptiveConcurrency(self.limits.max_concurrency)
+            return self._limiters[key]
+
     def complete(self, request: ModelRequest) -> Completion:
-        for attempt in self._retrying():
+        for attempt in self._retrying(request):
             with attempt:
                 return self._complete_once(request)
         raise AssertionError("unreachable: tenacity reraises")  # pragma: no cover
 
     def stream(self, request: ModelRequest) -> Iterator[TextDelta]:
-        for attempt in self._retrying():
+        for attempt in self._retrying(request):
             with attempt:
                 deltas, first, release = self._open_stream(request)
         throttled = False
@@ -88,56 +106,98 @@ class ResilientTextModel:
             yield from deltas
         except ProviderError as error:
             throttled = error.status == 429
+            self._note_throttle(request, error)
             raise
         finally:
             release(throttled)
 
     # --- one attempt ---------------------------------------------------------------------------
 
-    def _admit(self, request: ModelRequest) -> tuple[int, list[float] | None]:
+    def _admit(self, request: ModelRequest) -> tuple[Callable[[bool], None], list[float] | None]:
+        """Wait for room (per-minute windows, the model's and the provider's slots); the release function."""
+        self._hand_over_if_throttled(request)
         if self._rpm is not None:
             self._rpm.acquire(1)
         tokens = self._tpm.acquire(estimate_tokens(request)) if self._tpm is not None else None
-        return self.concurrency.acquire(), tokens
+        limiter = self.limiter(request.model)
+        epoch = limiter.acquire(lambda: self._hand_over_if_throttled(request))
+        try:
+            total = self.total.acquire(lambda: self._hand_over_if_throttled(request))
+        except BaseException:
+            limiter.release(epoch)
+            raise
+
+        def release(throttled: bool) -> None:
+            self.total.release(total)
+            limiter.release(epoch, throttled=throttled)
+
+        return release, tokens
 
     def _complete_once(self, request: ModelRequest) -> Completion:
-        epoch, tokens = self._admit(request)
+        release, tokens = self._admit(request)
         try:
             completion = self.inner.complete(request)
         except ProviderError as error:
-            self.concurrency.release(epoch, throttled=error.status == 429)
+            release(error.status == 429)
+            self._note_throttle(request, error)
             raise
         except BaseException:
-            self.concurrency.release(epoch)
+            release(False)
             raise
-        self.concurrency.release(epoch)
+        release(False)
         if tokens is not None and self._tpm is not None:
             self._tpm.settle(tokens, completion.tokens_in + completion.tokens_out)
         return completion
 
     def _open_stream(self, request: ModelRequest) -> tuple[Iterator[TextDelta], TextDelta, Callable[[bool], None]]:
-        epoch, _ = self._admit(request)
+        release, _ = self._admit(request)
         deltas = iter(self.inner.stream(request))
         try:
             first = next(deltas)
         except StopIteration:
             first = TextDelta(text="", done=True)
         except ProviderError as error:
-            self.concurrency.release(epoch, throttled=error.status == 429)
+            release(error.status == 429)
+            self._note_throttle(request, error)
             raise
         except BaseException:
-            self.concurrency.release(epoch)
+            release(False)
             raise
-
-        def release(throttled: bool) -> None:
-            self.concurrency.release(epoch, throttled=throttled)
-
         return deltas, first, release
+
+    # --- throttling and hand-over ----------------------------------------------------------------
+
+    def _note_throttle(self, request: ModelRequest, error: ProviderError) -> None:
+        if error.status == 429 and isinstance(error.retry_after, int | float) and error.retry_after > 0:
+            with self._lock:
+                until = self._clock.monotonic() + float(error.retry_after)
+                key = request.model or ""
+                self._throttled_until[key] = max(self._throttled_until.get(key, 0.0), until)
+
+    def _hand_over_if_throttled(self, request: ModelRequest) -> None:
+        """Fail at once when a router could hand this call on and the model is throttled for longer than it allows."""
+        if request.hand_over_after is None:
+            return
+        with self._lock:
+            left = self._throttled_until.get(request.model or "", 0.0) - self._clock.monotonic()
+        if left > request.hand_over_after:
+            raise ProviderError(f"{self.provider}: {request.model or 'the model'} is rate limited for another "
+                                f"{left:.0f}s (429, Retry-After); handed to the next model", provider=self.provider,
+                                status=429, retryable=True, retry_after=left)
+
+    @staticmethod
+    def _hands_over(request: ModelRequest, error: BaseException) -> bool:
+        after = getattr(error, "retry_after", None)
+        return (request.hand_over_after is not None and getattr(error, "status", None) == 429
+                and isinstance(after, int | float) and after > request.hand_over_after)
 
     # --- retry policy --------------------------------------------------------------------------
 
-    def _retrying(self) -> Retrying:
-        return Retrying(retry=retry_if_exception(_retryable), stop=stop_after_attempt(self.policy.max_retries + 1),
+    def _retrying(self, request: ModelRequest) -> Retrying:
+        def retry(error: BaseException) -> bool:
+            return _retryable(error) and not self._hands_over(request, error)
+
+        return Retrying(retry=retry_if_exception(retry), stop=stop_after_attempt(self.policy.max_retries + 1),
                         wait=self._wait, sleep=self._clock.sleep, reraise=True, before_sleep=self._log)
 
     def _wait(self, state: RetryCallState) -> float:

@@ -1,94 +1,83 @@
-"""CSV sink: RFC 4180, a header row, nested objects flattened to dotted columns, formula protection."""
+"""CSV sink: RFC 4180, a header row, nested objects flattened to dotted columns, formula protection.
+
+Each chunk is written column-wise: every column's cells are an Arrow string array (adapters/columns/
+cells.py) and one Arrow kernel joins them into the chunk's lines, so no Python object is made per cell
+for the engine's columns. The bytes are those Python's csv module (QUOTE_MINIMAL, CRLF) would write.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Sequence
 from typing import Any
 
-import orjson
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from agentic_synth.adapters.columns.cells import cells, text_cells
+from agentic_synth.adapters.columns.vectors import Column, Structs, Texts, as_list
 from agentic_synth.adapters.sinks.atomic import AtomicFile
-from agentic_synth.domain.generation.records import MISSING, RecordChunk
-from agentic_synth.domain.schema.json_schema import varies
-from agentic_synth.domain.schema.schema import Field, Schema
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from agentic_synth.adapters.sinks.csv_names import flat_columns
+from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.schema.schema import Schema
 
 
-def flat_columns(fields: tuple[Field, ...], prefix: str = "") -> list[tuple[str, tuple[str, ...]]]:
-    """(dotted column name, path of keys) for every leaf; objects are flattened, arrays stay whole (as do
-    JSON Schema values whose shape varies: maps, unions, objects with optional keys)."""
-    out: list[tuple[str, tuple[str, ...]]] = []
-    for f in fields:
-        name = f"{prefix}{f.name}"
-        if f.type == "object" and not varies(f):
-            out.extend((n, (f.name, *p)) for n, p in flat_columns(f.fields, name + "."))
-        else:
-            out.append((name, (f.name,)))
-    return out
+def _leaf(values: Sequence[Any], key: str) -> Sequence[Any]:
+    """The `key` member of an object column (null where the object is)."""
+    if isinstance(values, Structs):
+        child = values.fields[key]
+        if values.null is None:
+            return child
+        if isinstance(child, Column):
+            return child.with_nulls(values.null)
+        return [None if m else v for v, m in zip(child, values.null.tolist(), strict=True)]
+    return [v.get(key) if isinstance(v, dict) else None for v in as_list(values)]
 
 
-def neutralise(value: str) -> str:
-    """OWASP advice: a text cell that a spreadsheet would read as a formula gets a leading quote."""
-    return "'" + value if value.startswith(_FORMULA_START) else value
+def _bytes(lines: pa.Array) -> memoryview:
+    """The data buffer of a string array: its values laid end to end."""
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)[lines.offset:lines.offset + len(lines) + 1]
+    return memoryview(lines.buffers()[2])[int(offsets[0]):int(offsets[-1])]
 
 
 class CsvRecordSink:
-    """Writes records as CSV; text starting with = + - @ TAB CR is neutralised unless protect=False."""
+    """Writes records as CSV; text cells a spreadsheet would run are protected unless protect=False."""
 
     def __init__(self, target: AtomicFile | Any, schema: Schema, *, protect: bool = True,
-                 flush: bool = False) -> None:
+                 flush: bool = False, header: bool = True) -> None:
         self._target = target
         self._protect = protect
         self._flush = flush
         self._columns = flat_columns(schema.fields)
-        self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, lineterminator="\r\n")
-        self._writer.writerow([name for name, _ in self._columns])
-        self._drain()
+        if not header:  # a part after the first: joined to the ones before, the file has one header
+            return
+        names = Texts.from_strings([name for name, _ in self._columns])
+        cells = text_cells(names.data, names.offsets, None, protect).to_pylist() if self._columns else []
+        self._write((",".join(cells) + "\r\n").encode("utf-8") if len(cells) != 1 or cells[0]
+                    else b'""\r\n')
 
-    def _drain(self) -> None:
-        self._target.handle.write(self._buffer.getvalue().encode("utf-8"))
+    def _write(self, data: bytes | memoryview) -> None:
+        self._target.handle.write(data)
         if self._flush:
             self._target.handle.flush()
-        self._buffer.seek(0)
-        self._buffer.truncate()
 
-    def _cells(self, chunk: RecordChunk) -> list[list[Any]]:
-        cols = []
+    def write(self, chunk: RecordChunk) -> None:
+        if not chunk.length:
+            return
+        if not self._columns:
+            self._write(b"\r\n" * chunk.length)
+            return
+        columns = []
         for _, path in self._columns:
             values = chunk.columns[path[0]]
             for key in path[1:]:
-                values = [v.get(key) if isinstance(v, dict) else None for v in values]
-            cols.append(self._column(values))
-        return cols
-
-    def _column(self, values: list[Any]) -> list[Any]:
-        """A column's cells; columns of one plain type take a fast path (the same cells as _cell)."""
-        kinds = set(map(type, values))
-        if kinds <= {int, float}:
-            return values
-        if kinds == {str}:
-            if not self._protect:
-                return values
-            return ["'" + v if v.startswith(_FORMULA_START) else v for v in values]
-        return [self._cell(v) for v in values]
-
-    def _cell(self, value: Any) -> Any:
-        if value is None or value is MISSING:
-            return ""
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, list | dict):
-            value = orjson.dumps(value).decode()
-        if isinstance(value, str) and self._protect:
-            return neutralise(value)
-        return value
-
-    def write(self, chunk: RecordChunk) -> None:
-        self._writer.writerows(zip(*self._cells(chunk), strict=True))
-        self._drain()
+                values = _leaf(values, key)
+            columns.append(cells(values, self._protect))
+        if len(columns) == 1:  # a lone empty field is written as "" (as csv.writer does), not as a blank line
+            only = pc.fill_null(columns[0], "")
+            columns = [pc.if_else(pc.equal(only, ""), '""', only)]
+        joined = pc.binary_join_element_wise(*columns, ",", null_handling="replace", null_replacement="")
+        self._write(_bytes(pc.binary_join_element_wise(joined, "", "\r\n")))
 
     def close(self) -> None:
         self._target.commit()

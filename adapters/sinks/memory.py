@@ -1,4 +1,4 @@
-"""InMemoryRecordSink: keeps the records in a list (the SDK's default when no output is given)."""
+"""InMemoryRecordSink: keeps the chunks (the SDK's default when no output is given); rows on demand."""
 
 from __future__ import annotations
 
@@ -8,14 +8,22 @@ from agentic_synth.domain.generation.records import RecordChunk
 
 
 class InMemoryRecordSink:
-    """Collects rows as dicts."""
+    """Collects the chunks as they come; `records` are their rows as dicts, made on first use."""
 
     def __init__(self) -> None:
-        self.records: list[dict[str, Any]] = []
+        self.chunks: list[RecordChunk] = []
+        self._records: list[dict[str, Any]] | None = None
         self.closed = False
 
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        if self._records is None:
+            self._records = [row for chunk in self.chunks for row in chunk.rows()]
+        return self._records
+
     def write(self, chunk: RecordChunk) -> None:
-        self.records.extend(chunk.rows())
+        self.chunks.append(chunk)
+        self._records = None
 
     def close(self) -> None:
         self.closed = True

@@ -33,7 +33,7 @@ class RouterTextModel:
     def __init__(self, targets: Mapping[str, TextModel], catalog: Catalog, policy: RoutingPolicy, *,
                  clock: Clock, ledger: CostLedger | None = None, latency: LatencyTracker | None = None,
                  breaker_threshold: int = 3, breaker_cooldown_s: float = 30.0, require_prices: bool = False,
-                 warn: Callable[[str], None] | None = None) -> None:
+                 warn: Callable[[str], None] | None = None, hand_over_after: float | None = 5.0) -> None:
         self.targets = dict(targets)
         self.catalog = catalog
         self.policy = policy
@@ -41,6 +41,7 @@ class RouterTextModel:
         self.ledger = ledger if ledger is not None else CostLedger()
         self.latency = latency if latency is not None else LatencyTracker()
         self.require_prices = require_prices
+        self.hand_over_after = hand_over_after  # a longer Retry-After hands a call to the next model at once
         self._warn = warn or (lambda message: None)
         self._threshold = breaker_threshold
         self._cooldown = breaker_cooldown_s
@@ -115,8 +116,9 @@ class RouterTextModel:
         for index, model in enumerate(chain):
             target = self._ready(model, failures)
             if target is not None:
-                yield len(chain) - index - 1, model, target, attrs.evolve(request, model=model.name,
-                                                                          provider=model.provider)
+                left = len(chain) - index - 1
+                yield left, model, target, attrs.evolve(request, model=model.name, provider=model.provider,
+                                                        hand_over_after=self.hand_over_after if left else None)
 
     def complete(self, request: ModelRequest) -> Completion:
         chain = self.chain(request)

@@ -9,8 +9,9 @@ import attrs
 
 from agentic_synth.domain.errors import UsageError
 
-DEFAULT_CONCURRENCY = 4
-DEFAULT_MAX_ROUNDS = 4
+DEFAULT_CONCURRENCY = 8  # in-flight calls when neither --concurrency nor the provider's maxConcurrency says
+DEFAULT_PROGRESS_WINDOW = 8  # llm.progressWindow: the calls the no-progress rule looks back over
+DEFAULT_MIN_PROGRESS = 0.05  # llm.minProgress: the share of what they asked for those calls must add
 DEFAULT_MAX_OUTPUT_TOKENS = 8192
 DEFAULT_POOL_SIZE = 100
 
@@ -24,6 +25,17 @@ def _positive(what: str, *, maximum: int | None = None) -> Any:
         if maximum is not None and value > maximum:
             raise UsageError(f"{what} must be at most {maximum}, got {value}")
     return check
+
+
+def _positive_seconds(_: Any, __: attrs.Attribute[Any], value: Any) -> None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)
+                              or not 0 < value < float("inf")):
+        raise UsageError(f"--timeout must be a duration > 0, got {value!r}")
+
+
+def _share(_: Any, __: attrs.Attribute[Any], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise UsageError(f"llm.minProgress must be a share between 0 and 1, got {value!r}")
 
 
 def _examples(_: Any, __: attrs.Attribute[Any], value: Sequence[Any]) -> None:
@@ -46,8 +58,11 @@ class AISettings:
     """What llm and hybrid modes need besides the request: the model, the description, the knobs.
 
     `model` None lets a router choose; `provider` overrides which provider serves the model;
-    `examples` are few-shot records; `batch_size` None sizes batches from the record size and
-    the model's output limit; `max_rounds` caps how often a shortfall is asked for again.
+    `examples` are few-shot records; `batch_size` None sizes batches from the record size, the
+    model's output limit and its observed yield; `concurrency` None takes the provider's
+    `maxConcurrency`. A run stops short of its count only at `max_calls`, after `timeout_s`
+    seconds, at the budget, or when the last `progress_window` calls added fewer than
+    `min_progress` of what they asked for (and fewer than one record a call).
     """
 
     model: str | None = None
@@ -56,8 +71,11 @@ class AISettings:
     examples: tuple[Mapping[str, Any], ...] = attrs.field(default=(), converter=_examples_tuple,
                                                         validator=_examples)
     batch_size: int | None = attrs.field(default=None, validator=_positive("--batch-size", maximum=1000))
-    concurrency: int = attrs.field(default=DEFAULT_CONCURRENCY, validator=_positive("concurrency", maximum=64))
-    max_rounds: int = attrs.field(default=DEFAULT_MAX_ROUNDS, validator=_positive("max_rounds", maximum=50))
+    concurrency: int | None = attrs.field(default=None, validator=_positive("--concurrency", maximum=256))
+    max_calls: int | None = attrs.field(default=None, validator=_positive("--max-calls"))
+    timeout_s: float | None = attrs.field(default=None, validator=_positive_seconds)
+    progress_window: int = attrs.field(default=DEFAULT_PROGRESS_WINDOW, validator=_positive("llm.progressWindow"))
+    min_progress: float = attrs.field(default=DEFAULT_MIN_PROGRESS, validator=_share)
     max_output_tokens: int = attrs.field(default=DEFAULT_MAX_OUTPUT_TOKENS,
                                          validator=_positive("max_output_tokens"))
     temperature: float = 0.8

@@ -21,7 +21,9 @@ class ModelRequest:
     `json_schema` asks for structured output where the provider supports it; `kind` and
     `purpose` ("records", "plan") let routers and caches tell calls apart. `cache_scope` is part
     of the cache key (a CacheScope, or any text); `cache_policy` overrides the cache's default
-    for this call (None keeps it). Neither is sent to a provider.
+    for this call (None keeps it). `hand_over_after` (seconds; set by a router that has another model
+    to fall back to): a model throttled with a longer Retry-After fails the call at once instead of
+    waiting. None of these three is sent to a provider.
     """
 
     prompt: str
@@ -37,6 +39,7 @@ class ModelRequest:
     purpose: str = "records"
     cache_scope: str | CacheScope = ""
     cache_policy: CachePolicy | None = attrs.field(default=None, converter=_optional_policy)
+    hand_over_after: float | None = None
 
 
 @attrs.frozen

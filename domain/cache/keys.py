@@ -25,7 +25,7 @@ KEY_FORMAT = 1
 ANSWER_FIELDS = ("provider", "model", "system", "prompt", "json_schema", "json_output", "temperature",
                  "max_output_tokens", "seed", "kind", "purpose")
 # ModelRequest fields that never enter a key: how the cache is used, not what is asked.
-NON_KEY_FIELDS = ("cache_scope", "cache_policy")
+NON_KEY_FIELDS = ("cache_scope", "cache_policy", "hand_over_after")
 # Under the aggressive policy these leave the key when the request carries a structured CacheScope:
 # the rendered prompt (it may mention the total count) and the scope's total count.
 AGGRESSIVE_DROPS = ("prompt", "system", "scope.count")

@@ -198,6 +198,25 @@ class GeneratorsSettings:
     events: EventsDefaults = attrs.field(factory=EventsDefaults)
 
 
+@attrs.frozen
+class LLMSettings:
+    """When an llm-mode run stops short of its count (docs/providers.md, "When a run stops").
+
+    `maxCalls` and `timeout` (a duration: "90s", "10m") are limits of every run (`--max-calls`,
+    `--timeout` override them); a run also stops when the last `progressWindow` calls together
+    added fewer than `minProgress` (a share, 0.05 = 5 %) of the records they asked for, and fewer
+    than one a call. `handOverAfter` (seconds): a model throttled with a longer Retry-After hands
+    its calls to the next model of the chain at once.
+    """
+
+    max_calls: int | None = attrs.field(default=None, validator=_positive)
+    timeout: str | None = attrs.field(default=None, validator=_parses(parse_duration))
+    progress_window: int = attrs.field(default=8, validator=_positive)
+    min_progress: float = attrs.field(default=0.05, validator=_check(
+        lambda v: 0 <= v <= 1, "must be a share between 0 and 1, got {value}"))
+    hand_over_after: float = attrs.field(default=5.0, validator=_not_negative)
+
+
 # generator kind -> option name -> the setting (attribute path) that gives its default
 GENERATOR_OPTION_SETTINGS: dict[str, dict[str, tuple[str, ...]]] = {
     "timeseries": {"interval": ("generators", "timeseries", "default_sample_rate"),
@@ -224,6 +243,7 @@ class Settings:
     providers: Mapping[str, ProviderSettings] = attrs.field(factory=dict, validator=_check_providers)
     integrations: IntegrationsSettings = attrs.field(factory=IntegrationsSettings)
     generators: GeneratorsSettings = attrs.field(factory=GeneratorsSettings)
+    llm: LLMSettings = attrs.field(factory=LLMSettings)
 
     def key_for(self, provider: str) -> Secret:
         """The provider's key: its own `apiKey`, else `apiKeys.<name>` for the built-in ones."""

@@ -25,16 +25,20 @@ MISSING: Any = _Missing()
 class RecordChunk:
     """Columns of JSON-ready values (str for dates and times), all of one length, in schema order.
 
+
     In a `sparse` chunk some values are MISSING: those records leave the key out (JSON outputs drop
     it, tables write an empty cell or null).
+
+    A column is a list, or any read-only sequence of the same values: the engine's columns hold
+    numpy buffers (adapters/columns/vectors.py) that sinks convert without a Python object per value.
     """
 
-    columns: Mapping[str, list[Any]]
+    columns: Mapping[str, Sequence[Any]]
     length: int
     sparse: bool = False
 
     @classmethod
-    def from_columns(cls, columns: Mapping[str, list[Any]]) -> RecordChunk:
+    def from_columns(cls, columns: Mapping[str, Sequence[Any]]) -> RecordChunk:
         lengths = {len(v) for v in columns.values()}
         if len(lengths) > 1:
             raise ValueError(f"columns differ in length: {sorted(lengths)}")
@@ -46,10 +50,11 @@ class RecordChunk:
 
     def rows(self) -> list[dict[str, Any]]:
         names = list(self.columns)
+        values = [v if type(v) is list else list(v) for v in self.columns.values()]
         if self.sparse:
-            return [{k: v for k, v in zip(names, values, strict=True) if v is not MISSING}
-                    for values in zip(*self.columns.values(), strict=True)]
-        return [dict(zip(names, values, strict=True)) for values in zip(*self.columns.values(), strict=True)]
+            return [{k: v for k, v in zip(names, row, strict=True) if v is not MISSING}
+                    for row in zip(*values, strict=True)]
+        return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         return iter(self.rows())

@@ -30,7 +30,7 @@ _SPEC_KEYS = frozenset({
     "multiple_of", "distribution", "precision", "pattern", "enum", "weights", "const", "format",
     "locale", "after", "fields", "items", "min_items", "max_items", "unique_items", "min_length",
     "max_length", "series_key", "description", "required", "title", "default", "examples", "label",
-    "payloads", "population", "skew", "length", "probability", *MODEL_KEYS,
+    "payloads", "population", "skew", "length", "probability", "llm", *MODEL_KEYS,
 })
 _JSON_SCHEMA_FORMATS = {
     "date-time": "datetime", "date": "date", "time": "time", "email": "email", "uuid": "uuid",
@@ -224,6 +224,11 @@ def _parse_misc(kind: str, spec: dict[str, Any], kw: dict[str, Any], path: str) 
         if kind != "boolean" or not 0 <= chance <= 1:
             raise SchemaError("'probability' (of true) applies to boolean fields and lies between 0 and 1", path)
     kw["series_key"] = bool(spec.pop("series_key", False))
+    if "llm" in spec:  # a text column: the model writes it per row, given the row's other fields
+        instruction = spec.pop("llm")
+        if kind not in TEXTUAL_TYPES or not isinstance(instruction, str) or not instruction.strip():
+            raise SchemaError("'llm' is an instruction (non-empty text) for a text field the model writes", path)
+        kw["llm"] = instruction.strip()
     desc = spec.pop("description", None)
     kw["description"] = str(desc) if desc is not None else None
     model = {k: spec.pop(k) for k in MODEL_KEYS if k in spec}

@@ -109,6 +109,7 @@ class Field:
     max_length: int | None = None
     series_key: bool = False
     description: str | None = None
+    llm: str | None = None  # the model writes this text field per row (hybrid mode's text columns)
     model: tuple[tuple[str, Any], ...] = ()
     extras: tuple[tuple[str, Any], ...] = ()
     shape: Shape | None = None  # JSON Schema only

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import attrs
 from rich.console import Console as RichConsole
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import Progress
 
 from agentic_synth.domain.generation.results import RunMetadata
 
@@ -34,8 +34,10 @@ class Console:
         if self.quiet or not sys.stderr.isatty():
             yield None
             return
-        columns = [TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
-        with Progress(*columns, transient=True, console=RichConsole(file=sys.stderr)) as bar:  # stdout is for data
+        from agentic_synth.entrypoints.cli.progress import record_columns
+
+        stderr = RichConsole(file=sys.stderr)  # stdout is for data
+        with Progress(*record_columns(label), transient=True, console=stderr) as bar:
             task = bar.add_task(label, total=total)
             yield lambda n: bar.advance(task, n)
 
@@ -44,11 +46,15 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
 
 
-def summary(meta: RunMetadata) -> str:
-    """One line: records, where they went, seconds, seed (and calls/cost when a model was used)."""
+def summary(meta: RunMetadata, *, written: bool = True) -> str:
+    """One line: records, where they went, seconds, seed (and calls/cost when a model was used).
+
+    `written` False: the run stopped and its output was discarded (the line says so, and still shows the spend).
+    """
     where = "stdout" if meta.output in (None, "-") else meta.output
     line = (f"wrote {meta.records:,} {meta.kind} records to {where} ({meta.format or 'jsonl'}) "
-            f"in {meta.seconds:.2f}s, seed {meta.seed}")
+            f"in {meta.seconds:.2f}s, seed {meta.seed}") if written else \
+        f"no output written ({meta.kind}, {meta.seconds:.2f}s, seed {meta.seed})"
     if meta.calls:
         line += (f"; {_count(meta.calls, 'call')}, {meta.tokens_in:,} tokens in, {meta.tokens_out:,} out, "
                  f"${meta.cost_usd:.4f}")

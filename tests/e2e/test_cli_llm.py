@@ -99,16 +99,24 @@ def test_a_short_name_resolves_to_the_current_gemini_model_and_the_notice_says_s
         assert "gk-123456" not in err
 
 
-def test_a_shortfall_writes_the_valid_records_and_exits_5_saying_how_many_are_missing(tmp_path, capsys):
+def test_a_run_stopped_by_its_call_limit_writes_the_valid_records_shows_its_spend_and_exits_5(tmp_path, capsys):
     with FakeOpenAIServer(responder=Writer(openai_prompt, spoil_every=2)) as server:
         container = build_container(load_plugins=False, providers={"local": {"baseUrl": server.url + "/v1",
                                                                              "models": ["m"]}})
-        out = tmp_path / "out.json"
+        out, report = tmp_path / "out.json", tmp_path / "report.json"
         code, _, err = _cli(container, capsys, "generate", "structured", "-s", _schema(tmp_path), "-n", "40",
-                            "--model", "m", "--batch-size", "10", "-o", str(out))
+                            "--model", "m", "--batch-size", "10", "--max-calls", "2", "-o", str(out),
+                            "--report", str(report))
         rows = json.loads(out.read_text())
-    assert code == 5 and 0 < len(rows) < 40
-    assert err.strip().splitlines()[-1].startswith(f"error: {40 - len(rows)} of 40 records missing after 4 rounds")
+        assert len(server.completion_requests) == 2
+    assert code == 5 and len(rows) == 10  # half of each reply is invalid
+    lines = err.strip().splitlines()
+    assert lines[-1] == ("error: stopped at the call limit (2 calls, --max-calls or llm.maxCalls): 10 of 40 records "
+                         "written (10 invalid and 0 duplicate records dropped); raise the limit to finish")
+    assert lines[-2].startswith(f"wrote 10 structured records to {out} (json) in ") and "; 2 calls, " in lines[-2]
+    written = json.loads(report.read_text())
+    assert (written["records"], written["calls"], written["stopped"]["exit_code"]) == (10, 2, 5)
+    assert written["tokens_out"] > 0 and written["stopped"]["reason"].startswith("stopped at the call limit")
 
 
 def test_a_rejected_openrouter_key_exits_3_with_one_line_and_no_output(tmp_path, capsys):

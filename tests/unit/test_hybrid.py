@@ -73,7 +73,20 @@ def test_the_plan_shapes_the_data_and_the_users_own_settings_win():
     stock = np.array([r["stock"] for r in rows])
     assert stock.min() >= 0 and stock.max() <= 500 and abs(np.median(stock) - 120) < 3  # user bounds kept
     assert len({r["code"] for r in rows}) == len(rows)  # unique fields stay with the engine
-    assert any("product: pool from the model (40 values)" in n for n in tally.notes)
+    assert any(n.startswith("product: pool from the model: 40 values (") for n in tally.notes)
+    assert "channel: weights from the model: web 0.7, store 0.2, phone 0.1" in tally.notes
+    assert tally.plan["price"] == {"min": 20, "max": 180, "distribution": {"kind": "normal", "mean": 90, "std": 25}}
+    assert tally.plan["stock"] == {"distribution": {"kind": "normal", "mean": 120, "std": 40}}  # user bounds kept
+    assert any(n.startswith('stock: range from the model: {"distribution": {"kind": "normal", "mean": 120')
+               for n in tally.notes)
+
+
+def test_a_proposal_that_changes_nothing_gets_no_from_the_model_note():
+    schema = {"age": {"type": "integer", "min": 18, "max": 90}}
+    model = FakeTextModel(default=json.dumps({"fields": {"age": {"min": 1, "max": 2}}}))  # bounds given: not used
+    _, tally = _rows(model, _request(50, schema=schema))
+    assert not any("from the model" in n for n in tally.notes) and tally.plan == {}
+    assert "age: the model's range was unusable; the engine's default is kept" in tally.notes
 
 
 def test_an_unusable_plan_keeps_the_engines_defaults_and_says_so():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import attrs
 import pytest
 
 from agentic_synth.adapters.providers.limits import AdaptiveConcurrency, MinuteWindow
@@ -89,7 +90,7 @@ def test_a_throttled_call_through_the_wrapper_lowers_the_providers_concurrency()
     fake = FakeTextModel([_error(429, True, 0.0)], default="ok")
     model = ResilientTextModel(fake, FakeClock(), limits=Limits(max_concurrency=6))
     model.complete(REQUEST)
-    assert model.concurrency.limit == 3
+    assert model.limiter(REQUEST.model).limit == 3 and model.limiter("another-model").limit == 6
 
 
 def test_requests_per_minute_make_the_next_call_wait_for_the_window():
@@ -108,3 +109,37 @@ def test_tokens_per_minute_count_the_estimate_then_the_actual_usage():
     window.settle(entry, 950)
     window.acquire(100)  # 950 + 100 > 1000: waits for the window
     assert clock.sleeps == [60.0]
+
+
+def test_one_models_429s_do_not_lower_the_concurrency_of_another_model_of_the_provider():
+    fake = FakeTextModel([_error(429, True, 0.0), _error(429, True, 0.0)], default="ok")
+    model = ResilientTextModel(fake, FakeClock(), limits=Limits(max_concurrency=8))
+    model.complete(attrs.evolve(REQUEST, model="busy"))
+    model.complete(attrs.evolve(REQUEST, model="busy"))
+    model.complete(attrs.evolve(REQUEST, model="calm"))
+    assert model.limiter("busy").limit <= 4 and model.limiter("calm").limit == 8
+    assert model.total.limit == 8  # the provider's own cap is never halved
+
+
+def test_a_call_the_router_can_hand_on_is_not_retried_through_a_long_retry_after():
+    clock = FakeClock()
+    fake = FakeTextModel([_error(429, True, 20.0)], default="ok")
+    model = ResilientTextModel(fake, clock)
+    handed = attrs.evolve(REQUEST, hand_over_after=5.0)
+    with pytest.raises(ProviderError, match="status 429"):
+        model.complete(handed)
+    assert fake.calls == 1 and clock.sleeps == []  # no waiting through the retry ladder
+    with pytest.raises(ProviderError, match=r"rate limited for another 20s .* handed to the next model"):
+        model.complete(handed)  # while the Retry-After lasts, the next call is handed on without a request
+    assert fake.calls == 1
+    assert model.complete(attrs.evolve(REQUEST, model="other", hand_over_after=5.0)).text == "ok"
+    assert model.complete(REQUEST).text == "ok" and clock.sleeps == []  # no one to hand to: it is called
+    clock.advance(21)
+    assert model.complete(handed).text == "ok"
+
+
+def test_a_short_retry_after_is_still_waited_for_even_when_the_call_could_be_handed_on():
+    clock = FakeClock()
+    fake = FakeTextModel([_error(429, True, 2.0)], default="ok")
+    assert ResilientTextModel(fake, clock).complete(attrs.evolve(REQUEST, hand_over_after=5.0)).text == "ok"
+    assert clock.sleeps == [2.0]

@@ -1,0 +1,1 @@
+"""Columns in numpy buffers, and what they convert to: Python values, Arrow arrays, CSV cells."""
