@@ -147,7 +147,7 @@ class Compiler:
     def _alternatives(self, name: str, whole: View, rest: View, group: Locs, stack: tuple[str, ...], *,
                       exclusive: bool) -> Field:
         branches: list[Field] = []
-        failures: list[SchemaError] = []
+        failures: list[Empty] = []
         wanted = [set(r for r in loc.node.get("required", ()) if isinstance(r, str))
                   if isinstance(loc.node, dict) else set() for loc in group]
         unknown = UNKNOWN.get(group[0].dialect, frozenset())
@@ -382,8 +382,10 @@ class Compiler:
         if step is not None:
             from agentic_synth.domain.schema.bounds import multiples_between
 
-            a, b = multiples_between(*(field.min, field.max) if field.min is not None else (0, 1000), step,
-                                     exclusive_min=view.minimum_excl, exclusive_max=view.maximum_excl)
+            lo_ = field.min if field.min is not None else (field.max - 1000 if field.max is not None else 0)
+            hi_ = field.max if field.max is not None else lo_ + 1000  # unset bounds span 1000, as documented
+            a, b = multiples_between(lo_, hi_, step, exclusive_min=view.minimum_excl,
+                                     exclusive_max=view.maximum_excl)
             if a > b:
                 raise Empty(f"no multiple of {step} lies between {field.min} and {field.max}", view.where)
         return field

@@ -405,8 +405,9 @@ def _merge_arrays(out: View, node: Mapping[str, Any], loc: Location) -> None:
 
 
 def _merge_objects(out: View, node: Mapping[str, Any], loc: Location) -> None:
-    props = node.get("properties") if isinstance(node.get("properties"), Mapping) else {}
-    patterns = node.get("patternProperties") if isinstance(node.get("patternProperties"), Mapping) else {}
+    props: Mapping[str, Any] = node["properties"] if isinstance(node.get("properties"), Mapping) else {}
+    patterns: Mapping[str, Any] = node["patternProperties"] if isinstance(node.get("patternProperties"),
+                                                                            Mapping) else {}
     for pattern in patterns:
         try:
             re.compile(pattern)
