@@ -435,7 +435,7 @@ def _fits_number(value: Any, view: View) -> bool:
     return all(float(value / m).is_integer() for m in view.multiple_of)
 
 
-_OWN = ("unique", "distribution", "locale", "after", "precision", "null_rate", "nullable", "series_key")
+_OWN = ("unique", "distribution", "locale", "after", "precision", "null_rate", "nullable", "series_key", "llm")
 
 
 def _options(view: View, kind: str, keys: tuple[str, ...] = _OWN) -> dict[str, Any]:

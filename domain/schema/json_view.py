@@ -32,7 +32,7 @@ ANNOTATIONS = frozenset({
 })
 # Our own options, accepted on a property of a JSON Schema as in the compact format.
 OPTIONS = frozenset({"distribution", "unique", "locale", "after", "null_rate", "nullRate", "precision", "weights",
-                     "series_key", "seriesKey", "length", "probability", "label"})
+                     "series_key", "seriesKey", "length", "probability", "label", "llm"})
 
 
 _LATER_THAN_4 = frozenset({"const", "contains", "propertyNames", "if", "then", "else"})
