@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from agentic_synth.adapters.columns.vectors import as_list
 from agentic_synth.adapters.engine.context import Ctx
 from agentic_synth.adapters.engine.format_columns import FORMAT_MAKERS
 from agentic_synth.adapters.engine.regex_sampler import RegexSampler, UnsupportedPattern
@@ -91,7 +92,7 @@ def conform(engine: ColumnEngine, f: Field, values: list[Any], ctx: Ctx, path: s
 
 
 def _remake(engine: ColumnEngine, f: Field, ctx: Ctx, path: str, chunk: int) -> list[Any]:
-    values = engine._make(f, ctx, path, chunk)
+    values = as_list(engine._make(f, ctx, path, chunk))
     if f.type == "time" and f.format == "rfc3339":
         values = [f"{v}Z" for v in values]
     return values

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from agentic_synth.adapters.columns.vectors import as_list
 from agentic_synth.adapters.engine.context import Ctx
 from agentic_synth.adapters.engine.draws import ascii_fold, pick
 from agentic_synth.adapters.engine.semantic import domain_column, email_column, url_column
@@ -99,7 +100,7 @@ def password_column(f: Field, ctx: Ctx) -> list[Any]:
 
 
 def idn_email_column(f: Field, ctx: Ctx) -> list[Any]:
-    return email_column(f, ctx)
+    return as_list(email_column(f, ctx))
 
 
 def idn_hostname_column(f: Field, ctx: Ctx) -> list[Any]:
