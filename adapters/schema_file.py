@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import yaml
-
 from agentic_synth.adapters.python_types import model_class_of
 from agentic_synth.domain.errors import SchemaError, UsageError
 from agentic_synth.domain.schema.python_types import schema_from_type
@@ -62,12 +60,7 @@ def read_document(path: Path) -> Any:
         raise UsageError(f"schema: cannot read '{path}': {exc}") from None
     if path.suffix.lower() not in (".yaml", ".yml"):
         return read_json(text, str(path))
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise UsageError(f"{path}: invalid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
+    return read_yaml(text, str(path))
 
 
 class SiblingFiles:
