@@ -15,6 +15,7 @@ from agentic_synth.adapters.sinks.csv_names import flat_columns
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.adapters.sinks.formula import unprotect
 from agentic_synth.domain.errors import UsageError
+from agentic_synth.domain.schema.json_schema import varies
 from agentic_synth.domain.schema.schema import Field, Schema
 
 _INT_TYPES = {"integer"}
@@ -66,7 +67,8 @@ def _coerce(text: str, f: Field) -> Any:
             return float(text)
         if f.type == "boolean":
             return {"true": True, "false": False}.get(text.lower(), text)
-        if f.type == "array" or (f.type in ("enum", "const") and text[:1] in "[{"):
+        if f.type == "array" or (f.type in ("enum", "const") and text[:1] in "[{") or (
+                varies(f) and text[:1] in "[{"):
             return json.loads(text)
         if f.type in ("enum", "const"):
             return _enum_value(text, f)
@@ -108,7 +110,7 @@ def _csv_rows(fh: Any, columns: dict[str, tuple[str, ...]], schema: Schema) -> I
             for key in path[:-1]:
                 target = target.setdefault(key, {})
             target[path[-1]] = value
-        yield record
+        yield _present(record, {f.name: f for f in schema.fields})
 
 
 def _field_at(schema: Schema, path: tuple[str, ...]) -> Field | None:
@@ -145,7 +147,16 @@ def _parquet(p: Path, schema: Schema) -> Iterator[dict[str, Any]]:
     fields = {f.name: f for f in schema.fields}
     for batch in reader.iter_batches():
         for row in batch.to_pylist():
-            yield {k: _typed(_jsonable(v), fields.get(k)) for k, v in row.items()}
+            yield _present({k: _typed(_jsonable(v), fields.get(k)) for k, v in row.items()}, fields)
+
+
+def _present(record: dict[str, Any], fields: dict[str, Field]) -> dict[str, Any]:
+    """A JSON Schema record without the keys it did not have: tables write a left-out key as null."""
+    gone = [k for k, v in record.items() if v is None and k in fields and fields[k].shape is not None
+            and not fields[k].required and not fields[k].nullable]
+    for k in gone:
+        del record[k]
+    return record
 
 
 def json_like(value: Any, f: Field | None) -> Any:
@@ -154,9 +165,11 @@ def json_like(value: Any, f: Field | None) -> Any:
 
 
 def _typed(value: Any, f: Field | None) -> Any:
-    """Undo Parquet's one lossy mapping: an enum or const of mixed types is stored as text."""
+    """Undo Parquet's lossy mappings: an enum or const of mixed types, JSON Schema values kept as JSON text."""
     if f is None or value is None:
         return value
+    if varies(f) and isinstance(value, str):
+        return json.loads(value)
     if f.type in ("enum", "const") and isinstance(value, str):
         return _enum_value(value, f)
     if f.type == "object" and isinstance(value, dict):

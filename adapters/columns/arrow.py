@@ -14,12 +14,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import orjson
 import pyarrow as pa
 
 from agentic_synth.adapters.columns.arrow_buffers import booleans, fixed, from_python, numbers, strings
 from agentic_synth.adapters.columns.text import concat, picked, utf8
 from agentic_synth.adapters.columns.vectors import Column, Days, Instants, Lists, Numbers, Picks, Structs, Texts
-from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.generation.records import MISSING, RecordChunk
+from agentic_synth.domain.schema.json_schema import varies
 from agentic_synth.domain.schema.schema import Field, Schema, thaw
 
 _SIMPLE = {
@@ -43,6 +45,8 @@ def _literal_type(values: list[Any]) -> pa.DataType:
 @functools.lru_cache(maxsize=1024)
 def arrow_type(f: Field) -> pa.DataType:
     """The Arrow type a field's values are stored as (memoised: fields are frozen)."""
+    if varies(f):  # JSON Schema values whose shape changes from record to record: JSON text
+        return pa.string()
     if f.type in _SIMPLE:
         if f.type == "integer" and f.multiple_of and not float(f.multiple_of).is_integer():
             return pa.float64()
@@ -83,6 +87,8 @@ def record_batch(chunk: RecordChunk, schema: Schema, arrow: pa.Schema | None = N
     arrays = []
     for f, target in zip(schema.fields, arrow, strict=True):
         values = chunk.columns[f.name]
+        if chunk.sparse:  # a key a record leaves out is a null cell
+            values = [None if v is MISSING else v for v in values]
         if pa.types.is_dictionary(target.type):
             arrays.append(_dictionary(values, f))
         else:
@@ -173,6 +179,8 @@ def _to_python(value: Any, f: Field) -> Any:
     """Text-form dates and times back to Python values for pyarrow; nested values recursively."""
     if value is None:
         return None
+    if varies(f):
+        return orjson.dumps(value).decode()
     if f.type == "datetime" and arrow_type(f) == TIMESTAMP:
         if isinstance(value, int | float):
             secs = value / 1000 if f.format == "epoch_ms" else value
@@ -193,7 +201,7 @@ def _to_python(value: Any, f: Field) -> Any:
 
 
 def _needs_conversion(f: Field) -> bool:
-    return f.type in ("datetime", "date", "time", "object", "array", "enum", "const")
+    return f.type in ("datetime", "date", "time", "object", "array", "enum", "const") or varies(f)
 
 
 def _from_values(values: list[Any], f: Field, typ: pa.DataType) -> pa.Array:

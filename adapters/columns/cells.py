@@ -24,6 +24,7 @@ from agentic_synth.adapters.columns.text import Piece, concat, literal, picked
 from agentic_synth.adapters.columns.vectors import Days, Instants, Lists, Numbers, Picks, Texts, Vocabulary, as_list
 from agentic_synth.adapters.engine.temporal_columns import iso_chars
 from agentic_synth.adapters.sinks.formula import needs_protection, protect
+from agentic_synth.domain.generation.records import MISSING
 
 _QUOTED = re.compile('[,"\r\n]')
 _BOOLEANS = np.frombuffer(b"truefalse", dtype=np.uint8)
@@ -31,8 +32,8 @@ _EPOCH_ORDINAL = 719163  # date(1970, 1, 1).toordinal()
 
 
 def python_cell(value: Any, protected: bool) -> str | None:
-    """One value's cell text, as the row writer would make it (None: an empty cell)."""
-    if value is None:
+    """One value's cell text, as the row writer would make it (None: an empty cell, also for a key left out)."""
+    if value is None or value is MISSING:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"

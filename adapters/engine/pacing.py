@@ -15,7 +15,8 @@ MAX_SLEEP = 0.25  # seconds; short sleeps keep Ctrl-C responsive
 def _part(chunk: RecordChunk, start: int, end: int) -> RecordChunk:
     if start == 0 and end == chunk.length:
         return chunk
-    return RecordChunk(columns={k: v[start:end] for k, v in chunk.columns.items()}, length=end - start)
+    return RecordChunk(columns={k: v[start:end] for k, v in chunk.columns.items()}, length=end - start,
+                       sparse=chunk.sparse)
 
 
 def paced(timed: Iterable[tuple[RecordChunk, np.ndarray]], clock: Clock) -> Iterator[RecordChunk]:

@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.random  # numpy 2 loads it lazily: not inside a run, where a signal can get lost in its init
 
 from agentic_synth.adapters.columns.vectors import Column, Lists, Structs, as_list
 from agentic_synth.adapters.engine.columns import PRIMITIVE_MAKERS, pattern_column
+from agentic_synth.adapters.engine.conform import conform, make_shaped
 from agentic_synth.adapters.engine.context import Ctx
+from agentic_synth.adapters.engine.format_columns import FORMAT_MAKERS
 from agentic_synth.adapters.engine.semantic import SEMANTIC_MAKERS
 from agentic_synth.adapters.engine.unique import DEFAULT_CAPACITY, check_unique, unique_column
 from agentic_synth.adapters.engine.unique_index import index_space
 from agentic_synth.domain.errors import SchemaError
-from agentic_synth.domain.schema.schema import Field
+from agentic_synth.domain.schema.schema import Field, Schema
 from agentic_synth.domain.schema.types import TEXTUAL_TYPES
+
+if TYPE_CHECKING:
+    from agentic_synth.adapters.jsonschema_checks import JsonSchemaChecks
 
 Maker = Callable[[Field, Ctx], Sequence[Any]]
 MAKERS: dict[str, Maker] = {**PRIMITIVE_MAKERS, **SEMANTIC_MAKERS}
@@ -62,12 +67,32 @@ def check_uniques(fields: tuple[Field, ...], count: int | None, locale: str, pat
             check_unique(f.items, locale, capacity * max(1, f.max_items), where + "[]")
 
 
+def _has_checks(f: Field | None) -> bool:
+    if f is None or f.shape is None:
+        return bool(f and (any(map(_has_checks, f.fields)) or _has_checks(f.items)))
+    shape = f.shape
+    parts = (*f.fields, f.items, *shape.branches, shape.additional, *(g for _, g in shape.patterns), shape.names,
+             *shape.prefix, shape.contains)
+    return bool(shape.checks) or any(_has_checks(p) for p in parts if p is not None)
+
+
+def json_schema_checks(schema: Schema) -> JsonSchemaChecks | None:
+    """The jsonschema checks a JSON Schema needs (None for the compact format or an exact schema)."""
+    if schema.source is None or not (_has_checks(schema.root) or any(map(_has_checks, schema.fields))):
+        return None
+    from agentic_synth.adapters.jsonschema_checks import JsonSchemaChecks
+
+    return JsonSchemaChecks(schema.source, fast_formats=True)
+
+
 class ColumnEngine:
     """Makes columns for fields, chunk by chunk, with per-field random streams derived from the seed."""
 
-    def __init__(self, seed: int, locale: str, capacity: int | None = None) -> None:
+    def __init__(self, seed: int, locale: str, checks: JsonSchemaChecks | None = None,
+                 capacity: int | None = None) -> None:
         self.seed = seed
         self.locale = locale
+        self.checks = checks  # JSON Schema only: values are tested where generation is not exact
         self.capacity = DEFAULT_CAPACITY if capacity is None else capacity  # the job's records: unique spaces
 
     def rng(self, path: str, chunk_index: int, stream: int = 0) -> np.random.Generator:
@@ -86,8 +111,12 @@ class ColumnEngine:
 
     def column(self, f: Field, n: int, offset: int, chunk_index: int, path: str,
                siblings: dict[str, tuple[Field, Sequence[Any]]], *, index: np.ndarray | None = None,
-               capacity: int | None = None) -> Sequence[Any]:
-        """A column of n values for records offset .. offset+n; a unique one numbers them so (or by `index`)."""
+               capacity: int | None = None, lenient: bool = False) -> Sequence[Any]:
+        """A column of n values for records offset .. offset+n; a unique one numbers them so (or by `index`).
+
+        A JSON Schema field's values are conformed (checked, redrawn); `lenient` (a union's branch) marks
+        values it cannot fix FAILED instead of stopping.
+        """
         ctx = Ctx(rng=self.rng(path, chunk_index), n=n, offset=offset, locale=self.locale,
                   siblings=siblings, seed=self.seed)
         if f.unique:
@@ -96,6 +125,8 @@ class ColumnEngine:
                                    key=_key(self.seed, path), capacity=room, where=path, index=index)
         else:
             values = self._make(f, ctx, path, chunk_index)
+        if f.shape is not None:
+            values = conform(self, f, as_list(values), ctx, path, chunk_index, lenient=lenient)
         if f.nullable and f.null_rate > 0:
             mask = self.rng(path, chunk_index, 1).random(n) < f.null_rate
             if isinstance(values, Column):
@@ -104,6 +135,9 @@ class ColumnEngine:
         return values
 
     def _make(self, f: Field, ctx: Ctx, path: str, chunk_index: int) -> Sequence[Any]:
+        if f.shape is not None and (f.type in ("union", "object", "array") or f.format in FORMAT_MAKERS
+                                    or f.pattern is not None):
+            return make_shaped(self, f, ctx, path, chunk_index)
         if f.type == "object":
             return Structs(self.columns(f.fields, ctx.n, ctx.offset, chunk_index, path), ctx.n)
         if f.type == "array":

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from agentic_synth.adapters.engine.records import ColumnEngine, check_uniques
+from agentic_synth.adapters.engine.records import ColumnEngine, check_uniques, json_schema_checks
 from agentic_synth.domain.generation.generators import OptionSpec
-from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.generation.records import MISSING, RecordChunk
 from agentic_synth.domain.generation.requests import CHUNK_SIZE, GenerationRequest
 from agentic_synth.domain.generation.shards import chunk_indices, clip, part_range
+from agentic_synth.domain.schema.json_schema import simple_root
 from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.domain.schema.validation import Violation, validate_record
 
@@ -35,16 +36,30 @@ class StructuredGenerator:
 
     def chunks(self, request: GenerationRequest) -> Iterator[RecordChunk]:
         count = DEFAULT_COUNT if request.count is None else request.count
-        fields = request.schema.fields
+        schema = request.schema
+        fields = schema.fields
         check_uniques(fields, count, request.locale)
-        engine = ColumnEngine(request.seed, request.locale, capacity=count)
+        engine = ColumnEngine(request.seed, request.locale, json_schema_checks(schema), capacity=count)
+        whole = schema.root is not None and not simple_root(schema.root)
         span = part_range(request.part, count)
         for chunk_index in chunk_indices(span, CHUNK_SIZE):
             offset = chunk_index * CHUNK_SIZE
             n = min(CHUNK_SIZE, count - offset)
-            chunk = clip(RecordChunk(columns=engine.columns(fields, n, offset, chunk_index), length=n), offset, span)
+            if whole:  # records differ in shape (a union, optional keys, a check on the record): made whole
+                assert schema.root is not None
+                rows = engine.column(schema.root, n, offset, chunk_index, "", {})
+                columns = {f.name: [r.get(f.name, MISSING) for r in rows] for f in fields}
+                made = RecordChunk(columns=columns, length=n, sparse=True)
+            else:
+                made = RecordChunk(columns=engine.columns(fields, n, offset, chunk_index), length=n)
+            chunk = clip(made, offset, span)
             if chunk is not None:
                 yield chunk
 
     def validate(self, record: Mapping[str, Any], schema: Schema) -> list[Violation]:
-        return validate_record(record, schema)
+        if schema.source is None:
+            return validate_record(record, schema)
+        from agentic_synth.adapters.jsonschema_checks import JsonSchemaChecks
+
+        checks = JsonSchemaChecks(schema.source)
+        return [Violation(path, message) for path, message in checks.record_errors(record)]

@@ -38,6 +38,8 @@ def chunk_rows(chunk: RecordChunk) -> list[dict[str, Any]]:
     """The chunk's records as dicts in column order (same as chunk.rows(), faster)."""
     if not chunk.columns:
         return [{} for _ in range(chunk.length)]
+    if chunk.sparse:
+        return chunk.rows()
     return list(map(_row_maker(tuple(chunk.columns)), *chunk.columns.values()))
 
 

@@ -8,9 +8,26 @@ from typing import Any
 import attrs
 
 
+class _Missing:
+    """The value of a key a record does not have (JSON Schema records may leave optional keys out)."""
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING: Any = _Missing()
+
+
 @attrs.frozen
 class RecordChunk:
     """Columns of JSON-ready values (str for dates and times), all of one length, in schema order.
+
+
+    In a `sparse` chunk some values are MISSING: those records leave the key out (JSON outputs drop
+    it, tables write an empty cell or null).
 
     A column is a list, or any read-only sequence of the same values: the engine's columns hold
     numpy buffers (adapters/columns/vectors.py) that sinks convert without a Python object per value.
@@ -18,6 +35,7 @@ class RecordChunk:
 
     columns: Mapping[str, Sequence[Any]]
     length: int
+    sparse: bool = False
 
     @classmethod
     def from_columns(cls, columns: Mapping[str, Sequence[Any]]) -> RecordChunk:
@@ -33,6 +51,9 @@ class RecordChunk:
     def rows(self) -> list[dict[str, Any]]:
         names = list(self.columns)
         values = [v if type(v) is list else list(v) for v in self.columns.values()]
+        if self.sparse:
+            return [{k: v for k, v in zip(names, row, strict=True) if v is not MISSING}
+                    for row in zip(*values, strict=True)]
         return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)]
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
@@ -45,7 +66,7 @@ class RecordChunk:
         """The first n records (all of them when n >= length)."""
         if n >= self.length:
             return self
-        return RecordChunk(columns={k: v[:n] for k, v in self.columns.items()}, length=n)
+        return RecordChunk(columns={k: v[:n] for k, v in self.columns.items()}, length=n, sparse=self.sparse)
 
 
 def rechunk(rows: Iterable[Mapping[str, Any]], names: Sequence[str], size: int) -> Iterator[RecordChunk]:

@@ -90,7 +90,7 @@ def clip(chunk: RecordChunk, first: int, span: RecordRange) -> RecordChunk | Non
         return None
     if a == 0 and b == chunk.length:
         return chunk
-    return RecordChunk(columns={k: v[a:b] for k, v in chunk.columns.items()}, length=b - a)
+    return RecordChunk(columns={k: v[a:b] for k, v in chunk.columns.items()}, length=b - a, sparse=chunk.sparse)
 
 
 def chunk_indices(span: RecordRange, size: int) -> range:

@@ -47,6 +47,35 @@ class Distribution:
 
 
 @attrs.frozen
+class Shape:
+    """What JSON Schema adds to a field: union branches, open object keys, tuples, `contains`, the exact check.
+
+    A field compiled from JSON Schema carries one (the compact format never does). `checks` name the
+    JSON Schemas a value must satisfy where generation alone is not exact (`oneOf`, `not`, `if`...): the
+    engine then tests each value against them and redraws those that fail.
+    """
+
+    branches: tuple[Field, ...] = ()  # type "union": one branch per value
+    exclusive: bool = False  # oneOf: exactly one branch may match
+    additional: Field | None = None  # object: the schema of keys beyond `fields` (None: no others are made)
+    patterns: tuple[tuple[str, Field], ...] = ()  # object: patternProperties
+    excluded: tuple[str, ...] = ()  # object: patterns no key may match (their schema is false)
+    names: Field | None = None  # object: propertyNames (a string field)
+    min_properties: int = 0
+    max_properties: int | None = None
+    depends: tuple[tuple[str, tuple[str, ...]], ...] = ()  # object: dependentRequired
+    prefix: tuple[Field, ...] = ()  # array: prefixItems
+    closed: bool = False  # array: no items beyond `prefix` (items: false)
+    contains: Field | None = None
+    min_contains: int = 1
+    max_contains: int | None = None
+    presence: float = 1.0  # an optional property: the share of records that have it
+    samples: tuple[Any, ...] = ()  # default / examples that fit the field: drawn now and then
+    checks: tuple[str, ...] = ()  # "uri#pointer"s of the JSON Schemas every value must satisfy
+    pointer: str = ""  # where in the user's schema the field comes from (for messages)
+
+
+@attrs.frozen
 class Field:
     """One field of a record; `type` is a canonical name from `domain.types.FIELD_TYPES`."""
 
@@ -83,6 +112,7 @@ class Field:
     llm: str | None = None  # the model writes this text field per row (hybrid mode's text columns)
     model: tuple[tuple[str, Any], ...] = ()
     extras: tuple[tuple[str, Any], ...] = ()
+    shape: Shape | None = None  # JSON Schema only
 
     def option(self, key: str, default: Any = None) -> Any:
         """A time-series model key or an extra option, thawed back to plain dicts/lists."""
@@ -117,6 +147,8 @@ def field_to_payload(f: Field) -> dict[str, Any]:
             value = field_to_payload(value)
         elif a.name == "distribution":
             value = {k: v for k, v in attrs.asdict(value).items() if v is not None}
+        elif a.name == "shape":
+            value = _shape_to_payload(value)
         elif a.name in ("model", "extras"):
             for k, v in value:
                 out[k] = thaw(v)
@@ -129,3 +161,21 @@ def field_to_payload(f: Field) -> dict[str, Any]:
     if f.has_const:
         out["const"] = f.const
     return dict(sorted(out.items()))
+
+
+def _shape_to_payload(shape: Shape) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for a in attrs.fields(Shape):
+        value = getattr(shape, a.name)
+        if value == a.default or a.name == "pointer":
+            continue
+        if isinstance(value, Field):
+            value = field_to_payload(value)
+        elif a.name in ("branches", "prefix"):
+            value = [field_to_payload(b) for b in value]
+        elif a.name == "patterns":
+            value = {p: field_to_payload(b) for p, b in value}
+        elif isinstance(value, tuple):
+            value = thaw(value)
+        out[a.name] = value
+    return out

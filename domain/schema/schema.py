@@ -15,6 +15,7 @@ import attrs
 from agentic_synth.domain.errors import SchemaError
 from agentic_synth.domain.schema.bounds import parse_temporal
 from agentic_synth.domain.schema.compact import canonical_type, check_siblings, parse_compact, parse_fields
+from agentic_synth.domain.schema.documents import ROOT_URI, Loader
 from agentic_synth.domain.schema.fields import (
     DATETIME_FORMATS,
     DISTRIBUTIONS,
@@ -24,10 +25,10 @@ from agentic_synth.domain.schema.fields import (
     field_to_payload,
     thaw,
 )
-from agentic_synth.domain.schema.json_schema import is_json_schema, parse_json_schema
+from agentic_synth.domain.schema.json_schema import SchemaSource, compile_json_schema, is_json_schema
 
-__all__ = ["DATETIME_FORMATS", "DISTRIBUTIONS", "MODEL_KEYS", "Distribution", "Field", "Schema", "canonical_type",
-           "field_to_payload", "is_json_schema", "parse_fields", "parse_temporal", "thaw"]
+__all__ = ["DATETIME_FORMATS", "DISTRIBUTIONS", "MODEL_KEYS", "Distribution", "Field", "Schema", "SchemaSource",
+           "canonical_type", "field_to_payload", "is_json_schema", "parse_fields", "parse_temporal", "thaw"]
 
 
 @attrs.frozen
@@ -36,6 +37,10 @@ class Schema:
 
     fields: tuple[Field, ...]
     description: str | None = None
+    # JSON Schema only: the root (a union when records differ in shape), the source, and notices
+    root: Field | None = None
+    source: SchemaSource | None = attrs.field(default=None, eq=False)
+    notices: tuple[str, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -51,15 +56,21 @@ class Schema:
         return next((f for f in self.fields if f.type in types), None)
 
     @classmethod
-    def from_payload(cls, payload: Any) -> Schema:
-        """Parse the compact format or a JSON Schema object; raise SchemaError naming the path."""
+    def from_payload(cls, payload: Any, *, uri: str = ROOT_URI, loader: Loader | None = None,
+                     pointer: str = "") -> Schema:
+        """Parse the compact format or JSON Schema; raise SchemaError naming the path.
+
+        For JSON Schema, `uri` is where the document lives (relative `$ref`s resolve against it),
+        `loader` reads the other documents it references, and `pointer` picks a subschema of it.
+        """
         if isinstance(payload, Schema):
             return payload
         if not isinstance(payload, Mapping):
             raise SchemaError(f"expected an object of fields, got {type(payload).__name__}")
-        if is_json_schema(payload):
-            fields, description = parse_json_schema(payload)
-            return cls(fields=fields, description=description)
+        if pointer or is_json_schema(payload):
+            compiled = compile_json_schema(payload, uri=uri, loader=loader, pointer=pointer)
+            return cls(fields=compiled.fields, description=compiled.description, root=compiled.root,
+                       source=compiled.source, notices=compiled.notices)
         if not payload:
             raise SchemaError("the schema has no fields")
         fields = tuple(parse_compact(name, spec, name) for name, spec in payload.items())

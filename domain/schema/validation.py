@@ -148,7 +148,17 @@ def _check_value(value: Any, f: Field, path: str, out: list[Violation], allow_ex
             out.append(Violation(path, "is null but the field is not nullable"))
         return
     kind = f.type
-    if kind == "const":
+    if kind == "union":  # JSON Schema anyOf/oneOf/type lists: some branch must hold (exclusivity is not judged here)
+        assert f.shape is not None
+        tries = []
+        for branch in f.shape.branches:
+            found: list[Violation] = []
+            _check_value(value, branch, path, found, allow_extra, None)
+            if not found:
+                return
+            tries.append(found)
+        out.append(min(tries, key=len)[0] if tries else Violation(path, "matches no alternative"))
+    elif kind == "const":
         if value != thaw(f.const):
             out.append(Violation(path, f"must be {f.const!r}"))
     elif kind == "enum":
@@ -160,7 +170,7 @@ def _check_value(value: Any, f: Field, path: str, out: list[Violation], allow_ex
     elif kind in ("integer", "number", "amount", "latitude", "longitude"):
         _check_number(value, f, path, out)
     elif kind == "object":
-        _check_object(value, f.fields, path, out, allow_extra, seen)
+        _check_object(value, f.fields, path, out, allow_extra or f.shape is not None, seen)
     elif kind == "array":
         _check_array(value, f, path, out, allow_extra, seen)
     elif kind == "datetime" and f.format in ("epoch", "epoch_ms"):
@@ -210,7 +220,8 @@ def _check_string(value: str, f: Field, path: str, out: list[Violation]) -> None
         out.append(Violation(path, f"is shorter than min_length {f.min_length}"))
     if f.max_length is not None and len(value) > f.max_length:
         out.append(Violation(path, f"is longer than max_length {f.max_length}"))
-    if f.pattern is not None and not re.fullmatch(f.pattern, value):
+    matches = re.search if f.shape is not None else re.fullmatch  # JSON Schema patterns are not anchored
+    if f.pattern is not None and not matches(f.pattern, value):
         out.append(Violation(path, f"{value!r} does not match pattern {f.pattern!r}"))
 
 
@@ -237,10 +248,11 @@ def _check_array(value: Any, f: Field, path: str, out: list[Violation], allow_ex
         return
     if len(value) < f.min_items:
         out.append(Violation(path, f"has {len(value)} items, fewer than min_items {f.min_items}"))
-    if len(value) > f.max_items:
+    if len(value) > f.max_items and f.shape is None:  # (a JSON Schema field's max_items is only how many are made)
         out.append(Violation(path, f"has {len(value)} items, more than max_items {f.max_items}"))
     if f.unique_items and len({repr(v) for v in value}) != len(value):
         out.append(Violation(path, "has duplicate items"))
     assert f.items is not None
+    prefix = f.shape.prefix if f.shape is not None else ()
     for i, item in enumerate(value):
-        _check_value(item, f.items, f"{path}[{i}]", out, allow_extra, None)
+        _check_value(item, prefix[i] if i < len(prefix) else f.items, f"{path}[{i}]", out, allow_extra, None)

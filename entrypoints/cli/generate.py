@@ -197,6 +197,8 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
         console.info(f"agentic-synth: {', '.join(ignored)} {'does' if len(ignored) == 1 else 'do'} nothing in "
                      "engine mode (the engine calls no model)")
     line = notice(synth, request, explicit=mode is not None) if synth.container.settings().cli.notice else None
+    for schema_note in request.schema.notices:  # what a JSON Schema compile left out or read loosely
+        console.info(f"notice: schema: {schema_note}")
     if into_directory:
         assert output is not None
         if line is not None:

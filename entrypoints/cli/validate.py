@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import click
 
 from agentic_synth.adapters.readers import read_records
 from agentic_synth.adapters.schema_file import load_schema
 from agentic_synth.domain.errors import DataValidationError, UsageError
-from agentic_synth.domain.schema.validation import RecordValidator
+from agentic_synth.domain.schema.schema import Schema
+from agentic_synth.domain.schema.validation import RecordValidator, Violation
 from agentic_synth.entrypoints.cli.similarity import report_similarity
 from agentic_synth.entrypoints.temporal import ANALYZERS
 
 MAX_SHOWN = 20
+
+
+def record_checker(schema: Schema) -> Callable[[Any], list[Violation]]:
+    """How records are judged: a JSON Schema by the jsonschema library (its declared draft, formats on),
+    the compact format by our own validator."""
+    if schema.source is None:
+        return RecordValidator(schema).check
+    from agentic_synth.adapters.jsonschema_checks import JsonSchemaChecks
+
+    checks = JsonSchemaChecks(schema.source)
+    return lambda record: [Violation(path, message) for path, message in checks.record_errors(record)]
 
 
 @click.command()
@@ -50,13 +65,15 @@ def validate(ctx: click.Context, schema: str | None, data_file: str | None, refe
         validate_dataset(console, schema, data_file)
         return
     parsed = load_schema(schema)
+    for line in parsed.notices:
+        console.info(f"notice: schema: {line}")
     if data_file is None:
         click.echo(f"schema ok: {len(parsed.fields)} fields ({', '.join(parsed.names)})")
         return
-    validator = RecordValidator(parsed)
+    check = record_checker(parsed)
     rows = bad = violations = 0
     for rows, record in enumerate(read_records(data_file, parsed), 1):
-        problems = validator.check(record)
+        problems = check(record)
         if problems:
             bad += 1
             violations += len(problems)
