@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from agentic_synth.application.hybrid import HybridRecords
+from agentic_synth.application.interrupts import shielded, stop_requested
 from agentic_synth.application.llm import LLMRecords
 from agentic_synth.application.plans import EVENT_KINDS, SERIES_KINDS
 from agentic_synth.application.replies import Repair
@@ -71,11 +72,14 @@ class GenerateRecords:
         started = self._clock.monotonic()
         try:
             for chunk in self.chunks(request, tally):
-                sink.write(chunk)
-                meta.records += chunk.length
+                with shielded():  # a signal lets the chunk be written whole, so the count says what is on disk
+                    sink.write(chunk)
+                    meta.records += chunk.length
                 if progress is not None:
                     progress(chunk.length)
                 del chunk  # let it go before the next one is made: one chunk in memory, not two
+                if stop_requested():  # a signal whose KeyboardInterrupt was lost on the way still stops the run
+                    raise KeyboardInterrupt
         except KeyboardInterrupt:
             self._finish(sink, keep_on_interrupt)
             interrupted = Interrupted(f"interrupted; {meta.records} records written" if keep_on_interrupt
@@ -96,7 +100,8 @@ class GenerateRecords:
         finally:
             meta.seconds = self._clock.monotonic() - started
             self._account(meta, tally)
-        sink.close()
+        with shielded(stop_after=False):  # the run is complete: a signal now does not undo the commit
+            sink.close()
         meta.seconds = self._clock.monotonic() - started
         return meta
 
@@ -114,7 +119,8 @@ class GenerateRecords:
 
     @staticmethod
     def _finish(sink: RecordSink, keep: bool) -> None:
-        if keep:
-            sink.close()
-        else:
-            sink.abort()
+        with shielded(stop_after=False):  # what was written is kept (or discarded) whole
+            if keep:
+                sink.close()
+            else:
+                sink.abort()

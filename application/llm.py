@@ -153,7 +153,7 @@ class LLMRecords(ModelCalls):
             self._tally.distinct.update(keeper.distinct_ratios())
             if queue.abandoned:
                 self._tally.note(f"{queue.abandoned} calls still in flight when the run stopped were not waited for "
-                                 f"(their cost is not in these figures)")
+                                 f"(the spend shown counts them at their worst case)")
             if keeper.surplus:
                 self._tally.note(f"{keeper.surplus} records beyond the count were not used")
 

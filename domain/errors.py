@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from agentic_synth.domain.config.display import safe_text
+
 
 class AgenticSynthError(Exception):
     """Root of every error the project raises on purpose."""
@@ -34,7 +36,14 @@ class SchemaError(UsageError):
 
 
 class ConfigError(UsageError):
-    """The configuration file or settings are invalid."""
+    """The configuration file or settings are invalid.
+
+    The message quotes configuration values, environment variables and names from the file, so a
+    key pasted in the wrong place is masked and control characters are escaped (domain/config/display.py).
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(safe_text(message))
 
 
 class InvalidSetting(ConfigError):

@@ -165,11 +165,12 @@ def build_model_stack(*, config: Mapping[str, Any], providers: Mapping[str, Text
         named = [*policy.fallback_chain, *([model] if model else []),
                  *([policy.defaults[kind]] if kind is not None and kind in policy.defaults and not model else [])]
         check_prices(catalog, named)
+    ledger = CostLedger()
     targets: dict[str, TextModel] = {}
     for name, provider_model in providers.items():
-        budgeted: TextModel = BudgetedTextModel(provider_model, catalog, budget, warn=warn, wait_for_room=True)
+        budgeted: TextModel = BudgetedTextModel(provider_model, catalog, budget, warn=warn, wait_for_room=True,
+                                                ledger=ledger)
         targets[name] = cache(budgeted) if cache is not None else budgeted
-    ledger = CostLedger()
     threshold, cooldown = breaker_from_config(config)
     hand_over = _mapping(config.get("llm"), "llm").get("handOverAfter", 5.0)  # validated by Settings (llm.*)
     router = RouterTextModel(targets, catalog, policy, clock=clock, ledger=ledger, breaker_threshold=threshold,
@@ -208,6 +209,12 @@ class RunTextModels:
                 if entry.failures:
                     usage = meta.models.setdefault(entry.model, ModelUsage())
                     usage.failures = max(usage.failures, entry.failures)
+            for model, (tokens_in, tokens_out, cost) in stack.ledger.charges().items():
+                # failed attempts that may have been billed, and calls still in flight: their worst case
+                usage = meta.models.setdefault(model, ModelUsage())
+                usage.tokens_in += tokens_in
+                usage.tokens_out += tokens_out
+                usage.cost_usd += float(cost)
 
     @staticmethod
     def routing(ai: AISettings) -> RunRouting:

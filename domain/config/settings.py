@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from agentic_synth.domain.config.display import shown
 from agentic_synth.domain.config.secrets import Secret
 from agentic_synth.domain.errors import InvalidSetting, UsageError
 from agentic_synth.domain.generation.requests import parse_duration, parse_rate
@@ -39,7 +40,7 @@ def _check(test: Callable[[Any], bool], message: str) -> Callable[[Any, attrs.At
         if isinstance(value, float) and not math.isfinite(value):  # JSON's 1e400 parses as inf
             raise InvalidSetting(camel_key(attribute.name), f"must be a finite number, got {value}")
         if value is not None and not test(value):
-            raise InvalidSetting(camel_key(attribute.name), message.format(value=value))
+            raise InvalidSetting(camel_key(attribute.name), message.format(value=shown(value)))
     return validate
 
 

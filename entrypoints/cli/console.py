@@ -10,6 +10,7 @@ import attrs
 from rich.console import Console as RichConsole
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from agentic_synth.domain.config.display import safe_text
 from agentic_synth.domain.generation.results import RunMetadata
 
 
@@ -21,12 +22,16 @@ class Console:
     verbose: int = 0
     redact: Callable[[str], str] = str  # masks known keys in anything printed
 
+    def shown(self, message: str) -> str:
+        """A line fit for the terminal: known keys and key-shaped values masked, control characters escaped."""
+        return safe_text(self.redact(message))
+
     def info(self, message: str) -> None:
         if not self.quiet:
-            print(self.redact(message), file=sys.stderr, flush=True)
+            print(self.shown(message), file=sys.stderr, flush=True)
 
     def error(self, message: str) -> None:
-        print(f"error: {self.redact(message)}", file=sys.stderr, flush=True)
+        print(f"error: {self.shown(message)}", file=sys.stderr, flush=True)
 
     @contextmanager
     def progress(self, total: int | None, label: str) -> Iterator[Callable[[int], None] | None]:

@@ -10,7 +10,7 @@ from typing import Any
 import click
 import orjson
 
-from agentic_synth.adapters.sinks.atomic import AtomicFile
+from agentic_synth.adapters.sinks.atomic import file_target
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.application.generate import ENGINE_TIMED_KINDS
 from agentic_synth.domain.errors import AgenticSynthError, UsageError, exit_code_for
@@ -69,7 +69,7 @@ def _silence_stdout() -> None:
 
 
 def write_report(path: str, report: dict[str, Any]) -> None:
-    target = AtomicFile(path)
+    target = file_target(path)
     target.handle.write(orjson.dumps(report, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
     target.commit()
 

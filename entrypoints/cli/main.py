@@ -13,6 +13,8 @@ import click
 from loguru import logger
 
 from agentic_synth.adapters.config_file import ENV_OVERRIDES, load_config
+from agentic_synth.application.interrupts import request_stop
+from agentic_synth.domain.config.display import SECRET_NAME, safe_text
 from agentic_synth.domain.config.secrets import Secret, redact
 from agentic_synth.domain.errors import AgenticSynthError, ConfigError, exit_code_for
 from agentic_synth.entrypoints.cli.batch import batch
@@ -52,7 +54,7 @@ def cli(ctx: click.Context, quiet: bool, verbose: int, config_path: str | None) 
     logger.remove()
 
     def scrubbed(line: object) -> None:
-        sys.stderr.write(redact(str(line), known_secrets(container)))
+        sys.stderr.write(safe_text(redact(str(line), known_secrets(container))))
 
     # Every line, tracebacks included, is scrubbed of known keys; no variable values in tracebacks.
     logger.add(scrubbed, level=level, format="{level}: {message}", diagnose=False, backtrace=False, colorize=False)
@@ -83,10 +85,15 @@ cli.add_command(vectors)
 
 
 def known_secrets(container: Container) -> list[Secret]:
-    """The configured keys, and the key variables of the environment (even when the config did not load)."""
+    """The configured keys, the key variables of the environment (even when the config did not load), any
+    variable whose name says it holds a secret, and the values `${VAR}` put into the configuration from them."""
     from_env = [Secret(os.environ.get(name)) for name, (path, _) in ENV_OVERRIDES.items()
                 if path.startswith("apiKeys.")]
-    return [*container.settings().secrets(), *from_env]
+    named = [Secret(value) for name, value in os.environ.items()
+             if SECRET_NAME.search(name) and len(value) >= 8 and not value.startswith("/") and value.split() == [value]]
+    loaded = container.loaded_config()
+    substituted = [Secret(value) for value in getattr(loaded, "secret_values", ())]
+    return [*container.settings().secrets(), *from_env, *named, *substituted]
 
 
 def main(argv: Sequence[str] | None = None, *, container: Container | None = None) -> int:
@@ -127,12 +134,17 @@ def main(argv: Sequence[str] | None = None, *, container: Container | None = Non
 
 
 def _terminated(signum: int, frame: object) -> None:
-    """SIGTERM (`kill PID`, a container stopping) ends a run the way Ctrl-C does: whole files only."""
-    raise KeyboardInterrupt
+    """SIGTERM (`kill PID`, a container stopping) ends a run the way Ctrl-C does: whole files only.
+
+    The request is also remembered (application/interrupts.py): a KeyboardInterrupt that is lost on its
+    way still stops the run after the chunk being written, and one during a write lets it finish."""
+    if request_stop():
+        raise KeyboardInterrupt
 
 
 def run() -> None:
     """Console-script entry point."""
     gc.freeze()  # import-time objects live for the whole run: spare the cycle collector rescanning them
-    signal.signal(signal.SIGTERM, _terminated)
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _terminated)
     sys.exit(main())
