@@ -13,6 +13,7 @@ from loguru import logger
 from agentic_synth.adapters.config_file import LoadedConfig, load_config
 from agentic_synth.adapters.readers import read_records
 from agentic_synth.adapters.schema_file import load_schema
+from agentic_synth.adapters.sinks.atomic import writes_through
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.adapters.sinks.memory import InMemoryRecordSink
 from agentic_synth.application.generate import ENGINE_TIMED_KINDS
@@ -214,9 +215,11 @@ class AgenticSynth:
         use_case = self.container.generate_records()  # the registry loads plugins on first use
         logger.info("generating {} {} records (seed {}, locale {}, mode {})", request.count, kind, request.seed,
                     request.locale, request.mode)
+        through = False  # records that went to stdout or a device cannot be taken back: a stop says how many did
         with collector_spared():
             if sink is None and output is not None:
                 path = None if str(output) == "-" else str(output)
+                through = writes_through(path)
                 fmt = resolve_format(path, format)
                 sink = self.container.sink_factory()(path, fmt, request.schema, stream=stream,
                                                       csv_protect=csv_protect, stdout=stdout)
@@ -227,7 +230,7 @@ class AgenticSynth:
             except BaseException:  # Ctrl-C or a failing integration before the run: no file left behind
                 sink.abort()
                 raise
-            meta = use_case.run(request, teed, progress=progress, keep_partial=stream)
+            meta = use_case.run(request, teed, progress=progress, keep_partial=stream or through)
         tees.report_into(meta)
         if request.mode == "engine" and any(options.get(k) for k in ("budget", "strategy", "fallback", "auto_route")):
             meta.notes.append("routing and budget options apply to model calls; the engine made none")

@@ -25,6 +25,29 @@ _OWN_STREAMS = {"/dev/stdout": 1, "/dev/stderr": 2}
 NAME_MAX = 255  # bytes of one path component on every common file system
 
 
+class WholeWrites:
+    """A binary handle whose `write` always writes everything it is given.
+
+    A write to a pipe, a FIFO or a terminal that a signal interrupts returns after part of the data
+    (CPython's BufferedWriter reports the short count); a sink that ignored it would lose the rest of
+    the chunk and end with half a record. Everything else is the wrapped handle's.
+    """
+
+    def __init__(self, inner: BinaryIO) -> None:
+        self._inner = inner
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:
+        view = memoryview(data).cast("B")
+        done = 0
+        while done < len(view):
+            written = self._inner.write(view[done:])
+            done += written or 0
+        return done
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._inner, name)
+
+
 def _directory(target: Path) -> Path:
     directory = target.parent if str(target.parent) else Path(".")
     if not directory.is_dir():
@@ -95,7 +118,7 @@ class StreamFile:
                 os.replace(tmp, self.target)
             else:
                 fd = os.open(self.target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o644)
-            self.handle: BinaryIO = os.fdopen(fd, "wb")
+            self.handle: BinaryIO = WholeWrites(os.fdopen(fd, "wb"))  # type: ignore[assignment]
         except OSError as exc:
             raise UsageError(f"output: cannot write '{self.target}': {exc.strerror}") from None
 
@@ -115,7 +138,7 @@ class PassThroughFile:
         self.target = Path(target)
         try:
             raw = os.dup(fd) if fd is not None else os.open(self.target, os.O_WRONLY)
-            self.handle: BinaryIO = os.fdopen(raw, "wb")
+            self.handle: BinaryIO = WholeWrites(os.fdopen(raw, "wb"))  # type: ignore[assignment]
         except OSError as exc:
             raise UsageError(f"output: cannot write '{self.target}': {exc.strerror}") from None
 
@@ -132,6 +155,20 @@ def _own_descriptor(path: str) -> int | None:
         return _OWN_STREAMS[path]
     match = _OWN_FD.match(path)
     return int(match.group(1)) if match else None
+
+
+def writes_through(output: str | os.PathLike[str] | None) -> bool:
+    """Is `output` stdout, a device, a FIFO or a descriptor of ours? What is written there cannot be taken back."""
+    if output is None or str(output) == "-":
+        return True
+    path = str(output)
+    if path.startswith("/") and _own_descriptor(os.path.normpath(path)) is not None:
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
 def file_target(output: str | os.PathLike[str], *, stream: bool = False) -> AtomicFile | StreamFile | PassThroughFile:
