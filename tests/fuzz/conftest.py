@@ -9,6 +9,7 @@ import pytest
 
 from tests.fuzz.promises import FIGURES, SURVEY, dump_figures
 from tests.fuzz.runner import CliWorker
+from tests.fuzz.strategies import SECRET
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -27,7 +28,8 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
 @pytest.fixture(scope="module")
 def worker() -> Iterator[CliWorker]:
-    with CliWorker(timeout_s=float(os.environ.get("AGENTIC_SYNTH_FUZZ_TIMEOUT", "20"))) as child:
+    with CliWorker(timeout_s=float(os.environ.get("AGENTIC_SYNTH_FUZZ_TIMEOUT", "20")),
+                   env={"FUZZ_SECRET": SECRET}) as child:
         yield child
 
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from agentic_synth.domain.schema.types import ALIASES, FIELD_TYPES
 
 KEY = "sk-fuzz-canary-9f8e7d6c5b4a3928171615141312"  # a key that must never be echoed
+SECRET = "fuzz-secret-Value-0042"  # the value of FUZZ_SECRET in the CLI worker; configs use ${FUZZ_SECRET}
 
 # --- values ---------------------------------------------------------------------------------------
 
@@ -256,20 +257,23 @@ def configs(draw: st.DrawFn) -> Any:
 
 @st.composite
 def batch_files(draw: st.DrawFn) -> Any:
-    def job() -> st.SearchStrategy[Any]:
-        return st.one_of(st.fixed_dictionaries(
-            {"kind": st.sampled_from(("structured", "timeseries", "events", "nope")),
-             "count": st.one_of(st.integers(0, 20), numbers()),
-             "output": st.one_of(st.sampled_from(("a.jsonl", "b.csv", "sub/c.json", "../out.jsonl", "/tmp/x.jsonl",
-                                                  "a.jsonl/b.jsonl", "d.parquet", "", "x" * 300 + ".jsonl",
-                                                  "nul\x00.jsonl")), texts()),
-             "schema": st.one_of(st.just({"id": "uuid", "n": "integer"}), compact_schemas(max_fields=2))},
-            optional={"seed": numbers(), "format": st.sampled_from(("csv", "jsonl", "xml")), "name": texts()}),
-            json_values())
-    return draw(st.one_of(st.fixed_dictionaries({"jobs": st.lists(job(), max_size=4)},
-                                                optional={"outputDir": texts(), "concurrency": scalars(),
-                                                          "budget": scalars()}),
-                          st.lists(job(), max_size=3), json_values()))
+    """A batch file (docs/batch.md): jobs with names, kinds, schemas, counts, formats and outputs, some hostile."""
+    outputs = st.one_of(st.sampled_from(("a.jsonl", "b.csv", "sub/c.json", "../out.jsonl", "/tmp/x.jsonl", "a.jsonl",
+                                         "a.jsonl/b.jsonl", "sub", "d.parquet", "", "x" * 300 + ".jsonl",
+                                         "nul\x00.jsonl", ".", "sub/../../e.jsonl")), texts())
+    job = st.one_of(st.fixed_dictionaries(
+        {"name": st.one_of(st.sampled_from(("users", "orders", "a", "users", "b/c", "", "..")), texts()),
+         "kind": st.sampled_from(("structured", "timeseries", "events", "nope")),
+         "schema": st.one_of(st.just({"id": "uuid", "n": "integer"}), compact_schemas(max_fields=2), scalars())},
+        optional={"count": st.one_of(st.integers(0, 20), numbers()), "output": outputs,
+                  "format": st.sampled_from(("csv", "jsonl", "json", "parquet", "xml")), "seed": numbers(),
+                  "options": st.one_of(st.just({"interval": "1m", "series": 2}), json_values())}),
+        json_values())
+    return draw(st.one_of(
+        st.fixed_dictionaries({"jobs": st.lists(job, max_size=4)},
+                              optional={"seed": numbers(), "parallel": scalars(),
+                                        "defaults": st.one_of(st.just({"count": 3}), json_values())}),
+        st.lists(job, max_size=3), json_values()))
 
 
 # --- command lines ------------------------------------------------------------------------------------------
