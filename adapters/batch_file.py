@@ -5,9 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import yaml
-
-from agentic_synth.adapters.schema_file import read_json
+from agentic_synth.adapters.schema_file import read_json, read_yaml
 from agentic_synth.domain.batch.spec import BatchSpec
 from agentic_synth.domain.errors import UsageError
 
@@ -26,15 +24,5 @@ def read_batch_file(path: str | os.PathLike[str]) -> BatchSpec:
         raise UsageError(f"batch file '{file}' not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{name}: cannot read it: {exc}") from None
-    if file.suffix.lower() == ".json":
-        payload = read_json(text, name)
-    else:
-        try:
-            payload = yaml.safe_load(text)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark
-            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-            raise UsageError(f"{name}: invalid YAML{where}: {exc.problem or exc.context}") from None
-        except yaml.YAMLError as exc:
-            raise UsageError(f"{name}: invalid YAML: {exc}") from None
+    payload = read_json(text, name) if file.suffix.lower() == ".json" else read_yaml(text, name)
     return BatchSpec.from_payload(payload, source=name, base_dir=str(file.resolve().parent))

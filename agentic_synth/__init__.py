@@ -11,6 +11,7 @@ __version__ = _version("agentic-synth")
 from agentic_synth.domain.batch.results import BatchResult, JobOutcome
 from agentic_synth.domain.config.secrets import Secret
 from agentic_synth.domain.config.settings import Settings
+from agentic_synth.domain.dataset.results import DatasetResult
 from agentic_synth.domain.errors import (
     AgenticSynthError,
     BudgetExceeded,
@@ -43,6 +44,7 @@ __all__ = [
     "Container",
     "CustomGenerator",
     "DataValidationError",
+    "DatasetResult",
     "Field",
     "GenerationRequest",
     "GenerationResult",

@@ -12,10 +12,11 @@ from agentic_synth.application.plans import EVENT_KINDS, SERIES_KINDS
 from agentic_synth.application.replies import Repair
 from agentic_synth.application.usage import UsageTally
 from agentic_synth.domain.errors import AgenticSynthError, BudgetExceeded, Interrupted, UsageError
-from agentic_synth.domain.generation.generators import GeneratorRegistry
+from agentic_synth.domain.generation.generators import GeneratorRegistry, total_records
 from agentic_synth.domain.generation.records import RecordChunk
 from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.domain.generation.results import RunMetadata
+from agentic_synth.domain.generation.shards import clip, part_range
 from agentic_synth.domain.ports import Clock, RecordSink, TextModel
 
 Progress = Callable[[int], None]
@@ -29,6 +30,21 @@ class RunModels(Protocol):
     def report_into(self, meta: RunMetadata) -> None: ...
 # Kinds whose points the engine always makes: in llm mode the model only proposes their parameters.
 ENGINE_TIMED_KINDS = SERIES_KINDS | EVENT_KINDS
+
+
+def _only_part(chunks: Iterator[RecordChunk], request: GenerationRequest, total: int | None) -> Iterator[RecordChunk]:
+    """A generator that cannot make part of its job alone: make it all, keep the part's records."""
+    if total is None:
+        raise UsageError(f"a shard of a '{request.kind}' job needs its --count")
+    span = part_range(request.part, total)
+    first = 0
+    for chunk in chunks:
+        kept = clip(chunk, first, span)
+        first += chunk.length
+        if kept is not None:
+            yield kept
+        if first >= span.stop:
+            return
 
 
 class GenerateRecords:
@@ -49,10 +65,15 @@ class GenerateRecords:
 
     def chunks(self, request: GenerationRequest, tally: UsageTally | None = None) -> Iterator[RecordChunk]:
         """The request's records, chunk by chunk, without a sink (for streaming APIs)."""
-        engine = self._registry.get(request.kind).chunks
+        generator = self._registry.get(request.kind)
+        engine = generator.chunks
         if request.mode == "engine":
             chunks: Iterator[RecordChunk] = engine(request)
+            if request.part is not None and not getattr(generator, "makes_parts", False):
+                chunks = _only_part(chunks, request, total_records(generator, request))
             return chunks
+        if request.part is not None:
+            raise UsageError(f"a shard of a job (--shard) is made by the engine; mode {request.mode} cannot make one")
         if self._text_model is None:
             raise UsageError(f"mode '{request.mode}' needs an AI model, and none is configured")
         model = self._text_model(request)

@@ -7,7 +7,9 @@ from typing import Any, Protocol, runtime_checkable
 
 from agentic_synth.domain.ai.models import Completion, ModelRequest, TextDelta
 from agentic_synth.domain.cache.stats import CacheStats
+from agentic_synth.domain.dataset.model import Table
 from agentic_synth.domain.generation.records import RecordChunk
+from agentic_synth.domain.integrations.temporal import TemporalMetrics
 
 
 @runtime_checkable
@@ -20,6 +22,23 @@ class RecordSink(Protocol):
     def write(self, chunk: RecordChunk) -> None: ...
 
     def close(self) -> None: ...
+
+    def abort(self) -> None: ...
+
+
+class DatasetSink(Protocol):
+    """Where a dataset's tables go: a directory of files, a database, or memory.
+
+    `table` opens one table's RecordSink (tables come parents first, one at a time); `commit`
+    makes every table appear at once; `abort` leaves the destination as it was. `first_numbers`
+    tells where integer keys start when rows are added to tables that already hold some.
+    """
+
+    def first_numbers(self) -> dict[str, int]: ...
+
+    def table(self, table: Table) -> RecordSink: ...
+
+    def commit(self) -> None: ...
 
     def abort(self) -> None: ...
 
@@ -150,3 +169,25 @@ class AsyncRecordSource(Protocol):
     """An async stream of records (what `astream` yields)."""
 
     def __aiter__(self) -> AsyncIterator[dict[str, Any]]: ...
+
+
+class TaskExecutor(Protocol):
+    """Where batch tasks run: a local process pool, a Dask cluster (concurrent.futures' Executor shape)."""
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any: ...
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None: ...
+
+
+class TemporalAnalyzer(Protocol):
+    """Compares two series (midstreamer's TemporalCompare): DTW, LCS, edit distance and a similarity score.
+
+    `name` says which implementation answers (`midstreamer` through Node, or `numpy`); `close` ends
+    whatever process it holds.
+    """
+
+    name: str
+
+    def analyze(self, a: Sequence[float], b: Sequence[float]) -> TemporalMetrics: ...
+
+    def close(self) -> None: ...

@@ -1,13 +1,14 @@
-"""Run a batch: check every job before any output exists, then run them in parallel, each an SDK `generate`."""
+"""Run a batch: check every job before any output exists, split large jobs into parts, run the tasks
+(in threads, a local process pool or on Dask), keep DIR/_manifest.json, and resume from it."""
 
 from __future__ import annotations
 
-import multiprocessing
+import hashlib
 import os
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
@@ -18,23 +19,22 @@ from dependency_injector import providers
 from agentic_synth.adapters.batch_file import read_batch_file
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.domain.ai.budget import Budget
-from agentic_synth.domain.batch.results import CANCELLED, FAILED, INTERRUPTED, BatchResult, JobOutcome
-from agentic_synth.domain.batch.spec import BatchSpec
+from agentic_synth.domain.batch.results import CANCELLED, FAILED, INTERRUPTED, BatchResult, JobOutcome, merge_parts
+from agentic_synth.domain.batch.spec import BatchJob, BatchSpec
 from agentic_synth.domain.errors import AgenticSynthError, Interrupted, UsageError
-from agentic_synth.entrypoints.batch_worker import (
-    JobTask,
-    StopSignal,
-    init_worker,
-    keyless_settings,
-    run_in_worker,
-    run_task,
-)
+from agentic_synth.domain.generation.generators import total_records
+from agentic_synth.domain.generation.requests import CHUNK_SIZE, GenerationRequest
+from agentic_synth.domain.generation.shards import parts_for, split
+from agentic_synth.entrypoints.batch_manifest import ManifestBook, resume_seed
+from agentic_synth.entrypoints.batch_worker import JobTask, run_task
+from agentic_synth.entrypoints.executors import EXECUTORS, Remote, check_executor, choose_remote
 from agentic_synth.entrypoints.model_stack import build_model_stack
 
-EXECUTORS = ("auto", "thread", "process")
-# With `auto`, engine jobs go to worker processes only when there is enough work to repay starting them
-# (a worker imports numpy and pyarrow once: about a second); see docs/batch.md and benchmarks/bench_batch.py.
-PROCESS_MIN_RECORDS = 200_000
+RUN_ONLY = frozenset({"csv_protect", "csv_header"})  # options of the run (its sink), not of its request
+
+__all__ = ["EXECUTORS", "BatchInterrupted", "BatchPlan", "default_parallel", "load_batch", "plan_batch", "run_batch"]
+SHARD_MIN_RECORDS = 1_000_000  # an engine job this large is split into part files (one folder of parts)
+_POLL_SECONDS = 0.2
 
 
 class BatchInterrupted(Interrupted):
@@ -48,12 +48,16 @@ class BatchInterrupted(Interrupted):
 
 @attrs.frozen
 class BatchPlan:
-    """A checked batch: the seed used, the output directory and one task per job."""
+    """A checked batch: the seed used, the output directory and its tasks (one per job, or per part)."""
 
     spec: BatchSpec
     seed: int
     output_dir: str
     tasks: tuple[JobTask, ...]
+
+    @property
+    def sharded(self) -> bool:
+        return any(t.part is not None for t in self.tasks)
 
 
 def load_batch(config_or_jobs: Any) -> BatchSpec:
@@ -74,19 +78,27 @@ def default_parallel(spec: BatchSpec, jobs: int) -> int:
 
 
 def plan_batch(synth: Any, spec: BatchSpec, output_dir: str | os.PathLike[str], *, seed: int | None = None,
-               new_seed: Callable[[], int]) -> BatchPlan:
-    """Check every job (kind, schema, options, format, model) as `generate` would; nothing is written."""
+               new_seed: Callable[[], int], workers: int | None = None, resume: bool = False) -> BatchPlan:
+    """Check every job (kind, schema, options, format, model) as `generate` would; nothing is written.
+
+    An engine job of at least SHARD_MIN_RECORDS records (or with `parts`) becomes one task per part file.
+    Resuming without a seed reuses the batch seed of the run the manifest records.
+    """
+    if seed is None and spec.seed is None and resume:
+        seed = resume_seed(output_dir)
     batch_seed = seed if seed is not None else spec.seed if spec.seed is not None else new_seed()
     out = Path(output_dir)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--output: '{out}' exists and is not a directory")
-    tasks = []
+    tasks: list[JobTask] = []
     for i, job in enumerate(spec.jobs):
         job_seed = job.seed_for(batch_seed)
         args: dict[str, Any] = {"schema": job.schema, "count": job.count, "seed": job_seed, **job.options}
         try:
             fmt = resolve_format(job.file_name, job.format)
-            request = synth.request(job.kind, **args, **_shared_budget(spec))
+            asked = {k: v for k, v in args.items() if k not in RUN_ONLY}  # csv_protect is the sink's, not the request's
+            request = synth.request(job.kind, **asked, **_shared_budget(spec))
+            parts = _parts(synth, job, request, fmt, workers or default_parallel(spec, len(spec.jobs)))
         except AgenticSynthError as exc:
             raise UsageError(f"{spec.source}: jobs[{i}] ({job.name}): {exc}") from None
         movable = request.mode == "engine" and synth.container.registry().origin(job.kind) != "code"
@@ -94,115 +106,171 @@ def plan_batch(synth: Any, spec: BatchSpec, output_dir: str | os.PathLike[str], 
             args["mode"] = "engine"  # a worker process has no keys: keep the mode decided here
         else:
             args.update(_shared_budget(spec))
-        tasks.append(JobTask(index=i, name=job.name, kind=job.kind, seed=job_seed, path=str(out / job.file_name),
-                             format=fmt, args=args, mode=request.mode, count=request.count, movable=movable))
+        base = dict(name=job.name, kind=job.kind, seed=job_seed, format=fmt, args=args, mode=request.mode,
+                    count=request.count, movable=movable, fingerprint=_fingerprint(request, fmt, len(parts)))
+        if len(parts) == 1 and job.parts is None:
+            tasks.append(JobTask(index=len(tasks), path=str(out / job.file_name), **base))
+            continue
+        folder = out / Path(job.file_name).with_suffix("")
+        for k, span in enumerate(parts):
+            tasks.append(JobTask(index=len(tasks), path=str(folder / f"part-{k:05d}.{fmt}"), part=k,
+                                 parts=len(parts), records=span, **base))
     return BatchPlan(spec=spec, seed=batch_seed, output_dir=str(out), tasks=tuple(tasks))
+
+
+def _parts(synth: Any, job: BatchJob, request: GenerationRequest, fmt: str, workers: int) -> list[Any]:
+    """The record ranges of a job's part files ([None]: the job is one file). `parts` 0: one per worker at least."""
+    if request.mode != "engine":
+        if job.parts not in (None, 1):
+            raise UsageError(f"parts: a job of mode {request.mode} calls a model; it is made whole, in one file")
+        return [None]
+    total = total_records(synth.container.registry().get(job.kind), request)
+    if job.parts is None and (total is None or total < SHARD_MIN_RECORDS):
+        return [None]
+    if total is None:
+        raise UsageError("parts: a job split into parts needs an end (--count or --duration)")
+    wanted = job.parts if job.parts else parts_for(total, workers, CHUNK_SIZE)
+    ranges = split(total, wanted, CHUNK_SIZE)
+    if len(ranges) > 1 and fmt == "json":
+        raise UsageError("a job split into parts writes jsonl, csv or parquet (a json array cannot be split)")
+    return ranges
+
+
+def _fingerprint(request: GenerationRequest, fmt: str, parts: int) -> str:
+    """What makes a job's bytes: a resumed run must have the same, or its old parts are not reused."""
+    key = repr((request.kind, request.schema, request.count, request.seed, sorted(request.options.items()),
+                request.locale, request.mode, fmt, parts))
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def _shared_budget(spec: BatchSpec) -> dict[str, Any]:
     return {} if spec.budget_usd is None else {"budget": spec.budget_usd}
 
 
-def choose_processes(plan: BatchPlan, parallel: int, executor: str, synth: Any) -> set[int]:
-    """The tasks that run in worker processes (engine jobs, when processes pay off); the rest run in threads."""
-    if executor not in EXECUTORS:
-        raise UsageError(f"--executor: '{executor}' is not one of {', '.join(EXECUTORS)}")
-    movable = [t for t in plan.tasks if t.movable]
-    if executor == "thread" or not movable or synth.container.sink_factory.overridden:
-        return set()
-    if executor == "auto":
-        work = sum(t.count if t.count is not None else PROCESS_MIN_RECORDS for t in movable)
-        if parallel < 2 or len(movable) < 2 or work < PROCESS_MIN_RECORDS:
-            return set()
-    return {t.index for t in movable}
-
-
-def _thread_job(synth: Any, task: JobTask, stop: threading.Event, fail_fast: bool) -> JobOutcome:
+def _thread_job(synth: Any, task: JobTask, stop: threading.Event, fail_fast: bool, counters: list[int]) -> JobOutcome:
     """One job in a thread; with --fail-fast its failure stops the jobs after it at once (in this worker
     too, before the main thread has even seen the failure)."""
-    outcome = run_task(synth, task, stop, "thread")
+    outcome = run_task(synth, task, stop, "thread", counters)
     if fail_fast and outcome.status == FAILED:
         stop.set()
     return outcome
 
 
 def run_batch(synth: Any, plan: BatchPlan, *, parallel: int, executor: str = "auto", fail_fast: bool = False,
-              on_done: Callable[[JobOutcome], None] | None = None) -> BatchResult:
-    """Run the plan's jobs, up to `parallel` at a time; one job's failure does not stop the others
-    unless `fail_fast`. Raises BatchInterrupted (whole files only) on Ctrl-C."""
+              on_done: Callable[[JobOutcome], None] | None = None, scheduler: str | None = None,
+              resume: bool = False, on_progress: Callable[[list[int]], None] | None = None) -> BatchResult:
+    """Run the plan's tasks, up to `parallel` at a time; one job's failure does not stop the others
+    unless `fail_fast`. Raises BatchInterrupted (whole files only) on Ctrl-C.
+
+    `on_progress` gets the records made so far by each task (by task index), a few times a second.
+    """
     if parallel < 1:
         raise UsageError(f"--parallel: must be at least 1, got {parallel}")
-    in_processes = choose_processes(plan, parallel, executor, synth)
+    executor = check_executor(executor, scheduler)
+    book = ManifestBook(plan.output_dir, plan.tasks, resume=resume, seed=plan.seed) if plan.sharded or resume \
+        else None
+    outcomes: dict[int, JobOutcome] = {}
+    todo = []
     for task in plan.tasks:
-        Path(task.path).parent.mkdir(parents=True, exist_ok=True)
+        done = book.resumed(task) if book is not None else None
+        if done is not None:
+            outcomes[task.index] = done
+        else:
+            todo.append(task)
+            Path(task.path).parent.mkdir(parents=True, exist_ok=True)
+    remote_tasks = choose_remote(todo, parallel, executor, synth)
     result = BatchResult(source=plan.spec.source, seed=plan.seed, output_dir=plan.output_dir, parallel=parallel,
                          budget_usd=plan.spec.budget_usd)
-    outcomes: dict[int, JobOutcome] = {}
     started = time.perf_counter()
     thread_stop = threading.Event()
+    made = [0] * len(plan.tasks)
     with ExitStack() as stack:
+        if book is not None:
+            book.save()
         shared = stack.enter_context(_shared_budget_for(synth, plan.spec.budget_usd))
-        context = multiprocessing.get_context("forkserver")
-        process_stop: StopSignal | None = context.Event() if in_processes else None
         futures: dict[Future[JobOutcome], JobTask] = {}
-        pools: list[Executor] = []
-        if in_processes:
-            context.set_forkserver_preload(["agentic_synth.entrypoints.batch_worker"])
-            settings = keyless_settings(synth.container.settings())
-            processes = ProcessPoolExecutor(min(parallel, len(in_processes)), mp_context=context,
-                                            initializer=init_worker,
-                                            initargs=(settings, bool(synth.container.config.load_plugins()),
-                                                      process_stop))
-            pools.append(processes)
-            futures.update({processes.submit(run_in_worker, t): t for t in plan.tasks if t.index in in_processes})
-        threaded = [t for t in plan.tasks if t.index not in in_processes]
+        remote = None
+        if remote_tasks:  # first, before any thread of ours exists: a local pool may then fork
+            remote = Remote(executor if executor != "auto" else "local", min(parallel, len(remote_tasks)),
+                            len(plan.tasks), synth, scheduler)
+            stack.callback(remote.shutdown)
+            futures.update({remote.submit(t): t for t in todo if t.index in remote_tasks})
+            remote.started()
+        threaded = [t for t in todo if t.index not in remote_tasks]
         if threaded:
             threads = ThreadPoolExecutor(min(parallel, len(threaded)), thread_name_prefix="agentic-synth-batch")
-            pools.append(threads)
-            futures.update({threads.submit(_thread_job, synth, t, thread_stop, fail_fast): t for t in threaded})
+            stack.callback(threads.shutdown, wait=True, cancel_futures=True)
+            futures.update({threads.submit(_thread_job, synth, t, thread_stop, fail_fast, made): t for t in threaded})
 
         stopped: list[str] = []
 
         def stop(why: str) -> None:
             stopped.append(why)
             thread_stop.set()
-            if process_stop is not None:
-                process_stop.set()
+            if remote is not None:
+                remote.halt()
             for future, task in futures.items():
                 if future.cancel():
                     outcomes[task.index] = JobOutcome(name=task.name, kind=task.kind, status=CANCELLED,
                                                       seed=task.seed, error=f"not started: {why}")
 
+        def report_progress() -> None:
+            if on_progress is None:
+                return
+            counts = list(made)
+            if remote is not None and remote.counters is not None:
+                for index in remote_tasks:
+                    counts[index] = remote.counters[index]
+            for index, outcome in outcomes.items():
+                counts[index] = outcome.records
+            on_progress(counts)
+
         try:
             pending = set(futures)
+            report_progress()
             while pending:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
+                finished, pending = wait(pending, timeout=_POLL_SECONDS, return_when=FIRST_COMPLETED)
+                for future in finished:
                     if future.cancelled():
                         continue
-                    outcome = _outcome_of(future, futures[future])
+                    task = futures[future]
+                    outcome = _outcome_of(future, task)
                     if outcome.status == INTERRUPTED and thread_stop.is_set():  # stopped by --fail-fast
                         outcome = attrs.evolve(outcome, status=CANCELLED, error=f"stopped: {stopped[0]}")
-                    outcomes[futures[future].index] = outcome
+                    outcomes[task.index] = outcome
+                    if book is not None:
+                        book.record(task, outcome)
                     if on_done is not None:
                         on_done(outcome)
                     if fail_fast and outcome.status == FAILED:
                         stop(f"job '{outcome.name}' failed (--fail-fast)")
+                report_progress()
         except KeyboardInterrupt:
             stop("interrupted")
             for future in futures:
                 if not future.cancelled():
                     outcomes[futures[future].index] = _outcome_of(future, futures[future], wait_for_it=True)
             result.interrupted = True
-        finally:
-            for pool in pools:
-                pool.shutdown(wait=True, cancel_futures=True)
-    result.jobs = [outcomes[t.index] for t in plan.tasks]
+    result.jobs = _per_job(plan, outcomes)
     result.budget_spent_usd = None if shared is None else float(shared.spent)
     result.seconds = time.perf_counter() - started
     if result.interrupted:
         raise BatchInterrupted(result)
     return result
+
+
+def _per_job(plan: BatchPlan, outcomes: dict[int, JobOutcome]) -> list[JobOutcome]:
+    """One outcome per job, in the batch file's order; a sharded job's parts merged into one."""
+    jobs: dict[str, list[JobTask]] = {}
+    for task in plan.tasks:
+        jobs.setdefault(task.name, []).append(task)
+    out = []
+    for tasks in jobs.values():
+        if tasks[0].part is None:
+            out.append(outcomes[tasks[0].index])
+        else:
+            out.append(merge_parts([outcomes[t.index] for t in tasks], str(Path(tasks[0].path).parent)))
+    return out
 
 
 def _outcome_of(future: Future[JobOutcome], task: JobTask, *, wait_for_it: bool = False) -> JobOutcome:

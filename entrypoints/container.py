@@ -12,10 +12,12 @@ from agentic_synth.adapters.cache.null import NullResponseCache
 from agentic_synth.adapters.cache.sqlite import SqliteResponseCache
 from agentic_synth.adapters.clock import SystemClock
 from agentic_synth.adapters.config_file import LoadedConfig
+from agentic_synth.adapters.datasets.outputs import open_dataset_sink
 from agentic_synth.adapters.integrations.plugins import discover_integrations
 from agentic_synth.adapters.lenient_json import repair_json
 from agentic_synth.adapters.serialization import structure, unstructure
 from agentic_synth.adapters.sinks.factory import open_sink
+from agentic_synth.application.datasets import GenerateDataset
 from agentic_synth.application.generate import GenerateRecords
 from agentic_synth.application.text_models.cached import CachedTextModel
 from agentic_synth.domain.cache.settings import CacheSettings
@@ -50,6 +52,7 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     registry = providers.Singleton(build_registry, load_plugins=config.load_plugins.as_(bool), clock=clock)
     sink_factory = providers.Object(open_sink)
+    dataset_sink_factory = providers.Object(open_dataset_sink)  # a directory, sqlite:/// or postgresql://
     # AI: each configured provider wrapped in ResilientTextModel; `text_model` dispatches by model
     # name (tests and embedding apps override it with their own TextModel, which runs are then given
     # as it is). Otherwise each run gets router -> cache -> budget -> providers (`run_text_models`).
@@ -83,6 +86,7 @@ class Container(containers.DeclarativeContainer):
     integrations = providers.Singleton(Integrations, config=config.integrations, plugins=integration_plugins)
     generate_records = providers.Factory(GenerateRecords, registry=registry, clock=clock,
                                          text_model=run_text_models, repair=providers.Object(repair_json))
+    generate_dataset = providers.Factory(GenerateDataset, clock=clock)
 
 
 def configure(container: Container, loaded: LoadedConfig) -> None:

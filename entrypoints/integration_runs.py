@@ -8,6 +8,7 @@ import attrs
 
 from agentic_synth.adapters.integrations.jsonl_stream import JsonlStreamPipeline
 from agentic_synth.adapters.integrations.ruvector import RuvectorVectorStore
+from agentic_synth.adapters.integrations.ruvector_rvf import RvfVectorStore
 from agentic_synth.adapters.integrations.sqlite_vectors import SqliteVectorStore
 from agentic_synth.application.tee import TeeRecordSink
 from agentic_synth.domain.errors import UsageError
@@ -39,18 +40,45 @@ class RunIntegrations:
     def report_into(self, meta: RunMetadata) -> None:
         meta.notes.extend(self.notes)
         if self.tee is not None and self.pipeline is not None:
-            meta.notes.append(f"streamed {self.tee.streamed} records to {self.pipeline_label}")
+            counters = getattr(self.pipeline, "counters", None)  # the built-in URL pipelines count what was acked
+            stream = counters.to_dict() if counters is not None else {"target": self.pipeline_label,
+                                                                      "records": self.tee.streamed}
+            meta.integrations["stream"] = stream
+            created = getattr(self.pipeline, "created", None)  # a JetStream stream made for the subject
+            meta.notes.append(f"streamed {self.tee.streamed} records to {self.pipeline_label}"
+                              + (f" (created JetStream stream {created})" if created else ""))
+            similarity = getattr(self.pipeline, "report", None)  # --stream-to midstreamer --reference REF
+            if callable(similarity):
+                report = similarity()
+                meta.integrations["similarity"] = report
+                meta.notes.extend(similarity_notes(report, getattr(self.pipeline, "notice", None)))
         if self.tee is not None and self.store is not None:
             meta.notes.append(f"vectorized {self.tee.vectorized} records into {self.store_label}")
 
 
+def similarity_notes(report: dict[str, Any], notice: str | None) -> list[str]:
+    """The lines a rolling comparison adds to a run's notes: which analyzer, then each series' mean similarity."""
+    parts = []
+    for series in report["series"]:
+        name = series["column"] if series["series"] is None else f"{series['column']}[{series['series']}]"
+        parts.append(f"{name} {series['mean_similarity']:.4f} over {series['windows']} windows")
+    line = (f"similarity to {report['reference']} ({report['analyzer']}, windows of {report['window']} points): "
+            + ("; ".join(parts) or "no series in common with the reference"))
+    return ([f"similarity: {notice.removeprefix('agentic-synth: ')}"] if notice else []) + [line]
+
+
 def plan_run(integrations: Integrations, *, stream: bool, stream_to: Any, vectorize: bool, vectorize_with: Any,
-             embedder: Any = None, output_is_stdout: bool) -> RunIntegrations:
+             embedder: Any = None, output_is_stdout: bool, reference: str | None = None) -> RunIntegrations:
     """Open what the run names (errors now, before any output exists) or take the SDK's enabled integrations."""
     plan = RunIntegrations()
+    if reference is not None and not (isinstance(stream_to, str) and stream_to.split(":")[0] == "midstreamer"):
+        raise UsageError("--reference goes with --stream-to midstreamer (the rolling comparison while generating); "
+                         "to compare a file afterwards use: agentic-synth validate --reference REF DATA")
     if stream_to is not None:
         if isinstance(stream_to, str):
-            plan.pipeline, plan.pipeline_label = integrations.open_stream(stream_to), stream_to
+            plan.pipeline = integrations.open_stream(stream_to, reference=reference)
+            counters = getattr(plan.pipeline, "counters", None)
+            plan.pipeline_label = counters.target if counters is not None else stream_to  # URLs without secrets
         else:
             plan.pipeline, plan.pipeline_label = integrations.use_run_pipeline(stream_to), type(stream_to).__name__
             plan.owned = False  # the caller's object: the caller closes it
@@ -81,6 +109,7 @@ def plan_run(integrations: Integrations, *, stream: bool, stream_to: Any, vector
 
 def _label(adapter: Any, default: str) -> str:
     """`local:./data/vectors.sqlite`, `ruvector:./data/vectors.db`, or the adapter's class name."""
-    name = {SqliteVectorStore: "local", RuvectorVectorStore: "ruvector"}.get(type(adapter), default)
+    name = {SqliteVectorStore: "local", RuvectorVectorStore: "ruvector-hnsw", RvfVectorStore: "ruvector"}.get(
+        type(adapter), default)
     path = getattr(adapter, "path", None)
     return f"{name}:{path}" if path is not None else name

@@ -12,9 +12,11 @@ from agentic_synth.adapters.integrations.jsonl_stream import JsonlStreamPipeline
 from agentic_synth.adapters.integrations.null import NullStreamPipeline, NullVectorStore, NullWorkflowEngine
 from agentic_synth.adapters.integrations.plugins import ENTRY_POINT_GROUP, Factory
 from agentic_synth.adapters.integrations.ruvector import RuvectorVectorStore, is_ruvector_db, ruvector_installed
+from agentic_synth.adapters.integrations.ruvector_rvf import RvfVectorStore, is_rvf_db
 from agentic_synth.adapters.integrations.sqlite_vectors import SqliteVectorStore, is_sqlite_file
 from agentic_synth.adapters.integrations.workflows import InProcessWorkflowEngine
 from agentic_synth.domain.errors import IntegrationError, UsageError
+from agentic_synth.domain.integrations.stream_targets import StreamTarget, is_stream_url
 from agentic_synth.domain.ports import StreamPipeline, VectorStore, WorkflowEngine
 
 DEFAULT_LOCAL_DB = "./data/vectors.sqlite"
@@ -127,22 +129,24 @@ class Integrations:
 
     # --- named adapters ------------------------------------------------------------------------
 
-    def midstreamer(self, pipeline: str, *, strict: bool) -> StreamPipeline:
+    def midstreamer(self, pipeline: str, *, strict: bool, reference: str | None = None) -> StreamPipeline:
         """The midstreamer plugin's pipeline; without the plugin, an error (strict) or a null pipeline."""
         if "midstreamer" not in self._plugins:
-            reason = (f"midstreamer is not installed (no 'midstreamer' entry point in group {ENTRY_POINT_GROUP}; "
-                      "see docs/integrations.md)")
+            reason = (f"no midstreamer pipeline plugin is installed (no 'midstreamer' entry point in group "
+                      f"{ENTRY_POINT_GROUP}; see docs/integrations.md)")
             if strict:
-                raise UsageError(f"--stream-to midstreamer: {reason}; stream to a file or named pipe with "
-                                 "--stream-to jsonl:PATH")
+                raise UsageError(f"--stream-to midstreamer compares the series as they are made with a reference: "
+                                 f"add --reference FILE ({reason})")
             logger.warning("{}: records are not streamed", reason)
             return NullStreamPipeline(reason)
-        options = {**self._section("midstreamer"), "pipeline": pipeline}
+        options = {**self._section("midstreamer"), "pipeline": pipeline, "reference": reference}
         return self._build("midstreamer", options, StreamPipeline, "stream pipeline")
 
-    def ruvector(self, path: str, *, strict: bool, embedder: Any = None) -> VectorStore:
-        """ruvector at `path`: an installed `ruvector` entry point, else the built-in adapter of the PyPI package."""
-        if "ruvector" in self._plugins:
+    def ruvector(self, path: str, *, strict: bool, embedder: Any = None, hnsw: bool = False) -> VectorStore:
+        """ruvector at `path`: an installed `ruvector` entry point, else the built-in adapters of the PyPI package:
+        an RVF store (vectors on disk; a new path, or an RVF file), or a Collection (HNSW in memory; `hnsw`,
+        or a collection saved there before)."""
+        if "ruvector" in self._plugins and not hnsw:
             return self._build("ruvector", {"dbPath": path, "embedder": embedder}, VectorStore, "vector store")
         if not ruvector_installed():
             reason = "the ruvector package is not installed (pip install 'agentic-synth[ruvector]')"
@@ -151,50 +155,60 @@ class Integrations:
                                  "--vectorize-with local:PATH")
             logger.warning("{}: records are not vectorized", reason)
             return NullVectorStore(reason)
-        store = RuvectorVectorStore(path, default_embedder(embedder))
-        store.count()  # an unreadable collection or another embedder's vectors fail now, before any output
+        chosen = default_embedder(embedder)
+        store: RuvectorVectorStore | RvfVectorStore = (
+            RuvectorVectorStore(path, chosen) if hnsw or is_ruvector_db(path) else RvfVectorStore(path, chosen))
+        store.count()  # an unreadable store or another embedder's vectors fail now, before any output
         return store
 
-    def open_stream(self, spec: str) -> StreamPipeline:
-        """`--stream-to NAME[:TARGET]`: midstreamer[:PIPELINE], jsonl:PATH (file, named pipe, '-'), stdout, a plugin."""
+    def open_stream(self, spec: str, *, reference: str | None = None) -> StreamPipeline:
+        """`--stream-to NAME[:TARGET]` or a URL: redis://, nats://, http(s)://, midstreamer[:PIPELINE],
+        jsonl:PATH (file, named pipe, '-'), stdout, a plugin."""
+        if is_stream_url(spec):
+            return open_url_stream(StreamTarget.from_spec(spec))
         name, target = split_spec(spec, "--stream-to")
         if name == "midstreamer":
+            if "midstreamer" not in self._plugins and reference is not None:
+                return rolling_similarity(reference, target)  # the built-in use of what midstreamer really does
             default = self._section("midstreamer").get("defaultPipeline") or DEFAULT_PIPELINE
-            return self.midstreamer(target or default, strict=True)
+            return self.midstreamer(target or default, strict=True, reference=reference)
         if name == "jsonl":
             return JsonlStreamPipeline(target or "")
         if name == "stdout":
             return JsonlStreamPipeline("-")
         if name in self._plugins:
             return self._build(name, {"target": target}, StreamPipeline, "stream pipeline")
-        raise UsageError(f"--stream-to: unknown target '{name}' (use midstreamer[:PIPELINE], jsonl:PATH, stdout"
+        raise UsageError(f"--stream-to: unknown target '{name}' (use redis://HOST:PORT/STREAM, "
+                         "nats://HOST:PORT/SUBJECT, http(s)://URL, midstreamer[:PIPELINE], jsonl:PATH, stdout"
                          f"{_installed(self._plugins)})")
 
     def open_store(self, spec: str, embedder: Any = None) -> VectorStore:
-        """`--vectorize-with NAME[:PATH]`: ruvector[:PATH], local[:PATH] (SQLite), or a plugin."""
+        """`--vectorize-with NAME[:PATH]`: ruvector[:PATH] (RVF), ruvector-hnsw[:PATH], local[:PATH] (SQLite),
+        or a plugin."""
         name, path = split_spec(spec, "--vectorize-with")
-        if name == "ruvector":
+        if name in ("ruvector", "ruvector-hnsw"):
             return self.ruvector(path or self._section("ruvector").get("dbPath") or DEFAULT_RUVECTOR_DB,
-                                 strict=True, embedder=embedder)
+                                 strict=True, embedder=embedder, hnsw=name == "ruvector-hnsw")
         if name == "local":
             store = SqliteVectorStore(path or DEFAULT_LOCAL_DB, default_embedder(embedder))
             store.count()  # not an SQLite file, or another embedder's vectors: fail before any output
             return store
         if name in self._plugins:
             return self._build(name, {"dbPath": path, "embedder": embedder}, VectorStore, "vector store")
-        raise UsageError(f"--vectorize-with: unknown store '{name}' (use ruvector[:PATH], local[:PATH]"
+        raise UsageError(f"--vectorize-with: unknown store '{name}' (use ruvector[:PATH], ruvector-hnsw[:PATH], "
+                         "local[:PATH]"
                          f"{_installed(self._plugins)})")
 
     def open_db(self, spec: str, embedder: Any = None) -> VectorStore:
         """`vectors search --db [NAME:]PATH`: a path alone is recognised by its files (SQLite or ruvector)."""
         name, rest = split_spec(spec, "--db")
-        if rest is not None and (name in ("ruvector", "local") or name in self._plugins):
+        if rest is not None and (name in ("ruvector", "ruvector-hnsw", "local") or name in self._plugins):
             return self.open_store(spec, embedder)
         if is_sqlite_file(spec):
             return self.open_store(f"local:{spec}", embedder)
-        if is_ruvector_db(spec):
+        if is_ruvector_db(spec) or is_rvf_db(spec):
             return self.open_store(f"ruvector:{spec}", embedder)
-        raise UsageError(f"--db: '{spec}' is not a vector store (no SQLite file, no ruvector collection there)")
+        raise UsageError(f"--db: '{spec}' is not a vector store (no SQLite file, no ruvector store there)")
 
     def _build(self, name: str, options: Mapping[str, Any], port: type, role: str) -> Any:
         try:
@@ -204,6 +218,40 @@ class Integrations:
         except Exception as exc:  # a plugin that fails to load or to build
             raise IntegrationError(f"plugin '{name}' failed: {type(exc).__name__}: {exc}", integration=role) from exc
         return _checked(adapter, port, role, f"plugin '{name}'")
+
+
+def rolling_similarity(reference: str, target: str | None) -> StreamPipeline:
+    """`--stream-to midstreamer[:WINDOW] --reference REF`: each window of each series compared with REF's, as made."""
+    from agentic_synth.adapters.series_file import read_rows
+    from agentic_synth.application.similarity import DEFAULT_WINDOW, RollingSimilarityPipeline, numeric_series
+    from agentic_synth.entrypoints.temporal import temporal_analyzer
+
+    if target is not None and not target.isdigit():
+        raise UsageError(f"--stream-to midstreamer:{target}: with --reference the target is a window size in points "
+                         f"(midstreamer:{DEFAULT_WINDOW}); pipeline names need a midstreamer plugin")
+    series = numeric_series(read_rows(reference, "--reference"))
+    if not series:
+        raise UsageError(f"--reference: '{reference}' has no numeric column to compare with")
+    analyzer, notice = temporal_analyzer()
+    pipeline = RollingSimilarityPipeline(analyzer, series, window=int(target) if target else DEFAULT_WINDOW,
+                                         label=reference)
+    pipeline.notice = notice
+    return pipeline
+
+
+def open_url_stream(target: StreamTarget) -> StreamPipeline:
+    """The built-in pipeline of a URL target (its module, and the redis or nats extra, load only when named)."""
+    if target.scheme in ("redis", "rediss"):
+        from agentic_synth.adapters.integrations.redis_stream import RedisStreamPipeline
+
+        return RedisStreamPipeline(target)
+    if target.scheme == "nats":
+        from agentic_synth.adapters.integrations.nats_stream import NatsStreamPipeline
+
+        return NatsStreamPipeline(target)
+    from agentic_synth.adapters.integrations.http_stream import HttpStreamPipeline
+
+    return HttpStreamPipeline(target)
 
 
 def _checked(adapter: Any, port: type, role: str, what: str) -> Any:

@@ -11,6 +11,7 @@ from typing import Any
 from loguru import logger
 
 from agentic_synth.adapters.config_file import LoadedConfig, load_config
+from agentic_synth.adapters.python_types import model_builder, model_class_of
 from agentic_synth.adapters.readers import read_records
 from agentic_synth.adapters.schema_file import load_schema
 from agentic_synth.adapters.sinks.atomic import writes_through
@@ -21,9 +22,11 @@ from agentic_synth.domain.ai.ai_settings import AISettings
 from agentic_synth.domain.batch.results import BatchResult, JobOutcome
 from agentic_synth.domain.cache.keys import CachePolicy
 from agentic_synth.domain.config.settings import Settings
+from agentic_synth.domain.dataset.results import DatasetResult
 from agentic_synth.domain.errors import AgenticSynthError, UsageError
 from agentic_synth.domain.generation.generators import Generator, parse_options, prepare_request
 from agentic_synth.domain.generation.requests import GenerationRequest
+from agentic_synth.domain.generation.shards import as_part, starts_the_job
 from agentic_synth.domain.ports import RecordSink
 from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.domain.schema.types import DEFAULT_LOCALE, LOCALES
@@ -37,8 +40,8 @@ from agentic_synth.entrypoints.tables import TableResult, collector_spared, reco
 
 _SENTINEL = object()
 # `generate` options that are not part of a request (register_workflow checks the rest up front)
-_RUN_ONLY = frozenset({"output", "format", "sink", "csv_protect", "stream", "progress", "stdout", "stream_to",
-                       "vectorize", "vectorize_with", "embedder"})
+_RUN_ONLY = frozenset({"output", "format", "sink", "csv_protect", "csv_header", "stream", "progress", "stdout",
+                       "stream_to", "vectorize", "vectorize_with", "embedder"})
 
 
 def load_sdk_config(config: Any) -> LoadedConfig:
@@ -98,8 +101,12 @@ class AgenticSynth:
                 batch_size: int | None = None, stream_replies: bool = False, budget: Any = None,
                 strategy: str | None = None, fallback: Any = None, auto_route: bool = False,
                 cache_policy: str | CachePolicy | None = None, concurrency: int | None = None,
-                max_calls: int | None = None, timeout: Any = None, **options: Any) -> GenerationRequest:
+                max_calls: int | None = None, timeout: Any = None, shard: Any = None,
+                **options: Any) -> GenerationRequest:
         """Validate everything about a run before any output exists.
+
+        `shard=(i, n)` (or "i/n") makes only index range i of n equal ranges of the job's records: the
+        records a whole run makes there, so shards 0..n-1 joined are the whole run (docs/scale-out.md).
 
         `mode` defaults to engine when no model is chosen (`model`, `auto_route`, or
         `models.defaults.<kind>` with its key set), else llm for records and hybrid for time series
@@ -139,7 +146,11 @@ class AgenticSynth:
         request = GenerationRequest(
             kind=kind, schema=parsed_schema, count=count, seed=new_seed() if seed is None else seed,
             options=parse_options(generator, options), mode=mode or "engine", locale=locale or DEFAULT_LOCALE,
-            ai=ai, cache_policy=None if cache_policy is None else CachePolicy.parse(cache_policy, "cache_policy"))
+            ai=ai, cache_policy=None if cache_policy is None else CachePolicy.parse(cache_policy, "cache_policy"),
+            part=as_part(shard))
+        if request.part is not None and (request.mode != "engine" or request.option("realtime")):
+            why = "--realtime has no end" if request.mode == "engine" else f"mode {request.mode} calls a model"
+            raise UsageError(f"--shard: a shard is an index range of a job the engine makes; {why}")
         return prepare_request(generator, request)
 
     def model_choice(self, ai: AISettings) -> str:
@@ -193,18 +204,22 @@ class AgenticSynth:
                  output: str | Path | None = None, format: str | None = None, sink: RecordSink | None = None,
                  csv_protect: bool = True, stream: bool = False, progress: Callable[[int], None] | None = None,
                  stdout: Any = None, stream_to: Any = None, vectorize: bool = False, vectorize_with: Any = None,
-                 embedder: Any = None, **options: Any) -> TableResult:
+                 embedder: Any = None, csv_header: bool | None = None, reference: str | None = None,
+                 **options: Any) -> TableResult:
         """Generate records: kept in `.records`, or written to `output` (a path, '-' for stdout) or `sink`.
 
         `budget` (USD) caps model spending; `strategy`, `fallback` and `auto_route` steer model
         routing (see docs/routing-and-cost.md). They do nothing for the engine, which calls no model.
+        A CSV shard other than the first has no header row (`csv_header` says otherwise), so that
+        shards joined end to end are the single run's file.
         Integrations (docs/integrations.md): `stream=True` also sends records to the enabled stream
         pipeline, `stream_to` to a named one (`jsonl:PATH`, `midstreamer:NAME`); `vectorize=True`
         stores them in the enabled vector store, `vectorize_with` in a named one (`local:PATH`, `ruvector:PATH`).
+        `stream_to="midstreamer"` with `reference=PATH` compares each series, window by window, with PATH's.
         """
         request = self.request(kind, schema=schema, count=count, seed=seed, stream_replies=stream, **options)
         tees = plan_run(self.container.integrations(), stream=stream, stream_to=stream_to, vectorize=vectorize,
-                        vectorize_with=vectorize_with, embedder=embedder,
+                        vectorize_with=vectorize_with, embedder=embedder, reference=reference,
                         output_is_stdout=sink is None and output is not None and str(output) == "-")
         stream = stream or bool(request.option("realtime"))  # paced output is only useful as it happens
         fmt = None
@@ -221,8 +236,9 @@ class AgenticSynth:
                 path = None if str(output) == "-" else str(output)
                 through = writes_through(path)
                 fmt = resolve_format(path, format)
+                header = csv_header if csv_header is not None else starts_the_job(request.part)
                 sink = self.container.sink_factory()(path, fmt, request.schema, stream=stream,
-                                                      csv_protect=csv_protect, stdout=stdout)
+                                                      csv_protect=csv_protect, stdout=stdout, csv_header=header)
             if sink is None:
                 memory = sink = InMemoryRecordSink()
             try:
@@ -237,7 +253,9 @@ class AgenticSynth:
         meta.output = None if output is None else str(output)
         meta.format = fmt
         logger.info("generated {} records in {:.3f}s", meta.records, meta.seconds)
-        return TableResult(metadata=meta, chunks=memory.chunks if memory is not None else [], schema=request.schema)
+        model = model_class_of(schema)
+        return TableResult(metadata=meta, chunks=memory.chunks if memory is not None else [], schema=request.schema,
+                           model=None if model is None else model_builder(model))
 
     def generate_stream(self, kind: str, *, schema: Any, count: int | None = None, seed: int | None = None,
                         **options: Any) -> Iterator[dict[str, Any]]:
@@ -271,18 +289,37 @@ class AgenticSynth:
             for row in chunk.rows():  # type: ignore[attr-defined]
                 yield row
 
+    def generate_dataset(self, dataset: Any, *, output: str | Path | None = None, format: str | None = None,
+                         seed: int | None = None, locale: str | None = None, if_exists: str = "fail",
+                         create: bool = True, csv_protect: bool = True,
+                         progress: Callable[[int], None] | None = None) -> DatasetResult:
+        """Make a dataset's related tables (a dataset file, or a dict in its shape): see docs/datasets.md.
+
+        `output` is a directory (one `format` file per table), `sqlite:///PATH` or `postgresql://...`;
+        without it each table's rows come back in `result.tables`. Every table is written, or none.
+        """
+        from agentic_synth.entrypoints.datasets import run_dataset  # pyarrow and the dataset engine on use
+
+        return run_dataset(self.container, dataset, output=output, format=format, seed=seed, locale=locale,
+                           if_exists=if_exists, create=create, csv_protect=csv_protect, new_seed=new_seed,
+                           progress=progress)
+
     def batch(self, config_or_jobs: Any, *, output_dir: str | Path = ".", parallel: int | None = None,
               seed: int | None = None, fail_fast: bool = False, executor: str = "auto",
+              scheduler: str | None = None, resume: bool = False,
               on_done: Callable[[JobOutcome], None] | None = None) -> BatchResult:
         """Run many jobs (a batch file, a dict in its shape or a list of jobs) into `output_dir`.
 
-        Every job is checked before any file is written; each is a `generate` call. A job's failure
-        is in its outcome (`result.failed`), not raised. See docs/batch.md.
+        Every job is checked before any file is written; each is a `generate` call, and a large engine
+        job is split into part files. A job's failure is in its outcome (`result.failed`), not raised.
+        `executor` is auto, local, thread or dask (`scheduler`: tcp://host:8786 or dask:local);
+        `resume` skips what `output_dir/_manifest.json` lists. See docs/batch.md and docs/scale-out.md.
         """
         spec = load_batch(config_or_jobs)
-        plan = plan_batch(self, spec, output_dir, seed=seed, new_seed=new_seed)
-        return run_batch(self, plan, parallel=parallel or default_parallel(spec, len(plan.tasks)), executor=executor,
-                         fail_fast=fail_fast, on_done=on_done)
+        parallel = parallel or default_parallel(spec, len(spec.jobs))
+        plan = plan_batch(self, spec, output_dir, seed=seed, new_seed=new_seed, workers=parallel, resume=resume)
+        return run_batch(self, plan, parallel=parallel, executor=executor, fail_fast=fail_fast, on_done=on_done,
+                         scheduler=scheduler, resume=resume)
     # --- integrations (docs/integrations.md) -------------------------------------------------------
 
     def register_workflow(self, name: str, kind: str, **options: Any) -> None:

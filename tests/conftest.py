@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ import pytest
 from agentic_synth.adapters.config_file import ENV_OVERRIDES
 from agentic_synth.entrypoints.cli.main import main
 from agentic_synth.entrypoints.container import Container, build_container
+from tests.services import service_url
 
 
 @pytest.fixture(autouse=True)
@@ -53,3 +54,17 @@ def schema_file(tmp_path: Path) -> Callable[[dict[str, Any]], str]:
         return str(path)
 
     return write
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real Redis on 127.0.0.1 (tests/services.py says where it comes from)."""
+    with service_url("redis", tmp_path_factory.mktemp("services")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real NATS server with JetStream on 127.0.0.1."""
+    with service_url("nats", tmp_path_factory.mktemp("services")) as url:
+        yield url

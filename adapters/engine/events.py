@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import attrs
 import numpy as np
 
-from agentic_synth.adapters.engine.arrivals import ArrivalProcess
+from agentic_synth.adapters.engine.arrivals import ArrivalEdges, ArrivalProcess
 from agentic_synth.adapters.engine.pacing import paced
 from agentic_synth.adapters.engine.records import ColumnEngine, check_uniques
 from agentic_synth.adapters.engine.timestamps import format_instants
@@ -26,6 +27,7 @@ from agentic_synth.domain.generation.events import (
 from agentic_synth.domain.generation.generators import OptionSpec
 from agentic_synth.domain.generation.records import RecordChunk
 from agentic_synth.domain.generation.requests import CHUNK_SIZE, GenerationRequest, parse_duration, parse_rate
+from agentic_synth.domain.generation.shards import chunk_indices, clip, part_range
 from agentic_synth.domain.generation.timeseries import floor_to, from_epoch_us, parse_start, to_epoch_us
 from agentic_synth.domain.ports import Clock
 from agentic_synth.domain.schema.schema import Field, Schema
@@ -58,6 +60,8 @@ class EventGenerator:
             OptionSpec("realtime", parse_bool, None, "pace output to the wall clock at the event rate"),
         )
 
+    makes_parts = True  # a request's part (a shard) is made alone, with the records a whole run makes there
+
     # --- request -------------------------------------------------------------------------------
 
     def prepare(self, request: GenerationRequest) -> GenerationRequest:
@@ -89,12 +93,36 @@ class EventGenerator:
             return paced(self._timed(req), self._clock)
         return (chunk for chunk, _ in self._timed(req))
 
-    def _timed(self, req: GenerationRequest) -> Iterator[tuple[RecordChunk, np.ndarray]]:
-        schema, count, duration = req.schema, req.count, req.option("duration")
-        engine = ColumnEngine(req.seed, req.locale)
+    def _arrivals(self, req: GenerationRequest, engine: ColumnEngine) -> tuple[ArrivalEdges, ArrivalProcess]:
+        count = req.count
         start_us = to_epoch_us(req.option("start"))
-        arrivals = ArrivalProcess(float(req.option("rate")), start_us / 1e6, diurnal=req.option("diurnal"),
-                                  bursts=req.option("bursts"), burst_rng=engine.rng("events:bursts", _SETUP))
+        clock = ArrivalEdges(functools.partial(engine.rng, "events:edges"),
+                          lambda c: CHUNK_SIZE if count is None else min(CHUNK_SIZE, count - c * CHUNK_SIZE))
+        return clock, ArrivalProcess(float(req.option("rate")), start_us / 1e6, diurnal=req.option("diurnal"),
+                                     bursts=req.option("bursts"), burst_rng=engine.rng("events:bursts", _SETUP))
+
+    def total(self, request: GenerationRequest) -> int | None:
+        """The run's event count: its --count, or the arrivals before its --duration ends (None: no end)."""
+        req = self.prepare(request)
+        duration = req.option("duration")
+        if req.count is not None or duration is None:
+            return req.count
+        engine = ColumnEngine(req.seed, req.locale)
+        edges, probe = self._arrivals(req, engine)
+        chunk = 0
+        while probe.times(np.array([edges.start_of(chunk + 1)]))[0] < duration:
+            chunk += 1
+        edges, last = self._arrivals(req, engine)  # afresh: both walk forward only
+        gaps = engine.rng("events:arrivals", chunk).exponential(1.0, CHUNK_SIZE)
+        times = last.times(edges.times(chunk, gaps))
+        return chunk * CHUNK_SIZE + int(np.searchsorted(times, duration, side="left"))
+
+    def _timed(self, req: GenerationRequest) -> Iterator[tuple[RecordChunk, np.ndarray]]:
+        schema, count = req.schema, req.count
+        total = self.total(req)
+        engine = ColumnEngine(req.seed, req.locale, capacity=total)
+        start_us = to_epoch_us(req.option("start"))
+        edges, arrivals = self._arrivals(req, engine)
         ts_field = next(f for f in schema.fields if f.type == "datetime")
         pools = {f.name: _Pool(f, pop, engine) for f in schema.fields
                  if (pop := Population.from_field(f)) is not None}
@@ -103,17 +131,14 @@ class EventGenerator:
         payload_names = {p.field.name for p in payloads}
         taken = {ts_field.name, *pools, *payload_names}
         others = tuple(f for f in schema.fields if f.name not in taken)
-        offset = 0
-        for chunk_index in itertools.count():
-            n = CHUNK_SIZE if count is None else min(CHUNK_SIZE, count - offset)
-            if n <= 0:
-                return
-            times = arrivals.times(engine.rng("events:arrivals", chunk_index).exponential(1.0, n))
-            if duration is not None:
-                n = int(np.searchsorted(times, duration, side="left"))
-                times = times[:n]
-                if n == 0:
-                    return
+        span = None if total is None else part_range(req.part, total)
+        for chunk_index in itertools.count() if span is None else chunk_indices(span, CHUNK_SIZE):
+            offset = chunk_index * CHUNK_SIZE
+            size = CHUNK_SIZE if count is None else min(CHUNK_SIZE, count - offset)
+            gaps = engine.rng("events:arrivals", chunk_index).exponential(1.0, size)
+            times = arrivals.times(edges.times(chunk_index, gaps))
+            n = size if total is None else min(size, total - offset)  # a --duration ends inside its last chunk
+            times = times[:n]
             us = start_us + np.rint(times * 1e6).astype(np.int64)
             cols: dict[str, Sequence[Any]] = {ts_field.name: format_instants(us, ts_field.format, "us")}
             if others:
@@ -127,10 +152,11 @@ class EventGenerator:
                     allowed = set(p.values)
                     cols[p.field.name] = [v if s in allowed else None
                                           for v, s in zip(made[p.field.name], cols[p.selector], strict=True)]
-            yield RecordChunk(columns={f.name: cols[f.name] for f in schema.fields}, length=n), times
-            offset += n
-            if duration is not None and n < CHUNK_SIZE:
-                return
+            chunk = RecordChunk(columns={f.name: cols[f.name] for f in schema.fields}, length=n)
+            kept = chunk if span is None else clip(chunk, offset, span)
+            if kept is not None:
+                lead = 0 if span is None else max(span.start - offset, 0)
+                yield kept, times[lead:lead + kept.length]
 
 
 class _Pool:

@@ -9,16 +9,14 @@ from typing import Any
 import numpy as np
 import numpy.random  # numpy 2 loads it lazily: not inside a run, where a signal can get lost in its init
 
-from agentic_synth.adapters.columns.vectors import Column, Days, Lists, Numbers, Picks, Structs, as_list, vocabulary
-from agentic_synth.adapters.engine import vocab
-from agentic_synth.adapters.engine.columns import PRIMITIVE_MAKERS, integer_bounds, pattern_column
+from agentic_synth.adapters.columns.vectors import Column, Lists, Structs, as_list
+from agentic_synth.adapters.engine.columns import PRIMITIVE_MAKERS, pattern_column
 from agentic_synth.adapters.engine.context import Ctx
-from agentic_synth.adapters.engine.permutation import permute
 from agentic_synth.adapters.engine.semantic import SEMANTIC_MAKERS
-from agentic_synth.adapters.engine.temporal_columns import date_bounds
-from agentic_synth.adapters.engine.unique import SeenValues, hash64
+from agentic_synth.adapters.engine.unique import DEFAULT_CAPACITY, check_unique, unique_column
+from agentic_synth.adapters.engine.unique_index import index_space
 from agentic_synth.domain.errors import SchemaError
-from agentic_synth.domain.schema.schema import Field, thaw
+from agentic_synth.domain.schema.schema import Field
 from agentic_synth.domain.schema.types import TEXTUAL_TYPES
 
 Maker = Callable[[Field, Ctx], Sequence[Any]]
@@ -27,14 +25,6 @@ MAKERS: dict[str, Maker] = {**PRIMITIVE_MAKERS, **SEMANTIC_MAKERS}
 # Fields that others read (names before email, city before postcode...) are made first.
 _FIRST = {"first_name": 0, "last_name": 0, "name": 1, "city": 1, "country": 1, "country_code": 1,
           "domain": 1, "postcode": 2}
-_VOCAB_SPACE = {"first_name": ("first_names", None), "last_name": ("last_names", None),
-                "job": ("jobs.txt", None), "word": ("words.txt", None), "city": ("cities", None)}
-_TABLE_SPACE = {"country": "countries.tsv", "country_code": "countries.tsv", "currency": "currencies.tsv",
-                "color": "color_names.tsv"}
-_BY_INDEX = ("integer", "enum", "boolean", "const", "date")
-_MAX_UNIQUE_ROUNDS = 25
-# uuid4s carry 122 random bits: a repeat among 10**12 of them has a chance of 1e-13, so none are tracked
-_RANDOM_ENOUGH = frozenset({"uuid"})
 
 
 def _key(*parts: Any) -> int:
@@ -58,56 +48,26 @@ def generation_order(fields: tuple[Field, ...]) -> list[Field]:
     return ordered
 
 
-def value_space(f: Field, locale: str) -> int | None:
-    """How many distinct values a field can take, when that is small enough to matter."""
-    if f.type == "boolean":
-        return 2
-    if f.type == "const":
-        return 1
-    if f.type == "enum":
-        return len(f.values)
-    if f.type == "integer" and not f.multiple_of:
-        lo, hi = integer_bounds(f)
-        return hi - lo + 1
-    if f.type == "date" and not f.after:
-        lo, hi = date_bounds(f)
-        return hi - lo + 1
-    if f.type in _TABLE_SPACE and f.pattern is None and (f.type != "color" or f.format == "name"):
-        return len(vocab.table(_TABLE_SPACE[f.type]))
-    if f.type in _VOCAB_SPACE and f.pattern is None:
-        loc = f.locale or locale
-        if f.type == "first_name":
-            return len(vocab.first_names(loc).values)
-        if f.type == "last_name":
-            return len(vocab.last_names(loc).values)
-        if f.type == "city":
-            return len(vocab.cities(loc).names)
-        return len(vocab.words(_VOCAB_SPACE[f.type][0]))
-    return None
-
-
 def check_uniques(fields: tuple[Field, ...], count: int | None, locale: str, path: str = "") -> None:
-    """Refuse, before any output, a unique field whose value space is smaller than the count."""
-    if count is None:
-        return
+    """Refuse, before any output, a unique field that cannot take `count` distinct values."""
+    capacity = DEFAULT_CAPACITY if count is None else count
     for f in fields:
         where = f"{path}.{f.name}" if path else f.name
         if f.unique:
-            space = value_space(f, locale)
-            if space is not None and space < count:
-                raise SchemaError(f"unique: this field can take at most {space} distinct values, "
-                                  f"fewer than the {count} records asked for", where)
+            check_unique(f, locale, capacity, where)
         if f.type == "object":
             check_uniques(f.fields, count, locale, where)
+        if f.type == "array" and f.items is not None and f.items.unique:
+            check_unique(f.items, locale, capacity * max(1, f.max_items), where + "[]")
 
 
 class ColumnEngine:
     """Makes columns for fields, chunk by chunk, with per-field random streams derived from the seed."""
 
-    def __init__(self, seed: int, locale: str) -> None:
+    def __init__(self, seed: int, locale: str, capacity: int | None = None) -> None:
         self.seed = seed
         self.locale = locale
-        self._seen: dict[str, SeenValues] = {}
+        self.capacity = DEFAULT_CAPACITY if capacity is None else capacity  # the job's records: unique spaces
 
     def rng(self, path: str, chunk_index: int, stream: int = 0) -> np.random.Generator:
         return np.random.default_rng([self.seed & 0xFFFFFFFFFFFFFFFF, chunk_index, _key(path), stream])
@@ -124,15 +84,17 @@ class ColumnEngine:
         return {f.name: siblings[f.name][1] for f in fields}
 
     def column(self, f: Field, n: int, offset: int, chunk_index: int, path: str,
-               siblings: dict[str, tuple[Field, Sequence[Any]]]) -> Sequence[Any]:
+               siblings: dict[str, tuple[Field, Sequence[Any]]], *, index: np.ndarray | None = None,
+               capacity: int | None = None) -> Sequence[Any]:
+        """A column of n values for records offset .. offset+n; a unique one numbers them so (or by `index`)."""
         ctx = Ctx(rng=self.rng(path, chunk_index), n=n, offset=offset, locale=self.locale,
                   siblings=siblings, seed=self.seed)
-        if f.unique and f.type in _BY_INDEX and not f.after and f.pattern is None:
-            values = self._unique_by_index(f, ctx, path)
+        if f.unique:
+            room = max(self.capacity, offset + n) if capacity is None else capacity
+            values = unique_column(f, ctx, lambda g, c: self._make(g, c, path, chunk_index),
+                                   key=_key(self.seed, path), capacity=room, where=path, index=index)
         else:
             values = self._make(f, ctx, path, chunk_index)
-            if f.unique and f.type not in _RANDOM_ENOUGH:
-                values = self._dedupe(f, values, ctx, path, chunk_index)
         if f.nullable and f.null_rate > 0:
             mask = self.rng(path, chunk_index, 1).random(n) < f.null_rate
             if isinstance(values, Column):
@@ -157,7 +119,7 @@ class ColumnEngine:
         item = f.items
         lengths = ctx.rng.integers(f.min_items, f.max_items + 1, ctx.n)
         if f.unique_items:
-            space = value_space(item, self.locale)
+            space = index_space(item, item.locale or self.locale)
             if space is not None and space < f.min_items:
                 raise SchemaError(f"unique_items: items can take only {space} distinct values, "
                                   f"fewer than min_items {f.min_items}", path)
@@ -165,7 +127,12 @@ class ColumnEngine:
                 lengths = np.minimum(lengths, space)
         total = int(lengths.sum())
         draw = total * 3 if f.unique_items else total
-        flat = self.column(item, draw, ctx.offset, chunk_index, path + "[]", {}) if draw else []
+        # item q of a chunk is number offset * per_record + q: distinct across chunks and records
+        per_record = (3 if f.unique_items else 1) * max(1, f.max_items)
+        numbers = np.arange(draw, dtype=np.uint64) + np.uint64(ctx.offset * per_record) if item.unique else None
+        room = max(self.capacity, ctx.offset + ctx.n) * per_record
+        flat = self.column(item, draw, ctx.offset, chunk_index, path + "[]", {}, index=numbers,
+                           capacity=room) if draw else []
         if not f.unique_items:
             offsets = np.zeros(ctx.n + 1, dtype=np.int64)
             np.cumsum(lengths, out=offsets[1:])
@@ -186,52 +153,6 @@ class ColumnEngine:
                 raise SchemaError("unique_items: could not draw enough distinct items", path)
             out.append(row)
         return out
-
-    def _unique_by_index(self, f: Field, ctx: Ctx, path: str) -> Sequence[Any]:
-        space = value_space(f, self.locale) or 1
-        idx = permute(np.arange(ctx.offset, ctx.offset + ctx.n, dtype=np.uint64), space, _key(self.seed, path))
-        if idx.size and int(idx.max()) >= space:
-            raise SchemaError(f"unique: ran out of the {space} distinct values", path)
-        if f.type == "integer":
-            lo, _ = integer_bounds(f)
-            return Numbers(idx.astype(np.int64) + lo)
-        if f.type == "date":
-            return Days(idx.astype(np.int64) + date_bounds(f)[0])
-        if f.type == "boolean":
-            return Numbers(idx.astype(bool))
-        if f.type == "enum":
-            return Picks(idx.astype(np.intp), vocabulary(f.values, thaw))
-        return [thaw(f.const)] * len(idx)
-
-    def _dedupe(self, f: Field, values: Sequence[Any], ctx: Ctx, path: str, chunk_index: int) -> Sequence[Any]:
-        """Redraw repeats (of earlier chunks or earlier in this one) until every value is new."""
-        seen = self._seen.setdefault(path, SeenValues())
-        base = out = as_list(values)
-        positions = np.arange(len(out))
-        hashes = hash64(out)
-        for round_ in range(_MAX_UNIQUE_ROUNDS):
-            repeats = positions[~seen.admit(hashes)]
-            if not repeats.size:
-                return values if out is base else out
-            # the retried rows keep their own siblings, so an email still matches its record's name
-            siblings: dict[str, tuple[Field, Sequence[Any]]] = {
-                k: (sf, [sv[i] for i in repeats.tolist()]) for k, (sf, sv) in ctx.siblings.items()}
-            retry = Ctx(rng=self.rng(path, chunk_index, 2 + round_), n=len(repeats), offset=ctx.offset,
-                        locale=self.locale, siblings=siblings, seed=self.seed)
-            fresh = as_list(self._make(f, retry, path, chunk_index))
-            if f.type in ("email", "username") and round_ > 0:
-                fresh = [_with_digits(v, retry.rng) for v in fresh]
-            out = list(base) if out is base else out  # the column's own list stays as it was
-            for i, v in zip(repeats.tolist(), fresh, strict=True):
-                out[i] = v
-            positions, hashes = repeats, hash64(fresh)
-        raise SchemaError("unique: could not find enough distinct values; widen the field or lower --count", path)
-
-
-def _with_digits(value: str, rng: np.random.Generator) -> str:
-    suffix = str(int(rng.integers(100, 100000)))
-    local, at, domain = value.partition("@")
-    return f"{local}{suffix}{at}{domain}"
 
 
 def _fit_length(values: list[Any], f: Field, rng: np.random.Generator) -> list[Any]:

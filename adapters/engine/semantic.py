@@ -178,13 +178,21 @@ def token_column(f: Field, ctx: Ctx) -> list[Any]:
 
 
 def iban_column(f: Field, ctx: Ctx) -> list[Any]:
-    rows = vocab.table("iban_formats.tsv")
+    return iban_text(*iban_parts(ctx, vocab.table("iban_formats.tsv")))
+
+
+def iban_parts(ctx: Ctx, rows: list[list[str]]) -> tuple[list[str], list[str]]:
+    """Country codes (the record's own country_code when it has an IBAN format) and filled-in BBANs."""
     formats = {r[0]: r[2] for r in rows}
     wanted = ctx.sibling("country_code")
     codes = np.array([r[0] for r in rows], dtype=object)[ctx.rng.integers(0, len(rows), ctx.n)].tolist()
     if wanted is not None:
         codes = [w if w in formats else c for w, c in zip(wanted, codes, strict=True)]
-    bbans = fill_template(np.array([formats[c] for c in codes], dtype=object), ctx.rng)
+    return codes, fill_template(np.array([formats[c] for c in codes], dtype=object), ctx.rng)
+
+
+def iban_text(codes: list[str], bbans: list[str]) -> list[Any]:
+    """IBANs from country codes and BBANs, with their ISO 7064 check digits."""
     out = []
     for code, bban in zip(codes, bbans, strict=True):
         digits = "".join(str(int(ch, 36)) for ch in bban + code + "00")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -28,14 +29,25 @@ def default_model(f: Field) -> SeriesModel:
 
 
 class FieldSeries:
-    """Computes a field's values block by block; AR(1) and walk states carry across blocks per series."""
+    """Computes a field's values block by block, for any block first: AR(1) and walk states are seekable.
 
-    def __init__(self, f: Field, model: SeriesModel | None, series: int, rng: np.random.Generator) -> None:
+    The states at block edges form their own chain (an AR(1) with coefficient phi**K, a walk with steps of
+    variance K * std**2, one draw per block from the block's edge stream), cheap to walk to any block.
+    Inside a block the path is drawn from the edge state and pinned to the next edge state (a Gaussian
+    bridge: y + w_t * (end - y_K)), which is the exact conditional law, so a shard starting at block b
+    gives the bytes a single run gives there.
+    """
+
+    def __init__(self, f: Field, model: SeriesModel | None, series: int, rng: np.random.Generator,
+                 edge_rng: Callable[[int], np.random.Generator], block_points: int) -> None:
         self.field = f
         self.is_default = model is None
         self.model = model if model is not None else default_model(f)
         self.series = series
         m = self.model
+        self._edge_rng = edge_rng
+        self._block_points = block_points
+        self._at = 0  # the block whose start the states below are at
         self._ar_state = rng.normal(0.0, m.noise_std, series) if m.noise_ar else np.zeros(series)
         self._walk_state = np.zeros(series)
         if self.is_default:  # each series gets its own level and phase
@@ -48,9 +60,29 @@ class FieldSeries:
             self._phase = np.zeros(series)
         self.anomalies: np.ndarray | None = None
 
+    def _edges(self, block: int, points: int) -> tuple[np.ndarray, np.ndarray]:
+        """The AR and walk states at the end of `block` (of `points` points), from those at its start."""
+        m = self.model
+        ar, walk_end = self._ar_state, self._walk_state
+        if not (m.noise_std > 0 and m.noise_ar) and not m.walk_std > 0:
+            return ar, walk_end
+        z = self._edge_rng(block).normal(0.0, 1.0, (2, self.series))
+        if m.noise_std > 0 and m.noise_ar:
+            ar = m.noise_ar ** points * ar + m.noise_std * math.sqrt(1 - m.noise_ar ** (2 * points)) * z[0]
+        if m.walk_std > 0:
+            walk_end = walk_end + m.walk_std * math.sqrt(points) * z[1]
+        return ar, walk_end
+
+    def seek(self, block: int) -> None:
+        """Walk the edge chain forward to the start of `block` (the blocks before it are whole)."""
+        while self._at < block:
+            self._ar_state, self._walk_state = self._edges(self._at, self._block_points)
+            self._at += 1
+
     def block(self, t_ms: np.ndarray, start_ms: int, rng: np.random.Generator) -> np.ndarray:
-        """A (series, points) array of floats (NaN marks a missing value); sets `.anomalies` when labelled."""
+        """The next block: a (series, points) array of floats (NaN marks a missing value); sets `.anomalies`."""
         m, n, k = self.model, self.series, t_ms.size
+        ar_end, walk_end = self._edges(self._at, k)
         rel = (t_ms - start_ms) / 1000.0
         x = np.broadcast_to(m.base + m.trend_per_second * rel, (n, k)) + self._level[:, None]
         for s in m.seasonality:
@@ -61,14 +93,12 @@ class FieldSeries:
             if m.noise_ar:
                 shocks = rng.normal(0.0, m.noise_std * math.sqrt(1 - m.noise_ar ** 2), (n, k))
                 noise = ar1(shocks, m.noise_ar, self._ar_state)
-                self._ar_state = noise[:, -1].copy()
-                x = x + noise
+                x = x + _pinned(noise, ar_end, _ar_weights(m.noise_ar, k))
             else:
                 x = x + rng.normal(0.0, m.noise_std, (n, k))
         if m.walk_std > 0:
             path = walk(rng.normal(0.0, m.walk_std, (n, k)), self._walk_state)
-            self._walk_state = path[:, -1].copy()
-            x = x + path
+            x = x + _pinned(path, walk_end, np.arange(1, k + 1) / k)
         if m.anomaly_rate > 0:
             hit = rng.random((n, k)) < m.anomaly_rate
             sign = np.where(rng.random((n, k)) < 0.5, -1.0, 1.0)
@@ -77,6 +107,7 @@ class FieldSeries:
         x = self._shape(np.array(x, dtype=np.float64))
         if m.missing > 0:
             x[rng.random((n, k)) < m.missing] = np.nan
+        self._ar_state, self._walk_state, self._at = ar_end, walk_end, self._at + 1
         return x
 
     def _shape(self, x: np.ndarray) -> np.ndarray:
@@ -88,6 +119,19 @@ class FieldSeries:
         elif f.precision is not None:
             x = np.round(x, f.precision)
         return x
+
+
+def _ar_weights(phi: float, k: int) -> np.ndarray:
+    """Cov(x_t, x_K | x_0) / Var(x_K | x_0) for an AR(1), t = 1..K: how a path is pinned to its end."""
+    t = np.arange(1, k + 1, dtype=np.float64)
+    weights: np.ndarray = phi ** (k - t) * (1 - phi ** (2 * t)) / (1 - phi ** (2 * k))
+    return weights
+
+
+def _pinned(path: np.ndarray, end: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """The bridge: the free path moved so that it ends at `end`, each point by its weight."""
+    pinned: np.ndarray = path + weights[None, :] * (end - path[:, -1])[:, None]
+    return pinned
 
 
 def to_column(values: np.ndarray, integer: bool) -> list[object]:

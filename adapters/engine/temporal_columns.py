@@ -22,11 +22,17 @@ def _epoch_seconds(value: dt.datetime) -> int:
     return int((value - _EPOCH).total_seconds())
 
 
-def datetime_seconds(f: Field, ctx: Ctx) -> np.ndarray:
-    """Epoch seconds (int64) uniform in the field's window, or after its `after` sibling."""
+def datetime_bounds(f: Field) -> tuple[int, int]:
+    """The first and last epoch second a datetime field may take (a year-long default window)."""
     span = DEFAULT_DATETIME_MAX - DEFAULT_DATETIME_MIN
     lo = _epoch_seconds(f.min or (DEFAULT_DATETIME_MIN if f.max is None else f.max - span))
     hi = _epoch_seconds(f.max or (DEFAULT_DATETIME_MAX if f.min is None else f.min + span))
+    return lo, hi
+
+
+def datetime_seconds(f: Field, ctx: Ctx) -> np.ndarray:
+    """Epoch seconds (int64) uniform in the field's window, or after its `after` sibling."""
+    lo, hi = datetime_bounds(f)
     if f.after and f.after in ctx.siblings:
         base_field, base_values = ctx.siblings[f.after]
         base = _to_epoch(base_values, base_field)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -18,6 +19,7 @@ from agentic_synth.domain.generation.events import parse_bool
 from agentic_synth.domain.generation.generators import OptionSpec
 from agentic_synth.domain.generation.records import RecordChunk
 from agentic_synth.domain.generation.requests import CHUNK_SIZE, GenerationRequest, parse_duration
+from agentic_synth.domain.generation.shards import chunk_indices, clip, part_range
 from agentic_synth.domain.generation.timeseries import (
     SeriesModel,
     TimeSeriesPlan,
@@ -72,6 +74,8 @@ class TimeSeriesGenerator:
             OptionSpec("realtime", parse_bool, None, "pace output to the wall clock, one point per interval"),
         )
 
+    makes_parts = True  # a request's part (a shard) is made alone, with the records a whole run makes there
+
     # --- request -------------------------------------------------------------------------------
 
     def prepare(self, request: GenerationRequest) -> GenerationRequest:
@@ -122,6 +126,11 @@ class TimeSeriesGenerator:
                 raise SchemaError(f"'{label}' must be a boolean field to label anomalies", f"{owner}.anomalies.label")
         return out
 
+    def total(self, request: GenerationRequest) -> int:
+        """Records of the whole job: points times series."""
+        req = self.prepare(request)
+        return (req.count or 0) * int(req.option("series"))
+
     def validate(self, record: Mapping[str, Any], schema: Schema) -> list[Violation]:
         return validate_record(record, schema)
 
@@ -137,19 +146,22 @@ class TimeSeriesGenerator:
         schema, n_series, points = req.schema, int(req.option("series")), req.count or 0
         interval_ms = int(req.option("interval"))
         start_us = to_epoch_us(req.option("start"))
-        engine = ColumnEngine(req.seed, req.locale)
+        engine = ColumnEngine(req.seed, req.locale, capacity=points * n_series)
         ts_field = next(f for f in schema.fields if f.type == "datetime")
         key = next((f for f in schema.fields if f.series_key), None)
         ids = self._series_ids(key, n_series, engine) if key is not None else []
+        per_chunk = max(1, CHUNK_SIZE // n_series)
         modelled = {f.name: FieldSeries(f, SeriesModel.from_field(f), n_series,
-                                        engine.rng(f"timeseries:{f.name}", _SETUP))
+                                        engine.rng(f"timeseries:{f.name}", _SETUP),
+                                        functools.partial(engine.rng, f"timeseries-edge:{f.name}"), per_chunk)
                     for f in schema.fields if _modelled(f)}
         labels = {m.model.anomaly_label: name for name, m in modelled.items() if m.model.anomaly_label}
         taken = {ts_field.name, *modelled, *labels, *([key.name] if key is not None else [])}
         others = tuple(f for f in schema.fields if f.name not in taken)
         grid = GridFormatter(start_us, interval_ms, ts_field.format)
-        per_chunk = max(1, CHUNK_SIZE // n_series)
-        for block, first in enumerate(range(0, points, per_chunk)):
+        span = part_range(req.part, points * n_series)
+        for block in chunk_indices(span, per_chunk * n_series):
+            first = block * per_chunk
             k = min(per_chunk, points - first)
             rows = k * n_series
             cols: dict[str, Sequence[Any]] = {}
@@ -159,6 +171,7 @@ class TimeSeriesGenerator:
                 cols[key.name] = ids * k
             t_ms = grid.instants(first, k) // 1000
             for name, series in modelled.items():
+                series.seek(block)
                 values = series.block(t_ms, start_us // 1000, engine.rng(f"timeseries:{name}", block))
                 cols[name] = to_column(values, series.field.type == "integer")
             for label, owner in labels.items():
@@ -168,9 +181,13 @@ class TimeSeriesGenerator:
             if others:
                 cols.update(engine.columns(others, rows, first * n_series, block,
                                            known={ts_field.name: (ts_field, cols[ts_field.name])}))
-            chunk = RecordChunk(columns={f.name: cols[f.name] for f in schema.fields}, length=rows)
+            chunk = clip(RecordChunk(columns={f.name: cols[f.name] for f in schema.fields}, length=rows),
+                         first * n_series, span)
+            if chunk is None:
+                continue
             due = np.repeat((np.arange(first, first + k) * interval_ms) / 1000.0, n_series) if timed else np.empty(0)
-            yield chunk, due
+            lead = max(span.start - first * n_series, 0)
+            yield chunk, due[lead:lead + chunk.length] if timed else due
 
     @staticmethod
     def _series_ids(key: Field, n: int, engine: ColumnEngine) -> list[Any]:

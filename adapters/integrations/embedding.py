@@ -1,14 +1,16 @@
-"""Embedding helpers shared by the vector stores: an embedder's name and size, unit vectors for records or texts."""
+"""Embedding helpers shared by the vector stores: an embedder's name and size, unit vectors, the stored identity."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from agentic_synth.adapters.integrations.hashing_embedder import record_text
-from agentic_synth.domain.errors import IntegrationError
+from agentic_synth.domain.errors import IntegrationError, UsageError
 
 
 def embedder_name(embedder: Any) -> str:
@@ -45,3 +47,16 @@ def embed_matrix(embedder: Any, items: Sequence[Any], *, texts: bool = False) ->
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
     return matrix / norms
+
+
+def check_stored_embedder(db: sqlite3.Connection, path: str | Path, embedder: Any, *, create: bool) -> None:
+    """A store's `meta` table names the embedder that made its vectors: record it (`create`), or refuse another."""
+    name, dims = embedder_name(embedder), str(embedder_dimensions(embedder))
+    meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    if not meta:
+        if create:
+            db.executemany("INSERT INTO meta VALUES (?, ?)", [("embedder", name), ("dimensions", dims)])
+        return
+    if meta.get("embedder") != name or meta.get("dimensions") != dims:
+        raise UsageError(f"vector store '{path}' holds vectors of embedder {meta.get('embedder')} "
+                         f"({meta.get('dimensions')} dimensions), not {name} ({dims}); use another path")

@@ -12,7 +12,11 @@ from typing import Any
 import numpy as np
 import orjson
 
-from agentic_synth.adapters.integrations.embedding import embed_matrix, embedder_dimensions, embedder_name
+from agentic_synth.adapters.integrations.embedding import (
+    check_stored_embedder,
+    embed_matrix,
+    embedder_name,
+)
 from agentic_synth.domain.errors import IntegrationError, UsageError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -182,12 +186,4 @@ class SqliteVectorStore:
             db.close()
 
     def _check_embedder(self, db: sqlite3.Connection, *, create: bool) -> None:
-        name, dims = embedder_name(self.embedder), str(embedder_dimensions(self.embedder))
-        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-        if not meta:
-            if create:
-                db.executemany("INSERT INTO meta VALUES (?, ?)", [("embedder", name), ("dimensions", dims)])
-            return
-        if meta.get("embedder") != name or meta.get("dimensions") != dims:
-            raise UsageError(f"vector store '{self.path}' holds vectors of embedder {meta.get('embedder')} "
-                             f"({meta.get('dimensions')} dimensions), not {name} ({dims}); use another path")
+        check_stored_embedder(db, self.path, self.embedder, create=create)

@@ -44,14 +44,16 @@ class CsvRecordSink:
     """Writes records as CSV; text cells a spreadsheet would run are protected unless protect=False."""
 
     def __init__(self, target: AtomicFile | Any, schema: Schema, *, protect: bool = True,
-                 flush: bool = False) -> None:
+                 flush: bool = False, header: bool = True) -> None:
         self._target = target
         self._protect = protect
         self._flush = flush
         self._columns = flat_columns(schema.fields)
+        if not header:  # a part after the first: joined to the ones before, the file has one header
+            return
         names = Texts.from_strings([name for name, _ in self._columns])
-        header = text_cells(names.data, names.offsets, None, protect).to_pylist() if self._columns else []
-        self._write((",".join(header) + "\r\n").encode("utf-8") if len(header) != 1 or header[0]
+        cells = text_cells(names.data, names.offsets, None, protect).to_pylist() if self._columns else []
+        self._write((",".join(cells) + "\r\n").encode("utf-8") if len(cells) != 1 or cells[0]
                     else b'""\r\n')
 
     def _write(self, data: bytes | memoryview) -> None:

@@ -32,8 +32,9 @@ def resolve_format(output: str | None, fmt: str | None) -> str:
 
 
 def open_sink(output: str | None, fmt: str, schema: Schema, *, stream: bool = False,
-              csv_protect: bool = True, stdout: Any = None) -> RecordSink:
-    """A sink writing `fmt` to `output` (a path, or None/'-' for stdout)."""
+              csv_protect: bool = True, stdout: Any = None, csv_header: bool = True) -> RecordSink:
+    """A sink writing `fmt` to `output` (a path, or None/'-' for stdout); CSV without its header row
+    when `csv_header` is false (a shard after the first)."""
     to_stdout = output in (None, "-")
     if to_stdout and fmt == "parquet":
         raise UsageError("parquet output needs a file: give --output PATH")
@@ -52,7 +53,7 @@ def open_sink(output: str | None, fmt: str, schema: Schema, *, stream: bool = Fa
         if fmt == "csv":
             from agentic_synth.adapters.sinks.csv import CsvRecordSink  # pyarrow only when asked for
 
-            return CsvRecordSink(target, schema, protect=csv_protect, flush=stream)
+            return CsvRecordSink(target, schema, protect=csv_protect, flush=stream, header=csv_header)
         from agentic_synth.adapters.sinks.parquet import ParquetRecordSink  # pyarrow only when asked for
 
         return ParquetRecordSink(target, schema)

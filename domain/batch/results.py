@@ -29,6 +29,9 @@ class JobOutcome:
     error: str | None = None
     exit_code: int = 0
     metadata: dict[str, Any] | None = None
+    parts: int = 1  # part files of a sharded job (its `file` is then the folder holding them)
+    sha256: str | None = None  # of the file a job or part wrote
+    bytes: int = 0
 
     @property
     def ok(self) -> bool:
@@ -38,6 +41,17 @@ class JobOutcome:
         out = attrs.asdict(self)
         out.update(seconds=round(self.seconds, 4), cost_usd=round(self.cost_usd, 6))
         return out
+
+
+def merge_parts(outcomes: list[JobOutcome], folder: str) -> JobOutcome:
+    """One job's outcome from its parts': the worst status, records and calls added up, the longest time."""
+    first = outcomes[0]
+    worst = next((o for status in (FAILED, INTERRUPTED, CANCELLED) for o in outcomes if o.status == status), first)
+    return attrs.evolve(worst, file=folder if worst.status == OK else None, records=sum(o.records for o in outcomes),
+                        seconds=max(o.seconds for o in outcomes), calls=sum(o.calls for o in outcomes),
+                        cost_usd=sum(o.cost_usd for o in outcomes), bytes=sum(o.bytes for o in outcomes),
+                        parts=len(outcomes), sha256=None, metadata=None,
+                        executor=first.executor)
 
 
 @attrs.define

@@ -15,7 +15,7 @@ import attrs
 
 from agentic_synth.domain.errors import UsageError
 
-JOB_KEYS = ("name", "kind", "schema", "count", "seed", "format", "output", "options")
+JOB_KEYS = ("name", "kind", "schema", "count", "seed", "format", "output", "parts", "options")
 DEFAULT_KEYS = ("kind", "schema", "count", "format", "options")
 BATCH_KEYS = ("seed", "parallel", "budget", "defaults", "jobs")
 # Keyword arguments of a run that the batch itself sets (each job's file is written atomically).
@@ -121,6 +121,7 @@ class BatchJob:
     format: str | None = None
     output: str | None = None
     options: Mapping[str, Any] = attrs.field(factory=dict)
+    parts: int | None = None  # part files (a folder of them); None: only a large engine job is split; 0: per worker
 
     @property
     def file_name(self) -> str:
@@ -157,7 +158,9 @@ class BatchJob:
                    seed=None if payload.get("seed") is None else where.whole(payload["seed"], at["seed"]),
                    format=None if fmt is None else where.text(fmt, at["format"]).lower(),
                    output=None if payload.get("output") is None else _output(payload["output"], at["output"], where),
-                   options=options)
+                   options=options,
+                   parts=None if payload.get("parts") is None else where.whole(payload["parts"], at["parts"], low=1,
+                                                                               high=100_000))
 
 
 @attrs.frozen

@@ -44,6 +44,12 @@ class Generator(Protocol):
     def validate(self, record: Mapping[str, Any], schema: Schema) -> list[Violation]: ...
 
 
+def total_records(generator: Generator, request: GenerationRequest) -> int | None:
+    """How many records the whole job makes (a generator's `total`, else the request's count)."""
+    total = getattr(generator, "total", None)
+    return total(request) if callable(total) else request.count
+
+
 def prepare_request(generator: Generator, request: GenerationRequest) -> GenerationRequest:
     """The request as the generator will run it (its own `prepare`, when it has one)."""
     prepare = getattr(generator, "prepare", None)

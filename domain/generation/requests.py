@@ -11,6 +11,7 @@ import attrs
 from agentic_synth.domain.ai.ai_settings import AISettings
 from agentic_synth.domain.cache.keys import CachePolicy
 from agentic_synth.domain.errors import UsageError
+from agentic_synth.domain.generation.shards import RecordRange, Shard
 from agentic_synth.domain.schema.schema import Schema
 
 MODES = ("engine", "llm", "hybrid")
@@ -61,6 +62,7 @@ class GenerationRequest:
     locale: str = "en_US"
     ai: AISettings | None = None  # the model, prompt and examples of llm and hybrid modes
     cache_policy: CachePolicy | None = None
+    part: Shard | RecordRange | None = None  # only these records of the job (`--shard I/N`, a part file)
 
     def __attrs_post_init__(self) -> None:
         if self.count is not None and (isinstance(self.count, bool) or self.count < 0):

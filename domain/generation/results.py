@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 
+from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.generation.records import RecordChunk
 from agentic_synth.domain.schema.schema import Schema
 
@@ -42,6 +44,9 @@ class RunMetadata:
     notes: list[str] = attrs.field(factory=list)
     distinct: dict[str, float] = attrs.field(factory=dict)  # llm mode: distinct values ÷ records, per field
     plan: dict[str, Any] = attrs.field(factory=dict)  # hybrid mode: field path -> the values the plan applied
+    # what the integrations did, by role: "stream" (target, records, batches, bytes, retries, seconds),
+    # "similarity" (rolling comparison with a reference series)
+    integrations: dict[str, Any] = attrs.field(factory=dict)
 
     @property
     def calls(self) -> int:
@@ -82,12 +87,19 @@ class GenerationResult:
     chunks: list[RecordChunk] = attrs.field(factory=list)
     schema: Schema | None = None
     _records: list[dict[str, Any]] | None = attrs.field(default=None, alias="records")
+    model: Callable[[dict[str, Any]], Any] | None = None  # builds an instance, when the schema was a model class
 
     @property
     def records(self) -> list[dict[str, Any]]:
         if self._records is None:
             self._records = [row for chunk in self.chunks for row in chunk.rows()]
         return self._records
+
+    def as_models(self) -> list[Any]:
+        """The records as instances of the schema's model class (pydantic model, dataclass or attrs class)."""
+        if self.model is None:
+            raise UsageError("as_models() needs a run whose schema was a model class (pydantic, dataclass, attrs)")
+        return [self.model(record) for record in self.records]
 
     def __len__(self) -> int:
         return len(self._records) if self._records is not None else sum(c.length for c in self.chunks)

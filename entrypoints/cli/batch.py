@@ -10,7 +10,7 @@ import click
 from rich.console import Console as RichConsole
 from rich.table import Table
 
-from agentic_synth.domain.batch.results import BatchResult, JobOutcome
+from agentic_synth.domain.batch.results import BatchResult
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.entrypoints.batch import (
     EXECUTORS,
@@ -18,10 +18,10 @@ from agentic_synth.entrypoints.batch import (
     default_parallel,
     load_batch,
     plan_batch,
-    run_batch,
 )
 from agentic_synth.entrypoints.cli.console import Console
 from agentic_synth.entrypoints.cli.generate import write_report
+from agentic_synth.entrypoints.cli.scale import run_plan
 from agentic_synth.entrypoints.sdk import AgenticSynth, new_seed
 
 FAILED_EXIT = 1
@@ -44,11 +44,16 @@ def batch() -> None:
 @click.option("--fail-fast", is_flag=True, help="Stop the other jobs at the first failure.")
 @click.option("--report", metavar="PATH", help="Write the batch's results as JSON to PATH.")
 @click.option("--executor", type=click.Choice(EXECUTORS), default="auto", show_default=True,
-              help="Where engine jobs run: worker processes (fast for big jobs), threads, or auto.")
+              help="Where engine jobs run: local worker processes (local, or process), threads, a Dask cluster "
+                   "(dask), or auto (processes when the work repays starting them).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="With --executor dask: a scheduler (tcp://host:8786), or dask:local for a LocalCluster.")
+@click.option("--resume", is_flag=True,
+              help="Skip jobs and parts that DIR/_manifest.json lists and whose files match its checksums.")
 @click.pass_context
 def batch_generate(ctx: click.Context, batch_file: str, output_dir: str, parallel: int | None, seed: int | None,
-                   fail_fast: bool, report: str | None, executor: str) -> int:
-    """Run every job of a batch file; each writes its own file in DIR, atomically."""
+                   fail_fast: bool, report: str | None, executor: str, scheduler: str | None, resume: bool) -> int:
+    """Run every job of a batch file; each writes its own file in DIR (a large one, a folder of parts)."""
     console: Console = ctx.obj["console"]
     synth = AgenticSynth(container=ctx.obj["container"])
     if report is not None and not Path(report).parent.is_dir():
@@ -56,24 +61,21 @@ def batch_generate(ctx: click.Context, batch_file: str, output_dir: str, paralle
     if report is not None and Path(report).is_dir():
         raise UsageError(f"--report: '{report}' is a directory")
     spec = load_batch(batch_file)
-    plan = plan_batch(synth, spec, output_dir, seed=seed, new_seed=new_seed)  # every job checked: nothing written yet
-    parallel = parallel or default_parallel(spec, len(plan.tasks))
-    console.info(f"agentic-synth: batch {spec.source}: {len(plan.tasks)} jobs, {parallel} at a time, "
+    parallel = parallel or default_parallel(spec, len(spec.jobs))
+    plan = plan_batch(synth, spec, output_dir, seed=seed, new_seed=new_seed, workers=parallel,
+                      resume=resume)  # every job checked: nothing written yet
+    jobs = len(spec.jobs)
+    console.info(f"agentic-synth: batch {spec.source}: {jobs} job{'s' if jobs != 1 else ''}"
+                 f"{f' in {len(plan.tasks)} parts' if plan.sharded else ''}, {parallel} at a time, "
                  f"seed {plan.seed}, into {output_dir}")
     try:
-        result = run_batch(synth, plan, parallel=parallel, executor=executor, fail_fast=fail_fast,
-                           on_done=lambda outcome: console.info(_done_line(outcome)))
+        result = run_plan(console, synth, plan, parallel=parallel, executor=executor, fail_fast=fail_fast,
+                          scheduler=scheduler, resume=resume)
     except BatchInterrupted as stopped:
         _finish(console, stopped.result, report)
         raise
     _finish(console, result, report)
     return 0 if result.ok else FAILED_EXIT
-
-
-def _done_line(outcome: JobOutcome) -> str:
-    if outcome.ok:
-        return f"  {outcome.name}: {outcome.records:,} records -> {outcome.file} ({outcome.seconds:.2f}s)"
-    return f"  {outcome.name}: {outcome.status}"
 
 
 def _finish(console: Console, result: BatchResult, report: str | None) -> None:

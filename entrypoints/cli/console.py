@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import attrs
 from rich.console import Console as RichConsole
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import Progress
 
 from agentic_synth.domain.config.display import safe_text
 from agentic_synth.domain.generation.results import RunMetadata
@@ -39,8 +39,10 @@ class Console:
         if self.quiet or not sys.stderr.isatty():
             yield None
             return
-        columns = [TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
-        with Progress(*columns, transient=True, console=RichConsole(file=sys.stderr)) as bar:  # stdout is for data
+        from agentic_synth.entrypoints.cli.progress import record_columns
+
+        stderr = RichConsole(file=sys.stderr)  # stdout is for data
+        with Progress(*record_columns(label), transient=True, console=stderr) as bar:
             task = bar.add_task(label, total=total)
             yield lambda n: bar.advance(task, n)
 

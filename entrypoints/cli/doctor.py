@@ -15,6 +15,7 @@ from agentic_synth.adapters.config_file import LoadedConfig
 from agentic_synth.adapters.integrations.plugins import ENTRY_POINT_GROUP, INTEGRATION_MODULES, module_installed
 from agentic_synth.adapters.reachability import check_provider
 from agentic_synth.domain.config.settings import KNOWN_PROVIDERS
+from agentic_synth.entrypoints.integration_status import integration_rows
 
 PACKAGES = ("click", "numpy", "pyarrow", "httpx", "openai", "google-generativeai", "dependency-injector")
 # integration name in the config -> the module (and entry point name) that provides it
@@ -86,6 +87,10 @@ def integration_checks(loaded: LoadedConfig, plugins: Collection[str] = ()) -> l
             how = "not installed"
         detail = f"{how} ({'enabled' if enabled[name] else 'disabled'})"
         checks.append(Check(f"integration {name}", detail, ok=False if enabled[name] and not found else None))
+    shown = {"midstreamer", "agentic_robotics", "ruvector"}  # their plugins are in the lines above
+    for name, role, status in integration_rows(plugins):  # built-in targets, extras, every other plugin
+        if not (role == "plugin" and name in shown):
+            checks.append(Check(f"{role} {name}", status, ok=None))
     return checks
 
 

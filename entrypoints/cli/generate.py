@@ -4,25 +4,35 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
 import orjson
 
-from agentic_synth.adapters.sinks.atomic import file_target
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.application.generate import ENGINE_TIMED_KINDS
 from agentic_synth.domain.errors import AgenticSynthError, UsageError, exit_code_for
 from agentic_synth.domain.generation.requests import GenerationRequest
+from agentic_synth.domain.generation.shards import Shard
 from agentic_synth.entrypoints.cli.console import summary
+from agentic_synth.entrypoints.cli.dataset import GenerateCommand
 from agentic_synth.entrypoints.cli.estimate import pop_routing, print_estimate, routing_options
+from agentic_synth.entrypoints.cli.reports import check_report_path, write_report
+from agentic_synth.entrypoints.cli.scale import (
+    DIRECTORY_OPTIONS,
+    PartFailed,
+    check_scale,
+    directory_summary,
+    is_directory,
+    run_into_directory,
+    scale_options,
+)
 from agentic_synth.entrypoints.sdk import AgenticSynth
 
 ENGINE_NOTICE = "agentic-synth: no AI provider configured; using the built-in engine (offline, no API key needed)"
 ENGINE_WITH_KEYS_NOTICE = "agentic-synth: using the built-in engine (keys are set for: {providers})"
 
-INTEGRATION_NOTES = ("streamed ", "vectorized ", "not streamed")
+INTEGRATION_NOTES = ("streamed ", "vectorized ", "not streamed", "similarity")
 # Options that belong to particular generators; each is passed on only when given.
 KIND_OPTIONS = ("interval", "start", "duration", "series", "rate", "realtime")
 
@@ -68,13 +78,7 @@ def _silence_stdout() -> None:
         pass
 
 
-def write_report(path: str, report: dict[str, Any]) -> None:
-    target = file_target(path)
-    target.handle.write(orjson.dumps(report, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
-    target.commit()
-
-
-@click.command(context_settings={"show_default": True})
+@click.command(cls=GenerateCommand, context_settings={"show_default": True})
 @click.argument("kind")
 @click.option("-s", "--schema", "schema", metavar="FILE|JSON", help="Schema file, or inline JSON text.")
 @click.option("-n", "--count", type=click.IntRange(min=0), help="Number of records (structured default: 10).")
@@ -118,26 +122,32 @@ def write_report(path: str, report: dict[str, Any]) -> None:
 @click.option("--stream-to", metavar="NAME[:TARGET]",
               help="Also send records as they are made to: jsonl:PATH (file or named pipe), stdout, "
                    "midstreamer[:PIPELINE], or a plugin (docs/integrations.md).")
+@click.option("--reference", metavar="FILE",
+              help="With --stream-to midstreamer[:WINDOW]: compare each series, window by window as it is made, "
+                   "with this file's (DTW similarity; docs/integrations.md).")
 @click.option("--vectorize-with", metavar="NAME[:PATH]",
               help="Also store records with embeddings in: local[:PATH] (SQLite), ruvector[:PATH], or a plugin; "
                    "query with `agentic-synth vectors search`.")
+@scale_options
 @click.pass_context
 def generate(ctx: click.Context, kind: str, schema: str | None, count: int | None, output: str | None,
              fmt: str | None, seed: int | None, locale: str | None, extra: tuple[str, ...], stream: bool,
              no_csv_protect: bool, report: str | None, mode: str | None, model: str | None, provider: str | None,
              prompt: str | None, examples: str | None, batch_size: int | None, cache_policy: str | None,
              concurrency: int | None, max_calls: int | None, timeout: str | None, **kind_options: Any) -> None:
-    """Generate records of KIND (structured, timeseries, events, or a plugin's name)."""
+    """Generate records of KIND (structured, timeseries, events, or a plugin's name).
+
+    `generate dataset` makes related tables instead (see `generate dataset --help`).
+    """
     console = ctx.obj["console"]
     synth = AgenticSynth(container=ctx.obj["container"])
     run, dry_run = pop_routing(kind_options), kind_options.pop("dry_run")
-    tees = {k: v for k in ("stream_to", "vectorize_with") if (v := kind_options.pop(k)) is not None}
+    scale = {k: kind_options.pop(k) for k in ("shard", *DIRECTORY_OPTIONS)}
+    check_scale(output, scale)
+    tees = {k: v for k in ("stream_to", "vectorize_with", "reference") if (v := kind_options.pop(k)) is not None}
     options = {k: v for k, v in kind_options.items() if v is not None}
     options.update(_parse_pairs(extra))
-    if report is not None and not Path(report).parent.is_dir():
-        raise UsageError(f"--report: directory '{Path(report).parent}' does not exist")
-    if report is not None and Path(report).is_dir():
-        raise UsageError(f"--report: '{report}' is a directory")
+    check_report_path(report)
     if schema is None:
         raise UsageError("--schema is required (a file path or inline JSON)")
     ai_args = {k: v for k, v in dict(mode=mode, model=model, provider=provider, prompt=prompt, examples=examples,
@@ -146,14 +156,30 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
     routing_args = {k: v for k, v in dict(budget=run.budget_usd, strategy=run.strategy, fallback=run.fallback,
                                           auto_route=run.auto_route or None).items() if v is not None}
     request_args = dict(schema=schema, count=count, seed=seed, locale=locale, **ai_args, **routing_args, **options)
+    if scale["shard"] is not None:
+        request_args["shard"] = Shard.parse(scale["shard"], "--shard")
     request = synth.request(kind, **request_args)  # validate everything before any output exists
-    resolve_format(None if output in (None, "-") else output, fmt)
+    into_directory = is_directory(output)
+    resolve_format(None if output in (None, "-") or into_directory else output, fmt)
+    if into_directory and (stream or tees):
+        raise UsageError("--stream, --stream-to and --vectorize-with write one stream; an output directory "
+                         "holds part files")
     if dry_run:
         print_estimate(synth, as_json=False, kind=kind, schema=schema, count=count, run=run,
                        mode=mode or request.mode, model=model or (request.ai.model if request.ai else None),
                        provider=provider)
         return
     console.info(notice(synth, request, explicit=mode is not None))
+    if into_directory:
+        assert output is not None
+        parts = run_into_directory(console, synth, kind, output, fmt, request_args,
+                                   {"csv_protect": not no_csv_protect}, scale)
+        if report is not None:
+            write_report(report, parts.to_dict())
+        for job in parts.failed:
+            raise UsageError(f"{job.name}: {job.error}") if job.exit_code == 2 else PartFailed(job)
+        console.info(directory_summary(parts))
+        return
     with console.progress(count, f"generating {kind}") as progress:
         try:
             result = synth.generate(kind, output=output if output is not None else "-", format=fmt,

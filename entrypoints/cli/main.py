@@ -26,9 +26,12 @@ from agentic_synth.entrypoints.cli.estimate import estimate_command
 from agentic_synth.entrypoints.cli.generate import generate
 from agentic_synth.entrypoints.cli.generators import generators
 from agentic_synth.entrypoints.cli.init import init
+from agentic_synth.entrypoints.cli.integrations import integrations
+from agentic_synth.entrypoints.cli.mcp import mcp
 from agentic_synth.entrypoints.cli.models import models
 from agentic_synth.entrypoints.cli.validate import validate
 from agentic_synth.entrypoints.cli.vectors import vectors
+from agentic_synth.entrypoints.cli.workflow import workflow
 from agentic_synth.entrypoints.container import Container, build_container, configure
 
 USAGE_EXIT = 2
@@ -82,6 +85,9 @@ cli.add_command(estimate_command)
 cli.add_command(cache)
 cli.add_command(batch)
 cli.add_command(vectors)
+cli.add_command(integrations)
+cli.add_command(workflow)
+cli.add_command(mcp)
 
 
 def known_secrets(container: Container) -> list[Secret]:

@@ -38,7 +38,7 @@ def _files(tmp_path):
      "error: schema.json: invalid JSON at line 3, column 1: Expecting property name"),
     (["generate", "structured", "-s", '{"a": {"type": "string", "pattern": "["}}'], 2,
      "error: schema: a: pattern '[' is not a valid regular expression"),
-    (["validate"], 2, "error: Missing option '-s' / '--schema'"),
+    (["validate"], 2, "error: --schema is required (a file path or inline JSON), or --reference REF"),
     (["validate", "-s", S, "nofile.csv"], 2, "error: data file 'nofile.csv' not found"),
     (["validate", "-s", S, "broken.json"], 2, "error: broken.json: invalid JSON at line 2, column 1"),
     (["validate", "-s", S, "broken.parquet"], 2, "error: broken.parquet: not a readable Parquet file"),

@@ -38,7 +38,8 @@ def test_stream_to_stdout_sends_jsonl_there_while_the_output_goes_to_a_file(run_
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--stream-to", "midstreamer"], "error: --stream-to midstreamer: midstreamer is not installed"),
+    (["--stream-to", "midstreamer"], "error: --stream-to midstreamer compares the series as they are made with a "
+                                     "reference: add --reference FILE"),
     (["--stream-to", "stdout"], "error: --stream-to stdout: the output already goes to stdout"),
     (["--stream-to", "kafka:orders"], "error: --stream-to: unknown target 'kafka'"),
     (["--stream-to", "jsonl"], "error: --stream-to jsonl needs a target"),

@@ -1,4 +1,4 @@
-"""The SQLite and ruvector stores against the real technology: commit, rollback, persistence, search, embedder guard."""
+"""The SQLite, ruvector HNSW and ruvector RVF stores for real: commit, rollback, persistence, search, embedder guard."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import pytest
 from agentic_synth import AgenticSynth
 from agentic_synth.adapters.integrations.hashing_embedder import HashingEmbedder, record_text
 from agentic_synth.adapters.integrations.ruvector import RuvectorVectorStore
+from agentic_synth.adapters.integrations.ruvector_rvf import RvfVectorStore
 from agentic_synth.adapters.integrations.sqlite_vectors import SqliteVectorStore
 from agentic_synth.domain.errors import UsageError
 
-STORES = {"local": SqliteVectorStore, "ruvector": RuvectorVectorStore}
+STORES = {"local": SqliteVectorStore, "ruvector": RuvectorVectorStore, "rvf": RvfVectorStore}
 SCHEMA = {"name": "name", "email": "email", "city": "city", "job": "job"}
 
 

@@ -49,7 +49,7 @@ def test_a_bare_list_is_a_batch_of_those_jobs_and_inline_json_text_stays_as_it_i
     ({"defaults": {"count": "many"}, "jobs": [JOB]},
      "batch.yaml: defaults.count: must be a whole number >= 0, got 'many'"),
     ({"jobs": [{**JOB, "cuont": 5}]}, "batch.yaml: jobs[0].cuont: unknown key (did you mean 'count'?); known: "
-                                      "name, kind, schema, count, seed, format, output, options"),
+                                      "name, kind, schema, count, seed, format, output, parts, options"),
     ({"job": [JOB]}, "batch.yaml: job: unknown key (did you mean 'jobs'?); known: seed, parallel, budget, "
                      "defaults, jobs"),
     ({"jobs": []}, "batch.yaml: jobs: must be a non-empty list of jobs, got a list"),

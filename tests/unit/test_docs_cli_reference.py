@@ -28,3 +28,12 @@ def test_every_command_and_long_option_is_in_the_cli_reference() -> None:
                 if opt.startswith("--") and opt not in ("--help",) and opt not in DOC:
                     missing.append(f"{' '.join(path) or 'agentic-synth'} {opt}")
     assert missing == []
+
+
+def test_every_option_of_generate_dataset_is_in_the_cli_reference() -> None:
+    from agentic_synth.entrypoints.cli.dataset import generate_dataset
+
+    assert "## `generate dataset" in DOC
+    missing = [opt for param in generate_dataset.params for opt in getattr(param, "opts", [])
+               if opt.startswith("--") and opt != "--help" and opt not in DOC]
+    assert missing == []

@@ -7,13 +7,12 @@ import io
 
 import numpy as np
 import orjson
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from agentic_synth.adapters.columns.cells import python_cell
 from agentic_synth.adapters.engine.records import ColumnEngine
 from agentic_synth.adapters.engine.temporal_columns import iso_utc
-from agentic_synth.adapters.engine.unique import SeenValues, hash64
 from agentic_synth.adapters.sinks.csv import CsvRecordSink
 from agentic_synth.adapters.sinks.jsonl import encode_lines
 from agentic_synth.domain.generation.records import RecordChunk
@@ -33,34 +32,6 @@ def test_iso_text_handles_leap_days_and_the_ends_of_the_fast_range():
     secs = np.array([FIRST_SECOND, LAST_SECOND, 951782400, 951868799, 4107542399, -1])
     assert iso_utc(secs) == ["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2000-02-29T00:00:00Z",
                              "2000-02-29T23:59:59Z", "2100-02-28T23:59:59Z", "1969-12-31T23:59:59Z"]
-
-
-values = st.one_of(st.text(max_size=12), st.integers(), st.booleans(), st.none())
-
-
-@given(st.lists(values, min_size=1, max_size=20), st.lists(values, max_size=5))
-def test_a_value_hashes_the_same_whatever_else_is_in_its_batch(batch, others):
-    alone = [int(hash64([v])[0]) for v in batch]
-    assert hash64(batch).tolist() == alone
-    assert hash64(others + batch).tolist()[len(others):] == alone
-
-
-def test_distinct_everyday_values_get_distinct_hashes():
-    texts = [f"user{i}@example.com" for i in range(50000)] + ["", "\x1f", "a\x1fb", "é", "1", 1, True]
-    assert len(set(hash64(texts).tolist())) == len(texts)
-
-
-@settings(max_examples=50)
-@given(st.lists(st.lists(st.integers(0, 40), max_size=30), max_size=8))
-def test_seen_values_flags_exactly_the_repeats_a_set_would(batches):
-    seen, model = SeenValues(), set()
-    for batch in batches:
-        fresh = seen.admit(np.array(batch, dtype=np.uint64)).tolist()
-        expected = []
-        for v in batch:
-            expected.append(v not in model)
-            model.add(v)
-        assert fresh == expected
 
 
 def test_unique_emails_stay_unique_across_many_chunks():

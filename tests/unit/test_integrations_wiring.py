@@ -59,8 +59,8 @@ def test_midstreamer_enabled_but_not_installed_degrades_with_a_note_and_explicit
     synth = _synth({}, integrations={"midstreamer": {"enabled": True}})
     result = synth.generate("structured", schema=SCHEMA, count=3, seed=1, stream=True)
     assert len(result.records) == 3
-    assert any(n.startswith("not streamed: midstreamer is not installed") for n in result.metadata.notes)
-    with pytest.raises(UsageError, match=r"--stream-to midstreamer: midstreamer is not installed .*jsonl:PATH"):
+    assert any(n.startswith("not streamed: no midstreamer pipeline plugin is installed") for n in result.metadata.notes)
+    with pytest.raises(UsageError, match=r"--stream-to midstreamer compares the series .* add --reference FILE"):
         synth.generate("structured", schema=SCHEMA, count=3, stream_to="midstreamer")
     assert not enable_midstreamer(synth, "x").is_available()
 

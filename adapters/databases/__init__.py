@@ -1,0 +1,1 @@
+"""Databases that datasets are loaded into: SQL types and keys, SQLite, PostgreSQL."""

@@ -1,0 +1,1 @@
+"""Datasets of related tables: tables with keys, references between them, per-parent cardinalities."""

@@ -1,0 +1,1 @@
+"""Integration values: stream targets and their counters, temporal comparison results."""
