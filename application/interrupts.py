@@ -41,7 +41,13 @@ def clear() -> None:
 
 @contextmanager
 def shielded(*, stop_after: bool = True) -> Iterator[None]:
-    """Finish the block before a first stop request takes effect; then, with `stop_after`, raise it."""
+    """Finish the block before a first stop request takes effect; then, with `stop_after`, raise it.
+
+    Only the main thread is shielded (signal handlers run there); in any other thread, such as a batch
+    job's, the block runs as it is and the job stops at its next `stop_requested()` check."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
     _state["shielded"] += 1
     try:
         yield

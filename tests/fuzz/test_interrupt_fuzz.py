@@ -118,6 +118,73 @@ def interrupt_a_run(worker: CliWorker, scenario: dict[str, Any]) -> None:
                       f"{scenario}: file holds {rows}, the run said {stderr[-300:]!r}")
 
 
+BATCH = {"seed": 1, "jobs": [
+    {"name": "small", "kind": "structured", "schema": ENGINE_SCHEMA, "count": 500, "format": "csv"},
+    {"name": "medium", "kind": "structured", "schema": ENGINE_SCHEMA, "count": 60_000, "format": "jsonl"},
+    {"name": "large", "kind": "structured", "schema": ENGINE_SCHEMA, "count": 2_000_000, "format": "parquet"},
+    {"name": "parted", "kind": "structured", "schema": ENGINE_SCHEMA, "count": 40_000, "parts": 3,
+     "format": "jsonl"}]}
+batch_scenarios = st.fixed_dictionaries({
+    "executor": st.sampled_from(("thread", "process")),
+    "signal": st.sampled_from((signal.SIGINT, signal.SIGTERM)),
+    "after_s": st.floats(0.0, 3.0),
+})
+
+
+def interrupt_a_batch(worker: CliWorker, scenario: dict[str, Any]) -> None:
+    """A batch ends like generate: exit 130 and one line, the report lists what finished, every finished job's file
+    is whole and valid, nothing else (no .part file) is left in the output directory, and no worker lives on."""
+    suite = "interrupts (batch)"
+    FIGURES.run(suite)
+    with tempfile.TemporaryDirectory(prefix="fuzz-batch-signal-") as where:
+        directory = Path(where)
+        (directory / "batch.json").write_text(json.dumps(BATCH), "utf-8")
+        (directory / "schema.json").write_text(json.dumps(ENGINE_SCHEMA), "utf-8")
+        argv = ["batch", "generate", "-c", "batch.json", "-o", "out", "--executor", scenario["executor"], "-p", "2",
+                "--report", "report.json"]
+        process = subprocess.Popen([sys.executable, "-m", "agentic_synth", *argv], cwd=directory,
+                                   env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and process.poll() is None and not any((directory / "out").rglob("*.part")):
+            time.sleep(0.01)
+        time.sleep(scenario["after_s"])
+        process.send_signal(scenario["signal"])
+        try:
+            _, err = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            _, err = process.communicate()
+            FIGURES.check(suite, "no-hangs", False, f"{scenario}: still running 60 s after the signal")
+        stderr = err.decode("utf-8", "replace")
+        time.sleep(0.5)
+        alive = subprocess.run(["pgrep", "-s", str(process.pid)], capture_output=True, text=True).stdout.split()
+        FIGURES.check(suite, "no-internal-errors", "Traceback" not in stderr and not alive,
+                      f"{scenario}: live workers {alive}; {stderr[-400:]}")
+        errors = [line for line in stderr.splitlines() if line.startswith("error: ")]
+        FIGURES.check(suite, "interrupts", (process.returncode == 130 and len(errors) == 1
+                                            and errors[0].startswith("error: interrupted"))
+                      or (process.returncode == 0 and not errors), f"{scenario}: exit {process.returncode}, {errors}")
+        report = json.loads((directory / "report.json").read_text("utf-8")) if (directory / "report.json").is_file() \
+            else None
+        FIGURES.check(suite, "counts-agree", report is not None, f"{scenario}: no report")
+        out = directory / "out"
+        files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) if out.is_dir() else []
+        finished = {job["name"]: job for job in (report or {}).get("jobs", []) if job["status"] == "ok"}
+        expected = {str(Path(job["file"]).relative_to(out)) if Path(job["file"]).is_absolute() else job["file"]
+                    for job in finished.values() if job.get("file")}
+        stray = [f for f in files if f != "_manifest.json" and not any(f == e or f.startswith(e.rstrip("/") + "/")
+                                                                       for e in expected)]
+        FIGURES.check(suite, "whole-files", stray == [], f"{scenario}: {stray} left beside {sorted(expected)}")
+        for name, job in finished.items():
+            if name in ("parted",) or not job.get("file"):
+                continue
+            checked = worker.run(["validate", "-s", "schema.json", str(out / Path(job["file"]).name)], directory,
+                                 timeout_s=120)
+            FIGURES.check(suite, "valid-records", checked.code == 0 and validated_rows(checked) == job["records"],
+                          f"{scenario}: {name}: {checked.stderr[-200:]}")
+
+
 def _wait_until(phase: str, process: subprocess.Popen[bytes], directory: Path, server: FaultyModelServer,
                 started: Path) -> bytes:
     """Wait for the interpreter to be up (start-up) or for the run to have begun (running); what stdout gave
@@ -171,3 +238,16 @@ def test_slow_signals_during_runs(worker: CliWorker, scenario: dict[str, Any]) -
 @given(scenario=scenarios("start-up"))
 def test_slow_signals_during_start_up(worker: CliWorker, scenario: dict[str, Any]) -> None:
     interrupt_a_run(worker, scenario)
+
+
+@fuzz_settings(FAST, 2)
+@given(scenario=batch_scenarios)
+def test_a_signal_during_a_batch_ends_it_like_generate(worker: CliWorker, scenario: dict[str, Any]) -> None:
+    interrupt_a_batch(worker, scenario)
+
+
+@pytest.mark.fuzz_slow
+@fuzz_settings(SLOW, max(1, SLOW.interrupts // 4))
+@given(scenario=batch_scenarios)
+def test_slow_signals_during_batches(worker: CliWorker, scenario: dict[str, Any]) -> None:
+    interrupt_a_batch(worker, scenario)
