@@ -21,6 +21,12 @@ from tests.fuzz.runner import CliWorker
 from tests.fuzz.strategies import KEY, compact_schemas, dumps, extreme_schemas, json_schemas
 
 FORMATS = ("jsonl", "json", "csv", "parquet")
+# The schema front end that checks every limit up front (issue 17, after the JSON Schema front end of issue 12
+# lands). Until it exists these suites are known to break promises (internal errors on odd JSON Schema shapes,
+# deep nesting, numbers beyond int64), and are expected to fail; strict, so they must be turned on with it.
+FRONT_END = (Path(__file__).resolve().parents[2] / "domain" / "schema" / "limits.py").is_file()
+pending_front_end = pytest.mark.xfail(not FRONT_END, strict=True, raises=AssertionError,
+                                      reason="the schema limits checked up front come after issue 12's front end")
 runs = st.fixed_dictionaries({"count": st.sampled_from((0, 1, 2, 7, 40)), "fmt": st.sampled_from(FORMATS),
                               "seed": st.integers(0, 2**32 - 1)})
 
@@ -55,6 +61,7 @@ def test_compact_schemas_give_valid_records_or_one_clear_error(worker: CliWorker
     generate_and_validate(worker, "schemas (compact)", schema, run)
 
 
+@pending_front_end
 @fuzz_settings(FAST, FAST.schemas)
 @given(schema=json_schemas(), run=runs)
 def test_json_schemas_give_valid_records_or_one_clear_error(worker: CliWorker, schema: Any,
@@ -62,6 +69,7 @@ def test_json_schemas_give_valid_records_or_one_clear_error(worker: CliWorker, s
     generate_and_validate(worker, "schemas (JSON Schema)", schema, run)
 
 
+@pending_front_end
 @fuzz_settings(FAST, FAST.limits)
 @given(schema=extreme_schemas(), run=runs)
 def test_schemas_at_the_limits_are_refused_up_front_or_run_within_bounds(worker: CliWorker, schema: Any,
@@ -70,6 +78,7 @@ def test_schemas_at_the_limits_are_refused_up_front_or_run_within_bounds(worker:
 
 
 @pytest.mark.fuzz_slow
+@pending_front_end
 @fuzz_settings(SLOW, SLOW.schemas)
 @given(schema=compact_schemas(), run=runs)
 def test_slow_compact_schemas(worker: CliWorker, schema: Any, run: dict[str, Any]) -> None:
@@ -77,6 +86,7 @@ def test_slow_compact_schemas(worker: CliWorker, schema: Any, run: dict[str, Any
 
 
 @pytest.mark.fuzz_slow
+@pending_front_end
 @fuzz_settings(SLOW, SLOW.schemas)
 @given(schema=json_schemas(), run=runs)
 def test_slow_json_schemas(worker: CliWorker, schema: Any, run: dict[str, Any]) -> None:
@@ -84,6 +94,7 @@ def test_slow_json_schemas(worker: CliWorker, schema: Any, run: dict[str, Any]) 
 
 
 @pytest.mark.fuzz_slow
+@pending_front_end
 @fuzz_settings(SLOW, SLOW.limits)
 @given(schema=extreme_schemas(), run=runs)
 def test_slow_schemas_at_the_limits(worker: CliWorker, schema: Any, run: dict[str, Any]) -> None:
