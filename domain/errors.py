@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentic_synth.domain.config.display import safe_text
+from agentic_synth.domain.config.display import escape_controls, safe_text
 
 
 class AgenticSynthError(Exception):
@@ -14,6 +14,7 @@ class AgenticSynthError(Exception):
     metadata: Any = None  # the RunMetadata of the run it ended (records, calls, tokens, cost), when one ran
 
     def __init__(self, message: str) -> None:
+        message = escape_controls(message)  # names and values from outside act on no terminal (SDK users too)
         super().__init__(message)
         self.message = message
 

@@ -25,11 +25,18 @@ def parse_json_schema(payload: Mapping[str, Any]) -> tuple[tuple[Field, ...], st
     props = payload.get("properties")
     if payload.get("type", "object") != "object" or not isinstance(props, Mapping) or not props:
         raise SchemaError("a JSON Schema must be an object with 'properties'")
-    required = set(payload.get("required", props.keys()))
+    required = _required(payload.get("required", list(props)), "")
     fields = tuple(_json_schema_field(n, s, n, n in required) for n, s in props.items())
     check_siblings(fields, "")
     desc = payload.get("description")
     return fields, (str(desc) if desc else None)
+
+
+def _required(value: Any, path: str) -> set[str]:
+    """`required`: a list of property names (anything else is refused, not iterated)."""
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise SchemaError(f"'required' must be a list of property names, got {value!r}"[:200], path or "<root>")
+    return set(value)
 
 
 def _json_schema_field(name: str, spec: Any, path: str, required: bool) -> Field:
@@ -38,7 +45,7 @@ def _json_schema_field(name: str, spec: Any, path: str, required: bool) -> Field
     spec = {k: v for k, v in spec.items() if k not in _IGNORED_JSON_SCHEMA_KEYS or k == "description"}
     if spec.get("type") == "object" or (isinstance(spec.get("type"), list) and "object" in spec["type"]):
         props = spec.pop("properties", None)
-        req = set(spec.pop("required", props.keys() if isinstance(props, Mapping) else ()))
+        req = _required(spec.pop("required", list(props) if isinstance(props, Mapping) else []), path)
         if not isinstance(props, Mapping) or not props:
             raise SchemaError("an object needs 'properties'", path)
         children = tuple(_json_schema_field(n, s, f"{path}.{n}", n in req) for n, s in props.items())

@@ -25,6 +25,7 @@ from agentic_synth.domain.schema.fields import (
     thaw,
 )
 from agentic_synth.domain.schema.json_schema import is_json_schema, parse_json_schema
+from agentic_synth.domain.schema.limits import check_document, check_fields
 
 __all__ = ["DATETIME_FORMATS", "DISTRIBUTIONS", "MODEL_KEYS", "Distribution", "Field", "Schema", "canonical_type",
            "field_to_payload", "is_json_schema", "parse_fields", "parse_temporal", "thaw"]
@@ -57,14 +58,17 @@ class Schema:
             return payload
         if not isinstance(payload, Mapping):
             raise SchemaError(f"expected an object of fields, got {type(payload).__name__}")
+        check_document(payload)  # depth and Unicode, before a parser recurses into it (domain/schema/limits.py)
+        description = None
         if is_json_schema(payload):
             fields, description = parse_json_schema(payload)
-            return cls(fields=fields, description=description)
-        if not payload:
+        elif not payload:
             raise SchemaError("the schema has no fields")
-        fields = tuple(parse_compact(name, spec, name) for name, spec in payload.items())
-        check_siblings(fields, "")
-        return cls(fields=fields)
+        else:
+            fields = tuple(parse_compact(name, spec, name) for name, spec in payload.items())
+            check_siblings(fields, "")
+        check_fields(fields)
+        return cls(fields=fields, description=description)
 
     def to_payload(self) -> dict[str, Any]:
         """The canonical compact form: key-order independent, used for hashing and prompts."""

@@ -16,7 +16,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """The slow profile runs only when selected (`-m fuzz_slow`); the default suite runs the fast one."""
     if "fuzz_slow" in (config.getoption("markexpr", "") or ""):
         return
-    skip = pytest.mark.skip(reason="slow fuzz profile: run with -m fuzz_slow (.ci/run does)")
+    skip = pytest.mark.skip(reason="slow fuzz profile: run with -m fuzz_slow (tools/reliability.py does)")
     for item in items:
         if "fuzz_slow" in item.keywords:
             item.add_marker(skip)

@@ -10,6 +10,7 @@ accepts them).
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
 from hypothesis import strategies as st
@@ -49,8 +50,14 @@ def json_values(depth: int = 2) -> st.SearchStrategy[Any]:
 
 
 def dumps(value: Any) -> str:
-    """JSON text as a file on disk would hold it (NaN/Infinity allowed; lone surrogates escaped)."""
-    return json.dumps(value, allow_nan=True, ensure_ascii=True)
+    """JSON text as a file on disk would hold it (NaN/Infinity allowed; lone surrogates escaped; nesting as deep
+    as `deep_schema` makes it)."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 4 * MAX_DEEP + 1000))
+    try:
+        return json.dumps(value, allow_nan=True, ensure_ascii=True)
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 # --- patterns -------------------------------------------------------------------------------------
@@ -132,6 +139,9 @@ def compact_schemas(draw: st.DrawFn, depth: int = 0, max_fields: int = 6) -> dic
     return {name: draw(field_specs(depth)) for name in names}
 
 
+MAX_DEEP = 1500  # the deepest nesting drawn (the JSON reader refuses it beyond ~1,000 levels)
+
+
 def deep_schema(depth: int, *, kind: str = "object") -> dict[str, Any]:
     """Objects (or arrays) nested `depth` levels deep."""
     spec: Any = "integer"
@@ -143,8 +153,8 @@ def deep_schema(depth: int, *, kind: str = "object") -> dict[str, Any]:
 def extreme_schemas() -> st.SearchStrategy[dict[str, Any]]:
     """The limits a front end must check up front: depth, width, sizes, ranges, `after` cycles, name clashes."""
     return st.one_of(
-        st.integers(1, 3000).map(deep_schema),
-        st.integers(1, 3000).map(lambda d: deep_schema(d, kind="array")),
+        st.integers(1, MAX_DEEP).map(deep_schema),
+        st.integers(1, MAX_DEEP).map(lambda d: deep_schema(d, kind="array")),
         st.integers(1, 20_000).map(lambda n: {f"f{i}": "integer" for i in range(n)}),
         st.sampled_from(("maxItems", "max_items", "maxLength", "max_length", "length")).flatmap(
             lambda key: st.sampled_from((10**6, 10**9, 2**63, 10**30)).map(

@@ -171,15 +171,15 @@ def interrupt_a_batch(worker: CliWorker, scenario: dict[str, Any]) -> None:
         out = directory / "out"
         files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) if out.is_dir() else []
         finished = {job["name"]: job for job in (report or {}).get("jobs", []) if job["status"] == "ok"}
-        expected = {str(Path(job["file"]).relative_to(out)) if Path(job["file"]).is_absolute() else job["file"]
-                    for job in finished.values() if job.get("file")}
+        expected = {str((directory / job["file"]).resolve().relative_to(out.resolve()))  # the report's paths are
+                    for job in finished.values() if job.get("file")}                        # relative to the cwd
         stray = [f for f in files if f != "_manifest.json" and not any(f == e or f.startswith(e.rstrip("/") + "/")
                                                                        for e in expected)]
         FIGURES.check(suite, "whole-files", stray == [], f"{scenario}: {stray} left beside {sorted(expected)}")
         for name, job in finished.items():
             if name in ("parted",) or not job.get("file"):
                 continue
-            checked = worker.run(["validate", "-s", "schema.json", str(out / Path(job["file"]).name)], directory,
+            checked = worker.run(["validate", "-s", "schema.json", str(directory / job["file"])], directory,
                                  timeout_s=120)
             FIGURES.check(suite, "valid-records", checked.code == 0 and validated_rows(checked) == job["records"],
                           f"{scenario}: {name}: {checked.stderr[-200:]}")
@@ -240,7 +240,7 @@ def test_slow_signals_during_start_up(worker: CliWorker, scenario: dict[str, Any
     interrupt_a_run(worker, scenario)
 
 
-@fuzz_settings(FAST, 2)
+@fuzz_settings(FAST, 1)
 @given(scenario=batch_scenarios)
 def test_a_signal_during_a_batch_ends_it_like_generate(worker: CliWorker, scenario: dict[str, Any]) -> None:
     interrupt_a_batch(worker, scenario)
