@@ -1,7 +1,8 @@
 """The limits every schema is checked against up front, so nothing accepted can crash, hang or blow memory.
 
 Two checks, both one-line SchemaErrors naming the path: `check_document` walks the raw JSON before
-either front end parses it (nesting depth, valid Unicode in every key and text); `check_fields`
+either front end parses it (nesting depth, valid Unicode in every key and text, finite numbers and
+integers within 64 bits); `check_fields`
 walks the parsed Fields (depth, total fields, the worst-case size of one record, sizes of arrays and
 texts, numeric ranges the engine's int64/float64 columns can draw from, multiples that exist and can
 be counted, patterns the generator can honour, `after` graphs without cycles, names that stay unique
@@ -37,8 +38,9 @@ _BACKREF = re.compile(r"(?<!\\)\\[1-9]")
 
 
 def check_document(payload: Any) -> None:
-    """The raw schema: no deeper than MAX_DOCUMENT_DEPTH, every key and text valid Unicode (walked without
-    recursion, so any depth is safe to check)."""
+    """The raw schema: no deeper than MAX_DOCUMENT_DEPTH, every key and text valid Unicode, every number one
+    that JSON and the writers hold (finite; integers within 64 bits). Walked without recursion, so any depth
+    is safe to check."""
     stack: list[tuple[Any, str, int]] = [(payload, "", 0)]
     while stack:
         value, path, depth = stack.pop()
@@ -46,6 +48,12 @@ def check_document(payload: Any) -> None:
             raise SchemaError(f"nested deeper than {MAX_DOCUMENT_DEPTH} levels", _short(path))
         if isinstance(value, str):
             _check_text(value, path)
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise SchemaError(f"{value} is not a JSON number (NaN and Infinity cannot be written)", _short(path))
+        elif isinstance(value, int) and not isinstance(value, bool) and not INT64[0] <= value <= INT64[1]:
+            digits = len(str(abs(value)))
+            raise SchemaError(f"a {digits}-digit integer lies beyond 64-bit integers (no output format holds it)",
+                              _short(path))
         elif isinstance(value, Mapping):
             for key, inner in value.items():
                 _check_text(str(key), path)

@@ -93,12 +93,14 @@ def dump_figures(worker: str) -> None:
 
 # --- checks shared by the suites ------------------------------------------------------------------
 
-def check_ending(suite: str, outcome: Outcome, *, allowed: frozenset[int], secrets: tuple[str, ...] = ()) -> None:
+def check_ending(suite: str, outcome: Outcome, *, allowed: frozenset[int], secrets: tuple[str, ...] = (),
+                 about: object = "") -> None:
     """The promises every run keeps however it ends: no hang, no internal error, a clear error line, a clean
-    terminal, no key echoed."""
-    FIGURES.check(suite, "no-hangs", not outcome.hung, f"{outcome.seconds:.1f}s: {outcome.stderr[-300:]}")
+    terminal, no key echoed. `about` (the input) goes with a broken promise's detail."""
+    FIGURES.check(suite, "no-hangs", not outcome.hung, f"{outcome.seconds:.1f}s: {str(about)[:250]}")
     internal = outcome.code in (70, 99, 137) or "internal error" in outcome.stderr or "Traceback" in outcome.stderr
-    FIGURES.check(suite, "no-internal-errors", not internal, f"exit {outcome.code}: {outcome.stderr[-400:]}")
+    FIGURES.check(suite, "no-internal-errors", not internal, f"exit {outcome.code}: {outcome.stderr[-250:]} "
+                                                             f"for {str(about)[:200]}")
     if outcome.code not in (0, 130):
         lines = outcome.error_lines
         FIGURES.check(suite, "clear-errors", outcome.code in allowed and len(lines) == 1,

@@ -265,6 +265,11 @@ def configs(draw: st.DrawFn) -> Any:
 
 # --- batch files ----------------------------------------------------------------------------------------
 
+def _not_a_long_run(value: Any) -> bool:
+    """A count past a few thousand is a long run, not a hang (command lines and batch files skip it)."""
+    return not (isinstance(value, int | float) and not isinstance(value, bool) and value > 5000)
+
+
 @st.composite
 def batch_files(draw: st.DrawFn) -> Any:
     """A batch file (docs/batch.md): jobs with names, kinds, schemas, counts, formats and outputs, some hostile."""
@@ -275,14 +280,16 @@ def batch_files(draw: st.DrawFn) -> Any:
         {"name": st.one_of(st.sampled_from(("users", "orders", "a", "users", "b/c", "", "..")), texts()),
          "kind": st.sampled_from(("structured", "timeseries", "events", "nope")),
          "schema": st.one_of(st.just({"id": "uuid", "n": "integer"}), compact_schemas(max_fields=2), scalars())},
-        optional={"count": st.one_of(st.integers(0, 20), numbers()), "output": outputs,
+        optional={"count": st.one_of(st.integers(0, 20), numbers().filter(_not_a_long_run)), "output": outputs,
                   "format": st.sampled_from(("csv", "jsonl", "json", "parquet", "xml")), "seed": numbers(),
                   "options": st.one_of(st.just({"interval": "1m", "series": 2}), json_values())}),
         json_values())
     return draw(st.one_of(
         st.fixed_dictionaries({"jobs": st.lists(job, max_size=4)},
                               optional={"seed": numbers(), "parallel": scalars(),
-                                        "defaults": st.one_of(st.just({"count": 3}), json_values())}),
+                                        "defaults": st.one_of(st.just({"count": 3}), json_values().filter(
+                                            lambda d: not (isinstance(d, dict) and not _not_a_long_run(
+                                                d.get("count")))))}),
         st.lists(job, max_size=3), json_values()))
 
 

@@ -40,9 +40,9 @@ def check_config(worker: CliWorker, config: Any) -> None:
                      ["--config", "config.json", "config", "show", "--json"],
                      ["--config", "config.json", "cache", "path"],
                      ["--config", "config.json", "generate", "structured", "-s", '{"id": "uuid"}', "-n", "2",
-                      "-o", "out.jsonl"]):
+                      "--mode", "engine", "-o", "out.jsonl"]):  # engine: a provider of the config is never called
             outcome = worker.run(argv, directory)
-            check_ending(suite, outcome, allowed=frozenset({2}), secrets=SECRETS)
+            check_ending(suite, outcome, allowed=frozenset({2}), secrets=SECRETS, about=config)
         FIGURES.check(suite, "whole-files", _temporaries(directory) == [], _temporaries(directory))
 
 
@@ -58,7 +58,7 @@ def check_argv(worker: CliWorker, argv: list[str]) -> None:
         directory = Path(where)
         (directory / "schema.json").write_text(json.dumps({"id": "uuid", "n": "integer"}), encoding="utf-8")
         outcome = worker.run(argv, directory)
-        check_ending(suite, outcome, allowed=frozenset({1, 2, 3}), secrets=(KEY,))
+        check_ending(suite, outcome, allowed=frozenset({1, 2, 3}), secrets=(KEY,), about=argv)
         FIGURES.check(suite, "whole-files", _temporaries(directory) == [], _temporaries(directory))
 
 
@@ -70,7 +70,7 @@ def check_batch(worker: CliWorker, batch: Any) -> None:
         (directory / "batch.json").write_text(dumps(batch), encoding="utf-8")
         outcome = worker.run(["batch", "generate", "--config", "batch.json", "--output", "out", "--executor",
                               "thread"], directory)
-        check_ending(suite, outcome, allowed=frozenset({1, 2}), secrets=(KEY,))
+        check_ending(suite, outcome, allowed=frozenset({1, 2}), secrets=(KEY,), about=batch)
         FIGURES.check(suite, "whole-files", _temporaries(directory) == [], _temporaries(directory))
         if outcome.code == 2:  # refused by the pre-check: nothing may have been written
             written = leftovers(directory / "out", set()) if (directory / "out").is_dir() else []

@@ -39,7 +39,7 @@ def generate_and_validate(worker: CliWorker, suite: str, schema: Any, run: dict[
         out = f"out.{run['fmt']}"
         generated = worker.run(["generate", "structured", "-s", "schema.json", "-n", str(run["count"]),
                                 "--seed", str(run["seed"]), "-o", out], directory)
-        check_ending(suite, generated, allowed=frozenset({2}), secrets=(KEY,))
+        check_ending(suite, generated, allowed=frozenset({2}), secrets=(KEY,), about=(schema, run))
         expected = {"schema.json", out} if generated.code == 0 else {"schema.json"}
         FIGURES.check(suite, "whole-files", leftovers(directory, expected) == [] and
                       (generated.code != 0 or (directory / out).is_file()),
@@ -49,7 +49,8 @@ def generate_and_validate(worker: CliWorker, suite: str, schema: Any, run: dict[
         checked = worker.run(["validate", "-s", "schema.json", out], directory)
         check_ending(suite, checked, allowed=frozenset({1, 2}))
         FIGURES.check(suite, "valid-records", checked.code == 0,
-                      f"validate exit {checked.code}: {checked.stdout[:300]!r} {checked.stderr[-300:]}")
+                      f"validate exit {checked.code}: {checked.stdout[:200]!r} {checked.stderr[-100:]} for "
+                      f"{str((schema, run))[:200]}")
         FIGURES.check(suite, "counts-agree", validated_rows(checked) == run["count"],
                       f"{run['count']} asked, validate said {checked.stderr[-200:]!r}")
 
