@@ -13,17 +13,20 @@ import attrs
 from dotenv import dotenv_values
 
 from agentic_synth.adapters.serialization import structure, unstructure
+from agentic_synth.domain.ai.builtin_providers import BUILTIN_PROVIDERS
 from agentic_synth.domain.config.display import SECRET_NAME, looks_like_key, safe_text
-from agentic_synth.domain.config.settings import API_KEY_NAMES, Settings, camel_key
+from agentic_synth.domain.config.settings import Settings
+from agentic_synth.domain.config.validators import camel_key
 from agentic_synth.domain.errors import ConfigError
 
 CONFIG_NAME = ".agentic-synth.json"
 ENV_FILE = ".env"
 DEFAULT_SOURCE = "default"
-# Environment variables that set a value directly (they win over the file): name -> (path, type).
+# Environment variables that set a value directly (they win over the file): name -> (path, type). Of
+# several that set the same path, the first one set wins (GEMINI_API_KEY before GOOGLE_API_KEY).
 ENV_OVERRIDES: dict[str, tuple[str, type]] = {
-    "GEMINI_API_KEY": ("apiKeys.gemini", str),
-    "OPENROUTER_API_KEY": ("apiKeys.openRouter", str),
+    **{name: (f"apiKeys.{camel_key(builtin.key_setting)}", str)
+       for builtin in BUILTIN_PROVIDERS.values() for name in builtin.key_env},
     "AGENTIC_SYNTH_CACHE_ENABLED": ("cache.enabled", bool),
     "AGENTIC_SYNTH_CACHE_DIR": ("cache.persistPath", str),
     "AGENTIC_SYNTH_ROUTING_STRATEGY": ("models.routing.strategy", str),
@@ -50,9 +53,9 @@ class LoadedConfig:
         """Where the value at `path` came from; a built-in provider's key comes from `apiKeys`."""
         parts = path.split(".")
         if path not in self.sources and len(parts) == 3 and parts[0] == "providers" and parts[2] == "apiKey":
-            attr = API_KEY_NAMES.get(parts[1])
-            if attr is not None:
-                return self.sources.get(f"apiKeys.{camel_key(attr)}", DEFAULT_SOURCE)
+            builtin = BUILTIN_PROVIDERS.get(parts[1])
+            if builtin is not None:
+                return self.sources.get(f"apiKeys.{camel_key(builtin.key_setting)}", DEFAULT_SOURCE)
         return self.sources.get(path, DEFAULT_SOURCE)
 
 
@@ -209,7 +212,7 @@ def load_config(config_path: str | os.PathLike[str] | None = None, *, payload: M
     env_layer: dict[str, Any] = {}
     env_sources: dict[str, str] = {}
     for name, (key, kind) in ENV_OVERRIDES.items():
-        if env.get(name):
+        if env.get(name) and key not in env_sources:
             _set(env_layer, key, _env_value(name, env[name], kind))
             env_sources[key] = f"env {name}" + (" (.env)" if name in from_dotenv else "")
     layers.append((env_layer, env_sources))
@@ -254,3 +257,18 @@ def _merge(base: dict[str, Any], top: Mapping[str, Any]) -> dict[str, Any]:
         else:
             out[key] = value
     return out
+
+
+def load_sdk_config(config: Any) -> LoadedConfig:
+    """`AgenticSynth(config=...)`: None (discover ./.agentic-synth.json), a path, a dict or a Settings."""
+    if config is None:
+        return load_config()
+    if isinstance(config, LoadedConfig):
+        return config
+    if isinstance(config, Settings):
+        return LoadedConfig.from_settings(config, "AgenticSynth(config=Settings(...))")
+    if isinstance(config, str | Path):
+        return load_config(config)
+    if isinstance(config, Mapping):
+        return load_config(payload=config)
+    raise ConfigError(f"config must be a path, a dict or a Settings, not {type(config).__name__}")

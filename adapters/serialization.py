@@ -12,7 +12,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, Iterabl
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from agentic_synth.domain.config.secrets import Secret
-from agentic_synth.domain.config.settings import camel_key
+from agentic_synth.domain.config.validators import camel_key
 from agentic_synth.domain.errors import ConfigError, InvalidSetting
 
 T = TypeVar("T")
@@ -139,6 +139,9 @@ def _first_error(exc: BaseException) -> tuple[list[str], str]:
     if isinstance(exc, ForbiddenExtraKeysError):
         known = [camel_key(a.name) for a in attrs.fields(exc.cl)]
         extra = sorted(exc.extra_fields)[0]
+        moved = getattr(exc.cl, "RETIRED_KEYS", {}).get(extra)  # a key of the specification that we read otherwise
+        if moved is not None:
+            return [extra], moved
         match = difflib.get_close_matches(extra, known, n=1)
         hint = f" (did you mean '{match[0]}'?)" if match else f" (known: {', '.join(known)})"
         return [extra], f"unknown key{hint}"

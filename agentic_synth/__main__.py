@@ -1,5 +1,5 @@
 """`python -m agentic_synth`."""
 
-from agentic_synth.entrypoints.cli.main import run
+from agentic_synth.entrypoints.cli.launcher import run
 
 run()

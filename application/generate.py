@@ -23,11 +23,14 @@ Progress = Callable[[int], None]
 
 
 class RunModels(Protocol):
-    """The TextModel of one run, and what its layers (the cache) tell the run's metadata afterwards."""
+    """The model stack of one run: the TextModel to call, and what its layers tell the run's metadata afterwards."""
 
-    def __call__(self, request: GenerationRequest) -> TextModel: ...
+    @property
+    def text_model(self) -> TextModel: ...
 
     def report_into(self, meta: RunMetadata) -> None: ...
+
+
 # Kinds whose points the engine always makes: in llm mode the model only proposes their parameters.
 ENGINE_TIMED_KINDS = SERIES_KINDS | EVENT_KINDS
 
@@ -55,16 +58,17 @@ class GenerateRecords:
     an interrupted run keeps the whole records written so far.
     """
 
-    def __init__(self, registry: GeneratorRegistry, clock: Clock,
-                 text_model: RunModels | Callable[[GenerationRequest], TextModel] | None = None, *,
-                 repair: Repair | None = None) -> None:
+    def __init__(self, registry: GeneratorRegistry, clock: Clock, *, repair: Repair | None = None) -> None:
         self._registry = registry
         self._clock = clock
-        self._text_model = text_model
         self._repair = repair  # lenient reading of replies (Python literals, trailing commas)
 
-    def chunks(self, request: GenerationRequest, tally: UsageTally | None = None) -> Iterator[RecordChunk]:
-        """The request's records, chunk by chunk, without a sink (for streaming APIs)."""
+    def chunks(self, request: GenerationRequest, tally: UsageTally | None = None, *,
+               models: RunModels | None = None) -> Iterator[RecordChunk]:
+        """The request's records, chunk by chunk, without a sink (for streaming APIs).
+
+        `models` is the run's model stack: llm and hybrid modes need one, the engine none.
+        """
         generator = self._registry.get(request.kind)
         engine = generator.chunks
         if request.mode == "engine":
@@ -74,9 +78,9 @@ class GenerateRecords:
             return chunks
         if request.part is not None:
             raise UsageError(f"a shard of a job (--shard) is made by the engine; mode {request.mode} cannot make one")
-        if self._text_model is None:
+        if models is None:
             raise UsageError(f"mode '{request.mode}' needs an AI model, and none is configured")
-        model = self._text_model(request)
+        model = models.text_model
         tally = tally if tally is not None else UsageTally()
         if request.mode == "llm" and request.kind not in ENGINE_TIMED_KINDS:
             chunks = LLMRecords(model, tally, self._clock, expand=engine, repair=self._repair).chunks(request)
@@ -84,15 +88,15 @@ class GenerateRecords:
             chunks = HybridRecords(model, tally, engine, clock=self._clock, repair=self._repair).chunks(request)
         return chunks
 
-    def run(self, request: GenerationRequest, sink: RecordSink, *, progress: Progress | None = None,
-            keep_partial: bool = False) -> RunMetadata:
+    def run(self, request: GenerationRequest, sink: RecordSink, *, models: RunModels | None = None,
+            progress: Progress | None = None, keep_partial: bool = False) -> RunMetadata:
         meta = RunMetadata(kind=request.kind, mode=request.mode, seed=request.seed, requested=request.count,
                            source=request.mode)
         keep_on_interrupt = keep_partial or request.mode != "engine"  # paid-for records stay
         tally = UsageTally()
         started = self._clock.monotonic()
         try:
-            for chunk in self.chunks(request, tally):
+            for chunk in self.chunks(request, tally, models=models):
                 with shielded():  # a signal lets the chunk be written whole, so the count says what is on disk
                     sink.write(chunk)
                     meta.records += chunk.length
@@ -120,17 +124,16 @@ class GenerateRecords:
             raise
         finally:
             meta.seconds = self._clock.monotonic() - started
-            self._account(meta, tally)
+            self._account(meta, tally, models)
         with shielded(stop_after=False):  # the run is complete: a signal now does not undo the commit
             sink.close()
         meta.seconds = self._clock.monotonic() - started
         return meta
 
-    def _account(self, meta: RunMetadata, tally: UsageTally) -> None:
+    def _account(self, meta: RunMetadata, tally: UsageTally, models: RunModels | None) -> None:
         meta.models = tally.snapshot()
-        report = getattr(self._text_model, "report_into", None)  # RunModels: cache figures, models' failures
-        if report is not None:
-            report(meta)
+        if models is not None:
+            models.report_into(meta)  # cache figures, the failures of models the router handed over from
         meta.dropped = tally.invalid + tally.duplicates
         meta.notes.extend(tally.notes)
         meta.distinct = dict(tally.distinct)

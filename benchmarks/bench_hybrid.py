@@ -11,6 +11,7 @@ import time
 
 from agentic_synth import AgenticSynth
 from agentic_synth.entrypoints.container import build_container
+from tests.containers import swap_providers
 from tests.fakes import FakeTextModel
 
 SCHEMA = {"id": "uuid", "product": "product_name", "review": "sentence", "channel": {"enum": ["web", "store"]},
@@ -28,13 +29,14 @@ def plan(request):
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
     fake = FakeTextModel(default=plan)
-    container = build_container(load_plugins=False)
-    with container.text_model.override(fake):
-        synth = AgenticSynth(container=container)
-        started = time.perf_counter()
-        n = sum(1 for _ in synth.generate_stream("structured", schema=SCHEMA, count=count, model="m",
-                                                  mode="hybrid", seed=1))
-        seconds = time.perf_counter() - started
+    container = build_container(load_plugins=False, cache={"enabled": False},
+                                providers={"local": {"baseUrl": "http://127.0.0.1:9/v1", "models": ["m"]}})
+    swap_providers(container, fake)  # the whole model stack runs, over a fake provider adapter
+    synth = AgenticSynth(container=container)
+    started = time.perf_counter()
+    n = sum(1 for _ in synth.generate_stream("structured", schema=SCHEMA, count=count, model="m",
+                                              mode="hybrid", seed=1))
+    seconds = time.perf_counter() - started
     print(f"hybrid: {n:,} records, {fake.calls} model calls, {seconds:.2f}s, {n / seconds:,.0f} records/s")
 
 

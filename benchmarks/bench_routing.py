@@ -10,7 +10,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from agentic_synth.adapters.clock import SystemClock
 from agentic_synth.domain.ai.models import ModelRequest
-from agentic_synth.entrypoints.model_stack import RunRouting, build_model_stack
+from agentic_synth.domain.ai.run_routing import RunRouting
+from agentic_synth.domain.config.settings import Settings
+from agentic_synth.entrypoints.model_stack import compose_model_stack
 from tests.fakes import FakeTextModel
 
 CALLS = 20_000
@@ -19,7 +21,7 @@ PROMPT = "Write 20 records as a JSON array for this schema: " + "x" * 1500
 
 def measure(run: RunRouting, threads: int) -> float:
     providers = {"gemini": FakeTextModel.for_routing("gemini"), "openrouter": FakeTextModel.for_routing("openrouter")}
-    stack = build_model_stack(config={}, providers=providers, clock=SystemClock(), run=run, warn=lambda m: None)
+    stack = compose_model_stack(Settings(), providers, clock=SystemClock(), routing=run, warn=lambda m: None)
     request = ModelRequest(prompt=PROMPT, max_output_tokens=4096)
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=threads) as pool:

@@ -1,16 +1,30 @@
-"""The one error hierarchy; every error knows the process exit code it maps to."""
+"""The one error hierarchy, and the table of process exit codes (every error knows the code it maps to)."""
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 from agentic_synth.domain.config.display import escape_controls, safe_text
 
 
+class ExitCode(enum.IntEnum):
+    """Every exit code of the `agentic-synth` command, in one place (docs/cli.md lists them)."""
+
+    OK = 0
+    FAILURE = 1  # data broke its schema, an integration failed, a batch job failed
+    USAGE = 2  # bad options, schema or configuration
+    PROVIDER = 3  # an AI provider failed after retries
+    BUDGET = 4  # the spending cap stopped the run (records so far are kept)
+    INCOMPLETE = 5  # fewer valid records than asked for (those made are kept)
+    INTERNAL = 70  # a bug of ours (sysexits' EX_SOFTWARE)
+    INTERRUPTED = 130  # Ctrl-C or SIGTERM (128 + SIGINT)
+
+
 class AgenticSynthError(Exception):
     """Root of every error the project raises on purpose."""
 
-    exit_code = 1
+    exit_code = ExitCode.FAILURE
     metadata: Any = None  # the RunMetadata of the run it ended (records, calls, tokens, cost), when one ran
 
     def __init__(self, message: str) -> None:
@@ -25,7 +39,7 @@ class AgenticSynthError(Exception):
 class UsageError(AgenticSynthError):
     """A command or call was given options that do not fit together."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class SchemaError(UsageError):
@@ -59,13 +73,13 @@ class InvalidSetting(ConfigError):
 class DataValidationError(AgenticSynthError):
     """Data checked against a schema has violations."""
 
-    exit_code = 1
+    exit_code = ExitCode.FAILURE
 
 
 class ProviderError(AgenticSynthError):
     """An AI provider failed, after retries, in a way the user must know about."""
 
-    exit_code = 3
+    exit_code = ExitCode.PROVIDER
 
     def __init__(self, message: str, *, provider: str = "", status: int | None = None,
                  retryable: bool = False, retry_after: float | None = None,
@@ -85,7 +99,7 @@ class BudgetExceeded(AgenticSynthError):
     the run with `final_message(written, requested)`.
     """
 
-    exit_code = 4
+    exit_code = ExitCode.BUDGET
     keeps_records = True
 
     def __init__(self, message: str, *, spent: float | None = None, limit: float | None = None) -> None:
@@ -114,36 +128,36 @@ class BudgetExceeded(AgenticSynthError):
 class IncompleteGeneration(AgenticSynthError):
     """Fewer valid records than asked for could be produced; those that were are kept."""
 
-    exit_code = 5
+    exit_code = ExitCode.INCOMPLETE
     keeps_records = True
 
 
 class Interrupted(AgenticSynthError):
     """The user interrupted the run (Ctrl-C); whole records written so far are kept."""
 
-    exit_code = 130
+    exit_code = ExitCode.INTERRUPTED
 
 
 class IntegrationError(AgenticSynthError):
     """An optional integration (stream pipeline, vector store, workflow engine) failed while in use."""
 
-    exit_code = 1
+    exit_code = ExitCode.FAILURE
 
     def __init__(self, message: str, *, integration: str = "") -> None:
         super().__init__(f"{integration}: {message}" if integration else message)
         self.integration = integration
 
 
-EXIT_CODES: dict[type[AgenticSynthError], int] = {
+EXIT_CODES: dict[type[AgenticSynthError], ExitCode] = {
     cls: cls.exit_code
     for cls in (AgenticSynthError, UsageError, SchemaError, ConfigError, InvalidSetting, DataValidationError,
                 ProviderError, BudgetExceeded, IncompleteGeneration, Interrupted, IntegrationError)
 }
 
 
-def exit_code_for(error: AgenticSynthError) -> int:
+def exit_code_for(error: AgenticSynthError) -> ExitCode:
     """The exit code of an error: the nearest class in the table."""
     for cls in type(error).__mro__:
         if cls in EXIT_CODES:
             return EXIT_CODES[cls]
-    return 1
+    return ExitCode.FAILURE

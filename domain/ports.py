@@ -1,4 +1,9 @@
-"""Ports: the interfaces the application needs from the outside world, as Protocols."""
+"""Ports: the interfaces the application needs from the outside world, as Protocols.
+
+Only the ports something checks with `isinstance` are `@runtime_checkable` (a plugin's or caller's
+pipeline, store or engine, checked in entrypoints/integrations.py; Transactional, in application/tee.py).
+tests/unit/test_ports.py proves that every adapter satisfies its port, under mypy.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,6 @@ from agentic_synth.domain.generation.records import RecordChunk
 from agentic_synth.domain.integrations.temporal import TemporalMetrics
 
 
-@runtime_checkable
 class RecordSink(Protocol):
     """Where records go: a file format, stdout, memory or a user's own destination.
 

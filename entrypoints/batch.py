@@ -7,14 +7,13 @@ import hashlib
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import attrs
-from dependency_injector import providers
 
 from agentic_synth.adapters.batch_file import read_batch_file
 from agentic_synth.adapters.sinks.atomic import check_name
@@ -22,14 +21,13 @@ from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.domain.ai.budget import Budget
 from agentic_synth.domain.batch.results import CANCELLED, FAILED, INTERRUPTED, BatchResult, JobOutcome, merge_parts
 from agentic_synth.domain.batch.spec import BatchJob, BatchSpec
-from agentic_synth.domain.errors import AgenticSynthError, Interrupted, UsageError
+from agentic_synth.domain.errors import AgenticSynthError, ExitCode, Interrupted, UsageError
 from agentic_synth.domain.generation.generators import total_records
 from agentic_synth.domain.generation.requests import CHUNK_SIZE, GenerationRequest
 from agentic_synth.domain.generation.shards import parts_for, split
 from agentic_synth.entrypoints.batch_manifest import ManifestBook, resume_seed
-from agentic_synth.entrypoints.batch_worker import JobTask, run_task
+from agentic_synth.entrypoints.batch_worker import JobTask, PreparedRun, run_task
 from agentic_synth.entrypoints.executors import EXECUTORS, Remote, check_executor, choose_remote
-from agentic_synth.entrypoints.model_stack import build_model_stack
 
 RUN_ONLY = frozenset({"csv_protect", "csv_header"})  # options of the run (its sink), not of its request
 
@@ -49,12 +47,18 @@ class BatchInterrupted(Interrupted):
 
 @attrs.frozen
 class BatchPlan:
-    """A checked batch: the seed used, the output directory and its tasks (one per job, or per part)."""
+    """A checked batch: the seed used, the output directory and its tasks (one per job, or per part).
+
+    `budget` is the batch's one Budget, which every model job draws on; `prepared` holds, for each
+    task that is a whole job, the request and model stack its check built, for a run in this process.
+    """
 
     spec: BatchSpec
     seed: int
     output_dir: str
     tasks: tuple[JobTask, ...]
+    budget: Budget | None = None
+    prepared: Mapping[int, PreparedRun] = attrs.field(factory=dict)
 
     @property
     def sharded(self) -> bool:
@@ -91,7 +95,9 @@ def plan_batch(synth: Any, spec: BatchSpec, output_dir: str | os.PathLike[str], 
     out = Path(output_dir)
     if out.exists() and not out.is_dir():
         raise UsageError(f"--output: '{out}' exists and is not a directory")
+    shared = Budget(spec.budget_usd) if spec.budget_usd is not None else None
     tasks: list[JobTask] = []
+    prepared: dict[int, PreparedRun] = {}
     for i, job in enumerate(spec.jobs):
         job_seed = job.seed_for(batch_seed)
         args: dict[str, Any] = {"schema": job.schema, "count": job.count, "seed": job_seed, **job.options}
@@ -99,6 +105,7 @@ def plan_batch(synth: Any, spec: BatchSpec, output_dir: str | os.PathLike[str], 
             fmt = resolve_format(job.file_name, job.format)
             asked = {k: v for k, v in args.items() if k not in RUN_ONLY}  # csv_protect is the sink's, not the request's
             request = synth.request(job.kind, **asked, **_shared_budget(spec))
+            models = synth.model_stack(request, shared_budget=shared)  # prices under the budget, a usable model
             parts = _parts(synth, job, request, fmt, workers or default_parallel(spec, len(spec.jobs)))
         except AgenticSynthError as exc:
             raise UsageError(f"{spec.source}: jobs[{i}] ({job.name}): {exc}") from None
@@ -110,6 +117,7 @@ def plan_batch(synth: Any, spec: BatchSpec, output_dir: str | os.PathLike[str], 
         base = dict(name=job.name, kind=job.kind, seed=job_seed, format=fmt, args=args, mode=request.mode,
                     count=request.count, movable=movable, fingerprint=_fingerprint(request, fmt, len(parts)))
         if len(parts) == 1 and job.parts is None:
+            prepared[len(tasks)] = (request, models)
             tasks.append(JobTask(index=len(tasks), path=str(out / job.file_name), **base))
             continue
         folder = out / Path(job.file_name).with_suffix("")
@@ -117,7 +125,8 @@ def plan_batch(synth: Any, spec: BatchSpec, output_dir: str | os.PathLike[str], 
             tasks.append(JobTask(index=len(tasks), path=str(folder / f"part-{k:05d}.{fmt}"), part=k,
                                  parts=len(parts), records=span, **base))
     _check_layout(spec, tasks, out)
-    return BatchPlan(spec=spec, seed=batch_seed, output_dir=str(out), tasks=tuple(tasks))
+    return BatchPlan(spec=spec, seed=batch_seed, output_dir=str(out), tasks=tuple(tasks), budget=shared,
+                     prepared=prepared)
 
 
 def _check_layout(spec: BatchSpec, tasks: list[JobTask], out: Path) -> None:
@@ -173,10 +182,11 @@ def _shared_budget(spec: BatchSpec) -> dict[str, Any]:
     return {} if spec.budget_usd is None else {"budget": spec.budget_usd}
 
 
-def _thread_job(synth: Any, task: JobTask, stop: threading.Event, fail_fast: bool, counters: list[int]) -> JobOutcome:
+def _thread_job(synth: Any, task: JobTask, stop: threading.Event, fail_fast: bool, counters: list[int],
+                prepared: PreparedRun | None) -> JobOutcome:
     """One job in a thread; with --fail-fast its failure stops the jobs after it at once (in this worker
     too, before the main thread has even seen the failure)."""
-    outcome = run_task(synth, task, stop, "thread", counters)
+    outcome = run_task(synth, task, stop, "thread", counters, prepared)
     if fail_fast and outcome.status == FAILED:
         stop.set()
     return outcome
@@ -213,7 +223,7 @@ def run_batch(synth: Any, plan: BatchPlan, *, parallel: int, executor: str = "au
     with ExitStack() as stack:
         if book is not None:
             book.save()
-        shared = stack.enter_context(_shared_budget_for(synth, plan.spec.budget_usd))
+        shared = plan.budget  # drawn on by every model job (thread-safe; model jobs run in this process)
         futures: dict[Future[JobOutcome], JobTask] = {}
         remote = None
         if remote_tasks:  # first, before any thread of ours exists: a local pool may then fork
@@ -226,7 +236,8 @@ def run_batch(synth: Any, plan: BatchPlan, *, parallel: int, executor: str = "au
         if threaded:
             threads = ThreadPoolExecutor(min(parallel, len(threaded)), thread_name_prefix="agentic-synth-batch")
             stack.callback(threads.shutdown, wait=True, cancel_futures=True)
-            futures.update({threads.submit(_thread_job, synth, t, thread_stop, fail_fast, made): t for t in threaded})
+            futures.update({threads.submit(_thread_job, synth, t, thread_stop, fail_fast, made,
+                                           plan.prepared.get(t.index)): t for t in threaded})
 
         stopped: list[str] = []
 
@@ -308,19 +319,5 @@ def _outcome_of(future: Future[JobOutcome], task: JobTask, *, wait_for_it: bool 
                 continue
         return future.result()
     except Exception as exc:  # the worker process died (killed, out of memory): this job fails alone
-        return JobOutcome(name=task.name, kind=task.kind, status=FAILED, seed=task.seed, exit_code=70,
+        return JobOutcome(name=task.name, kind=task.kind, status=FAILED, seed=task.seed, exit_code=ExitCode.INTERNAL,
                           error=f"worker failed: {type(exc).__name__}: {exc}")
-
-
-@contextmanager
-def _shared_budget_for(synth: Any, budget_usd: float | None) -> Iterator[Budget | None]:
-    """Every model run of the batch draws on one Budget (thread-safe; model jobs run in this process)."""
-    if budget_usd is None:
-        yield None
-        return
-    container = synth.container
-    shared = Budget(budget_usd)
-    with container.model_stack.override(providers.Factory(
-            build_model_stack, config=container.config, providers=container.provider_models, clock=container.clock,
-            shared_budget=shared)):
-        yield shared

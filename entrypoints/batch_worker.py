@@ -1,4 +1,4 @@
-"""One batch task (a job, or one part file of a sharded job) as an SDK `generate` call, wherever it runs."""
+"""One batch task (a job, or one part file of a sharded job) as an SDK `run` of its request, wherever it runs."""
 
 from __future__ import annotations
 
@@ -17,8 +17,10 @@ from agentic_synth.adapters.serialization import structure, unstructure
 from agentic_synth.domain.batch.results import CANCELLED, FAILED, INTERRUPTED, OK, JobOutcome
 from agentic_synth.domain.config.secrets import Secret
 from agentic_synth.domain.config.settings import Settings
-from agentic_synth.domain.errors import AgenticSynthError, Interrupted, exit_code_for
+from agentic_synth.domain.errors import AgenticSynthError, ExitCode, Interrupted, exit_code_for
 from agentic_synth.domain.generation.shards import RecordRange
+
+PreparedRun = tuple[Any, Any]  # (GenerationRequest, ModelStack | None) of a task run in this process
 
 
 class StopSignal(Protocol):
@@ -58,8 +60,13 @@ class JobTask:
 
 
 def run_task(synth: Any, task: JobTask, stop: StopSignal, executor: str,
-             counters: Counters | None = None) -> JobOutcome:
-    """Run one task to its file; never raises for the task's own failure (the outcome says why)."""
+             counters: Counters | None = None, prepared: PreparedRun | None = None) -> JobOutcome:
+    """Run one task to its file; never raises for the task's own failure (the outcome says why).
+
+    `prepared` is the task's request and model stack as the batch's check built them (a model job's
+    stack draws on the batch's shared Budget); elsewhere (a worker process, a part file) the request
+    is built again from the task's plain data.
+    """
 
     def progress(made: int) -> None:
         if counters is not None:
@@ -73,8 +80,13 @@ def run_task(synth: Any, task: JobTask, stop: StopSignal, executor: str,
     started = time.perf_counter()
     extra = {} if task.records is None else {"shard": task.records}
     try:
-        result = synth.generate(task.kind, output=task.path, format=task.format, progress=progress, **extra,
-                                **task.args)
+        from agentic_synth.entrypoints.sdk import RUN_KEYWORDS
+
+        run_args = {k: v for k, v in task.args.items() if k in RUN_KEYWORDS}
+        request, models = prepared if prepared is not None else (synth.request(
+            task.kind, **extra, **{k: v for k, v in task.args.items() if k not in RUN_KEYWORDS}), None)
+        result = synth.run(request, output=task.path, format=task.format, progress=progress, models=models,
+                           **run_args)
     except Interrupted as exc:
         kept = Path(task.path).is_file() and "no output written" not in str(exc)
         return JobOutcome(status=INTERRUPTED, error=str(exc), exit_code=exc.exit_code,
@@ -84,8 +96,8 @@ def run_task(synth: Any, task: JobTask, stop: StopSignal, executor: str,
         return JobOutcome(status=FAILED, error=str(exc).replace("\n", " "), exit_code=exit_code_for(exc),
                           file=task.path if kept else None, seconds=time.perf_counter() - started, **base)
     except Exception as exc:  # a bug of ours or a plugin's: this job fails, the others go on
-        return JobOutcome(status=FAILED, error=f"internal error: {type(exc).__name__}: {exc}", exit_code=70,
-                          seconds=time.perf_counter() - started, **base)
+        return JobOutcome(status=FAILED, error=f"internal error: {type(exc).__name__}: {exc}",
+                          exit_code=ExitCode.INTERNAL, seconds=time.perf_counter() - started, **base)
     meta = result.metadata
     digest, size = file_digest(task.path)
     return JobOutcome(status=OK, file=task.path, records=meta.records, seconds=time.perf_counter() - started,

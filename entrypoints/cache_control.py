@@ -8,7 +8,6 @@ from typing import Any
 from agentic_synth.adapters.cache.location import cache_dir
 from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.cache.keys import exact_key, loose_key
-from agentic_synth.domain.cache.settings import CacheSettings
 from agentic_synth.domain.cache.stats import CacheStats
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.ports import ResponseCache
@@ -37,8 +36,7 @@ class CacheControl:
 
     def path(self) -> Path | None:
         """The directory of the persistent cache; None when the cache is off or in memory only."""
-        settings: CacheSettings = self._container.cache_settings()
-        where: Path | None = cache_dir(settings)
+        where: Path | None = cache_dir(self._container.settings().cache)
         return where
 
     def invalidate(self, key: str | ModelRequest | None = None, **where: str) -> int:

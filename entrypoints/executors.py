@@ -9,6 +9,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
+from agentic_synth.adapters.sinks.factory import open_sink
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.ports import TaskExecutor
 from agentic_synth.entrypoints.batch_worker import (
@@ -39,7 +40,7 @@ def check_executor(executor: str, scheduler: str | None) -> str:
 def choose_remote(tasks: list[JobTask], parallel: int, executor: str, synth: Any) -> set[int]:
     """The tasks that run outside this process (engine jobs, when that pays off); the rest run in threads."""
     movable = [t for t in tasks if t.movable]
-    if executor == "thread" or not movable or synth.container.sink_factory.overridden:
+    if executor == "thread" or not movable or synth.container.sink_factory() is not open_sink:  # a caller's own
         return set()
     if executor == "auto":
         work = sum(t.count if t.count is not None else PROCESS_MIN_RECORDS for t in movable)
@@ -53,7 +54,7 @@ class Remote:
 
     def __init__(self, executor: str, workers: int, tasks: int, synth: Any, scheduler: str | None) -> None:
         settings = keyless_settings(synth.container.settings())
-        plugins = bool(synth.container.config.load_plugins())
+        plugins = bool(synth.container.load_plugins())
         self.stop: StopSignal | None = None
         self.counters: Counters | None = None
         self._pool: TaskExecutor

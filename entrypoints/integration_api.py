@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 
 def enable_midstreamer(synth: AgenticSynth, pipeline: str | StreamPipeline | None = None) -> StreamPipeline:
-    """`generate(..., stream=True)` then sends records to this pipeline as they are made.
+    """`generate(..., to_pipeline=True)` then sends records to this pipeline as they are made.
 
     `pipeline` names a midstreamer pipeline (default `integrations.midstreamer.defaultPipeline`)
     served by the installed midstreamer plugin, or is your own StreamPipeline object. Without the

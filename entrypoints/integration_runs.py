@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import attrs
@@ -37,6 +38,12 @@ class RunIntegrations:
         self.tee = TeeRecordSink(sink, pipeline=self.pipeline, store=self.store, metadata=metadata, owned=self.owned)
         return self.tee
 
+    def discard(self) -> None:
+        """A run that ends before its tee took charge closes the pipeline it opened (its connection)."""
+        if self.tee is None and self.pipeline is not None and self.owned:
+            with contextlib.suppress(Exception):
+                self.pipeline.close()
+
     def report_into(self, meta: RunMetadata) -> None:
         meta.notes.extend(self.notes)
         if self.tee is not None and self.pipeline is not None:
@@ -67,43 +74,47 @@ def similarity_notes(report: dict[str, Any], notice: str | None) -> list[str]:
     return ([f"similarity: {notice.removeprefix('agentic-synth: ')}"] if notice else []) + [line]
 
 
-def plan_run(integrations: Integrations, *, stream: bool, stream_to: Any, vectorize: bool, vectorize_with: Any,
+def plan_run(integrations: Integrations, *, to_pipeline: bool, stream_to: Any, vectorize: bool, vectorize_with: Any,
              embedder: Any = None, output_is_stdout: bool, reference: str | None = None) -> RunIntegrations:
     """Open what the run names (errors now, before any output exists) or take the SDK's enabled integrations."""
     plan = RunIntegrations()
     if reference is not None and not (isinstance(stream_to, str) and stream_to.split(":")[0] == "midstreamer"):
         raise UsageError("--reference goes with --stream-to midstreamer (the rolling comparison while generating); "
                          "to compare a file afterwards use: agentic-synth validate --reference REF DATA")
-    if stream_to is not None:
-        if isinstance(stream_to, str):
-            plan.pipeline = integrations.open_stream(stream_to, reference=reference)
-            counters = getattr(plan.pipeline, "counters", None)
-            plan.pipeline_label = counters.target if counters is not None else stream_to  # URLs without secrets
-        else:
-            plan.pipeline, plan.pipeline_label = integrations.use_run_pipeline(stream_to), type(stream_to).__name__
-            plan.owned = False  # the caller's object: the caller closes it
-        if output_is_stdout and isinstance(plan.pipeline, JsonlStreamPipeline) and plan.pipeline.target == "-":
-            raise UsageError(f"--stream-to {stream_to}: the output already goes to stdout; write it to a file "
-                             "with -o PATH")
-    elif stream:
-        configured = integrations.stream_pipeline()
-        if configured.is_available():
-            plan.pipeline, plan.owned = configured, False
-            plan.pipeline_label = _label(configured, type(configured).__name__)
-        elif integrations.enabled("midstreamer"):  # configured but not installed: say so, do not fail
-            plan.notes.append(f"not streamed: {getattr(configured, 'reason', 'midstreamer is not available')}")
-    if vectorize_with is not None:
-        if isinstance(vectorize_with, str):
-            plan.store, plan.store_label = integrations.open_store(vectorize_with, embedder), vectorize_with
-        else:
-            plan.store, plan.store_label = integrations.use_run_store(vectorize_with), type(vectorize_with).__name__
-    elif vectorize:
-        configured_store = integrations.vector_store()
-        if not configured_store.is_available():
-            reason = getattr(configured_store, "reason", "no vector store is enabled")
-            raise UsageError(f"vectorize=True needs a vector store: {reason}; call enable_ruvector(synth, "
-                             "db_path=...) or enable_local_vectors(...), or pass vectorize_with='local:PATH'")
-        plan.store, plan.store_label = configured_store, _label(configured_store, type(configured_store).__name__)
+    try:
+        if stream_to is not None:
+            if isinstance(stream_to, str):
+                plan.pipeline = integrations.open_stream(stream_to, reference=reference)
+                counters = getattr(plan.pipeline, "counters", None)
+                plan.pipeline_label = counters.target if counters is not None else stream_to  # URLs without secrets
+            else:
+                plan.pipeline, plan.pipeline_label = integrations.use_run_pipeline(stream_to), type(stream_to).__name__
+                plan.owned = False  # the caller's object: the caller closes it
+            if output_is_stdout and isinstance(plan.pipeline, JsonlStreamPipeline) and plan.pipeline.target == "-":
+                raise UsageError(f"--stream-to {stream_to}: the output already goes to stdout; write it to a file "
+                                 "with -o PATH")
+        elif to_pipeline:
+            configured = integrations.stream_pipeline()
+            if configured.is_available():
+                plan.pipeline, plan.owned = configured, False
+                plan.pipeline_label = _label(configured, type(configured).__name__)
+            elif integrations.enabled("midstreamer"):  # configured but not installed: say so, do not fail
+                plan.notes.append(f"not streamed: {getattr(configured, 'reason', 'midstreamer is not available')}")
+        if vectorize_with is not None:
+            if isinstance(vectorize_with, str):
+                plan.store, plan.store_label = integrations.open_store(vectorize_with, embedder), vectorize_with
+            else:
+                plan.store, plan.store_label = integrations.use_run_store(vectorize_with), type(vectorize_with).__name__
+        elif vectorize:
+            configured_store = integrations.vector_store()
+            if not configured_store.is_available():
+                reason = getattr(configured_store, "reason", "no vector store is enabled")
+                raise UsageError(f"vectorize=True needs a vector store: {reason}; call enable_ruvector(synth, "
+                                 "db_path=...) or enable_local_vectors(...), or pass vectorize_with='local:PATH'")
+            plan.store, plan.store_label = configured_store, _label(configured_store, type(configured_store).__name__)
+    except BaseException:
+        plan.discard()  # a later check failed: the stream connection it opened is closed
+        raise
     return plan
 
 

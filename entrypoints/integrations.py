@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
 from loguru import logger
 
 from agentic_synth.adapters.integrations.hashing_embedder import HashingEmbedder
@@ -15,15 +16,19 @@ from agentic_synth.adapters.integrations.ruvector import RuvectorVectorStore, is
 from agentic_synth.adapters.integrations.ruvector_rvf import RvfVectorStore, is_rvf_db
 from agentic_synth.adapters.integrations.sqlite_vectors import SqliteVectorStore, is_sqlite_file
 from agentic_synth.adapters.integrations.workflows import InProcessWorkflowEngine
+from agentic_synth.adapters.serialization import unstructure
+from agentic_synth.domain.config.integrations import IntegrationsSettings, MidstreamerSettings, RuvectorSettings
 from agentic_synth.domain.errors import IntegrationError, UsageError
 from agentic_synth.domain.integrations.stream_targets import StreamTarget, is_stream_url
 from agentic_synth.domain.ports import StreamPipeline, VectorStore, WorkflowEngine
 
-DEFAULT_LOCAL_DB = "./data/vectors.sqlite"
-DEFAULT_RUVECTOR_DB = "./data/vectors.db"
-DEFAULT_PIPELINE = "synthetic-data"
+DEFAULT_LOCAL_DB = "./data/vectors.sqlite"  # the built-in local store's file (not a setting)
+DEFAULT_RUVECTOR_DB = str(attrs.fields(RuvectorSettings).db_path.default)  # the settings' defaults
+DEFAULT_PIPELINE = str(attrs.fields(MidstreamerSettings).default_pipeline.default)
 STREAM_BUILTINS = ("jsonl", "stdout")
 STORE_BUILTINS = ("local",)
+# config name -> IntegrationsSettings attribute
+_ATTRIBUTES = {"midstreamer": "midstreamer", "agenticRobotics": "agentic_robotics", "ruvector": "ruvector"}
 
 
 def split_spec(spec: str, flag: str) -> tuple[str, str | None]:
@@ -47,8 +52,8 @@ class Integrations:
     `--vectorize-with NAME[:PATH]`, and fail with a clear error when what is named is missing.
     """
 
-    def __init__(self, config: Mapping[str, Any] | None, plugins: Mapping[str, Factory]) -> None:
-        self._config = dict(config or {})
+    def __init__(self, settings: IntegrationsSettings, plugins: Mapping[str, Factory]) -> None:
+        self._settings = settings
         self._plugins = dict(plugins)
         self._pipeline: StreamPipeline | None = None
         self._store: VectorStore | None = None
@@ -57,41 +62,41 @@ class Integrations:
         self._wanted: set[str] = set()  # enabled in code (enable_midstreamer, enable_ruvector)
 
     def _section(self, name: str) -> dict[str, Any]:
-        section = self._config.get(name) or {}
-        return dict(section) if isinstance(section, Mapping) else {}
+        """`integrations.<name>` in the file's camelCase shape: the options a plugin's factory is given."""
+        section: dict[str, Any] = unstructure(getattr(self._settings, _ATTRIBUTES[name]))
+        return section
 
     def enabled(self, name: str) -> bool:
         """Is `integrations.<name>.enabled` set (midstreamer, agenticRobotics, ruvector)."""
-        return name in self._wanted or bool(self._section(name).get("enabled"))
+        return name in self._wanted or bool(getattr(self._settings, _ATTRIBUTES[name]).enabled)
 
     def ruvector_path(self) -> str | None:
-        path = self._section("ruvector").get("dbPath")
-        return path if isinstance(path, str) and path else None
+        return self._settings.ruvector.db_path or None
+
+    def _pipeline_name(self) -> str:
+        return self._settings.midstreamer.default_pipeline or DEFAULT_PIPELINE
 
     # --- configured (long-lived) ---------------------------------------------------------------
 
     def stream_pipeline(self) -> StreamPipeline:
         if self._pipeline is None:
-            section = self._section("midstreamer")
-            if not section.get("enabled"):
+            if not self._settings.midstreamer.enabled:
                 self._pipeline = NullStreamPipeline("integrations.midstreamer is not enabled")
             else:
-                self._pipeline = self.midstreamer(section.get("defaultPipeline") or DEFAULT_PIPELINE, strict=False)
+                self._pipeline = self.midstreamer(self._pipeline_name(), strict=False)
         return self._pipeline
 
     def vector_store(self) -> VectorStore:
         if self._store is None:
-            section = self._section("ruvector")
-            if not section.get("enabled"):
+            if not self._settings.ruvector.enabled:
                 self._store = NullVectorStore("integrations.ruvector is not enabled")
             else:
-                self._store = self.ruvector(section.get("dbPath") or DEFAULT_RUVECTOR_DB, strict=False)
+                self._store = self.ruvector(self.ruvector_path() or DEFAULT_RUVECTOR_DB, strict=False)
         return self._store
 
     def workflow_engine(self) -> WorkflowEngine:
         if self._engine is None:
-            section = self._section("agenticRobotics")
-            if not section.get("enabled"):
+            if not self._settings.agentic_robotics.enabled:
                 self._engine = NullWorkflowEngine("integrations.agenticRobotics is not enabled")
             elif "agentic_robotics" not in self._plugins:
                 reason = (f"integrations.agenticRobotics is enabled but no 'agentic_robotics' entry point is "
@@ -99,15 +104,15 @@ class Integrations:
                 logger.warning(reason)
                 self._engine = NullWorkflowEngine(reason)
             else:
-                self._engine = self._build("agentic_robotics", section, WorkflowEngine, "workflow engine")
+                self._engine = self._build("agentic_robotics", self._section("agenticRobotics"), WorkflowEngine,
+                                           "workflow engine")
         return self._engine
 
     def enable_stream_pipeline(self, pipeline: Any, name: str = "midstreamer") -> StreamPipeline:
-        """Make `pipeline` (a StreamPipeline, or a midstreamer pipeline name) the one `stream=True` runs use."""
+        """Make `pipeline` (a StreamPipeline, or a midstreamer pipeline name) the one `to_pipeline=True` runs use."""
         self._wanted.add(name)
         if isinstance(pipeline, str) or pipeline is None:
-            pipeline = self.midstreamer(pipeline or self._section("midstreamer").get("defaultPipeline")
-                                        or DEFAULT_PIPELINE, strict=False)
+            pipeline = self.midstreamer(pipeline or self._pipeline_name(), strict=False)
         self._pipeline = _checked(pipeline, StreamPipeline, "stream pipeline", "pipeline")
         return self._pipeline
 
@@ -170,8 +175,7 @@ class Integrations:
         if name == "midstreamer":
             if "midstreamer" not in self._plugins and reference is not None:
                 return rolling_similarity(reference, target)  # the built-in use of what midstreamer really does
-            default = self._section("midstreamer").get("defaultPipeline") or DEFAULT_PIPELINE
-            return self.midstreamer(target or default, strict=True, reference=reference)
+            return self.midstreamer(target or self._pipeline_name(), strict=True, reference=reference)
         if name == "jsonl":
             return JsonlStreamPipeline(target or "")
         if name == "stdout":
@@ -187,7 +191,7 @@ class Integrations:
         or a plugin."""
         name, path = split_spec(spec, "--vectorize-with")
         if name in ("ruvector", "ruvector-hnsw"):
-            return self.ruvector(path or self._section("ruvector").get("dbPath") or DEFAULT_RUVECTOR_DB,
+            return self.ruvector(path or self.ruvector_path() or DEFAULT_RUVECTOR_DB,
                                  strict=True, embedder=embedder, hnsw=name == "ruvector-hnsw")
         if name == "local":
             store = SqliteVectorStore(path or DEFAULT_LOCAL_DB, default_embedder(embedder))

@@ -116,8 +116,10 @@ class SynthTools:
         from agentic_synth.entrypoints.model_stack import RunRouting
 
         run = RunRouting.from_values(strategy=None, fallback=None, auto_route=False, budget=budget)
-        result, notes = estimate(self.synth, kind=kind, schema=self._schema(schema), count=count, mode=mode,
-                                 run=run, model=model, provider=provider)
+        source = self._schema(schema)
+        request = self.synth.request(kind, schema=source, count=count, seed=0)
+        result, notes = estimate(self.synth, request, schema=source, mode=mode, routing=run, model=model,
+                                 provider=provider)
         return {**result.to_dict(), "notes": notes}
 
     def validate(self, schema: Annotated[dict[str, Any] | str | None, Field(description="Schema to check (and "

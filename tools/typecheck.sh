@@ -28,3 +28,6 @@ echo "mypy --strict: domain, application"
 check --strict -p agentic_synth.domain -p agentic_synth.application
 echo "mypy: the whole package"
 check -p agentic_synth
+echo "mypy: every adapter assigned to its port (tests/unit/test_ports.py)"
+ln -s "$ROOT/tests/unit/test_ports.py" "$TREE/port_assignments.py"
+check port_assignments.py

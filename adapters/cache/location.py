@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from agentic_synth.domain.cache.settings import CacheSettings
+from agentic_synth.domain.config.settings import CacheSettings
 
 ENV_VAR = "AGENTIC_SYNTH_CACHE_DIR"
 

@@ -23,6 +23,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_at
 
 from agentic_synth.adapters.providers.limits import AdaptiveConcurrency, MinuteWindow
 from agentic_synth.domain.ai.models import Completion, ModelRequest, TextDelta
+from agentic_synth.domain.config.settings import DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_RETRIES
 from agentic_synth.domain.errors import ProviderError
 from agentic_synth.domain.ports import AttemptMeter, Clock, TextModel
 
@@ -31,7 +32,7 @@ from agentic_synth.domain.ports import AttemptMeter, Clock, TextModel
 class RetryPolicy:
     """How often and how long to wait: full jitter over base * 2**attempt, capped; Retry-After wins."""
 
-    max_retries: int = 4
+    max_retries: int = DEFAULT_MAX_RETRIES  # the configuration's default (providers.<name>.maxRetries)
     base_delay: float = 0.5
     max_delay: float = 30.0
     max_retry_after: float = 120.0
@@ -41,7 +42,7 @@ class RetryPolicy:
 class Limits:
     """Per-provider client-side limits (from config providers.<name>.*)."""
 
-    max_concurrency: int = 8
+    max_concurrency: int = DEFAULT_MAX_CONCURRENCY
     requests_per_minute: float | None = None
     tokens_per_minute: float | None = None
 

@@ -6,13 +6,13 @@ from collections.abc import Iterator, Mapping, Sequence
 
 import attrs
 
+from agentic_synth.domain.ai.builtin_providers import BUILTIN_PROVIDERS
 from agentic_synth.domain.ai.model_names import ModelChoice, resolve_model
 from agentic_synth.domain.ai.models import Completion, ModelRequest, TextDelta
 from agentic_synth.domain.errors import ConfigError, UsageError
 from agentic_synth.domain.ports import TextModel
 
-KEY_HINTS = {"gemini": "set GEMINI_API_KEY or apiKeys.gemini", "openrouter": "set OPENROUTER_API_KEY or "
-             "apiKeys.openRouter"}
+KEY_HINTS = {name: provider.hint for name, provider in BUILTIN_PROVIDERS.items()}
 
 
 class ProviderDispatchTextModel:

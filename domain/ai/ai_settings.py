@@ -7,6 +7,7 @@ from typing import Any
 
 import attrs
 
+from agentic_synth.domain.ai.run_routing import RunRouting
 from agentic_synth.domain.errors import UsageError
 
 DEFAULT_CONCURRENCY = 8  # in-flight calls when neither --concurrency nor the provider's maxConcurrency says
@@ -82,8 +83,4 @@ class AISettings:
     pool_size: int = attrs.field(default=DEFAULT_POOL_SIZE, validator=_positive("pool_size", maximum=1000))
     stream: bool = False
     given_options: tuple[str, ...] = attrs.field(default=(), converter=_names_tuple)  # options the user set explicitly
-    # routing and budget of the run (issue 7): None/False leave the configuration's choices
-    strategy: str | None = None
-    fallback: tuple[str, ...] | None = None
-    auto_route: bool = False
-    budget_usd: float | None = None
+    routing: RunRouting = attrs.field(factory=RunRouting)  # --strategy, --fallback, --auto-route, --budget

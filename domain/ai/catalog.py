@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from agentic_synth.domain.errors import ConfigError
 
+if TYPE_CHECKING:
+    from agentic_synth.domain.config.settings import CatalogEntry
+
 # List prices in USD per million tokens, as published by Google and OpenRouter in mid-2025.
 # Prices change: check the providers' pages and override them in `models.catalog` of the config.
 PRICES_AS_OF = "2025-06-01"
 
-PROVIDERS = ("gemini", "openrouter")
 
 
 def _optional_number(minimum: float, maximum: float | None = None) -> Any:
@@ -95,39 +97,8 @@ ALIASES: dict[str, str] = {
     "claude-3-haiku": "anthropic/claude-3.5-haiku",
 }
 
-_PAYLOAD_FIELDS = {"provider": "provider", "inputPerMTok": "input_per_mtok", "outputPerMTok": "output_per_mtok",
-                   "contextWindow": "context_window", "maxOutputTokens": "max_output_tokens",
-                   "quality": "quality", "latencyMs": "latency_ms", "jsonOutput": "json_output",
-                   "streaming": "streaming",
-                   # the spelling of the settings model (docs/configuration.md) means the same prices
-                   "inputPerMillion": "input_per_mtok", "outputPerMillion": "output_per_mtok"}
-
-
-def _entry(name: str, raw: Any, base: ModelInfo | None, path: str) -> ModelInfo:
-    if not isinstance(raw, Mapping):
-        raise ConfigError(f"{path}: must be an object with provider, inputPerMTok, outputPerMTok, ...")
-    given = {k: v for k, v in raw.items() if v is not None}  # None: not given (keeps the built-in value)
-    if "speed" in given:
-        raise ConfigError(f"{path}.speed: not used by the router; give latencyMs (typical milliseconds) instead")
-    unknown = sorted(set(given) - set(_PAYLOAD_FIELDS))
-    if unknown:
-        raise ConfigError(f"{path}: unknown key '{unknown[0]}' (known: {', '.join(list(_PAYLOAD_FIELDS)[:9])})")
-    values = {_PAYLOAD_FIELDS[k]: v for k, v in given.items()}
-    provider = values.get("provider", base.provider if base is not None else None)
-    if not isinstance(provider, str) or not provider:
-        raise ConfigError(f"{path}.provider: required for a model that is not in the built-in catalog")
-    for flag in ("json_output", "streaming"):
-        if flag in values and not isinstance(values[flag], bool):
-            raise ConfigError(f"{path}.{flag}: must be true or false, got {values[flag]!r}")
-    for count in ("context_window", "max_output_tokens"):
-        if isinstance(values.get(count), float) and float(values[count]).is_integer():
-            values[count] = int(values[count])
-        if values.get(count) is not None and not isinstance(values[count], int):
-            raise ConfigError(f"{path}.{count}: must be a whole number, got {values[count]!r}")
-    values["provider"] = provider
-    if base is not None:
-        return attrs.evolve(base, **values)
-    return ModelInfo(name=name, **values)
+# CatalogEntry (the configuration's spelling) -> ModelInfo field names, where they differ
+_SETTINGS_FIELDS = {"input_per_m_tok": "input_per_mtok", "output_per_m_tok": "output_per_mtok"}
 
 
 @attrs.frozen
@@ -142,17 +113,17 @@ class Catalog:
         return cls({m.name: m for m in DEFAULT_MODELS})
 
     @classmethod
-    def from_payload(cls, payload: Any, path: str = "models.catalog") -> Catalog:
-        """The defaults, with entries of config `models.catalog` overriding or adding models."""
+    def from_settings(cls, entries: Mapping[str, CatalogEntry]) -> Catalog:
+        """The built-in catalog, with the configuration's `models.catalog` entries overriding or adding
+        models; an entry leaves the facts it does not give as they are."""
         base = cls.default()
-        if payload is None:
-            return base
-        if not isinstance(payload, Mapping):
-            raise ConfigError(f"{path}: must be an object mapping model names to their details")
         models = dict(base.models)
-        for name, raw in payload.items():
+        for name, entry in entries.items():
             canonical = base.aliases.get(name, name)
-            models[canonical] = _entry(canonical, raw, models.get(canonical), f"{path}.{name}")
+            values = {_SETTINGS_FIELDS.get(f.name, f.name): getattr(entry, f.name) for f in attrs.fields(type(entry))
+                      if getattr(entry, f.name) is not None}
+            known = models.get(canonical)
+            models[canonical] = attrs.evolve(known, **values) if known is not None else ModelInfo(canonical, **values)
         return cls(models, base.aliases)
 
     def canonical(self, name: str) -> str:

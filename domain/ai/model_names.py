@@ -6,13 +6,9 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
+from agentic_synth.domain.ai.builtin_providers import GEMINI, OPENAI_COMPATIBLE, OPENROUTER, PROVIDER_TYPES
 from agentic_synth.domain.ai.catalog import ALIASES  # the one table of the specification's short names
 from agentic_synth.domain.errors import UsageError
-
-GEMINI = "gemini"
-OPENROUTER = "openrouter"
-OPENAI_COMPATIBLE = "openai"
-PROVIDER_TYPES = (GEMINI, OPENROUTER, OPENAI_COMPATIBLE)
 
 
 @attrs.frozen

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Collection, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -13,6 +13,9 @@ from agentic_synth.domain.ai.catalog import Catalog, ModelInfo
 from agentic_synth.domain.ai.cost import approx_tokens, worst_case_cost
 from agentic_synth.domain.ai.model_names import resolve_model
 from agentic_synth.domain.ai.models import ModelRequest
+
+if TYPE_CHECKING:
+    from agentic_synth.domain.config.settings import ModelsSettings
 from agentic_synth.domain.errors import ConfigError, UsageError
 
 STRATEGIES = ("cost", "performance", "quality", "hybrid")
@@ -62,17 +65,6 @@ class HybridWeights:
         if self.cost + self.performance + self.quality <= 0:
             raise ConfigError("models.routing.weights: at least one weight must be above 0")
 
-    @classmethod
-    def from_payload(cls, payload: Any, path: str = "models.routing.weights") -> HybridWeights:
-        if payload is None:
-            return cls()
-        if not isinstance(payload, Mapping):
-            raise ConfigError(f"{path}: must be an object with cost, performance and quality")
-        unknown = sorted(set(payload) - {"cost", "performance", "quality"})
-        if unknown:
-            raise ConfigError(f"{path}: unknown key '{unknown[0]}' (known: cost, performance, quality)")
-        return cls(**payload)
-
 
 @attrs.frozen
 class RoutingPolicy:
@@ -85,26 +77,12 @@ class RoutingPolicy:
     weights: HybridWeights = attrs.field(factory=HybridWeights)
 
     @classmethod
-    def from_payload(cls, routing: Any = None, defaults: Any = None) -> RoutingPolicy:
-        """From config `models.routing` ({strategy, fallbackChain, weights}) and `models.defaults`."""
-        routing = routing or {}
-        if not isinstance(routing, Mapping):
-            raise ConfigError("models.routing: must be an object with strategy and fallbackChain")
-        defaults = defaults or {}
-        if isinstance(defaults, Mapping):  # a kind set to None has no default
-            defaults = {k: v for k, v in defaults.items() if v is not None}
-        if not isinstance(defaults, Mapping) or not all(
-                isinstance(k, str) and isinstance(v, str) and v for k, v in defaults.items()):
-            raise ConfigError("models.defaults: must map kinds (timeseries, events, structured) to model names")
-        try:
-            strategy = parse_strategy(routing.get("strategy", "cost"), "models.routing.strategy")
-            chain = routing.get("fallbackChain")
-            fallback = parse_fallback(chain, "models.routing.fallbackChain") if chain else ()
-        except UsageError as exc:
-            raise ConfigError(str(exc)) from None
-        return cls(strategy=strategy, fallback_chain=fallback, defaults=dict(defaults),
-                   auto_route=bool(routing.get("autoRoute", False)),
-                   weights=HybridWeights.from_payload(routing.get("weights")))
+    def from_settings(cls, models: ModelsSettings) -> RoutingPolicy:
+        """From the configuration's `models.routing` and `models.defaults` (already validated by Settings)."""
+        routing = models.routing
+        defaults = {kind: name for kind in KINDS if (name := getattr(models.defaults, kind, None))}
+        return cls(strategy=routing.strategy, fallback_chain=routing.fallback_chain, defaults=defaults,
+                   weights=HybridWeights(**routing.weights))
 
     def with_options(self, *, strategy: str | None = None, fallback: Any = None,
                      auto_route: bool | None = None) -> RoutingPolicy:

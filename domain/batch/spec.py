@@ -24,6 +24,7 @@ RESERVED_OPTIONS = {
     "format": "use the job's 'format' key", "output": "use the job's 'output' key",
     "sink": "not available in a batch", "stdout": "not available in a batch", "progress": "not available in a batch",
     "stream": "not available in a batch (each job's file is written whole, atomically)",
+    "line_buffered": "not available in a batch (each job's file is written whole, atomically)",
     "realtime": "not available in a batch (each job's file is written whole, atomically)",
 }
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")

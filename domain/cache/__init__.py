@@ -1,1 +1,1 @@
-"""Response cache values: content-hash keys and policies, cache settings, statistics."""
+"""Response cache values: content-hash keys and policies, statistics (its settings are in domain/config)."""

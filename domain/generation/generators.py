@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import random
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 import attrs
 
@@ -26,7 +26,6 @@ class OptionSpec:
     help: str = ""
 
 
-@runtime_checkable
 class Generator(Protocol):
     """A kind of data: `type` names it, `options` lists what it takes, `chunks` yields the records.
 

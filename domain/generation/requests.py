@@ -63,6 +63,7 @@ class GenerationRequest:
     ai: AISettings | None = None  # the model, prompt and examples of llm and hybrid modes
     cache_policy: CachePolicy | None = None
     part: Shard | RecordRange | None = None  # only these records of the job (`--shard I/N`, a part file)
+    notes: tuple[str, ...] = ()  # what checking the request found worth telling (options that do nothing here)
 
     def __attrs_post_init__(self) -> None:
         if self.count is not None and (isinstance(self.count, bool) or self.count < 0):

@@ -11,7 +11,7 @@ from rich.console import Console as RichConsole
 from rich.table import Table
 
 from agentic_synth.domain.batch.results import BatchResult
-from agentic_synth.domain.errors import UsageError
+from agentic_synth.domain.errors import ExitCode, UsageError
 from agentic_synth.entrypoints.batch import (
     EXECUTORS,
     BatchInterrupted,
@@ -23,8 +23,6 @@ from agentic_synth.entrypoints.cli.console import Console
 from agentic_synth.entrypoints.cli.generate import write_report
 from agentic_synth.entrypoints.cli.scale import run_plan
 from agentic_synth.entrypoints.sdk import AgenticSynth, new_seed
-
-FAILED_EXIT = 1
 
 
 @click.group()
@@ -75,7 +73,7 @@ def batch_generate(ctx: click.Context, batch_file: str, output_dir: str, paralle
         _finish(console, stopped.result, report)
         raise
     _finish(console, result, report)
-    return 0 if result.ok else FAILED_EXIT
+    return ExitCode.OK if result.ok else ExitCode.FAILURE
 
 
 def _finish(console: Console, result: BatchResult, report: str | None) -> None:

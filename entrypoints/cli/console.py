@@ -7,8 +7,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import attrs
-from rich.console import Console as RichConsole
-from rich.progress import Progress
 
 from agentic_synth.domain.config.display import safe_text
 from agentic_synth.domain.generation.results import RunMetadata
@@ -39,6 +37,9 @@ class Console:
         if self.quiet or not sys.stderr.isatty():
             yield None
             return
+        from rich.console import Console as RichConsole  # only for a terminal: rich's progress is slow to import
+        from rich.progress import Progress
+
         from agentic_synth.entrypoints.cli.progress import record_columns
 
         stderr = RichConsole(file=sys.stderr)  # stdout is for data

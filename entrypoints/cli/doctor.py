@@ -15,6 +15,7 @@ from agentic_synth.adapters.config_file import LoadedConfig
 from agentic_synth.adapters.integrations.plugins import ENTRY_POINT_GROUP, INTEGRATION_MODULES, module_installed
 from agentic_synth.adapters.reachability import check_provider
 from agentic_synth.domain.config.settings import KNOWN_PROVIDERS
+from agentic_synth.domain.errors import ExitCode
 from agentic_synth.entrypoints.integration_status import integration_rows
 
 PACKAGES = ("click", "numpy", "pyarrow", "httpx", "openai", "google-generativeai", "dependency-injector")
@@ -139,5 +140,5 @@ def doctor(ctx: click.Context, online: bool) -> None:
         click.echo(f"\n{len(problems)} problem{'s' if len(problems) > 1 else ''}:")
         for check in problems:
             click.echo(f"  - {check.label}: {check.detail}")
-        ctx.exit(1)
+        ctx.exit(ExitCode.FAILURE)
     click.echo("\nall is well")

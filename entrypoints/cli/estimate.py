@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -14,30 +13,13 @@ from agentic_synth.domain.ai.catalog import ModelInfo
 from agentic_synth.domain.ai.cost import DEFAULT_BATCH_SIZE, PROMPT_BASE_CHARS, RunEstimate, estimate_run, usd
 from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.ai.routing import plan, rank
-from agentic_synth.entrypoints.model_stack import RunRouting, usable_providers
+from agentic_synth.domain.ai.run_routing import RunRouting
+from agentic_synth.domain.generation.requests import GenerationRequest
+from agentic_synth.entrypoints.cli.options import routing_options
 from agentic_synth.entrypoints.sdk import AgenticSynth
 
 SAMPLE_RECORDS = 20
 DEFAULT_COUNT = 10
-
-
-def routing_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """The routing and budget flags shared by `generate` and `estimate`."""
-    for option in reversed((
-        click.option("--auto-route", is_flag=True, default=None,
-                     help="Let the strategy choose among all usable models (over per-kind defaults)."),
-        click.option("--strategy", metavar="NAME", help="Routing strategy: cost, performance, quality, hybrid."),
-        click.option("--fallback", metavar="A,B,C", help="Models to hand over to, in order, when one fails."),
-        click.option("--budget", metavar="USD", help="Hard cap on model spending, in USD (e.g. 0.10)."),
-    )):
-        command = option(command)
-    return command
-
-
-def pop_routing(params: dict[str, Any]) -> RunRouting:
-    """Take the routing flags out of a command's parameters, validated."""
-    return RunRouting.from_values(strategy=params.pop("strategy", None), fallback=params.pop("fallback", None),
-                                  auto_route=bool(params.pop("auto_route", None)), budget=params.pop("budget", None))
 
 
 def _record_chars(synth: AgenticSynth, kind: str, schema: Any, count: int) -> int:
@@ -49,11 +31,11 @@ def _record_chars(synth: AgenticSynth, kind: str, schema: Any, count: int) -> in
     return -(-sum(len(orjson.dumps(r, default=str)) for r in sample) // len(sample))
 
 
-def estimate(synth: AgenticSynth, *, kind: str, schema: Any, count: int | None, mode: str, run: RunRouting,
+def estimate(synth: AgenticSynth, request: GenerationRequest, *, schema: Any, mode: str, routing: RunRouting,
              model: str | None = None, provider: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
              max_output_tokens: int = 4096) -> tuple[RunEstimate, list[str]]:
-    """The estimate for a command, and notes (which model, why, whether the budget suffices)."""
-    request = synth.request(kind, schema=schema, count=count, seed=0)
+    """The estimate for a request, and notes (which model, why, whether the budget suffices)."""
+    kind = request.kind
     count = DEFAULT_COUNT if request.count is None else request.count
     schema_chars = len(orjson.dumps(request.schema.to_payload(), default=str))
     notes: list[str] = []
@@ -61,12 +43,12 @@ def estimate(synth: AgenticSynth, *, kind: str, schema: Any, count: int | None, 
         info = ModelInfo(name="-", provider="engine")
         return estimate_run(mode=mode, count=count, schema_chars=0, record_chars=0, model=info), \
             ["the engine makes no model calls: offline, $0"]
-    stack = synth.container.model_stack(run=run, kind=kind, model=model)
+    stack = synth.container.model_stack(routing=routing, kind=kind, model=model)
     probe = ModelRequest(prompt="x" * (PROMPT_BASE_CHARS + schema_chars), model=model, provider=provider,
                          kind=kind, max_output_tokens=max_output_tokens)
-    keys = usable_providers(synth.container.config() or {})
+    keys = synth.container.settings().usable_providers()
     providers = {name for name, ok in keys.items() if ok} | stack.text_model.usable_providers
-    chain = plan(probe, stack.catalog, stack.policy, providers, require_prices=run.budget_usd is not None)
+    chain = plan(probe, stack.catalog, stack.policy, providers, require_prices=routing.budget_usd is not None)
     usable = [m for m in chain if m.provider in providers]
     if usable:
         info = usable[0]
@@ -74,7 +56,7 @@ def estimate(synth: AgenticSynth, *, kind: str, schema: Any, count: int | None, 
         info = chain[0]
         notes.append(f"provider '{info.provider}' has no API key configured")
     else:
-        pool = [m for m in stack.catalog if m.priced or run.budget_usd is None]
+        pool = [m for m in stack.catalog if m.priced or routing.budget_usd is None]
         info = rank(pool, probe, stack.policy.strategy, stack.policy.weights)[0]
         notes.append(f"no provider has an API key; estimated for the {stack.policy.strategy} strategy's "
                      f"pick among all catalog models")
@@ -83,8 +65,8 @@ def estimate(synth: AgenticSynth, *, kind: str, schema: Any, count: int | None, 
     result = estimate_run(mode=mode, count=count, schema_chars=schema_chars,
                           record_chars=_record_chars(synth, kind, schema, count), model=info,
                           batch_size=batch_size, max_output_tokens=max_output_tokens)
-    if run.budget_usd is not None and result.cost_usd is not None:
-        budget = Decimal(str(run.budget_usd))
+    if routing.budget_usd is not None and result.cost_usd is not None:
+        budget = Decimal(str(routing.budget_usd))
         if result.worst_call_usd is not None and result.worst_call_usd > budget:
             notes.append(f"budget {usd(budget)} is below the worst case of a single call; no call would start")
         elif result.cost_usd[1] > budget:
@@ -111,12 +93,22 @@ def render(result: RunEstimate, notes: list[str], *, kind: str, count: int | Non
     return "\n".join(lines)
 
 
-def print_estimate(synth: AgenticSynth, *, as_json: bool, kind: str, count: int | None, **kwargs: Any) -> None:
-    result, notes = estimate(synth, kind=kind, count=count, **kwargs)
+def print_estimate(synth: AgenticSynth, request: GenerationRequest, *, as_json: bool, count: int | None,
+                   **kwargs: Any) -> None:
+    result, notes = estimate(synth, request, **kwargs)
     if as_json:
         click.echo(orjson.dumps({**result.to_dict(), "notes": notes}, option=orjson.OPT_INDENT_2).decode())
     else:
-        click.echo(render(result, notes, kind=kind, count=count))
+        click.echo(render(result, notes, kind=request.kind, count=count))
+
+
+def print_dry_run(synth: AgenticSynth, request: GenerationRequest, *, count: int | None, schema: Any,
+                  provider: str | None) -> None:
+    """`generate --dry-run`: the estimate of the run's own request (its mode, model and routing)."""
+    ai = request.ai
+    print_estimate(synth, request, as_json=False, count=count, schema=schema, mode=request.mode,
+                   routing=ai.routing if ai is not None else RunRouting(), model=ai.model if ai is not None else None,
+                   provider=provider)
 
 
 @click.command("estimate")
@@ -138,8 +130,10 @@ def estimate_command(ctx: click.Context, kind: str, schema: str, count: int | No
                      provider: str | None, batch_size: int, max_output_tokens: int, as_json: bool,
                      **routing: Any) -> None:
     """Expected calls, tokens and cost of generating KIND, before spending anything."""
-    run = pop_routing(routing)
+    run = RunRouting.from_values(strategy=routing["strategy"], fallback=routing["fallback"],
+                                 auto_route=bool(routing["auto_route"]), budget=routing["budget"])
     synth = AgenticSynth(container=ctx.obj["container"])
-    print_estimate(synth, as_json=as_json, kind=kind, schema=schema, count=count, mode=mode, run=run, model=model,
+    request = synth.request(kind, schema=schema, count=count, seed=0)  # its schema and count, checked
+    print_estimate(synth, request, as_json=as_json, count=count, schema=schema, mode=mode, routing=run, model=model,
                    provider=provider, batch_size=batch_size, max_output_tokens=max_output_tokens)
 

@@ -16,7 +16,8 @@ from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.domain.generation.shards import Shard
 from agentic_synth.entrypoints.cli.console import summary
 from agentic_synth.entrypoints.cli.dataset import GenerateCommand
-from agentic_synth.entrypoints.cli.estimate import pop_routing, print_estimate, routing_options
+from agentic_synth.entrypoints.cli.estimate import print_dry_run
+from agentic_synth.entrypoints.cli.options import routing_options
 from agentic_synth.entrypoints.cli.reports import check_report_path, write_report
 from agentic_synth.entrypoints.cli.scale import (
     DIRECTORY_OPTIONS,
@@ -141,7 +142,7 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
     """
     console = ctx.obj["console"]
     synth = AgenticSynth(container=ctx.obj["container"])
-    run, dry_run = pop_routing(kind_options), kind_options.pop("dry_run")
+    dry_run = kind_options.pop("dry_run")
     scale = {k: kind_options.pop(k) for k in ("shard", *DIRECTORY_OPTIONS)}
     check_scale(output, scale)
     tees = {k: v for k in ("stream_to", "vectorize_with", "reference") if (v := kind_options.pop(k)) is not None}
@@ -150,25 +151,23 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
     check_report_path(report)
     if schema is None:
         raise UsageError("--schema is required (a file path or inline JSON)")
-    ai_args = {k: v for k, v in dict(mode=mode, model=model, provider=provider, prompt=prompt, examples=examples,
-                                     batch_size=batch_size, cache_policy=cache_policy, concurrency=concurrency,
-                                     max_calls=max_calls, timeout=timeout).items() if v is not None}
-    routing_args = {k: v for k, v in dict(budget=run.budget_usd, strategy=run.strategy, fallback=run.fallback,
-                                          auto_route=run.auto_route or None).items() if v is not None}
-    request_args = dict(schema=schema, count=count, seed=seed, locale=locale, **ai_args, **routing_args, **options)
+    given = dict(mode=mode, model=model, provider=provider, prompt=prompt, examples=examples, batch_size=batch_size,
+                 cache_policy=cache_policy, concurrency=concurrency, max_calls=max_calls, timeout=timeout)
+    ai_args: dict[str, Any] = {k: v for k, v in given.items() if v is not None}
+    request_args: dict[str, Any] = dict(schema=schema, count=count, seed=seed, locale=locale, **ai_args, **options)
     if scale["shard"] is not None:
         request_args["shard"] = Shard.parse(scale["shard"], "--shard")
-    request = synth.request(kind, **request_args)  # validate everything before any output exists
+    # the one request of the run: everything (routing and --budget included) is checked here, once
+    request = synth.request(kind, stream_replies=stream, **request_args)
     into_directory = is_directory(output)
     resolve_format(None if output in (None, "-") or into_directory else output, fmt)
     if into_directory and (stream or tees):
         raise UsageError("--stream, --stream-to and --vectorize-with write one stream; an output directory "
                          "holds part files")
     if dry_run:
-        print_estimate(synth, as_json=False, kind=kind, schema=schema, count=count, run=run,
-                       mode=mode or request.mode, model=model or (request.ai.model if request.ai else None),
-                       provider=provider)
+        print_dry_run(synth, request, count=count, schema=schema, provider=provider)
         return
+    models = None if into_directory else synth.model_stack(request)  # the run's one stack; prices checked now
     console.info(notice(synth, request, explicit=mode is not None))
     if into_directory:
         assert output is not None
@@ -182,9 +181,9 @@ def generate(ctx: click.Context, kind: str, schema: str | None, count: int | Non
         return
     with console.progress(count, f"generating {kind}") as progress:
         try:
-            result = synth.generate(kind, output=output if output is not None else "-", format=fmt,
-                                    csv_protect=not no_csv_protect, stream=stream, progress=progress,
-                                    **tees, **request_args)
+            result = synth.run(request, output=output if output is not None else "-", format=fmt,
+                               csv_protect=not no_csv_protect, line_buffered=stream, to_pipeline=stream,
+                               progress=progress, models=models, **tees)
         except BrokenPipeError:  # the reader of stdout went away (`| head`): stop quietly, exit 0
             _silence_stdout()
             return

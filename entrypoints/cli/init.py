@@ -9,35 +9,41 @@ import click
 import orjson
 
 from agentic_synth.adapters.config_file import CONFIG_NAME
+from agentic_synth.adapters.serialization import unstructure
 from agentic_synth.adapters.sinks.atomic import AtomicFile
+from agentic_synth.domain.ai.builtin_providers import BUILTIN_PROVIDERS
+from agentic_synth.domain.config.settings import ProviderSettings, Settings
+from agentic_synth.domain.config.validators import camel_key
 from agentic_synth.domain.errors import UsageError
 
-STARTER: dict[str, Any] = {
-    "apiKeys": {"gemini": "${GEMINI_API_KEY}", "openRouter": "${OPENROUTER_API_KEY}"},
-    "cache": {"enabled": True, "maxSize": 1000, "ttl": 3600000, "persistPath": "./.cache/agentic-synth"},
-    "models": {
-        "routing": {"strategy": "cost", "fallbackChain": []},
-        "defaults": {"timeseries": None, "events": None, "structured": None},
-        "catalog": {},
-    },
-    "providers": {
-        "gemini": {"timeout": 60, "maxRetries": 3, "maxConcurrency": 8},
-        "openrouter": {"timeout": 60, "maxRetries": 3, "maxConcurrency": 8},
-    },
-    "integrations": {
-        "midstreamer": {"enabled": False, "defaultPipeline": "synthetic-data"},
-        "agenticRobotics": {"enabled": False},
-        "ruvector": {"enabled": False, "dbPath": "./data/vectors.db"},
-    },
-    "generators": {
-        "timeseries": {"defaultSampleRate": "1s", "defaultDuration": "1h"},
-        "events": {"defaultRate": "100/sec"},
-    },
-}
+# What the starter sets beyond the defaults: the key variables, a cache directory here, example generator defaults.
+STARTER_CACHE_DIR = "./.cache/agentic-synth"
+STARTER_GENERATORS = {"timeseries": {"defaultSampleRate": "1s", "defaultDuration": "1h"},
+                      "events": {"defaultRate": "100/sec"}}
+
+
+def starter() -> dict[str, Any]:
+    """The starter configuration: every value a default of Settings, except what STARTER_* above add."""
+    defaults = unstructure(Settings())
+    provider = unstructure(ProviderSettings())
+    cache, routing = defaults["cache"], defaults["models"]["routing"]
+    return {
+        "apiKeys": {camel_key(p.key_setting): f"${{{p.key_env[0]}}}" for p in BUILTIN_PROVIDERS.values()},
+        "cache": {**{k: cache[k] for k in ("enabled", "maxSize", "ttl")}, "persistPath": STARTER_CACHE_DIR},
+        "models": {"routing": {k: routing[k] for k in ("strategy", "fallbackChain")},
+                   "defaults": defaults["models"]["defaults"], "catalog": {}},
+        "providers": {name: {k: provider[k] for k in ("timeout", "maxRetries", "maxConcurrency")}
+                      for name in BUILTIN_PROVIDERS},
+        "integrations": defaults["integrations"],
+        "generators": STARTER_GENERATORS,
+    }
+
+
+STARTER = starter()
 
 EXPLAIN = """\
 wrote {path}
-  apiKeys      read from the environment: ${{GEMINI_API_KEY}}, ${{OPENROUTER_API_KEY}} (put them in your
+  apiKeys      read from the environment: {keys} (put them in your
                shell or in a .env file here; unset keys just mean the built-in engine is used)
   cache        model replies are cached ({ttl} ms) in memory and under {persist}
   models       routing strategy "cost" (cost, performance, quality or hybrid); add a fallbackChain
@@ -68,7 +74,8 @@ def init(ctx: click.Context, force: bool) -> None:
     out = AtomicFile(str(target))
     out.handle.write(orjson.dumps(STARTER, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
     out.commit()
-    click.echo(EXPLAIN.format(path=target, ttl=STARTER["cache"]["ttl"], persist=STARTER["cache"]["persistPath"]))
+    click.echo(EXPLAIN.format(path=target, keys=", ".join(STARTER["apiKeys"].values()), ttl=STARTER["cache"]["ttl"],
+                              persist=STARTER["cache"]["persistPath"]))
     advice = _gitignore_advice(Path.cwd())
     if advice:
         click.echo(advice)

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 import orjson
 
 from agentic_synth.domain.ai.catalog import PRICES_AS_OF
-from agentic_synth.entrypoints.model_stack import catalog_from_config, usable_providers
-
-
-def config_of(ctx: click.Context) -> dict[str, Any]:
-    """The container's configuration as a plain dict (the specification's camelCase shape)."""
-    config = ctx.obj["container"].config()
-    return dict(config) if config else {}
 
 
 def _money(value: float | None) -> str:
@@ -35,9 +26,9 @@ def models() -> None:
 @click.pass_context
 def list_models(ctx: click.Context, as_json: bool) -> None:
     """List known models with prices (USD per million tokens) and whether their provider has a key."""
-    config = config_of(ctx)
-    catalog = catalog_from_config(config)
-    usable = usable_providers(config)
+    container = ctx.obj["container"]
+    catalog = container.catalog()
+    usable = container.settings().usable_providers()
     if as_json:
         payload = {"pricesAsOf": PRICES_AS_OF, "pricesUnit": "USD per million tokens",
                    "models": [{"name": m.name, **m.to_payload(), "usable": usable.get(m.provider, False)}

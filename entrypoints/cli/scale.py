@@ -16,7 +16,6 @@ from agentic_synth.domain.batch.spec import BatchJob, BatchSpec
 from agentic_synth.domain.errors import AgenticSynthError, UsageError
 from agentic_synth.entrypoints.batch import EXECUTORS, BatchPlan, plan_batch, run_batch
 from agentic_synth.entrypoints.cli.console import Console
-from agentic_synth.entrypoints.cli.progress import batch_board
 from agentic_synth.entrypoints.executors import check_executor
 from agentic_synth.entrypoints.sdk import AgenticSynth, new_seed
 
@@ -98,6 +97,8 @@ def directory_summary(result: BatchResult) -> str:
 
 def run_plan(console: Console, synth: AgenticSynth, plan: BatchPlan, **how: Any) -> BatchResult:
     """Run a plan with a progress board (per job and overall) and a line per finished job."""
+    from agentic_synth.entrypoints.cli.progress import batch_board  # rich: only when a batch runs
+
     names = list(dict.fromkeys(t.name for t in plan.tasks))
     sizes: dict[str, list[int | None]] = {name: [] for name in names}
     for task in plan.tasks:

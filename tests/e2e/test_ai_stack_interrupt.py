@@ -22,11 +22,13 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 def test_sigint_mid_run_leaves_a_file_of_whole_valid_records_and_does_not_wait_for_the_server(tmp_path: Path,
                                                                                              fmt: str) -> None:
-    writer, answered, lock = Writer(), itertools.count(), threading.Lock()
+    writer, answered, lock, third_call_held = Writer(), itertools.count(), threading.Lock(), threading.Event()
 
     def slow_after_two(request):  # two quick answers, then a server that hangs for 30 s
         with lock:
             n = next(answered)
+        if n == 2:
+            third_call_held.set()  # the run has written the two answered batches and now waits on this call
         return server.completion_reply(request, writer(request), delay=0 if n < 2 else 30)
 
     with FakeOpenAIServer(default_handler=slow_after_two) as server:
@@ -38,10 +40,11 @@ def test_sigint_mid_run_leaves_a_file_of_whole_valid_records_and_does_not_wait_f
             [sys.executable, "-m", "agentic_synth", "--config", config, "generate", "structured", "-s",
              write_config(tmp_path / "schema.json", SCHEMA), "-n", "40", "--model", "m", "--batch-size", "4",
              "-o", str(out)], cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
-        deadline = time.monotonic() + 30
-        while len(server.completion_requests) < 3 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        time.sleep(0.1)  # the third call is now waiting on the server
+        try:  # one call at a time: the third is sent only after the second batch's records were written
+            assert third_call_held.wait(timeout=120), "the run never made its third call"
+        except BaseException:
+            process.kill()
+            raise
         process.send_signal(signal.SIGINT)
         interrupted = time.monotonic()
         try:

@@ -15,6 +15,7 @@ from agentic_synth.domain.generation.results import RunMetadata
 from agentic_synth.entrypoints.cli.console import summary
 from agentic_synth.entrypoints.cli.main import main
 from agentic_synth.entrypoints.container import Container, build_container
+from tests.containers import reconfigure, swap_providers
 from tests.fakes import FakeTextModel
 
 
@@ -24,7 +25,10 @@ def ask(batch: int, model: str = "m1", purpose: str = "records") -> ModelRequest
 
 
 def fill(container: Container, *requests: ModelRequest) -> None:
-    model = container.cached_text_model(FakeTextModel.for_cache(default=lambda request: '{"reply": 1}'))
+    """Send requests through the cache layer of a run's model stack (its provider a fake)."""
+    reconfigure(container, {"apiKeys": {"gemini": "k"}})
+    swap_providers(container, FakeTextModel.for_cache(default=lambda request: '{"reply": 1}'), "gemini")
+    (model,) = container.model_stack().caches
     for request in requests:
         model.complete(request)
 

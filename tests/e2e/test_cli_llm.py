@@ -15,6 +15,7 @@ from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.domain.schema.validation import validate_record
 from agentic_synth.entrypoints.cli.main import main
 from agentic_synth.entrypoints.container import build_container
+from tests.containers import swap_providers
 from tests.fakes import FakeTextModel, records_reply
 from tests.servers.gemini_fake import FakeGeminiServer
 from tests.servers.gemini_fake import prompt_text as gemini_prompt
@@ -156,12 +157,13 @@ def test_the_sdk_takes_mode_model_and_examples_and_streams_records(tmp_path):
     examples = tmp_path / "examples.jsonl"
     examples.write_text(json.dumps({"id": 7, "title": "Lovely.", "stars": 5}) + "\n")
     fake = FakeTextModel(default=Writer(lambda r: r.prompt))
-    container = build_container(load_plugins=False)
-    with container.text_model.override(fake):
-        synth = AgenticSynth(container=container)
-        result = synth.generate("structured", schema=SCHEMA, count=12, model="any-model", examples=str(examples))
-        streamed = list(synth.generate_stream("structured", schema=SCHEMA, count=3, model="any-model"))
-        engine = synth.generate("structured", schema=SCHEMA, count=3, model="any-model", mode="engine")
+    container = build_container(load_plugins=False, providers={"local": {"baseUrl": "http://127.0.0.1:9/v1",
+                                                                         "models": ["any-model"]}})
+    swap_providers(container, fake)  # the provider's adapter is the fake; routing, budget and cache are real
+    synth = AgenticSynth(container=container)
+    result = synth.generate("structured", schema=SCHEMA, count=12, model="any-model", examples=str(examples))
+    streamed = list(synth.generate_stream("structured", schema=SCHEMA, count=3, model="any-model"))
+    engine = synth.generate("structured", schema=SCHEMA, count=3, model="any-model", mode="engine")
     assert len(result.records) == 12 and result.metadata.mode == "llm" and len(streamed) == 3
     assert '{"id": 7, "title": "Lovely.", "stars": 5}' in fake.requests[0].prompt
     assert result.metadata.models["any-model"].records == 12 and engine.metadata.calls == 0

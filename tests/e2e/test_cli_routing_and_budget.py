@@ -13,12 +13,14 @@ from agentic_synth import AgenticSynth
 from agentic_synth.domain.ai.catalog import DEFAULT_MODELS, PRICES_AS_OF
 from agentic_synth.domain.ai.cost import DEFAULT_BATCH_SIZE, cost_of, worst_case_cost
 from agentic_synth.domain.ai.models import ModelRequest
+from agentic_synth.domain.ai.run_routing import RunRouting
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.generation.generators import CustomGenerator
 from agentic_synth.domain.generation.records import RecordChunk
 from agentic_synth.domain.generation.requests import GenerationRequest
 from agentic_synth.entrypoints.container import Container
-from agentic_synth.entrypoints.model_stack import ModelStack, RunRouting
+from agentic_synth.entrypoints.model_stack import ModelStack
+from tests.containers import reconfigure, swap_providers
 from tests.fakes import FakeTextModel
 
 SCHEMA = {"id": {"type": "integer", "min": 1, "max": 10**6}, "name": "name", "email": "email"}
@@ -26,8 +28,8 @@ SCHEMA = {"id": {"type": "integer", "min": 1, "max": 10**6}, "name": "name", "em
 
 @pytest.fixture
 def gemini_only(container: Container) -> Container:
-    container.config.from_dict({"load_plugins": False, "apiKeys": {"gemini": "test-key"}})
-    container.config.set("pinned", True)  # the CLI keeps this configuration instead of loading a file
+    reconfigure(container, {"apiKeys": {"gemini": "test-key"}})
+    container.pinned.set_provides(True)  # the CLI keeps this configuration instead of loading a file
     return container
 
 
@@ -43,7 +45,7 @@ def test_models_list_shows_prices_and_which_providers_have_a_key(run_cli, gemini
 
 
 def test_models_list_json_includes_config_models_aliases_and_usability(run_cli, gemini_only) -> None:
-    gemini_only.config.from_dict({"models": {"catalog": {"acme/model-x": {
+    reconfigure(gemini_only, {"models": {"catalog": {"acme/model-x": {
         "provider": "openrouter", "inputPerMTok": 0.15, "outputPerMTok": 0.6}}}})
     code, out, err = run_cli("models", "list", "--json")
     assert code == 0, err
@@ -54,11 +56,12 @@ def test_models_list_json_includes_config_models_aliases_and_usability(run_cli, 
     assert payload["aliases"]["gemini-pro"] in models and payload["pricesAsOf"] == PRICES_AS_OF
 
 
-def test_a_bad_catalog_entry_in_config_is_a_one_line_error_naming_it(run_cli, gemini_only) -> None:
-    gemini_only.config.from_dict({"models": {"catalog": {"x": {"inputPerMTok": 1}}}})
-    code, _, err = run_cli("models", "list")
-    assert code == 2 and err == "error: models.catalog.x.provider: required for a model that is not in the built-in " \
-                                "catalog\n"
+def test_a_bad_catalog_entry_in_config_is_a_one_line_error_naming_it(run_cli, gemini_only, tmp_path) -> None:
+    config = tmp_path / "bad.json"
+    config.write_text(json.dumps({"models": {"catalog": {"x": {"inputPerMTok": 1}}}}))
+    code, _, err = run_cli("--config", str(config), "models", "list")
+    assert code == 2 and err == f"error: {config}: models.catalog.x.provider: is required for a model that is not " \
+                                "in the built-in catalog\n"
 
 
 def test_estimate_picks_the_cheapest_usable_model_and_counts_one_call_per_batch(run_cli, gemini_only,
@@ -156,10 +159,10 @@ def test_auto_route_with_no_usable_model_is_a_usage_error_before_any_output(run_
 
 def test_a_budget_stop_keeps_the_records_so_far_and_says_how_many(run_cli, gemini_only, schema_file,
                                                                   tmp_path) -> None:
-    gemini_only.provider_models.override({"gemini": FakeTextModel.for_routing("gemini", tokens_in=100, tokens_out=50)})
-    gemini_only.config.from_dict({"models": {"defaults": {"structured": "gemini-2.0-flash"}}})
+    swap_providers(gemini_only, FakeTextModel.for_routing("gemini", tokens_in=100, tokens_out=50), "gemini")
+    reconfigure(gemini_only, {"models": {"defaults": {"structured": "gemini-2.0-flash"}}})
     limit = 0.0005
-    stack = gemini_only.model_stack(run=RunRouting(budget_usd=limit), kind="structured")
+    stack = gemini_only.model_stack(routing=RunRouting(budget_usd=limit), kind="structured", cache=None)
     gemini_only.registry().register(PaidGenerator(stack))
     model = stack.catalog.get("gemini-2.0-flash")
     assert model is not None

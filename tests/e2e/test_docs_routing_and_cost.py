@@ -8,8 +8,11 @@ import shlex
 import time
 from pathlib import Path
 
+from agentic_synth.adapters.serialization import structure
+from agentic_synth.domain.ai.routing import RoutingPolicy
+from agentic_synth.domain.config.settings import Settings
 from agentic_synth.entrypoints.cli.main import main
-from agentic_synth.entrypoints.model_stack import catalog_from_config, policy_from_config
+from agentic_synth.entrypoints.model_stack import catalog_of
 from tests.integration.test_llm_realistic import FAST
 from tests.servers.openai_fake import FakeOpenAIServer, openai_error_reply
 from tests.servers.realistic import RealisticModelServer
@@ -24,10 +27,10 @@ def _blocks(language: str) -> list[str]:
 
 def test_every_config_example_is_accepted_and_means_what_the_text_says() -> None:
     catalog_example, routing_example = (json.loads(block) for block in _blocks("json")[:2])
-    catalog = catalog_from_config(catalog_example)
+    catalog = catalog_of(structure(catalog_example, Settings, origin="docs/routing-and-cost.md"))
     assert catalog.get("acme/model-x").output_per_mtok == 0.6  # type: ignore[union-attr]
     assert catalog.get("gemini-2.5-flash").output_per_mtok == 2.0  # type: ignore[union-attr]
-    policy = policy_from_config(routing_example)
+    policy = RoutingPolicy.from_settings(structure(routing_example, Settings, origin="docs/routing-and-cost.md").models)
     assert policy.strategy == "hybrid" and policy.fallback_chain == ("gemini-pro", "gpt-4", "claude-3")
     assert catalog.canonical(policy.defaults["structured"]) == "anthropic/claude-sonnet-4"
 

@@ -12,6 +12,7 @@ from agentic_synth import AgenticSynth
 from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.entrypoints.container import Container
+from tests.containers import reconfigure, swap_providers
 from tests.fakes import MIDWAY_ERRORS, FailingGenerator, FakeTextModel, records_reply
 
 SCHEMA = {"n": {"type": "integer", "min": 0, "max": 10**9}}
@@ -54,8 +55,8 @@ def NumberingModel() -> FakeTextModel:
 
 
 def test_a_batch_budget_is_shared_by_its_model_jobs_and_never_overspent(container: Container, tmp_path) -> None:
-    container.config.from_dict({"apiKeys": {"gemini": "test-key"}, "cache": {"enabled": False}})
-    container.provider_models.override({"gemini": NumberingModel()})
+    reconfigure(container, {"apiKeys": {"gemini": "test-key"}, "cache": {"enabled": False}})
+    swap_providers(container, NumberingModel(), "gemini")
     synth = AgenticSynth(container=container)
     jobs = [{"name": f"j{i}", "kind": "structured", "schema": SCHEMA, "count": 200,
              "options": {"mode": "llm", "model": "gemini-2.0-flash", "batch_size": 10}} for i in range(3)]

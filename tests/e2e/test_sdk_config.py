@@ -46,17 +46,18 @@ def test_a_path_a_dict_and_a_settings_object_configure_the_same_way(tmp_path: Pa
     assert KEY not in repr(by_path.config)
 
 
-def test_the_container_holds_the_settings_in_the_agreed_camel_case_shape() -> None:
+def test_the_container_holds_the_validated_settings_that_every_factory_receives() -> None:
     synth = AgenticSynth(config={"apiKeys": {"gemini": KEY}, "providers": {"openrouter": {"maxConcurrency": 16}}},
                          container=build_container(load_plugins=False))
-    config = synth.container.config
-    assert config.apiKeys.gemini() == Secret(KEY)
-    assert config.providers.gemini.apiKey().reveal() == KEY
-    assert config.providers.openrouter.maxConcurrency() == 16
-    assert config.providers.openrouter.baseUrl() == "https://openrouter.ai/api/v1"
-    assert config.cache.maxSize() == 1000
-    assert config.generators.events.defaultRate() is None
-    assert config.load_plugins() is False
+    settings = synth.container.settings()
+    resolved = settings.resolved()
+    assert settings.api_keys.gemini == Secret(KEY)
+    assert resolved.providers["gemini"].api_key.reveal() == KEY
+    assert resolved.providers["openrouter"].max_concurrency == 16
+    assert resolved.providers["openrouter"].base_url == "https://openrouter.ai/api/v1"
+    assert settings.cache.max_size == 1000
+    assert settings.generators.events.default_rate is None
+    assert synth.container.load_plugins() is False
 
 
 def test_a_bad_config_argument_is_refused_with_our_errors(tmp_path: Path) -> None:

@@ -10,9 +10,12 @@ from collections.abc import Iterator
 import openai
 import pytest
 
+from agentic_synth.adapters.serialization import structure
 from agentic_synth.domain.ai.models import Completion, ModelRequest, TextDelta
+from agentic_synth.domain.ai.run_routing import RunRouting
+from agentic_synth.domain.config.settings import Settings
 from agentic_synth.domain.errors import ProviderError
-from agentic_synth.entrypoints.model_stack import RunRouting, build_model_stack
+from agentic_synth.entrypoints.model_stack import compose_model_stack
 from tests.fakes import FakeClock
 from tests.servers.base import RecordedRequest, Reply
 from tests.servers.openai_fake import FakeOpenAIServer, openai_error_reply
@@ -71,14 +74,16 @@ def _models(server: FakeOpenAIServer) -> list[str]:
 
 
 @pytest.fixture
-def config() -> dict[str, object]:
-    return {"apiKeys": {"openRouter": "test"}, "models": {"routing": {"fallbackChain": ["gpt-4-turbo", "gpt-4o-mini"]}}}
+def config() -> Settings:
+    payload = {"apiKeys": {"openRouter": "test"},
+               "models": {"routing": {"fallbackChain": ["gpt-4-turbo", "gpt-4o-mini"]}}}
+    return structure(payload, Settings, origin="test")
 
 
 def test_a_primary_that_answers_429_forever_hands_over_to_the_fallback_within_the_retry_policy(config) -> None:
     with _server({PRIMARY: 429}) as server, server.client(max_retries=MAX_RETRIES) as client:
-        stack = build_model_stack(config=config, providers={"openrouter": OpenAISDKTextModel(client)},
-                                  clock=FakeClock(), run=RunRouting(budget_usd=0.05), warn=lambda m: None)
+        stack = compose_model_stack(config, {"openrouter": OpenAISDKTextModel(client)}, clock=FakeClock(),
+                                    routing=RunRouting(budget_usd=0.05), warn=lambda m: None)
         started = time.monotonic()
         first = stack.text_model.complete(ModelRequest(prompt="Make 2 people as JSON", max_output_tokens=500))
         second = stack.text_model.complete(ModelRequest(prompt="Make 2 more people", max_output_tokens=500))
@@ -100,8 +105,8 @@ def test_a_primary_that_answers_429_forever_hands_over_to_the_fallback_within_th
 
 def test_when_both_models_fail_the_error_names_each_with_its_http_status(config) -> None:
     with _server({PRIMARY: 429, FALLBACK: 401}) as server, server.client(max_retries=1) as client:
-        stack = build_model_stack(config=config, providers={"openrouter": OpenAISDKTextModel(client)},
-                                  clock=FakeClock(), warn=lambda m: None)
+        stack = compose_model_stack(config, {"openrouter": OpenAISDKTextModel(client)}, clock=FakeClock(),
+                                    warn=lambda m: None)
         with pytest.raises(ProviderError) as caught:
             stack.text_model.complete(ModelRequest(prompt="Make 2 people"))
     assert str(caught.value) == (f"every model failed: {PRIMARY}: HTTP 429 rate_limit_exceeded (retries: 1); "

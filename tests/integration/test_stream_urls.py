@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from datetime import datetime
 from pathlib import Path
 
 import orjson
@@ -54,16 +55,26 @@ def test_maxlen_trims_a_redis_stream_to_about_its_length_keeping_the_newest(run_
     assert kept == _lines(out)[-len(kept):]
 
 
+def _epoch_ms(stamp: str) -> float:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() * 1000
+
+
 def test_realtime_events_reach_redis_at_the_asked_rate(run_cli, redis_url, tmp_path):
     out, key = tmp_path / "e.jsonl", f"live-{time.monotonic_ns()}"
-    code, _, err = run_cli("generate", "events", "-s", EVENTS, "--rate", "20/sec", "-n", "30", "--realtime",
-                           "-o", str(out), "--stream-to", f"{redis_url}/{key}")
+    before_ms = time.time_ns() // 1_000_000  # the pacing clock starts after this
+    code, _, err = run_cli("generate", "events", "-s", EVENTS, "--rate", "10/sec", "-n", "30", "--seed", "5",
+                           "--realtime", "-o", str(out), "--stream-to", f"{redis_url}/{key}")
     assert code == 0, err
     entries = _xrange(redis_url, key)
-    assert [orjson.loads(f[b"record"]) for _, f in entries] == _lines(out)
+    records = [orjson.loads(f[b"record"]) for _, f in entries]
+    assert records == _lines(out)
     arrived_ms = [int(entry_id.split(b"-")[0]) for entry_id, _ in entries]  # the server's clock at each XADD
-    spread = (arrived_ms[-1] - arrived_ms[0]) / 1000
-    assert 29 / 20 * 0.8 < spread < 29 / 20 * 4  # 30 events at 20/sec span ~1.45 s: they flowed, not in one burst
+    due_ms = [_epoch_ms(r["timestamp"]) - _epoch_ms(records[0]["timestamp"]) for r in records]
+    assert due_ms[-1] > 2000  # this seed's 30 arrivals at 10/sec span more than 2 s
+    # Never early: each event leaves once the run's clock has passed its offset from the first (5 ms: rounding)
+    assert all(arrived >= before_ms + due - 5 for arrived, due in zip(arrived_ms, due_ms, strict=True))
+    # Not sent in one burst: first and last reach Redis about as far apart as they are due (a burst: ~0 apart)
+    assert arrived_ms[-1] - arrived_ms[0] > due_ms[-1] - 1000
 
 
 def _jetstream_records(url: str, subject: str, expected: int) -> list[dict]:

@@ -11,6 +11,7 @@ from agentic_synth.domain.cache.keys import CachePolicy, CacheScope, exact_key
 from agentic_synth.domain.errors import ConfigError
 from agentic_synth.domain.generation.results import RunMetadata
 from agentic_synth.entrypoints.container import build_container
+from tests.containers import swap_providers
 from tests.fakes import FakeClock, FakeTextModel
 
 
@@ -190,18 +191,26 @@ def test_a_runs_tally_goes_into_its_metadata(inner, cache, clock) -> None:
     assert (meta.cache_hits, meta.cache_misses) == (3, 1)
 
 
+def _cache_layer(container, inner) -> CachedTextModel:
+    """The cache layer a run's model stack puts over its (only) provider, which calls `inner`."""
+    swap_providers(container, inner)
+    (layer,) = container.model_stack().caches
+    return layer
+
+
 def test_the_container_wraps_a_model_with_the_configured_cache_and_policy(inner) -> None:
-    container = build_container(load_plugins=False, cache={"persistPath": "", "policy": "aggressive", "ttl": 0})
-    model = container.cached_text_model(inner)
+    container = build_container(load_plugins=False, apiKeys={"gemini": "k"},
+                                cache={"persistPath": "", "policy": "aggressive", "ttl": 0})
+    model = _cache_layer(container, inner)
     assert model.policy is CachePolicy.AGGRESSIVE and model.cache is container.response_cache()
     assert model.cache.stats().backend == "memory" and model.cache.stats().default_ttl is None
     model.complete(ask())
-    assert container.cached_text_model(inner).complete(ask()).cached
+    assert _cache_layer(container, inner).complete(ask()).cached  # the next run's stack: the same cache
 
 
 def test_caching_can_be_switched_off_in_the_configuration(inner) -> None:
-    container = build_container(load_plugins=False, cache={"enabled": False})
-    model = container.cached_text_model(inner)
+    container = build_container(load_plugins=False, apiKeys={"gemini": "k"}, cache={"enabled": False})
+    model = _cache_layer(container, inner)
     model.complete(ask())
     model.complete(ask())
     assert len(inner.requests) == 2 and model.cache.stats().backend == "none"

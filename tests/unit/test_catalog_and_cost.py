@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from agentic_synth.adapters.serialization import structure
 from agentic_synth.domain.ai.catalog import ALIASES, DEFAULT_MODELS, PRICES_AS_OF, Catalog, ModelInfo
 from agentic_synth.domain.ai.cost import (
     MESSAGE_OVERHEAD_TOKENS,
@@ -21,7 +22,14 @@ from agentic_synth.domain.ai.cost import (
     worst_case_cost,
 )
 from agentic_synth.domain.ai.models import ModelRequest
+from agentic_synth.domain.config.settings import Settings
 from agentic_synth.domain.errors import BudgetExceeded, ConfigError
+
+
+def _catalog(entries: object) -> Catalog:
+    """The catalog a configuration's `models.catalog` gives (parsed once, by Settings)."""
+    settings = structure({"models": {"catalog": entries}}, Settings, origin="config")
+    return Catalog.from_settings(settings.models.catalog)
 
 
 def test_every_default_model_is_dated_priced_and_serves_gemini_or_openrouter() -> None:
@@ -41,7 +49,7 @@ def test_the_specifications_short_names_resolve_to_catalog_models() -> None:
 
 
 def test_config_overrides_one_field_of_a_default_and_adds_a_new_model() -> None:
-    catalog = Catalog.from_payload({
+    catalog = _catalog({
         "gemini-2.5-flash": {"outputPerMTok": 2.0},
         "acme/model-x": {"provider": "openrouter", "inputPerMTok": 0.15, "outputPerMTok": 0.6,
                          "contextWindow": 128000, "maxOutputTokens": 16384, "quality": 0.8, "latencyMs": 900,
@@ -54,23 +62,23 @@ def test_config_overrides_one_field_of_a_default_and_adds_a_new_model() -> None:
 
 
 def test_an_override_given_under_an_alias_changes_the_model_it_stands_for() -> None:
-    catalog = Catalog.from_payload({"gemini-pro": {"inputPerMTok": 1.0}})
+    catalog = _catalog({"gemini-pro": {"inputPerMTok": 1.0}})
     assert catalog.get("gemini-2.5-pro").input_per_mtok == 1.0  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(("payload", "message"), [
-    ({"new/model": {"inputPerMTok": 1}}, "models.catalog.new/model.provider: required"),
-    ({"m": {"provider": "gemini", "inputPerMTok": -1}}, "models.catalog.m.input_per_mtok: must be a number >= 0"),
-    ({"m": {"provider": "gemini", "quality": 3}}, "models.catalog.m.quality: must be a number between 0 and 1"),
-    ({"m": {"provider": "gemini", "prise": 3}}, "models.catalog.m: unknown key 'prise'"),
-    ({"m": {"provider": "gemini", "contextWindow": 1.5}}, "models.catalog.m.context_window: must be a whole"),
-    ({"m": {"provider": "gemini", "jsonOutput": "yes"}}, "models.catalog.m.json_output: must be true or false"),
-    ({"m": 3}, "models.catalog.m: must be an object"),
-    ([1], "models.catalog: must be an object"),
+    ({"new/model": {"inputPerMTok": 1}}, "models.catalog.new/model.provider: is required"),
+    ({"m": {"provider": "gemini", "inputPerMTok": -1}}, "models.catalog.m.inputPerMTok: must be 0 or more"),
+    ({"m": {"provider": "gemini", "quality": 3}}, "models.catalog.m.quality: must be between 0 and 1"),
+    ({"m": {"provider": "gemini", "prise": 3}}, "models.catalog.m.prise: unknown key"),
+    ({"m": {"provider": "gemini", "contextWindow": 1.5}}, "models.catalog.m.contextWindow: expected a whole"),
+    ({"m": {"provider": "gemini", "jsonOutput": "yes"}}, "models.catalog.m.jsonOutput: expected true or false"),
+    ({"m": 3}, "models.catalog.m: expected an object"),
+    ([1], "models.catalog: expected an object"),
 ])
 def test_bad_catalog_entries_are_refused_with_their_path(payload: object, message: str) -> None:
-    with pytest.raises(ConfigError, match="^" + message.replace(".", r"\.")):
-        Catalog.from_payload(payload)
+    with pytest.raises(ConfigError, match="^config: " + message.replace(".", r"\.")):
+        _catalog(payload)
 
 
 def test_a_name_outside_the_catalog_is_kept_as_given_and_unpriced() -> None:
@@ -142,7 +150,7 @@ def test_an_unpriced_model_has_an_unknown_estimate() -> None:
 
 def test_a_settings_shaped_entry_with_unset_fields_changes_only_what_it_sets() -> None:
     # the configuration model hands over every field, unset ones as None
-    catalog = Catalog.from_payload({"gemini-2.5-flash": {
+    catalog = _catalog({"gemini-2.5-flash": {
         "provider": "gemini", "inputPerMTok": None, "outputPerMTok": 2.0, "contextWindow": None,
         "maxOutputTokens": None, "quality": None, "latencyMs": None, "jsonOutput": None, "streaming": None}})
     flash = catalog.get("gemini-2.5-flash")
@@ -152,4 +160,4 @@ def test_a_settings_shaped_entry_with_unset_fields_changes_only_what_it_sets() -
 
 def test_a_relative_speed_score_is_refused_in_favour_of_a_latency() -> None:
     with pytest.raises(ConfigError, match=r"models\.catalog\.m\.speed: not used by the router; give latencyMs"):
-        Catalog.from_payload({"m": {"provider": "gemini", "speed": 0.9}})
+        _catalog({"m": {"provider": "gemini", "speed": 0.9}})

@@ -14,7 +14,10 @@ DOC = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text(encodi
 def _walk(command: click.Command, path: tuple[str, ...] = ()):
     yield path, command
     if isinstance(command, click.Group):
-        for name, sub in command.commands.items():
+        ctx = click.Context(command)
+        for name in command.list_commands(ctx):  # the top group imports its commands when asked for them
+            sub = command.get_command(ctx, name)
+            assert sub is not None
             yield from _walk(sub, (*path, name))
 
 

@@ -38,14 +38,23 @@ def test_enabled_midstreamer_plugin_receives_every_record_in_order_when_a_run_st
     made: list[FakeStreamPipeline] = []
     synth = _synth({"midstreamer": lambda options: made.append(FakeStreamPipeline(options)) or made[-1]},
                    integrations={"midstreamer": {"enabled": True, "defaultPipeline": "events-in"}})
-    first = synth.generate("structured", schema=SCHEMA, count=2500, seed=4, stream=True)
-    second = synth.generate("structured", schema=SCHEMA, count=10, seed=5, stream=True)
+    first = synth.generate("structured", schema=SCHEMA, count=2500, seed=4, to_pipeline=True)
+    second = synth.generate("structured", schema=SCHEMA, count=10, seed=5, to_pipeline=True)
     assert len(made) == 1 and made[0].options["pipeline"] == "events-in"
     assert made[0].rows == first.records + second.records
     assert made[0].closed == 0  # long-lived: the caller's pipeline stays open across runs
     assert "streamed 2500 records to FakeStreamPipeline" in first.metadata.notes
-    quiet = synth.generate("structured", schema=SCHEMA, count=5, seed=6)  # no stream=True: nothing sent
+    quiet = synth.generate("structured", schema=SCHEMA, count=5, seed=6)  # no to_pipeline=True: nothing sent
     assert len(made[0].rows) == 2510 and not any("streamed" in n for n in quiet.metadata.notes)
+
+
+def test_the_deprecated_stream_keyword_warns_naming_its_successors_and_still_sends_to_the_pipeline() -> None:
+    made: list[FakeStreamPipeline] = []
+    synth = _synth({"midstreamer": lambda options: made.append(FakeStreamPipeline(options)) or made[-1]},
+                   integrations={"midstreamer": {"enabled": True}})
+    with pytest.warns(DeprecationWarning, match="line_buffered=True .* to_pipeline=True .* stream_replies=True"):
+        result = synth.generate("structured", schema=SCHEMA, count=4, seed=2, stream=True)
+    assert made[0].rows == result.records
 
 
 def test_stream_to_a_named_midstreamer_pipeline_opens_one_for_the_run_and_closes_it() -> None:
@@ -57,7 +66,7 @@ def test_stream_to_a_named_midstreamer_pipeline_opens_one_for_the_run_and_closes
 
 def test_midstreamer_enabled_but_not_installed_degrades_with_a_note_and_explicit_asks_fail() -> None:
     synth = _synth({}, integrations={"midstreamer": {"enabled": True}})
-    result = synth.generate("structured", schema=SCHEMA, count=3, seed=1, stream=True)
+    result = synth.generate("structured", schema=SCHEMA, count=3, seed=1, to_pipeline=True)
     assert len(result.records) == 3
     assert any(n.startswith("not streamed: no midstreamer pipeline plugin is installed") for n in result.metadata.notes)
     with pytest.raises(UsageError, match=r"--stream-to midstreamer compares the series .* add --reference FILE"):

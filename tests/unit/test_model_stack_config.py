@@ -1,20 +1,34 @@
-"""build_model_stack reads routing, catalog, breaker and keys from config (the spec's camelCase shape)."""
+"""compose_model_stack takes routing, catalog, breaker and keys from the validated Settings (parsed from the file)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from agentic_synth.adapters.serialization import structure
 from agentic_synth.domain.ai.models import ModelRequest
+from agentic_synth.domain.ai.run_routing import RunRouting
+from agentic_synth.domain.config.settings import Settings
 from agentic_synth.domain.errors import ConfigError, ProviderError
-from agentic_synth.entrypoints.model_stack import RunRouting, build_model_stack, usable_providers
+from agentic_synth.entrypoints.model_stack import compose_model_stack
 from tests.fakes import FakeClock, FakeTextModel
+
+
+def _settings(config: dict[str, Any]) -> Settings:
+    return structure(config, Settings, origin="config")
+
+
+def _stack(config: dict[str, Any], providers: dict[str, Any], **kw: Any) -> Any:
+    kw.setdefault("clock", FakeClock())
+    return compose_model_stack(_settings(config), providers, **kw)
 
 
 def test_keys_in_api_keys_or_providers_make_a_provider_usable_and_a_local_base_url_does_too() -> None:
     config = {"apiKeys": {"gemini": "k", "openRouter": ""},
               "providers": {"ollama": {"type": "openai-compatible", "baseUrl": "http://127.0.0.1:11434/v1"},
                             "openrouter": {"baseUrl": "https://openrouter.ai/api/v1"}}}
-    assert usable_providers(config) == {"gemini": True, "openrouter": False, "ollama": True}
+    assert _settings(config).usable_providers() == {"gemini": True, "openrouter": False, "ollama": True}
 
 
 def test_the_breaker_settings_come_from_config() -> None:
@@ -22,7 +36,7 @@ def test_the_breaker_settings_come_from_config() -> None:
     gemini = FakeTextModel.for_routing("gemini", failing={"gemini-2.5-flash"})
     config = {"models": {"routing": {"fallbackChain": ["gemini-flash"],
                                      "circuitBreaker": {"threshold": 1, "cooldownSeconds": 5}}}}
-    stack = build_model_stack(config=config, providers={"gemini": gemini}, clock=clock, warn=lambda m: None)
+    stack = _stack(config, {"gemini": gemini}, clock=clock, warn=lambda m: None)
     with pytest.raises(ProviderError, match="HTTP 503 service unavailable after 3 attempts"):
         stack.text_model.complete(ModelRequest(prompt="p"))  # one model in the chain: its own error
     breaker = stack.text_model.breaker("gemini-2.5-flash")
@@ -30,47 +44,38 @@ def test_the_breaker_settings_come_from_config() -> None:
 
 
 @pytest.mark.parametrize(("breaker", "message"), [
-    ({"threshold": 0}, "models.routing.circuitBreaker.threshold: must be a whole number >= 1"),
-    ({"cooldownSeconds": -1}, "models.routing.circuitBreaker.cooldownSeconds: must be a number >= 0"),
+    ({"threshold": 0}, "models.routing.circuitBreaker.threshold: must be greater than 0"),
+    ({"cooldownSeconds": -1}, "models.routing.circuitBreaker.cooldownSeconds: must be 0 or more"),
 ])
 def test_bad_breaker_settings_are_config_errors(breaker: dict[str, int], message: str) -> None:
     config = {"models": {"routing": {"circuitBreaker": breaker}}}
     with pytest.raises(ConfigError, match=message):
-        build_model_stack(config=config, providers={}, clock=FakeClock())
+        _stack(config, {})
 
 
 def test_under_a_budget_an_unpriced_model_in_the_fallback_chain_is_refused_before_any_call() -> None:
     config = {"models": {"routing": {"fallbackChain": ["gemini-flash", "my-own-model"]}}}
     gemini = FakeTextModel.for_routing("gemini")
     with pytest.raises(ConfigError, match="--budget: the price of model 'my-own-model' is unknown"):
-        build_model_stack(config=config, providers={"gemini": gemini}, clock=FakeClock(),
-                          run=RunRouting(budget_usd=1.0))
+        _stack(config, {"gemini": gemini}, routing=RunRouting(budget_usd=1.0))
     assert gemini.requests == []
 
 
 def test_run_options_override_the_configured_strategy_and_chain() -> None:
     config = {"models": {"routing": {"strategy": "cost", "fallbackChain": ["gemini-flash"]}}}
-    stack = build_model_stack(config=config, providers={}, clock=FakeClock(),
-                              run=RunRouting.from_values(strategy="quality", fallback="gemini-pro,gpt-4"))
+    stack = _stack(config, {}, routing=RunRouting.from_values(strategy="quality", fallback="gemini-pro,gpt-4"))
     assert stack.policy.strategy == "quality" and stack.policy.fallback_chain == ("gemini-pro", "gpt-4")
 
 
-class _Unset:
-    """Stands for a key object that is not set (a Secret is falsy then)."""
-
-    def __bool__(self) -> bool:
-        return False
-
-
-def test_a_key_object_that_is_not_set_does_not_make_its_provider_usable() -> None:
-    assert usable_providers({"apiKeys": {"gemini": _Unset(), "openRouter": "sk-or"}}) == {
+def test_a_key_that_is_not_set_does_not_make_its_provider_usable() -> None:
+    assert _settings({"apiKeys": {"gemini": "", "openRouter": "sk-or"}}).usable_providers() == {
         "gemini": False, "openrouter": True}
 
 
 def test_kinds_without_a_default_in_config_are_left_to_the_router() -> None:
     config = {"models": {"defaults": {"timeseries": None, "events": None, "structured": "gemini-flash"},
                          "routing": {"strategy": "cost", "fallbackChain": []}}}
-    stack = build_model_stack(config=config, providers={}, clock=FakeClock())
+    stack = _stack(config, {})
     assert stack.policy.defaults == {"structured": "gemini-flash"} and stack.policy.fallback_chain == ()
 
 
@@ -78,14 +83,12 @@ def test_the_ledger_goes_onto_the_runs_metadata_per_model() -> None:
     from agentic_synth.domain.generation.results import RunMetadata
 
     gemini = FakeTextModel.for_routing("gemini", tokens_in=1000, tokens_out=500)
-    stack = build_model_stack(config={}, providers={"gemini": gemini,
-                                                    "ollama": FakeTextModel.for_routing("ollama")}, clock=FakeClock(),
-                              warn=lambda m: None)
+    stack = _stack({}, {"gemini": gemini, "ollama": FakeTextModel.for_routing("ollama")}, warn=lambda m: None)
     flash = stack.text_model.complete(ModelRequest(prompt="p" * 1000, model="gemini-flash"))  # 1,000 tokens fit
     stack.ledger.record_records(flash.model, 20)
     stack.text_model.complete(ModelRequest(prompt="p", model="llama3", provider="ollama"))
     meta = RunMetadata(kind="structured", mode="llm", seed=1, requested=20)
-    stack.report_into(meta)
+    stack.usage_into(meta)
     assert meta.models["gemini-2.5-flash"].records == 20
     assert meta.models["gemini-2.5-flash"].cost_usd == pytest.approx((1000 * 0.30 + 500 * 2.50) / 1e6)
     assert meta.cost_usd == pytest.approx(meta.models["gemini-2.5-flash"].cost_usd)
@@ -93,25 +96,15 @@ def test_the_ledger_goes_onto_the_runs_metadata_per_model() -> None:
 
 
 def test_a_run_reports_the_failures_of_a_model_it_fell_back_from_next_to_the_records_of_the_others() -> None:
-    from agentic_synth.domain.ai.ai_settings import AISettings
-    from agentic_synth.domain.generation.requests import GenerationRequest
     from agentic_synth.domain.generation.results import ModelUsage, RunMetadata
-    from agentic_synth.domain.schema.schema import Schema
-    from agentic_synth.entrypoints.model_stack import RunTextModels
-
-    class NotOverridden:
-        overridden = False
 
     gemini = FakeTextModel.for_routing("gemini", failing={"gemini-2.5-flash"})
-    config = {"apiKeys": {"gemini": "k"}}
-    run = RunTextModels(text_model=NotOverridden(), model_stack=lambda **kw: build_model_stack(
-        config=config, providers={"gemini": gemini}, clock=FakeClock(), warn=lambda m: None, **kw))
-    request = GenerationRequest(kind="structured", schema=Schema.from_payload({"a": "integer"}), count=1, seed=1,
-                                mode="llm", ai=AISettings(model="gemini-2.5-flash", fallback=("gemini-2.0-flash",)))
-    answer = run(request).complete(ModelRequest(prompt="p", model="gemini-2.5-flash"))
+    stack = _stack({"apiKeys": {"gemini": "k"}}, {"gemini": gemini}, warn=lambda m: None, model="gemini-2.5-flash",
+                   routing=RunRouting(fallback=("gemini-2.0-flash",)))
+    answer = stack.text_model.complete(ModelRequest(prompt="p", model="gemini-2.5-flash"))
     meta = RunMetadata(kind="structured", mode="llm", seed=1, requested=1,
                        models={answer.model: ModelUsage(calls=1, records=1)})
-    run.report_into(meta)
+    stack.report_into(meta)
     assert answer.model == "gemini-2.0-flash"
     assert meta.models["gemini-2.5-flash"].failures == 1 and meta.models["gemini-2.5-flash"].records == 0
     assert meta.models["gemini-2.0-flash"] == ModelUsage(calls=1, records=1)

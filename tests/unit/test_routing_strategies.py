@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from agentic_synth.adapters.serialization import structure
 from agentic_synth.domain.ai.catalog import Catalog, ModelInfo
 from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.ai.routing import (
@@ -16,6 +17,7 @@ from agentic_synth.domain.ai.routing import (
     plan,
     rank,
 )
+from agentic_synth.domain.config.settings import Settings
 from agentic_synth.domain.errors import ConfigError, UsageError
 
 # cheap: lowest price, mid quality, slow; fast: quickest, dear, lowest quality; best: top quality, dearest
@@ -130,8 +132,14 @@ def test_an_unknown_name_goes_to_the_only_usable_provider_and_otherwise_needs_pr
         plan(ModelRequest(prompt="p", model="x-1"), CATALOG, RoutingPolicy(), BOTH)
 
 
+def _policy(routing: object = None, defaults: object = None) -> RoutingPolicy:
+    """The policy a configuration's `models.routing` and `models.defaults` give (parsed once, by Settings)."""
+    models = {k: v for k, v in (("routing", routing), ("defaults", defaults)) if v is not None}
+    return RoutingPolicy.from_settings(structure({"models": models}, Settings, origin="config").models)
+
+
 def test_routing_config_is_read_from_the_specifications_shape() -> None:
-    policy = RoutingPolicy.from_payload(
+    policy = _policy(
         {"strategy": "cost-optimized", "fallbackChain": ["gemini-pro", "gpt-4", "claude-3"],
          "weights": {"cost": 2, "quality": 1, "performance": 0}},
         {"timeseries": "gemini-pro", "events": "gpt-4-turbo", "structured": "claude-3-sonnet"})
@@ -142,16 +150,16 @@ def test_routing_config_is_read_from_the_specifications_shape() -> None:
 
 
 @pytest.mark.parametrize(("routing", "defaults", "message"), [
-    ({"strategy": "random"}, None, "models.routing.strategy: 'random' is not a routing strategy"),
+    ({"strategy": "random"}, None, "models.routing.strategy: 'random' is not one of"),
     ({"fallbackChain": ["a", "a"]}, None, "models.routing.fallbackChain: 'a' is listed twice"),
     ({"weights": {"cost": -1}}, None, "models.routing.weights.cost: must be a number >= 0"),
     ({"weights": {"cost": 0, "performance": 0, "quality": 0}}, None, "models.routing.weights: at least one"),
-    ({"weights": {"speed": 1}}, None, "models.routing.weights: unknown key 'speed'"),
-    (None, {"events": 3}, "models.defaults: must map kinds"),
+    ({"weights": {"speed": 1}}, None, "models.routing.weights.speed: unknown key"),
+    (None, {"events": 3}, "models.defaults.events: expected a string"),
 ])
 def test_bad_routing_config_is_refused_naming_the_key(routing: object, defaults: object, message: str) -> None:
-    with pytest.raises(ConfigError, match="^" + message.replace(".", r"\.")):
-        RoutingPolicy.from_payload(routing, defaults)
+    with pytest.raises(ConfigError, match="^config: " + message.replace(".", r"\.")):
+        _policy(routing, defaults)
 
 
 @pytest.mark.parametrize("value", ["", "a,,b", " , "])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import pytest
 
 from agentic_synth.adapters.serialization import masked, structure, unstructure
@@ -149,3 +150,15 @@ def test_generator_defaults_come_only_from_values_that_are_set() -> None:
 def test_an_infinite_number_such_as_1e400_in_json_is_refused_with_its_path(payload: dict[str, Any],
                                                                           message: str) -> None:
     assert _error(payload) == f"{ORIGIN}: {message}"
+
+
+def test_the_table_of_builtin_providers_names_every_api_key_setting_and_its_environment_variables() -> None:
+    from agentic_synth.adapters.config_file import ENV_OVERRIDES
+    from agentic_synth.domain.ai.builtin_providers import BUILTIN_PROVIDERS
+    from agentic_synth.domain.config.settings import ApiKeys
+
+    assert sorted(p.key_setting for p in BUILTIN_PROVIDERS.values()) == sorted(f.name for f in attrs.fields(ApiKeys))
+    for name, provider in BUILTIN_PROVIDERS.items():
+        paths = {ENV_OVERRIDES[variable][0] for variable in provider.key_env}
+        assert len(paths) == 1 and _load({}).key_for(name) == Secret()  # one setting, unset by default
+    assert ENV_OVERRIDES["GOOGLE_API_KEY"] == ENV_OVERRIDES["GEMINI_API_KEY"] == ("apiKeys.gemini", str)
