@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from agentic_synth.application.hybrid import HybridRecords
+from agentic_synth.application.interrupts import clear as clear_stop
 from agentic_synth.application.interrupts import shielded, stop_requested
 from agentic_synth.application.llm import LLMRecords
 from agentic_synth.application.plans import EVENT_KINDS, SERIES_KINDS
@@ -95,6 +96,7 @@ class GenerateRecords:
         keep_on_interrupt = keep_partial or request.mode != "engine"  # paid-for records stay
         tally = UsageTally()
         started = self._clock.monotonic()
+        clear_stop()  # a request an earlier run of this process acted on does not stop this one
         try:
             for chunk in self.chunks(request, tally, models=models):
                 with shielded():  # a signal lets the chunk be written whole, so the count says what is on disk

@@ -9,7 +9,6 @@ import sys
 import threading
 from types import FrameType
 
-from agentic_synth.application.interrupts import request_stop  # stdlib only, like the next
 from agentic_synth.domain.errors import ExitCode  # stdlib only: cheap enough to precede the handlers
 
 RETRY_S = 0.02  # how soon an interrupt that arrived during an import is delivered again
@@ -31,6 +30,8 @@ def _interrupted(signum: int, frame: FrameType | None) -> None:
     if _importing(frame):
         threading.Timer(RETRY_S, os.kill, (os.getpid(), signum)).start()
         return
+    from agentic_synth.application.interrupts import request_stop  # stdlib only; not before the handlers
+
     if request_stop():  # remembered too (application/interrupts.py): a chunk being written is finished first
         raise KeyboardInterrupt
 
