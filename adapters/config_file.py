@@ -14,6 +14,7 @@ from dotenv import dotenv_values
 
 from agentic_synth.adapters.serialization import structure, unstructure
 from agentic_synth.domain.ai.builtin_providers import BUILTIN_PROVIDERS
+from agentic_synth.domain.config.display import SECRET_NAME, looks_like_key, safe_text
 from agentic_synth.domain.config.settings import Settings
 from agentic_synth.domain.config.validators import camel_key
 from agentic_synth.domain.errors import ConfigError
@@ -45,6 +46,7 @@ class LoadedConfig:
     sources: Mapping[str, str] = attrs.field(factory=dict)
     path: Path | None = None
     env_file: Path | None = None
+    secret_values: tuple[str, ...] = ()  # what `${VAR}` of a secret-looking variable put outside apiKeys (masked)
 
     @classmethod
     def from_settings(cls, settings: Settings, source: str = DEFAULT_SOURCE) -> LoadedConfig:
@@ -90,6 +92,7 @@ class _Substituter:
     def __init__(self, env: Mapping[str, str], from_dotenv: set[str], origin: str) -> None:
         self.env, self.from_dotenv, self.origin = env, from_dotenv, origin
         self.used: dict[str, list[str]] = {}
+        self.secrets: list[str] = []  # values of secret-looking variables substituted into the file
 
     def layer(self, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
         """The substituted data, and each leaf's source (the origin, plus the variables it used)."""
@@ -116,7 +119,10 @@ class _Substituter:
             note = f"${{{name}}}" + (" from .env" if name in self.from_dotenv else "")
             self.used.setdefault(path, []).append(note)
             if self.env.get(name):
-                return self.env[name]
+                value = self.env[name]
+                if SECRET_NAME.search(name) or looks_like_key(value):
+                    self.secrets.append(value)
+                return value
             if default is not None:
                 return default
             unset.append(name)
@@ -194,6 +200,7 @@ def load_config(config_path: str | os.PathLike[str] | None = None, *, payload: M
     env, from_dotenv, env_file = read_env(base, os.environ if environ is None else environ)
     path: Path | None = None
     layers: list[tuple[dict[str, Any], dict[str, str]]] = []  # lowest first: (data, path -> source)
+    secrets: list[str] = []
     if payload is not None:
         origin = payload_source
     else:
@@ -202,7 +209,9 @@ def load_config(config_path: str | os.PathLike[str] | None = None, *, payload: M
             data = _parse_json(_read(path, origin), origin)
             if not isinstance(data, dict):
                 raise ConfigError(f"{origin}: expected a JSON object at the top")
-            layers.append(_Substituter(env, from_dotenv, origin).layer(data))
+            substituter = _Substituter(env, from_dotenv, origin)
+            layers.append(substituter.layer(data))
+            secrets.extend(substituter.secrets)
     env_layer: dict[str, Any] = {}
     env_sources: dict[str, str] = {}
     for name, (key, kind) in ENV_OVERRIDES.items():
@@ -211,7 +220,9 @@ def load_config(config_path: str | os.PathLike[str] | None = None, *, payload: M
             env_sources[key] = f"env {name}" + (" (.env)" if name in from_dotenv else "")
     layers.append((env_layer, env_sources))
     if payload is not None:
-        layers.append(_Substituter(env, from_dotenv, origin).layer(dict(payload)))
+        substituter = _Substituter(env, from_dotenv, origin)
+        layers.append(substituter.layer(dict(payload)))
+        secrets.extend(substituter.secrets)
     merged: dict[str, Any] = {}
     sources: dict[str, str] = {}
     for layer, layer_sources in layers:
@@ -220,8 +231,14 @@ def load_config(config_path: str | os.PathLike[str] | None = None, *, payload: M
     for key, (value, flag) in (flags or {}).items():
         _set(merged, key, value)
         sources[key] = f"flag {flag}"
-    settings = structure(merged, Settings, origin=_origin_for(sources, origin))
-    return LoadedConfig(settings=settings, sources=sources, path=path, env_file=env_file)
+    try:
+        settings = structure(merged, Settings, origin=_origin_for(sources, origin))
+    except ConfigError as exc:  # a secret put where it does not belong is not quoted back
+        exc.message = safe_text(exc.message, secrets)
+        exc.args = (exc.message,)
+        raise
+    return LoadedConfig(settings=settings, sources=sources, path=path, env_file=env_file,
+                        secret_values=tuple(secrets))
 
 
 def _origin_for(sources: Mapping[str, str], fallback: str) -> Callable[[str], str]:

@@ -16,10 +16,11 @@ from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.adapters.sinks.formula import unprotect
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.schema.json_schema import varies
-from agentic_synth.domain.schema.schema import Field, Schema
+from agentic_synth.domain.schema.schema import Field, Schema, thaw
 
 _INT_TYPES = {"integer"}
 _FLOAT_TYPES = {"number", "amount", "latitude", "longitude"}
+_EPOCH_SCALE = {"epoch": 1, "epoch_ms": 1000}  # datetime formats written as whole seconds / milliseconds
 
 
 def read_records(path: str, schema: Schema) -> Iterator[dict[str, Any]]:
@@ -57,11 +58,11 @@ def _jsonl(p: Path) -> Iterator[dict[str, Any]]:
 
 
 def _coerce(text: str, f: Field) -> Any:
-    if text == "":
-        return None
+    if text == "":  # an empty cell is null, unless the field's only way to be empty is the text ""
+        return "" if f.type in ("enum", "const") and not f.nullable and "" in _candidates(f) else None
     text = unprotect(text)  # the CSV sink's formula protection, undone exactly
     try:
-        if f.type in _INT_TYPES:
+        if f.type in _INT_TYPES or (f.type == "datetime" and f.format in _EPOCH_SCALE):
             return int(text)
         if f.type in _FLOAT_TYPES:
             return float(text)
@@ -77,9 +78,12 @@ def _coerce(text: str, f: Field) -> Any:
     return text
 
 
+def _candidates(f: Field) -> list[Any]:
+    return [thaw(v) for v in (*f.values, *([f.const] if f.has_const else []))]
+
+
 def _enum_value(text: str, f: Field) -> Any:
-    candidates = list(f.values) + ([f.const] if f.has_const else [])
-    for v in candidates:
+    for v in _candidates(f):
         if str(v).lower() == text.lower() if isinstance(v, bool) else str(v) == text:
             return v
     return text
@@ -126,7 +130,8 @@ def _field_at(schema: Schema, path: tuple[str, ...]) -> Field | None:
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.datetime):
-        return value.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        # isoformat pads the year to four digits (strftime's %Y does not, below 1000)
+        return value.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, dict):
@@ -147,7 +152,8 @@ def _parquet(p: Path, schema: Schema) -> Iterator[dict[str, Any]]:
     fields = {f.name: f for f in schema.fields}
     for batch in reader.iter_batches():
         for row in batch.to_pylist():
-            yield _present({k: _typed(_jsonable(v), fields.get(k)) for k, v in row.items()}, fields)
+            yield _present({k: _typed(_jsonable(_epoch(v, fields.get(k))), fields.get(k)) for k, v in row.items()},
+                           fields)
 
 
 def _present(record: dict[str, Any], fields: dict[str, Field]) -> dict[str, Any]:
@@ -162,6 +168,14 @@ def _present(record: dict[str, Any], fields: dict[str, Field]) -> dict[str, Any]
 def json_like(value: Any, f: Field | None) -> Any:
     """A value as a JSON file would hold it (ISO text for dates and times), typed by its field."""
     return _typed(_jsonable(value), f)
+
+
+def _epoch(value: Any, f: Field | None) -> Any:
+    """A Parquet timestamp of an epoch-format datetime field, back as the number the other formats hold."""
+    if isinstance(value, dt.datetime) and f is not None and f.type == "datetime" and f.format in _EPOCH_SCALE:
+        moment = value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
+        return int(moment.timestamp() * _EPOCH_SCALE[f.format])
+    return value
 
 
 def _typed(value: Any, f: Field | None) -> Any:

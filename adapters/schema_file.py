@@ -48,6 +48,10 @@ def read_json(text: str, source: str) -> Any:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"{source}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise UsageError(f"{source}: JSON nested too deeply to read") from None
+    except ValueError as exc:  # an integer over Python's digit limit
+        raise UsageError(f"{source}: unreadable JSON: {str(exc).split(';')[0]}") from None
 
 
 def read_document(path: Path) -> Any:

@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from agentic_synth.application.hybrid import HybridRecords
+from agentic_synth.application.interrupts import clear as clear_stop
+from agentic_synth.application.interrupts import shielded, stop_requested
 from agentic_synth.application.llm import LLMRecords
 from agentic_synth.application.plans import EVENT_KINDS, SERIES_KINDS
 from agentic_synth.application.replies import Repair
@@ -95,13 +97,17 @@ class GenerateRecords:
         keep_on_interrupt = keep_partial or request.mode != "engine"  # paid-for records stay
         tally = UsageTally()
         started = self._clock.monotonic()
+        clear_stop()  # a request an earlier run of this process acted on does not stop this one
         try:
             for chunk in self.chunks(request, tally, models=models):
-                sink.write(chunk)
-                meta.records += chunk.length
+                with shielded():  # a signal lets the chunk be written whole, so the count says what is on disk
+                    sink.write(chunk)
+                    meta.records += chunk.length
                 if progress is not None:
                     progress(chunk.length)
                 del chunk  # let it go before the next one is made: one chunk in memory, not two
+                if stop_requested():  # a signal whose KeyboardInterrupt was lost on the way still stops the run
+                    raise KeyboardInterrupt
         except KeyboardInterrupt:
             self._finish(sink, keep_on_interrupt)
             interrupted = Interrupted(f"interrupted; {counted(meta.records, 'record')} written" if keep_on_interrupt
@@ -122,7 +128,8 @@ class GenerateRecords:
         finally:
             meta.seconds = self._clock.monotonic() - started
             self._account(meta, tally, models)
-        sink.close()
+        with shielded(stop_after=False):  # the run is complete: a signal now does not undo the commit
+            sink.close()
         meta.seconds = self._clock.monotonic() - started
         return meta
 
@@ -139,7 +146,8 @@ class GenerateRecords:
 
     @staticmethod
     def _finish(sink: RecordSink, keep: bool) -> None:
-        if keep:
-            sink.close()
-        else:
-            sink.abort()
+        with shielded(stop_after=False):  # what was written is kept (or discarded) whole
+            if keep:
+                sink.close()
+            else:
+                sink.abort()

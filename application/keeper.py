@@ -14,6 +14,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from agentic_synth.application.sanitize import clean_model_record
 from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.domain.schema.validation import validate_record
 
@@ -41,10 +42,11 @@ class RecordKeeper:
         return self.kept >= self.count
 
     def take(self, records: Sequence[Any]) -> list[dict[str, Any]]:
-        """The records worth keeping, in order; counts the rest."""
+        """The records worth keeping (free text cleaned, application/sanitize.py), in order; counts the rest."""
         out: list[dict[str, Any]] = []
         with self._lock:
-            for record in records:
+            for raw in records:
+                record = clean_model_record(raw, self.schema)
                 if self.kept >= self.count:
                     self.surplus += 1
                 elif not isinstance(record, Mapping) or validate_record(record, self.schema):

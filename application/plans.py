@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from agentic_synth.application.sanitize import clean_record
 from agentic_synth.domain.errors import SchemaError, UsageError
 from agentic_synth.domain.generation.requests import GenerationRequest, parse_duration, parse_rate
 from agentic_synth.domain.schema.schema import Field, Schema, thaw
@@ -111,7 +112,11 @@ def good_pool(t: Target, values: Any) -> list[Any]:
         return []
     single = Schema(fields=(attrs.evolve(t.field, nullable=False, required=True),))
     out: list[Any] = []
-    for value in values:
+    for raw in values:
+        cleaned = clean_record({t.field.name: raw}, single.fields)  # model output is data (application/sanitize.py)
+        if cleaned is None:
+            continue
+        value = cleaned[t.field.name]
         if value not in out and not validate_record({t.field.name: value}, single):
             out.append(value)
     return out

@@ -44,7 +44,7 @@ def _records_in(value: Any) -> list[Any] | None:
 def _loads(text: str, repair: Repair | None = None) -> Any | None:
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python parses
         pass
     if repair is None:
         return None
@@ -68,7 +68,7 @@ def parse_records(text: str, complete: bool = True, repair: Repair | None = None
         found = _records_in(json.loads(body))
         if found is not None:
             return found, 0
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python parses
         pass
     lines = [line.strip() for line in body.splitlines() if line.strip().startswith("{")]
     if len(lines) > 1:
@@ -83,7 +83,7 @@ def parse_records(text: str, complete: bool = True, repair: Repair | None = None
             found = _records_in(value)
             if found is not None:
                 return found, 0
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than Python parses
             pass
     parser = ObjectStream(repair)
     objects = parser.feed(body)
@@ -101,7 +101,7 @@ def parse_object(text: str, repair: Repair | None = None) -> dict[str, Any] | No
         return None
     try:
         value, _ = _DECODER.raw_decode(body, start)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python parses
         value = _loads(body[start:], repair) if repair is not None else None
     return value if isinstance(value, dict) else None
 

@@ -18,6 +18,7 @@ import attrs
 from agentic_synth.application.anchors import derived_seed
 from agentic_synth.application.keeper import digest
 from agentic_synth.application.prompts import SYSTEM, field_json_schema, record_tokens
+from agentic_synth.application.sanitize import clean_record
 from agentic_synth.application.usage import UsageTally
 from agentic_synth.application.work_queue import Call, ModelCalls, Outcome
 from agentic_synth.domain.ai.ai_settings import DEFAULT_CONCURRENCY, AISettings
@@ -202,9 +203,10 @@ class TextColumnsJob:
         self._outstanding.discard(outcome.call.index)
         wanted = set(numbers)
         filled = 0
-        for item in outcome.objects:
-            number = item.get("row") if isinstance(item, dict) else None
-            if number in wanted and number not in self._texts and self._fits(item):
+        for raw in outcome.objects:
+            item = clean_record(raw, self.fields) if isinstance(raw, dict) else None
+            number = item.get("row") if item is not None else None
+            if item is not None and number in wanted and number not in self._texts and self._fits(item):
                 self._texts[number] = {f.name: item[f.name] for f in self.fields}
                 wanted.discard(number)
                 filled += 1

@@ -104,8 +104,8 @@ class ModelCalls:
         line = (f"the run ended with {queue.waited + queue.abandoned} calls in flight and waited "
                 f"{round(queue.grace, 1):g}s for them: {queue.waited} came back (their cost is counted)")
         if queue.abandoned:
-            line += (f", {queue.abandoned} did not (a provider may still bill them; their cost is not in these "
-                     f"figures)")
+            line += (f", {queue.abandoned} did not (a provider may still bill them; the spend shown counts them "
+                     f"at their worst case)")
         self._tally.note(line)
 
     def work_queue(self, ai: AISettings, status: Callable[[], str], *, lag_per_slot: int,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from typing import Any
 
+from agentic_synth.domain.config.display import escape_controls, safe_text
+
 
 class ExitCode(enum.IntEnum):
     """Every exit code of the `agentic-synth` command, in one place (docs/cli.md lists them)."""
@@ -26,6 +28,7 @@ class AgenticSynthError(Exception):
     metadata: Any = None  # the RunMetadata of the run it ended (records, calls, tokens, cost), when one ran
 
     def __init__(self, message: str) -> None:
+        message = escape_controls(message)  # names and values from outside act on no terminal (SDK users too)
         super().__init__(message)
         self.message = message
 
@@ -48,7 +51,14 @@ class SchemaError(UsageError):
 
 
 class ConfigError(UsageError):
-    """The configuration file or settings are invalid."""
+    """The configuration file or settings are invalid.
+
+    The message quotes configuration values, environment variables and names from the file, so a
+    key pasted in the wrong place is masked and control characters are escaped (domain/config/display.py).
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(safe_text(message))
 
 
 class InvalidSetting(ConfigError):

@@ -71,6 +71,30 @@ class TextModel(Protocol):
     def stream(self, request: ModelRequest) -> Iterator[TextDelta]: ...
 
 
+class AttemptMeter(Protocol):
+    """The spend of each attempt of one call: a layer that retries tells the budget layer above it.
+
+    `begin` sets aside an attempt's worst case before it is sent (and raises BudgetExceeded when it
+    does not fit); `failed` charges what a failed attempt may have been billed. The attempt that
+    succeeds is settled by the budget layer from its reply.
+    """
+
+    def begin(self) -> None: ...
+
+    def failed(self, error: BaseException) -> None: ...
+
+
+@runtime_checkable
+class MeteredTextModel(Protocol):
+    """A TextModel that retries, and accounts for each attempt to an AttemptMeter (ResilientTextModel)."""
+
+    provider: str
+
+    def complete_metered(self, request: ModelRequest, meter: AttemptMeter) -> Completion: ...
+
+    def stream_metered(self, request: ModelRequest, meter: AttemptMeter) -> Iterator[TextDelta]: ...
+
+
 class ResponseCache(Protocol):
     """Content-addressed store of model replies (JSON-compatible values).
 

@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from agentic_synth.adapters.batch_file import read_batch_file
+from agentic_synth.adapters.sinks.atomic import check_name
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.domain.ai.budget import Budget
 from agentic_synth.domain.batch.results import CANCELLED, FAILED, INTERRUPTED, BatchResult, JobOutcome, merge_parts
@@ -125,8 +126,33 @@ def plan_batch(synth: Any, spec: BatchSpec, output_dir: str | os.PathLike[str], 
         for k, span in enumerate(parts):
             tasks.append(JobTask(index=len(tasks), path=str(folder / f"part-{k:05d}.{fmt}"), part=k,
                                  parts=len(parts), records=span, **base))
+    _check_layout(spec, tasks, out)
     return BatchPlan(spec=spec, seed=batch_seed, output_dir=str(out), tasks=tuple(tasks), budget=shared,
                      prepared=prepared)
+
+
+def _check_layout(spec: BatchSpec, tasks: list[JobTask], out: Path) -> None:
+    """Every file lands inside the output directory, none where another job needs a directory, and no
+    existing symbolic link on the way leads out of it (it would be followed)."""
+    files = {str(Path(t.path).relative_to(out)).lower(): t for t in tasks}
+    for name, task in files.items():
+        for parent in Path(name).parents:
+            other = files.get(str(parent))
+            if other is not None and str(parent) != ".":
+                raise UsageError(f"{spec.source}: job '{task.name}' writes inside '{parent}', which is the file of "
+                                 f"job '{other.name}'")
+    root = out.resolve()
+    for task in tasks:
+        try:
+            check_name(Path(task.path))  # a NUL, or a name longer than any file system takes
+        except UsageError as exc:
+            raise UsageError(f"{spec.source}: job '{task.name}': {exc}") from None
+        here = out
+        for part in Path(task.path).relative_to(out).parts[:-1]:
+            here = here / part
+            if here.is_symlink() and not here.resolve().is_relative_to(root):
+                raise UsageError(f"{spec.source}: job '{task.name}': '{here}' is a link to '{here.resolve()}', "
+                                 f"outside the output directory")
 
 
 def _parts(synth: Any, job: BatchJob, request: GenerationRequest, fmt: str, workers: int) -> list[Any]:

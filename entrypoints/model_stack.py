@@ -120,6 +120,12 @@ class ModelStack:
             if entry.failures:
                 usage = meta.models.setdefault(entry.model, ModelUsage())
                 usage.failures = max(usage.failures, entry.failures)
+        for model, (tokens_in, tokens_out, cost) in self.ledger.charges().items():
+            # failed attempts that may have been billed, and calls still in flight: their worst case
+            usage = meta.models.setdefault(model, ModelUsage())
+            usage.tokens_in += tokens_in
+            usage.tokens_out += tokens_out
+            usage.cost_usd += float(cost)
 
     def usage_into(self, meta: RunMetadata) -> None:
         """The whole ledger onto `meta`: spend, tokens and records per model, cache hits, notes (for callers
@@ -159,15 +165,15 @@ def compose_model_stack(settings: Settings, providers: Mapping[str, TextModel], 
         check_prices(catalog, [*policy.fallback_chain, *filter(None, (model, default))])
     caches: list[CachedTextModel] = []
     targets: dict[str, TextModel] = {}
+    ledger = CostLedger()  # the budget layers note each attempt in it (failed ones are charged their worst case)
     for name, provider in providers.items():
-        budgeted = BudgetedTextModel(provider, catalog, budget, warn=warn, wait_for_room=True)
+        budgeted = BudgetedTextModel(provider, catalog, budget, warn=warn, wait_for_room=True, ledger=ledger)
         if cache is None:
             targets[name] = budgeted
             continue
         cached = CachedTextModel(budgeted, cache, clock=clock, policy=settings.cache.default_policy)
         caches.append(cached)
         targets[name] = cached
-    ledger = CostLedger()
     breaker = settings.models.routing.circuit_breaker
     router = RouterTextModel(targets, catalog, policy, clock=clock, ledger=ledger, breaker_threshold=breaker.threshold,
                              breaker_cooldown_s=breaker.cooldown_seconds, hand_over_after=settings.llm.hand_over_after,

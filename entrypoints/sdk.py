@@ -12,6 +12,7 @@ from loguru import logger
 
 from agentic_synth.adapters.config_file import load_sdk_config
 from agentic_synth.adapters.python_types import model_builder, model_class_of
+from agentic_synth.adapters.sinks.atomic import writes_through
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.adapters.sinks.memory import InMemoryRecordSink
 from agentic_synth.domain.ai.ai_settings import AISettings
@@ -185,9 +186,11 @@ class AgenticSynth:
         if format is not None and sink is None and output is None:
             raise UsageError("format needs an output path")
         use_case = self.container.generate_records()  # slow parts first (plugins load), then a file is opened
+        through = False  # records that went to stdout or a device cannot be taken back: a stop says how many did
         try:
             if sink is None and output is not None:
                 path = None if str(output) == "-" else str(output)
+                through = writes_through(path)
                 fmt = resolve_format(path, format)
                 header = csv_header if csv_header is not None else starts_the_job(request.part)
                 sink = self.container.sink_factory()(path, fmt, request.schema, stream=line_buffered,
@@ -204,7 +207,7 @@ class AgenticSynth:
             logger.info("generating {} {} records (seed {}, locale {}, mode {})", request.count, request.kind,
                         request.seed, request.locale, request.mode)
             with collector_spared():
-                meta = use_case.run(request, teed, models=models, progress=progress, keep_partial=line_buffered)
+                meta = use_case.run(request, teed, models=models, progress=progress, keep_partial=line_buffered or through)
         except KeyboardInterrupt:  # before the use case took charge of the sink (it answers for it after)
             if sink is not None:
                 sink.abort()

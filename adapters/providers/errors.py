@@ -8,6 +8,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+from agentic_synth.domain.config.display import safe_text
 from agentic_synth.domain.config.secrets import Secret
 from agentic_synth.domain.config.secrets import redact as redact_secrets
 from agentic_synth.domain.errors import ProviderError
@@ -59,7 +60,8 @@ def retry_after_from_headers(headers: Mapping[str, str] | None) -> float | None:
 
 
 def _detail(text: Any, secrets: tuple[str | None, ...]) -> str:
-    cleaned = redact(" ".join(str(text or "").split()), *secrets)
+    """A provider's own words, on one line: keys masked, control characters escaped, cut to a length."""
+    cleaned = safe_text(redact(" ".join(str(text or "").split()), *secrets))
     return cleaned if len(cleaned) <= _DETAIL_LIMIT else cleaned[: _DETAIL_LIMIT - 1] + "…"
 
 

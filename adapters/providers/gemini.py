@@ -39,6 +39,7 @@ from agentic_synth.adapters.providers.errors import (
     status_error,
     transport_error,
 )
+from agentic_synth.adapters.providers.usage import reported_usage
 from agentic_synth.domain.ai.models import Completion, ModelRequest, TextDelta
 from agentic_synth.domain.errors import ProviderError
 
@@ -74,6 +75,14 @@ def gemini_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _usage(response: Any) -> tuple[int, int, bool]:
+    """The reply's usage metadata (an empty one, as a cut stream leaves, is unknown usage)."""
+    usage = getattr(response, "usage_metadata", None)
+    if usage is None or not (usage.prompt_token_count or usage.candidates_token_count):
+        return 0, 0, False
+    return reported_usage(usage.prompt_token_count, usage.candidates_token_count or 0)
+
+
 class GeminiTextModel:
     """A TextModel for Gemini (generateContent / streamGenerateContent over REST)."""
 
@@ -106,10 +115,10 @@ class GeminiTextModel:
         started = time.monotonic()
         response = self._call(request, name, stream=False)
         text, finish = self._text(response, name)
-        usage = response.usage_metadata
-        return Completion(text=text, model=name, provider=self.provider,
-                          tokens_in=usage.prompt_token_count or 0, tokens_out=usage.candidates_token_count or 0,
-                          latency_s=time.monotonic() - started, finish_reason=finish, cost_usd=None)
+        tokens_in, tokens_out, known = _usage(response)
+        return Completion(text=text, model=name, provider=self.provider, tokens_in=tokens_in, tokens_out=tokens_out,
+                          usage_known=known, latency_s=time.monotonic() - started, finish_reason=finish,
+                          cost_usd=None)
 
     def stream(self, request: ModelRequest) -> Iterator[TextDelta]:
         name = request.model or self._default_model
@@ -121,13 +130,13 @@ class GeminiTextModel:
                 finish = reason or finish
                 if text:
                     yield TextDelta(text=text)
-            usage = response.usage_metadata
+            tokens_in, tokens_out, known = _usage(response)
         except (gexc.GoogleAPIError, requests.exceptions.RequestException) as exc:
             raise self._translate(exc, name) from None
         except (ParseError, ValueError):
             raise transport_error(self.provider, "malformed") from None
-        yield TextDelta(text="", tokens_in=usage.prompt_token_count or 0,
-                        tokens_out=usage.candidates_token_count or 0, done=True, finish_reason=finish)
+        yield TextDelta(text="", tokens_in=tokens_in, tokens_out=tokens_out, done=True, finish_reason=finish,
+                        usage_known=known)
 
     # --- calls ---------------------------------------------------------------------------------
 

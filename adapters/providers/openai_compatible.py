@@ -20,12 +20,18 @@ from agentic_synth.adapters.providers.errors import (
     status_error,
     transport_error,
 )
+from agentic_synth.adapters.providers.usage import reported_usage
 from agentic_synth.domain.ai.models import Completion, ModelRequest, TextDelta
 from agentic_synth.domain.errors import ProviderError, UsageError
 
 OPENROUTER_URL = "https://openrouter.ai/api/v1"
 _FORMATS = ("json_schema", "json_object", "text")
 _FORMAT_WORDS = re.compile(r"response_format|json_schema|json_object|json mode|structured|schema|format", re.I)
+
+
+def _text_or_none(value: Any) -> str | None:
+    """A text field of the reply as the API defines it (a server that sends a number there is ignored)."""
+    return value if isinstance(value, str) else None
 
 
 class OpenAICompatibleTextModel:
@@ -63,34 +69,40 @@ class OpenAICompatibleTextModel:
         choice = response.choices[0] if response.choices else None
         usage = getattr(response, "usage", None)
         cost = getattr(usage, "cost", None) if usage is not None else None
+        tokens_in, tokens_out, known = reported_usage(getattr(usage, "prompt_tokens", None),
+                                                      getattr(usage, "completion_tokens", None))
+        content = choice.message.content if choice is not None and choice.message is not None else ""
         return Completion(
-            text=(choice.message.content or "") if choice is not None else "",
-            model=response.model or model, provider=self.provider,
-            tokens_in=getattr(usage, "prompt_tokens", 0) or 0, tokens_out=getattr(usage, "completion_tokens", 0) or 0,
-            latency_s=time.monotonic() - started, finish_reason=choice.finish_reason if choice else None,
-            cost_usd=float(cost) if isinstance(cost, int | float) else None)
+            text=content if isinstance(content, str) else "",
+            model=response.model if isinstance(response.model, str) and response.model else model,
+            provider=self.provider, tokens_in=tokens_in, tokens_out=tokens_out, usage_known=known,
+            latency_s=time.monotonic() - started, finish_reason=_text_or_none(choice.finish_reason if choice else None),
+            cost_usd=float(cost) if isinstance(cost, int | float) and not isinstance(cost, bool) else None)
 
     def stream(self, request: ModelRequest) -> Iterator[TextDelta]:
         model = self._model(request)
         chunks = self._create(request, model, stream=True)
-        tokens_in = tokens_out = 0
+        tokens_in, tokens_out, known = 0, 0, False
         finish: str | None = None
         try:
             for chunk in chunks:
                 usage = getattr(chunk, "usage", None)
                 if usage is not None:
-                    tokens_in, tokens_out = usage.prompt_tokens or 0, usage.completion_tokens or 0
+                    tokens_in, tokens_out, known = reported_usage(getattr(usage, "prompt_tokens", None),
+                                                                  getattr(usage, "completion_tokens", None))
                 for choice in chunk.choices or ():
-                    finish = choice.finish_reason or finish
-                    if choice.delta is not None and choice.delta.content:
-                        yield TextDelta(text=choice.delta.content)
+                    finish = _text_or_none(choice.finish_reason) or finish
+                    content = choice.delta.content if choice.delta is not None else None
+                    if content and isinstance(content, str):
+                        yield TextDelta(text=content)
         except openai.OpenAIError as exc:
             raise self._translate(exc, model) from None
         except ValueError:  # an event whose data is not JSON
             raise transport_error(self.provider, "malformed") from None
         finally:
             chunks.close()
-        yield TextDelta(text="", tokens_in=tokens_in, tokens_out=tokens_out, done=True, finish_reason=finish)
+        yield TextDelta(text="", tokens_in=tokens_in, tokens_out=tokens_out, done=True, finish_reason=finish,
+                        usage_known=known)
 
     # --- calls ---------------------------------------------------------------------------------
 

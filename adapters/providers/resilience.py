@@ -25,7 +25,7 @@ from agentic_synth.adapters.providers.limits import AdaptiveConcurrency, MinuteW
 from agentic_synth.domain.ai.models import Completion, ModelRequest, TextDelta
 from agentic_synth.domain.config.settings import DEFAULT_MAX_CONCURRENCY, DEFAULT_MAX_RETRIES
 from agentic_synth.domain.errors import ProviderError
-from agentic_synth.domain.ports import Clock, TextModel
+from agentic_synth.domain.ports import AttemptMeter, Clock, TextModel
 
 
 @attrs.frozen
@@ -51,6 +51,19 @@ def estimate_tokens(request: ModelRequest) -> int:
     """A conservative token count for a call: prompt characters / 4, plus the output allowance."""
     chars = len(request.prompt) + len(request.system or "")
     return chars // 4 + 1 + request.max_output_tokens
+
+
+class _Unmetered:
+    """The meter of a call nobody accounts for per attempt (no budget layer above)."""
+
+    def begin(self) -> None:
+        pass
+
+    def failed(self, error: BaseException) -> None:
+        pass
+
+
+_UNMETERED = _Unmetered()
 
 
 def _retryable(error: BaseException) -> bool:
@@ -92,15 +105,33 @@ class ResilientTextModel:
             return self._limiters[key]
 
     def complete(self, request: ModelRequest) -> Completion:
-        for attempt in self._retrying(request):
-            with attempt:
-                return self._complete_once(request)
-        raise AssertionError("unreachable: tenacity reraises")  # pragma: no cover
+        return self.complete_metered(request, _UNMETERED)
 
     def stream(self, request: ModelRequest) -> Iterator[TextDelta]:
+        return self.stream_metered(request, _UNMETERED)
+
+    def complete_metered(self, request: ModelRequest, meter: AttemptMeter) -> Completion:
+        """`complete`, telling `meter` of each attempt (the budget layer reserves and charges per attempt)."""
         for attempt in self._retrying(request):
             with attempt:
-                deltas, first, release = self._open_stream(request)
+                meter.begin()
+                try:
+                    return self._complete_once(request)
+                except BaseException as error:
+                    meter.failed(error)
+                    raise
+        raise AssertionError("unreachable: tenacity reraises")  # pragma: no cover
+
+    def stream_metered(self, request: ModelRequest, meter: AttemptMeter) -> Iterator[TextDelta]:
+        """`stream`, telling `meter` of each attempt; the one that streams is settled from its last piece."""
+        for attempt in self._retrying(request):
+            with attempt:
+                meter.begin()
+                try:
+                    deltas, first, release = self._open_stream(request)
+                except BaseException as error:
+                    meter.failed(error)
+                    raise
         throttled = False
         try:
             yield first
@@ -108,6 +139,10 @@ class ResilientTextModel:
         except ProviderError as error:
             throttled = error.status == 429
             self._note_throttle(request, error)
+            meter.failed(error)
+            raise
+        except BaseException as error:
+            meter.failed(error)
             raise
         finally:
             release(throttled)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from agentic_synth.adapters.sinks.atomic import AtomicFile, StreamFile
+from agentic_synth.adapters.sinks.atomic import file_target
 from agentic_synth.adapters.sinks.json_array import JsonArrayRecordSink
 from agentic_synth.adapters.sinks.jsonl import JsonlRecordSink
 from agentic_synth.adapters.sinks.money import money_columns
@@ -42,12 +42,10 @@ def open_sink(output: str | None, fmt: str, schema: Schema, *, stream: bool = Fa
     target: Any
     if to_stdout:
         target = StdoutTarget(stdout)
-    elif stream:
-        if fmt not in ("jsonl", "csv"):
-            raise UsageError(f"--stream writes line by line: use jsonl or csv, not {fmt}")
-        target = StreamFile(str(output))
     else:
-        target = AtomicFile(str(output))
+        if stream and fmt not in ("jsonl", "csv"):
+            raise UsageError(f"--stream writes line by line: use jsonl or csv, not {fmt}")
+        target = file_target(str(output), stream=stream)  # devices and FIFOs are written through
     try:
         if fmt == "jsonl":
             return JsonlRecordSink(target, flush=stream, money=money_columns(schema))

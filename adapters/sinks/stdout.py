@@ -6,12 +6,15 @@ import contextlib
 import sys
 from typing import BinaryIO
 
+from agentic_synth.adapters.sinks.atomic import WholeWrites
+
 
 class StdoutTarget:
     """Writes to sys.stdout's binary buffer; commit flushes, discard flushes what was written."""
 
     def __init__(self, stream: BinaryIO | None = None) -> None:
-        self.handle: BinaryIO = stream if stream is not None else sys.stdout.buffer
+        # a signal can cut a write to a pipe short: WholeWrites finishes it
+        self.handle: BinaryIO = WholeWrites(stream if stream is not None else sys.stdout.buffer)  # type: ignore[assignment]
         self.target = None
 
     def commit(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from decimal import ROUND_CEILING, Decimal
 
@@ -30,8 +31,16 @@ def max_tokens(text: str) -> int:
 
 
 def max_input_tokens(request: ModelRequest) -> int:
-    """The most input tokens a request can be billed for (what a budget reserves)."""
-    return max_tokens(request.prompt) + max_tokens(request.system or "") + MESSAGE_OVERHEAD_TOKENS
+    """The most input tokens a request can be billed for (what a budget reserves): its prompt, its system
+    text and the JSON schema asked for as structured output (servers count that as input too)."""
+    schema = json.dumps(request.json_schema, separators=(",", ":"), default=str) if request.json_schema else ""
+    return max_tokens(request.prompt) + max_tokens(request.system or "") + max_tokens(schema) + MESSAGE_OVERHEAD_TOKENS
+
+
+def output_allowance(model: ModelInfo, request: ModelRequest) -> int:
+    """The most output tokens a request can be billed for: its max_output_tokens, within the model's limit."""
+    tokens_out = max(0, request.max_output_tokens)
+    return tokens_out if model.max_output_tokens is None else min(tokens_out, model.max_output_tokens)
 
 
 def _price(value: float | None) -> Decimal:
@@ -47,10 +56,7 @@ def cost_of(model: ModelInfo, tokens_in: int, tokens_out: int) -> Decimal | None
 
 def worst_case_cost(model: ModelInfo, request: ModelRequest) -> Decimal | None:
     """The most a call can cost: every input byte a token, and the full output allowance used."""
-    tokens_out = request.max_output_tokens
-    if model.max_output_tokens is not None:
-        tokens_out = min(tokens_out, model.max_output_tokens)
-    return cost_of(model, max_input_tokens(request), tokens_out)
+    return cost_of(model, max_input_tokens(request), output_allowance(model, request))
 
 
 def usd(value: Decimal | float | None) -> str:

@@ -1,4 +1,4 @@
-"""CostLedger: every call, failure and cache hit of a run, per model."""
+"""CostLedger: every call, failure, charged failed attempt and cache hit of a run, per model."""
 
 from __future__ import annotations
 
@@ -26,6 +26,9 @@ class LedgerEntry:
     records: int = 0
     failures: int = 0
     last_failure: str = ""
+    charged_tokens_in: int = 0  # failed attempts that may have been billed, at their worst case
+    charged_tokens_out: int = 0
+    charged_usd: Decimal = Decimal(0)
 
     def to_usage(self) -> ModelUsage:
         return ModelUsage(calls=self.calls, tokens_in=self.tokens_in, tokens_out=self.tokens_out,
@@ -37,6 +40,7 @@ class CostLedger:
 
     def __init__(self) -> None:
         self._entries: dict[str, LedgerEntry] = {}
+        self._in_flight: dict[object, tuple[str, int, int, Decimal]] = {}
         self._lock = threading.Lock()
 
     def _entry(self, model: str, provider: str = "") -> LedgerEntry:
@@ -67,6 +71,34 @@ class CostLedger:
             entry = self._entry(model, provider)
             entry.failures += 1
             entry.last_failure = reason
+
+    def record_charge(self, model: str, tokens_in: int, tokens_out: int, cost: Decimal | None, *,
+                      provider: str = "") -> None:
+        """A failed attempt that may have been billed, charged at its worst case (no call, no records)."""
+        with self._lock:
+            entry = self._entry(model, provider)
+            entry.charged_tokens_in += tokens_in
+            entry.charged_tokens_out += tokens_out
+            entry.charged_usd += cost or Decimal(0)
+
+    def attempt_started(self, key: object, model: str, tokens_in: int, tokens_out: int, cost: Decimal | None) -> None:
+        """An attempt is in flight with this worst case (charged if the run ends before it does)."""
+        with self._lock:
+            self._in_flight[key] = (model, tokens_in, tokens_out, cost or Decimal(0))
+
+    def attempt_ended(self, key: object) -> None:
+        with self._lock:
+            self._in_flight.pop(key, None)
+
+    def charges(self) -> dict[str, tuple[int, int, Decimal]]:
+        """Per model: tokens in, out and USD of failed attempts and of those still in flight (worst cases)."""
+        with self._lock:
+            out = {e.model: (e.charged_tokens_in, e.charged_tokens_out, e.charged_usd) for e in self._entries.values()
+                   if e.charged_tokens_in or e.charged_tokens_out or e.charged_usd}
+            for model, tokens_in, tokens_out, cost in self._in_flight.values():
+                was = out.get(model, (0, 0, Decimal(0)))
+                out[model] = (was[0] + tokens_in, was[1] + tokens_out, was[2] + cost)
+            return out
 
     def record_records(self, model: str, count: int) -> None:
         """Valid records a model's answers produced (told by the generation loop)."""

@@ -44,7 +44,11 @@ class ModelRequest:
 
 @attrs.frozen
 class Completion:
-    """A model's reply with its usage; `cost_usd` is None when the price is unknown."""
+    """A model's reply with its usage; `cost_usd` is None when the price is unknown.
+
+    `usage_known` is False when the provider reported no usage, or counts that are not whole numbers
+    >= 0 (the tokens then read 0, and a budget layer charges the most the request allowed).
+    """
 
     text: str
     model: str
@@ -55,6 +59,7 @@ class Completion:
     finish_reason: str | None = None
     cost_usd: float | None = 0.0
     cached: bool = False
+    usage_known: bool = True
 
 
 @attrs.frozen
@@ -63,7 +68,8 @@ class TextDelta:
 
     `cached` is True when the reply was replayed from the response cache (it cost nothing);
     `cost_usd` is the cost of the whole reply when a budget layer priced it (on the last piece);
-    `finish_reason` is why the provider stopped (on the last piece; "length" means cut off).
+    `finish_reason` is why the provider stopped (on the last piece; "length" means cut off);
+    `usage_known` as on Completion (on the last piece).
     """
 
     text: str
@@ -73,3 +79,4 @@ class TextDelta:
     cached: bool = False
     cost_usd: float | None = None
     finish_reason: str | None = None
+    usage_known: bool = True

@@ -100,6 +100,9 @@ def _options(value: Any, path: str, where: _Where) -> dict[str, Any]:
     return out
 
 
+NAME_MAX = 255  # bytes of one path component on every common file system
+
+
 def _output(value: Any, path: str, where: _Where) -> str:
     text = where.text(value, path)
     if PurePosixPath(text).is_absolute() or PureWindowsPath(text).is_absolute():
@@ -107,6 +110,12 @@ def _output(value: Any, path: str, where: _Where) -> str:
     parts = PurePosixPath(text.replace("\\", "/")).parts
     if ".." in parts or not parts or text.endswith(("/", "\\")):
         raise where.error(path, f"'{text}' must be a file name inside the output directory")
+    if "\x00" in text:
+        raise where.error(path, f"{text!r} holds a NUL character, which no file name can")
+    for part in parts:
+        size = len(part.encode("utf-8", "surrogatepass"))
+        if size > NAME_MAX:
+            raise where.error(path, f"'{part[:40]}…' is {size} bytes long; a file name has at most {NAME_MAX}")
     return "/".join(part for part in parts if part != ".")
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from agentic_synth.domain.config.display import shown
 from agentic_synth.domain.errors import InvalidSetting, UsageError
 
 Validator = Callable[[Any, "attrs.Attribute[Any]", Any], None]
@@ -25,7 +26,7 @@ def check(test: Callable[[Any], bool], message: str) -> Validator:
         if isinstance(value, float) and not math.isfinite(value):  # JSON's 1e400 parses as inf
             raise InvalidSetting(camel_key(attribute.name), f"must be a finite number, got {value}")
         if value is not None and not test(value):
-            raise InvalidSetting(camel_key(attribute.name), message.format(value=value))
+            raise InvalidSetting(camel_key(attribute.name), message.format(value=shown(value)))
     return validate
 
 

@@ -108,12 +108,15 @@ def _check_multiple_fits(kw: dict[str, Any], step: float, whole: bool, path: str
     lo = lo if lo is not None else (hi - 1000 if hi is not None else 0)
     hi = hi if hi is not None else lo + 1000
     excl_min, excl_max = bool(kw.get("exclusive_min")), bool(kw.get("exclusive_max"))
-    if whole:  # the engine draws from the whole numbers inside the bounds
-        ilo, ihi = math.ceil(lo), math.floor(hi)
-        ilo, ihi = ilo + (excl_min and ilo == lo), ihi - (excl_max and ihi == hi)
-        k_lo, k_hi = multiples_between(ilo, ihi, step)
-    else:
-        k_lo, k_hi = multiples_between(lo, hi, step, exclusive_min=excl_min, exclusive_max=excl_max)
+    try:
+        if whole:  # the engine draws from the whole numbers inside the bounds
+            ilo, ihi = math.ceil(lo), math.floor(hi)
+            ilo, ihi = ilo + (excl_min and ilo == lo), ihi - (excl_max and ihi == hi)
+            k_lo, k_hi = multiples_between(ilo, ihi, step)
+        else:
+            k_lo, k_hi = multiples_between(lo, hi, step, exclusive_min=excl_min, exclusive_max=excl_max)
+    except (OverflowError, ValueError):  # min/step or max/step beyond a float (domain/schema/limits.py says more)
+        raise SchemaError(f"multiple_of ({step:g}) is too small for the range {lo:g} to {hi:g}", path) from None
     if k_lo > k_hi:
         raise SchemaError(f"no multiple of {step} lies between min ({lo}) and max ({hi})", path)
 

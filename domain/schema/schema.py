@@ -25,7 +25,13 @@ from agentic_synth.domain.schema.fields import (
     field_to_payload,
     thaw,
 )
-from agentic_synth.domain.schema.json_schema import SchemaSource, compile_json_schema, is_json_schema
+        check_document(payload)  # depth and Unicode, before a parser recurses into it (domain/schema/limits.py)
+        if pointer or is_json_schema(payload):
+            compiled = compile_json_schema(payload, uri=uri, loader=loader, pointer=pointer)
+            check_fields(compiled.fields)
+            return cls(fields=compiled.fields, description=compiled.description, root=compiled.root,
+                       source=compiled.source, notices=compiled.notices)
+        if not payload:
 
 __all__ = ["DATETIME_FORMATS", "DISTRIBUTIONS", "MODEL_KEYS", "Distribution", "Field", "Schema", "SchemaSource",
            "canonical_type", "field_to_payload", "is_json_schema", "parse_fields", "parse_temporal", "thaw"]
@@ -67,14 +73,17 @@ class Schema:
             return payload
         if not isinstance(payload, Mapping):
             raise SchemaError(f"expected an object of fields, got {type(payload).__name__}")
+        check_document(payload)  # depth and Unicode, before a parser recurses into it (domain/schema/limits.py)
         if pointer or is_json_schema(payload):
             compiled = compile_json_schema(payload, uri=uri, loader=loader, pointer=pointer)
+            check_fields(compiled.fields)
             return cls(fields=compiled.fields, description=compiled.description, root=compiled.root,
                        source=compiled.source, notices=compiled.notices)
         if not payload:
             raise SchemaError("the schema has no fields")
         fields = tuple(parse_compact(name, spec, name) for name, spec in payload.items())
         check_siblings(fields, "")
+        check_fields(fields)
         return cls(fields=fields)
 
     def to_payload(self) -> dict[str, Any]:

@@ -66,4 +66,5 @@ def clear(ctx: click.Context) -> None:
 def path(ctx: click.Context) -> None:
     """Print the directory of the persistent cache."""
     where = _control(ctx).path()
-    click.echo(str(where) if where is not None else "(no persistent cache: it is disabled or kept in memory)")
+    shown = ctx.obj["console"].shown  # a path set from a secret-holding ${VAR} is not printed in clear
+    click.echo(shown(str(where)) if where is not None else "(no persistent cache: it is disabled or kept in memory)")

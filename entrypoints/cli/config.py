@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 import click
-import orjson
 
 from agentic_synth.adapters.config_file import DEFAULT_SOURCE, LoadedConfig, flatten
 from agentic_synth.adapters.serialization import masked, unstructure
@@ -35,18 +34,20 @@ def show(ctx: click.Context, sources: bool, as_json: bool) -> None:
     raw = flatten(unstructure(loaded.settings.resolved()))
     flat = flatten(data)
     where = {key: loaded.source_of(key) for key in flat}
+    console = ctx.obj["console"]  # every value is shown with known keys and key-shaped text masked
     if as_json:
         payload = {"config": data, "sources": where} if sources else data
-        click.echo(orjson.dumps(payload, option=orjson.OPT_INDENT_2).decode())
+        # ASCII JSON: control characters and bidi overrides travel as \u escapes, never raw
+        click.echo(console.shown(json.dumps(payload, indent=2, ensure_ascii=True, default=str)))
         return
     header = f"# config file: {loaded.path or 'none (built-in defaults)'}"
     if loaded.env_file is not None:
         header += f"; .env: {loaded.env_file}"
-    click.echo(header)
+    click.echo(console.shown(header))
     width = max(len(key) for key in flat)
     for key, value in flat.items():
         shown = raw[key].masked() if isinstance(raw.get(key), Secret) else json.dumps(value)
         line = f"{key:<{width}} = {shown}"
         if sources:
             line = f"{line:<{width + 40}}  # {where[key] or DEFAULT_SOURCE}"
-        click.echo(line.rstrip())
+        click.echo(console.shown(line.rstrip()))

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 import attrs
 
+from agentic_synth.domain.config.display import safe_text
 from agentic_synth.domain.counts import counted, records_of
 from agentic_synth.domain.generation.results import RunMetadata
 
@@ -20,12 +21,16 @@ class Console:
     verbose: int = 0
     redact: Callable[[str], str] = str  # masks known keys in anything printed
 
+    def shown(self, message: str) -> str:
+        """A line fit for the terminal: known keys and key-shaped values masked, control characters escaped."""
+        return safe_text(self.redact(message))
+
     def info(self, message: str) -> None:
         if not self.quiet:
-            print(self.redact(message), file=sys.stderr, flush=True)
+            print(self.shown(message), file=sys.stderr, flush=True)
 
     def error(self, message: str) -> None:
-        print(f"error: {self.redact(message)}", file=sys.stderr, flush=True)
+        print(f"error: {self.shown(message)}", file=sys.stderr, flush=True)
 
     @contextmanager
     def progress(self, total: int | None, label: str) -> Iterator[Callable[[int], None] | None]:

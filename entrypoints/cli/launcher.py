@@ -30,7 +30,10 @@ def _interrupted(signum: int, frame: FrameType | None) -> None:
     if _importing(frame):
         threading.Timer(RETRY_S, os.kill, (os.getpid(), signum)).start()
         return
-    raise KeyboardInterrupt
+    from agentic_synth.application.interrupts import request_stop  # stdlib only; not before the handlers
+
+    if request_stop():  # remembered too (application/interrupts.py): a chunk being written is finished first
+        raise KeyboardInterrupt
 
 
 def run() -> None:

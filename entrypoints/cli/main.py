@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from agentic_synth.domain.config.display import SECRET_NAME, safe_text
 from agentic_synth.domain.config.secrets import Secret, redact
 from agentic_synth.domain.errors import AgenticSynthError, ConfigError, ExitCode, exit_code_for
 from agentic_synth.entrypoints.cli.options import hoist_global_options
@@ -82,7 +83,7 @@ def cli(ctx: click.Context, quiet: bool, verbose: int, config_path: str | None) 
     logger.remove()
 
     def scrubbed(line: object) -> None:
-        sys.stderr.write(redact(str(line), known_secrets(container)))
+        sys.stderr.write(safe_text(redact(str(line), known_secrets(container))))
 
     # Every line, tracebacks included, is scrubbed of known keys; no variable values in tracebacks.
     logger.add(scrubbed, level=level, format="{level}: {message}", diagnose=False, backtrace=False, colorize=False)
@@ -100,19 +101,24 @@ def cli(ctx: click.Context, quiet: bool, verbose: int, config_path: str | None) 
 
 
 def known_secrets(container: Any) -> list[Secret]:
-    """The configured keys, and the key variables of the environment (even when the config did not load)."""
+    """The configured keys, the key variables of the environment (even when the config did not load), any
+    variable whose name says it holds a secret, and the values `${VAR}` put into the configuration from them."""
     from agentic_synth.adapters.config_file import ENV_OVERRIDES
 
     from_env = [Secret(os.environ.get(name)) for name, (path, _) in ENV_OVERRIDES.items()
                 if path.startswith("apiKeys.")]
+    named = [Secret(value) for name, value in os.environ.items()
+             if SECRET_NAME.search(name) and len(value) >= 8 and not value.startswith("/") and value.split() == [value]]
     settings = container.settings() if container is not None else None
-    return [*(settings.secrets() if settings is not None else ()), *from_env]
+    loaded = container.loaded_config() if container is not None else None
+    substituted = [Secret(value) for value in getattr(loaded, "secret_values", ())]
+    return [*(settings.secrets() if settings is not None else ()), *from_env, *named, *substituted]
 
 
 def _error(obj: dict[str, Any], message: str) -> None:
     """One `error: ...` line on stderr, known keys masked."""
     secrets = known_secrets(obj.get("container"))
-    print(f"error: {redact(message, secrets)}", file=sys.stderr, flush=True)
+    print(f"error: {safe_text(redact(message, secrets))}", file=sys.stderr, flush=True)  # keys masked, escapes shown
 
 
 def main(argv: Sequence[str] | None = None, *, container: Any = None) -> int:

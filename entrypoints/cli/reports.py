@@ -7,7 +7,7 @@ from typing import Any
 
 import orjson
 
-from agentic_synth.adapters.sinks.atomic import AtomicFile
+from agentic_synth.adapters.sinks.atomic import file_target
 from agentic_synth.domain.errors import UsageError
 
 
@@ -19,6 +19,6 @@ def check_report_path(report: str | None) -> None:
 
 
 def write_report(path: str, report: dict[str, Any]) -> None:
-    target = AtomicFile(path)
+    target = file_target(path)  # a device or FIFO is written through
     target.handle.write(orjson.dumps(report, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
     target.commit()

@@ -10,7 +10,7 @@ import pytest
 from agentic_synth.application.text_models.budgeted import BudgetedTextModel
 from agentic_synth.domain.ai.budget import Budget, Reservation
 from agentic_synth.domain.ai.catalog import Catalog, ModelInfo
-from agentic_synth.domain.ai.cost import cost_of, worst_case_cost
+from agentic_synth.domain.ai.cost import cost_of, max_input_tokens, worst_case_cost
 from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.errors import BudgetExceeded, ConfigError, ProviderError
 from tests.fakes import FakeTextModel
@@ -64,10 +64,10 @@ def test_a_limit_that_is_not_a_positive_amount_is_refused(limit: float) -> None:
 
 def test_the_actual_cost_from_usage_is_settled_onto_the_completion() -> None:
     budget = Budget(1)
-    model = BudgetedTextModel(FakeTextModel.for_routing("fake", tokens_in=1000, tokens_out=200), CATALOG, budget)
+    model = BudgetedTextModel(FakeTextModel.for_routing("fake", tokens_in=150, tokens_out=200), CATALOG, budget)
     completion = model.complete(REQ)
-    assert completion.cost_usd == pytest.approx((1000 * 1.0 + 200 * 10.0) / 1e6)
-    assert budget.spent == cost_of(MODEL, 1000, 200) and budget.reserved == 0
+    assert completion.cost_usd == pytest.approx((150 * 1.0 + 200 * 10.0) / 1e6)
+    assert budget.spent == cost_of(MODEL, 150, 200) and budget.reserved == 0
 
 
 def test_a_call_whose_worst_case_does_not_fit_never_reaches_the_provider() -> None:
@@ -102,22 +102,23 @@ def test_missing_usage_is_charged_from_the_prompt_bound_and_the_reply_length() -
     assert budget.spent <= WORST
 
 
-def test_usage_above_the_worst_case_is_recorded_honestly_with_a_warning() -> None:
+def test_usage_above_what_the_request_allowed_is_charged_at_the_request_limit_with_a_warning() -> None:
     warnings: list[str] = []
     budget = Budget(1)
     model = BudgetedTextModel(FakeTextModel.for_routing("fake", tokens_in=10**5, tokens_out=5000), CATALOG, budget,
                               warn=warnings.append)
-    model.complete(REQ)
-    assert budget.spent == cost_of(MODEL, 10**5, 5000)
-    assert warnings and "reported usage above its worst case" in warnings[0]
+    completion = model.complete(REQ)
+    assert budget.spent == WORST  # the prompt's own size (a token a byte) and max_output_tokens
+    assert (completion.tokens_in, completion.tokens_out) == (max_input_tokens(REQ), REQ.max_output_tokens)
+    assert warnings and "reported usage above what the request allowed (100000 in, 5000 out)" in warnings[0]
 
 
 def test_a_stream_is_settled_from_the_usage_on_its_last_piece() -> None:
     budget = Budget(1)
-    model = BudgetedTextModel(FakeTextModel.for_routing("fake", tokens_in=300, tokens_out=40), CATALOG, budget)
+    model = BudgetedTextModel(FakeTextModel.for_routing("fake", tokens_in=150, tokens_out=40), CATALOG, budget)
     deltas = list(model.stream(REQ))
     assert "".join(d.text for d in deltas) == '[{"a": 1}]'
-    assert budget.spent == cost_of(MODEL, 300, 40) and budget.reserved == 0
+    assert budget.spent == cost_of(MODEL, 150, 40) and budget.reserved == 0
     assert deltas[-1].done and deltas[-1].cost_usd == float(budget.spent)  # the run's tally reads it there
 
 

@@ -84,7 +84,7 @@ def test_the_ledger_goes_onto_the_runs_metadata_per_model() -> None:
 
     gemini = FakeTextModel.for_routing("gemini", tokens_in=1000, tokens_out=500)
     stack = _stack({}, {"gemini": gemini, "ollama": FakeTextModel.for_routing("ollama")}, warn=lambda m: None)
-    flash = stack.text_model.complete(ModelRequest(prompt="p", model="gemini-flash"))
+    flash = stack.text_model.complete(ModelRequest(prompt="p" * 1000, model="gemini-flash"))  # 1,000 tokens fit
     stack.ledger.record_records(flash.model, 20)
     stack.text_model.complete(ModelRequest(prompt="p", model="llama3", provider="ollama"))
     meta = RunMetadata(kind="structured", mode="llm", seed=1, requested=20)

@@ -1,0 +1,1 @@
+"""The permanent fuzz suite: hostile schemas, configs, batch files, command lines, providers and signals."""

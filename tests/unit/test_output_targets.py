@@ -1,0 +1,77 @@
+"""Output targets: whole writes after a signal, devices written through, links replaced, bad names refused."""
+
+from __future__ import annotations
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+
+from agentic_synth.adapters.sinks.atomic import (
+    AtomicFile,
+    PassThroughFile,
+    StreamFile,
+    WholeWrites,
+    file_target,
+    writes_through,
+)
+from agentic_synth.domain.errors import UsageError
+
+
+class ShortWrites(io.BytesIO):
+    """A handle that takes at most 7 bytes a call, as a pipe interrupted by a signal does."""
+
+    def write(self, data) -> int:  # type: ignore[no-untyped-def, override]
+        return super().write(bytes(memoryview(data)[:7]))
+
+
+def test_whole_writes_finish_what_a_short_write_left() -> None:
+    inner = ShortWrites()
+    assert WholeWrites(inner).write(b"x" * 100) == 100  # type: ignore[arg-type]
+    assert inner.getvalue() == b"x" * 100
+
+
+def test_targets_by_what_is_at_the_path(tmp_path: Path) -> None:
+    fifo = tmp_path / "f"
+    os.mkfifo(fifo)
+    assert writes_through(str(fifo)) and writes_through("-") and writes_through("/dev/fd/1")
+    assert not writes_through(str(tmp_path / "new.jsonl"))
+    for path, stream, kind in ((tmp_path / "a.jsonl", False, AtomicFile), (tmp_path / "b.jsonl", True, StreamFile),
+                               ("/dev/stdout", False, PassThroughFile), (fifo, False, PassThroughFile)):
+        if path == fifo:
+            reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO opens for writing once it has a reader
+        target = file_target(path, stream=stream)
+        try:
+            assert isinstance(target, kind), (path, target)
+        finally:
+            target.discard()
+            if path == fifo:
+                os.close(reader)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.jsonl", "f"]  # the atomic one left no .part file
+
+
+def test_a_directory_and_a_socket_are_refused(tmp_path: Path) -> None:
+    import socket
+
+    with pytest.raises(UsageError, match="is a directory"):
+        file_target(tmp_path)
+    path = tmp_path / "s"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    try:
+        with pytest.raises(UsageError, match="is a socket"):
+            file_target(path)
+    finally:
+        server.close()
+
+
+def test_the_atomic_path_replaces_a_symlink_and_never_writes_its_target(tmp_path: Path) -> None:
+    target = tmp_path / "precious"
+    target.write_bytes(b"keep")
+    link = tmp_path / "out.jsonl"
+    link.symlink_to(target)
+    out = file_target(link)
+    out.handle.write(b"new\n")
+    out.commit()
+    assert target.read_bytes() == b"keep" and link.read_bytes() == b"new\n" and not link.is_symlink()

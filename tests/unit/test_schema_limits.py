@@ -1,0 +1,84 @@
+"""The schema limits of issue 17: each reproducer is one SchemaError naming the path, before anything runs."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from agentic_synth.adapters.schema_file import load_schema, read_json
+from agentic_synth.domain.errors import SchemaError, UsageError
+from agentic_synth.domain.schema.schema import Schema
+
+
+def _deep(depth: int, kind: str = "object") -> dict[str, Any]:
+    spec: Any = "integer"
+    for _ in range(depth):
+        spec = {"x": spec} if kind == "object" else {"type": "array", "items": spec, "max_items": 1}
+    return {"root": spec}
+
+
+@pytest.mark.parametrize(("schema", "message"), [
+    (_deep(33), "schema: root" + ".x" * 33 + ": objects and arrays nest deeper than 32 levels"),
+    (_deep(40, "array"), "nest deeper than 32 levels"),
+    (_deep(300), "nested deeper than 200 levels"),
+    ({f"f{i}": "integer" for i in range(10_001)}, "the schema has more than 10,000 fields"),
+    ({"a": {"type": "array", "items": "word", "max_items": 10**9}}, "a: max_items (1,000,000,000) is more than"),
+    ({"a": {"type": "array", "max_items": 1000, "items": {"type": "array", "items": "word", "max_items": 1001}}},
+     "one record may hold 1,002,001 values at its largest"),
+    ({"a": {"type": "string", "min_length": 10**9}}, "a: min_length (1,000,000,000) is more than 100,000 characters"),
+    ({"n": {"type": "integer", "min": 0, "max": 2**63}}, "n.max: a 19-digit integer lies beyond 64-bit integers"),
+    ({"n": {"type": "integer", "min": -(10**30)}}, "n.min: a 31-digit integer lies beyond 64-bit integers"),
+    ({"n": {"type": "integer", "min": 0, "max": 1e19}}, "n: integer bounds must lie within 64-bit integers"),
+    ({"e": {"enum": [1, [2, float("nan")]]}}, "e.enum: nan is not a JSON number"),
+    ({"n": {"type": "number", "min": -1e308, "max": 1e308}}, "n: max - min (1e+308 - -1e+308) is beyond the largest"),
+    ({"n": {"type": "number", "max": 1e300, "multiple_of": 5e-324}}, "n: multiple_of (4.94066e-324) is too small"),
+    ({"n": {"type": "number", "min": 0, "max": 1e20, "multiple_of": 1e-3}}, "more than 2^53 multiples"),
+    ({"n": {"type": "integer", "min": 1, "max": 2, "exclusive_min": True, "exclusive_max": True}},
+     "n: no whole number lies between min (1) and max (2)"),
+    ({"l": {"type": "latitude", "multiple_of": 7}}, "l: multiple_of does not apply to latitude"),
+    ({"a.b": "integer", "a": {"b": "word"}}, "a.b: the name 'a.b' is taken twice"),
+    ({"\udc80": "integer"}, "is not valid Unicode (a lone surrogate)"),
+    ({"p": {"type": "string", "pattern": "a\udc80"}}, "p.pattern: 'a\\\\udc80' is not valid Unicode"),
+    ({"p": {"type": "string", "pattern": "x{1000000}"}}, "p: pattern 'x{1000000}' repeats more than 1,000 times"),
+    ({"p": {"type": "string", "pattern": "a\\bb"}}, "uses a word boundary"),
+    ({"p": {"type": "string", "pattern": "(a)\\1"}}, "uses a back-reference"),
+    ({"p": {"type": "string", "pattern": "a(?=b)"}}, "uses a lookahead"),
+    ({"a": {"type": "datetime", "after": "c"}, "b": {"type": "datetime", "after": "a"},
+      "c": {"type": "datetime", "after": "b"}}, "'after' makes a cycle through a, b, c"),
+    ({"type": "object", "properties": {"a": {"type": "string"}}, "required": 5}, "'required' must be a list"),
+    ({"type": "object", "properties": {"a": {"type": "object", "properties": {"b": {"type": "string"}},
+                                             "required": [["x"]]}}}, "a: 'required' must be a list"),
+])
+def test_a_schema_past_a_limit_is_one_schema_error(schema: dict[str, Any], message: str) -> None:
+    with pytest.raises(SchemaError) as caught:
+        Schema.from_payload(schema)
+    assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("schema", [
+    _deep(32), {f"f{i}": "integer" for i in range(2000)},
+    {"a": {"type": "array", "items": "word", "max_items": 100_000}},
+    {"n": {"type": "integer", "min": -(2**63), "max": 2**63 - 1}},
+    {"n": {"type": "number", "min": -1e307, "max": 1e307}}, {"p": {"type": "string", "pattern": "[a-z]{3,1000}"}},
+    {"p": {"type": "string", "pattern": "a\\\\b"}},  # an escaped backslash, then b: no word boundary
+    {"a": {"type": "datetime"}, "b": {"type": "datetime", "after": "a"}, "c": {"type": "datetime", "after": "b"}},
+])
+def test_a_schema_within_the_limits_is_accepted(schema: dict[str, Any]) -> None:
+    assert Schema.from_payload(schema).fields
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('{"a": ' * 5000 + '"integer"' + "}" * 5000, "schema.json: JSON nested too deeply to read"),
+    ('{"n": {"type": "integer", "max": ' + "9" * 5000 + "}}", "schema.json: unreadable JSON: Exceeds the limit"),
+])
+def test_json_no_parser_can_hold_is_a_usage_error(text: str, message: str) -> None:
+    with pytest.raises(UsageError, match=message.replace("(", r"\(")):
+        read_json(text, "schema.json")
+
+
+def test_error_messages_escape_control_characters_for_sdk_users_too() -> None:
+    with pytest.raises(SchemaError) as caught:
+        load_schema(json.dumps({"\x1b]0;pwned\x07": "nope"}))
+    assert "\x1b" not in str(caught.value) and "\\x1b]0;pwned\\x07" in str(caught.value)
