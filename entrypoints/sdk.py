@@ -207,7 +207,8 @@ class AgenticSynth:
             logger.info("generating {} {} records (seed {}, locale {}, mode {})", request.count, request.kind,
                         request.seed, request.locale, request.mode)
             with collector_spared():
-                meta = use_case.run(request, teed, models=models, progress=progress, keep_partial=line_buffered or through)
+                meta = use_case.run(request, teed, models=models, progress=progress,
+                                    keep_partial=line_buffered or through)
         except KeyboardInterrupt:  # before the use case took charge of the sink (it answers for it after)
             if sink is not None:
                 sink.abort()

@@ -25,13 +25,8 @@ from agentic_synth.domain.schema.fields import (
     field_to_payload,
     thaw,
 )
-        check_document(payload)  # depth and Unicode, before a parser recurses into it (domain/schema/limits.py)
-        if pointer or is_json_schema(payload):
-            compiled = compile_json_schema(payload, uri=uri, loader=loader, pointer=pointer)
-            check_fields(compiled.fields)
-            return cls(fields=compiled.fields, description=compiled.description, root=compiled.root,
-                       source=compiled.source, notices=compiled.notices)
-        if not payload:
+from agentic_synth.domain.schema.json_schema import SchemaSource, compile_json_schema, is_json_schema
+from agentic_synth.domain.schema.limits import check_document, check_fields
 
 __all__ = ["DATETIME_FORMATS", "DISTRIBUTIONS", "MODEL_KEYS", "Distribution", "Field", "Schema", "SchemaSource",
            "canonical_type", "field_to_payload", "is_json_schema", "parse_fields", "parse_temporal", "thaw"]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,13 @@ TABLES = ("customers", "products", "orders", "order_lines", "tags", "order_tags"
 
 def _blocks(language: str) -> list[str]:
     return re.findall(rf"```{language}\n(.*?)```", DOC, re.S)
+
+
+def _where(arg: str, tmp_path: Path) -> str:
+    """Outputs of the page go to a temporary folder; the example file is read where it is."""
+    if arg.endswith("/") and not arg.startswith("examples"):
+        return str(tmp_path / arg.rstrip("/"))
+    return arg
 
 
 def test_the_page_shows_the_example_dataset_file() -> None:
