@@ -437,9 +437,10 @@ def _merge_objects(out: View, node: Mapping[str, Any], loc: Location) -> None:
             out.inexact = True  # a key matching one node's pattern may be another's additional
     if own_additional:
         out.additional = [*(out.additional or []), *own_additional]
-    required = node.get("required")
-    if isinstance(required, list):
-        out.required.update(r for r in required if isinstance(r, str))
+    required = node.get("required", [])
+    if not isinstance(required, list) or not all(isinstance(r, str) for r in required):
+        raise SchemaError(f"'required' must be a list of property names, got {required!r}", loc.where)
+    out.required.update(required)
     if "propertyNames" in node:
         out.names.append(loc.child("propertyNames"))
     if "minProperties" in node:

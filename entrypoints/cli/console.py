@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import attrs
 
-from agentic_synth.domain.config.display import safe_text
+from agentic_synth.domain.config.display import escape_controls
 from agentic_synth.domain.counts import counted, records_of
 from agentic_synth.domain.generation.results import RunMetadata
 
@@ -22,8 +22,13 @@ class Console:
     redact: Callable[[str], str] = str  # masks known keys in anything printed
 
     def shown(self, message: str) -> str:
-        """A line fit for the terminal: known keys and key-shaped values masked, control characters escaped."""
-        return safe_text(self.redact(message))
+        """A line fit for the terminal: known keys masked, control characters escaped.
+
+        Key-shaped runs are not guessed at here: the CLI's own lines name streams, files and ids that look
+        like tokens; outside text that reaches a line (a provider's error body, a config value) was masked
+        where it entered (errors, adapters/providers/errors.py, the config file reader).
+        """
+        return escape_controls(self.redact(message))
 
     def info(self, message: str) -> None:
         if not self.quiet:

@@ -171,7 +171,8 @@ def test_calls_still_out_after_the_grace_are_named_in_the_notes_as_not_counted()
     assert 1.0 <= time.monotonic() - started < 2.5 and len(rows) == 2
     assert tally.snapshot()["gemini-2.0-flash"].calls == 2 and model.calls == 4
     assert ("the run ended with 2 calls in flight and waited 1s for them: 0 came back (their cost is counted), 2 did "
-            "not (a provider may still bill them; their cost is not in these figures)") in tally.notes  # the grace
+            "not (a provider may still bill them; the spend shown counts them at their worst case)"
+            ) in tally.notes  # the grace
 
 
 def test_replies_without_any_valid_record_stop_the_run_as_no_progress_after_the_window():

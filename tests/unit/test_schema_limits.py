@@ -47,9 +47,9 @@ def _deep(depth: int, kind: str = "object") -> dict[str, Any]:
     ({"p": {"type": "string", "pattern": "a(?=b)"}}, "uses a lookahead"),
     ({"a": {"type": "datetime", "after": "c"}, "b": {"type": "datetime", "after": "a"},
       "c": {"type": "datetime", "after": "b"}}, "'after' makes a cycle through a, b, c"),
-    ({"type": "object", "properties": {"a": {"type": "string"}}, "required": 5}, "'required' must be a list"),
+    ({"type": "object", "properties": {"a": {"type": "string"}}, "required": 5}, "#: 'required' must be a list"),
     ({"type": "object", "properties": {"a": {"type": "object", "properties": {"b": {"type": "string"}},
-                                             "required": [["x"]]}}}, "a: 'required' must be a list"),
+                                             "required": [["x"]]}}}, "#/properties/a: 'required' must be a list"),
 ])
 def test_a_schema_past_a_limit_is_one_schema_error(schema: dict[str, Any], message: str) -> None:
     with pytest.raises(SchemaError) as caught:
