@@ -5,10 +5,21 @@ command's start-up load only what a run needs. The library logs nothing unless a
 (`logger.enable("agentic_synth")`): the container, which every run goes through, disables it.
 """
 
-from __future__ import annotations
+import _signal  # the built-in module under `signal` (which costs an enum build): the first line must be instant
+import sys as _sys
 
-import importlib
-from typing import TYPE_CHECKING, Any
+# The command's first moment (`agentic-synth ...`, `python -m agentic_synth`): a Ctrl-C or SIGTERM that
+# arrives while this package and the launcher are still being imported is held here and delivered once the
+# launcher's handler is in place (entrypoints/cli/launcher.py), so even the first milliseconds end as one
+# line and exit 130. A program that imports the library keeps its own handlers: this runs only for the CLI.
+EARLY_SIGNALS: list[int] = []
+if _sys.argv[:1] == ["-m"] or _sys.argv[0].endswith(("agentic-synth", "agentic-synth.exe")):
+    for _signum in (_signal.SIGINT, _signal.SIGTERM):
+        _signal.signal(_signum, lambda signum, frame: EARLY_SIGNALS.append(signum))
+del _signal, _sys
+
+import importlib  # noqa: E402  (after the early handlers)
+from typing import TYPE_CHECKING, Any  # noqa: E402
 
 # public name -> the module that holds it
 _HOMES = {
@@ -73,7 +84,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> "Any":
     if name == "__version__":
         from importlib.metadata import version
 
@@ -87,7 +98,7 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-def __dir__() -> list[str]:
+def __dir__() -> "list[str]":
     return sorted({*globals(), *__all__})
 
 

@@ -43,7 +43,11 @@ def run() -> None:
     os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _interrupted)
+    from agentic_synth import EARLY_SIGNALS  # held while the package itself was imported (agentic_synth/__init__.py)
+
     try:
+        for signum in EARLY_SIGNALS[:1]:
+            _interrupted(signum, None)
         from agentic_synth.entrypoints.cli.main import main  # the slow part: click, then what the command needs
 
         gc.freeze()  # import-time objects live for the whole run: spare the cycle collector rescanning them

@@ -216,9 +216,6 @@ def test_a_signal_during_a_run_ends_it_cleanly(worker: CliWorker, scenario: dict
     interrupt_a_run(worker, scenario)
 
 
-@pytest.mark.xfail(reason="open (issue 17): a signal in the first milliseconds, before the launcher's handler is "
-                          "installed (the package's own imports), still ends in Python's KeyboardInterrupt traceback",
-                   strict=False, raises=AssertionError)
 @fuzz_settings(FAST, FAST.interrupts)
 @given(scenario=scenarios("start-up"))
 def test_a_signal_during_start_up_ends_the_run_like_ctrl_c(worker: CliWorker, scenario: dict[str, Any]) -> None:
