@@ -18,7 +18,8 @@ ALLOWED_LAYERS = {
     "domain": {"domain"},
     "application": {"domain", "application"},
     "adapters": {"domain", "adapters"},
-    "entrypoints": {"domain", "application", "adapters", "entrypoints"},
+    "entrypoints": {"domain", "application", "adapters", "entrypoints",
+                    "agentic_synth"},  # the package root: the launcher reads the signals it held (EARLY_SIGNALS)
 }
 
 
