@@ -46,8 +46,8 @@ def run() -> None:
     from agentic_synth import EARLY_SIGNALS  # held while the package itself was imported (agentic_synth/__init__.py)
 
     try:
-        for signum in EARLY_SIGNALS[:1]:
-            _interrupted(signum, None)
+        for held in EARLY_SIGNALS[:1]:
+            _interrupted(held, None)
         from agentic_synth.entrypoints.cli.main import main  # the slow part: click, then what the command needs
 
         gc.freeze()  # import-time objects live for the whole run: spare the cycle collector rescanning them
