@@ -55,3 +55,40 @@ stop_service() {
   fi
   rm -rf "$state"
 }
+
+# service_command NAME URL_SCHEME LAUNCH start|stop: the start/stop every loopback service shares.
+# `start` reuses a live server, else clears the state, picks a free port and a temp data folder, calls
+# `LAUNCH PORT DATA STATE` (which installs and starts the server and records its pid in STATE/pid), and
+# prints `export AGENTIC_SYNTH_<NAME>_URL=SCHEME://127.0.0.1:PORT AGENTIC_SYNTH_REQUIRE_<NAME>=1`.
+# `stop` ends the server and removes its data folder.
+service_command() {
+  local name="$1" scheme="$2" launch="$3" command="${4:-}"
+  local state upper port data
+  state="$(services_root)/$name"
+  upper="$(echo "$name" | tr '[:lower:]' '[:upper:]')"
+  case "$command" in
+    start)
+      if [ -f "$state/pid" ] && kill -0 "$(cat "$state/pid")" 2>/dev/null; then
+        port="$(cat "$state/port")"
+      else
+        rm -rf "$state" && mkdir -p "$state" || return 1
+        port="$(free_port)"
+        data="$(mktemp -d "${TMPDIR:-/tmp}/agentic-synth-$name.XXXXXX")"
+        echo "$data" > "$state/data"
+        "$launch" "$port" "$data" "$state" || return 1
+        echo "$port" > "$state/port"
+      fi
+      echo "export AGENTIC_SYNTH_${upper}_URL=$scheme://127.0.0.1:$port AGENTIC_SYNTH_REQUIRE_${upper}=1"
+      ;;
+    stop)
+      data="$(cat "$state/data" 2>/dev/null || true)"
+      stop_service "$state"
+      [ -n "$data" ] && rm -rf "$data"
+      return 0
+      ;;
+    *)
+      echo "usage: $0 start|stop" >&2
+      return 2
+      ;;
+  esac
+}
