@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import attrs
 from loguru import logger
@@ -169,10 +170,11 @@ class ResilientTextModel:
 
         return release, tokens
 
-    def _complete_once(self, request: ModelRequest) -> Completion:
-        release, tokens = self._admit(request)
+    @contextmanager
+    def _released_on_failure(self, request: ModelRequest, release: Callable[[bool], None]) -> Iterator[None]:
+        """A failed call gives its slot back at once (a 429 as a throttle, noted for hand-over)."""
         try:
-            completion = self.inner.complete(request)
+            yield
         except ProviderError as error:
             release(error.status == 429)
             self._note_throttle(request, error)
@@ -180,6 +182,11 @@ class ResilientTextModel:
         except BaseException:
             release(False)
             raise
+
+    def _complete_once(self, request: ModelRequest) -> Completion:
+        release, tokens = self._admit(request)
+        with self._released_on_failure(request, release):
+            completion = self.inner.complete(request)
         release(False)
         if tokens is not None and self._tpm is not None:
             self._tpm.settle(tokens, completion.tokens_in + completion.tokens_out)
@@ -188,17 +195,8 @@ class ResilientTextModel:
     def _open_stream(self, request: ModelRequest) -> tuple[Iterator[TextDelta], TextDelta, Callable[[bool], None]]:
         release, _ = self._admit(request)
         deltas = iter(self.inner.stream(request))
-        try:
-            first = next(deltas)
-        except StopIteration:
-            first = TextDelta(text="", done=True)
-        except ProviderError as error:
-            release(error.status == 429)
-            self._note_throttle(request, error)
-            raise
-        except BaseException:
-            release(False)
-            raise
+        with self._released_on_failure(request, release):
+            first = next(deltas, None) or TextDelta(text="", done=True)
         return deltas, first, release
 
     # --- throttling and hand-over ----------------------------------------------------------------
