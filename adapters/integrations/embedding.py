@@ -60,3 +60,21 @@ def check_stored_embedder(db: sqlite3.Connection, path: str | Path, embedder: An
     if meta.get("embedder") != name or meta.get("dimensions") != dims:
         raise UsageError(f"vector store '{path}' holds vectors of embedder {meta.get('embedder')} "
                          f"({meta.get('dimensions')} dimensions), not {name} ({dims}); use another path")
+
+
+def stored_summary(db: sqlite3.Connection, backend: str, path: str | Path) -> dict[str, Any]:
+    """What `vectors info` shows of a store: its backend, path, record count and the embedder of its vectors."""
+    meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    count = int(db.execute("SELECT COUNT(*) FROM records").fetchone()[0])
+    return {"backend": backend, "path": str(path), "records": count,
+            "embedder": meta.get("embedder"), "dimensions": int(meta.get("dimensions", 0))}
+
+
+def checked_search_limit(limit: object, path: Path, *, at_most: int | None = None) -> int:
+    """A search's `limit` as a whole number >= 1 (and <= `at_most`), on a store that exists."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1 or (at_most is not None and limit > at_most):
+        bound = f" (at most {at_most})" if at_most is not None else ""
+        raise UsageError(f"search limit must be a whole number >= 1{bound}, got {limit!r}")
+    if not path.exists():
+        raise UsageError(f"vector store '{path}' does not exist")
+    return limit

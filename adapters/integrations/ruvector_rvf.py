@@ -13,9 +13,11 @@ import orjson
 
 from agentic_synth.adapters.integrations.embedding import (
     check_stored_embedder,
+    checked_search_limit,
     embed_matrix,
     embedder_dimensions,
     embedder_name,
+    stored_summary,
 )
 from agentic_synth.adapters.integrations.ruvector import ruvector_installed
 from agentic_synth.domain.errors import IntegrationError, UsageError
@@ -153,16 +155,10 @@ class RvfVectorStore:
         if not self.path.exists():
             raise UsageError(f"vector store '{self.path}' does not exist")
         with self._records() as db:
-            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-            count = int(db.execute("SELECT COUNT(*) FROM records").fetchone()[0])
-        return {"backend": "ruvector (RVF)", "path": str(self.path), "records": count,
-                "embedder": meta.get("embedder"), "dimensions": int(meta.get("dimensions", 0))}
+            return stored_summary(db, "ruvector (RVF)", self.path)
 
     def search(self, query: str, limit: int = 10) -> list[Mapping[str, Any]]:
-        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_K:
-            raise UsageError(f"search limit must be a whole number >= 1 (at most {MAX_K}), got {limit!r}")
-        if not self.path.exists():
-            raise UsageError(f"vector store '{self.path}' does not exist")
+        limit = checked_search_limit(limit, self.path, at_most=MAX_K)
         q = embed_matrix(self.embedder, [query], texts=True)[0]
         with self._records() as db:
             reader = self._open_reader()

@@ -14,8 +14,10 @@ import orjson
 
 from agentic_synth.adapters.integrations.embedding import (
     check_stored_embedder,
+    checked_search_limit,
     embed_matrix,
     embedder_name,
+    stored_summary,
 )
 from agentic_synth.domain.errors import IntegrationError, UsageError
 
@@ -121,16 +123,10 @@ class SqliteVectorStore:
         if not self.path.exists():
             raise UsageError(f"vector store '{self.path}' does not exist")
         with self._connect() as db:
-            meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-            count = int(db.execute("SELECT COUNT(*) FROM records").fetchone()[0])
-        return {"backend": "local", "path": str(self.path), "records": count,
-                "embedder": meta.get("embedder"), "dimensions": int(meta.get("dimensions", 0))}
+            return stored_summary(db, "local", self.path)
 
     def search(self, query: str, limit: int = 10) -> list[Mapping[str, Any]]:
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise UsageError(f"search limit must be a whole number >= 1, got {limit!r}")
-        if not self.path.exists():
-            raise UsageError(f"vector store '{self.path}' does not exist")
+        limit = checked_search_limit(limit, self.path)
         q = embed_matrix(self.embedder, [query], texts=True)[0]
         best_ids = np.zeros(0, dtype=np.int64)
         best_scores = np.zeros(0, dtype=np.float32)
