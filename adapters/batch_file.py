@@ -5,11 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from agentic_synth.adapters.schema_file import read_json, read_yaml
+from agentic_synth.adapters.documents import YAML_SUFFIXES, read_by_suffix
 from agentic_synth.domain.batch.spec import BatchSpec
 from agentic_synth.domain.errors import UsageError
-
-YAML_SUFFIXES = (".yaml", ".yml")
 
 
 def read_batch_file(path: str | os.PathLike[str]) -> BatchSpec:
@@ -24,5 +22,5 @@ def read_batch_file(path: str | os.PathLike[str]) -> BatchSpec:
         raise UsageError(f"batch file '{file}' not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{name}: cannot read it: {exc}") from None
-    payload = read_json(text, name) if file.suffix.lower() == ".json" else read_yaml(text, name)
+    payload = read_by_suffix(text, file, name)
     return BatchSpec.from_payload(payload, source=name, base_dir=str(file.resolve().parent))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -12,6 +11,7 @@ from typing import Any
 import attrs
 from dotenv import dotenv_values
 
+from agentic_synth.adapters.documents import read_json
 from agentic_synth.adapters.serialization import structure, unstructure
 from agentic_synth.domain.ai.builtin_providers import BUILTIN_PROVIDERS
 from agentic_synth.domain.config.display import SECRET_NAME, looks_like_key, safe_text
@@ -160,12 +160,6 @@ def _read(path: Path, origin: str) -> str:
         raise ConfigError(f"{origin}: {_unreadable(exc)}") from None
 
 
-def _parse_json(text: str, origin: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"{origin}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
-
 
 def _env_value(name: str, raw: str, kind: type) -> Any:
     if kind is bool:
@@ -206,7 +200,7 @@ def load_config(config_path: str | os.PathLike[str] | None = None, *, payload: M
     else:
         path, origin = discover(config_path, base)
         if path is not None:
-            data = _parse_json(_read(path, origin), origin)
+            data = read_json(_read(path, origin), origin, error=ConfigError)
             if not isinstance(data, dict):
                 raise ConfigError(f"{origin}: expected a JSON object at the top")
             substituter = _Substituter(env, from_dotenv, origin)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from agentic_synth.adapters.schema_file import read_json, read_yaml
+from agentic_synth.adapters.documents import read_by_suffix
 from agentic_synth.domain.dataset.model import Dataset
 from agentic_synth.domain.dataset.resolve import parse_dataset
 from agentic_synth.domain.errors import UsageError
@@ -35,8 +35,7 @@ def _inline_schemas(payload: Any, base: Path, name: str) -> Any:
         if isinstance(spec, Mapping) and isinstance(spec.get("schema"), str):
             file = Path(spec["schema"]) if os.path.isabs(spec["schema"]) else base / spec["schema"]
             text = _read(file, f"{name}: tables.{table}.schema: file")
-            spec = {**spec, "schema": read_json(text, file.name) if file.suffix.lower() == ".json"
-                    else read_yaml(text, file.name)}
+            spec = {**spec, "schema": read_by_suffix(text, file, file.name)}
         out["tables"][table] = spec
     return out
 
@@ -52,7 +51,7 @@ def read_dataset_file(path: str | os.PathLike[str]) -> Dataset:
     if file.suffix.lower() not in SUFFIXES:
         raise UsageError(f"{file.name}: a dataset file must end in .yaml, .yml or .json")
     text = _read(file, "dataset file")
-    payload = read_json(text, file.name) if file.suffix.lower() == ".json" else read_yaml(text, file.name)
+    payload = read_by_suffix(text, file, file.name)
     return parse_dataset(_inline_schemas(payload, file.resolve().parent, file.name), source=file.name)
 
 
@@ -74,7 +73,7 @@ def peek_dataset(path: str) -> bool:
         return False
     try:
         text = file.read_text(encoding="utf-8")
-        payload = read_json(text, file.name) if file.suffix.lower() == ".json" else read_yaml(text, file.name)
+        payload = read_by_suffix(text, file, file.name)
     except (OSError, UnicodeDecodeError, UsageError):
         return False
     return is_dataset_payload(payload)

@@ -2,56 +2,15 @@
 
 from __future__ import annotations
 
-import functools
-import json
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from agentic_synth.adapters.documents import read_by_suffix, read_json
 from agentic_synth.adapters.python_types import model_class_of
 from agentic_synth.domain.errors import SchemaError, UsageError
 from agentic_synth.domain.schema.python_types import schema_from_type
 from agentic_synth.domain.schema.schema import Schema
-
-
-@functools.cache
-def _yaml_loader() -> Any:
-    """A SafeLoader without implicit dates: `min: 2024-01-01` stays the text the schema parser reads."""
-    import yaml  # imported when a YAML file is read, not at start-up
-
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.yaml_implicit_resolvers = {
-        first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-    }
-    return Loader
-
-
-def read_yaml(text: str, source: str) -> Any:
-    """Safe YAML (dates stay text); a syntax error names the source, line and column."""
-    import yaml
-
-    try:
-        return yaml.load(text, Loader=_yaml_loader())  # a SafeLoader without dates
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise UsageError(f"{source}: invalid YAML{where}: {exc.problem or exc.context}") from None
-    except yaml.YAMLError as exc:
-        raise UsageError(f"{source}: invalid YAML: {exc}") from None
-
-
-def read_json(text: str, source: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{source}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
-    except RecursionError:
-        raise UsageError(f"{source}: JSON nested too deeply to read") from None
-    except ValueError as exc:  # an integer over Python's digit limit
-        raise UsageError(f"{source}: unreadable JSON: {str(exc).split(';')[0]}") from None
 
 
 def read_document(path: Path) -> Any:
@@ -62,9 +21,7 @@ def read_document(path: Path) -> Any:
         raise UsageError(f"schema: file '{path}' not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"schema: cannot read '{path}': {exc}") from None
-    if path.suffix.lower() not in (".yaml", ".yml"):
-        return read_json(text, str(path))
-    return read_yaml(text, str(path))
+    return read_by_suffix(text, path, str(path))
 
 
 class SiblingFiles:

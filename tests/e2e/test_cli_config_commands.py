@@ -109,6 +109,18 @@ def test_a_missing_or_broken_config_path_is_a_usage_error(run_cli) -> None:
     assert err.startswith("error: broken.json: invalid JSON at line 1, column 25")
 
 
+@pytest.mark.parametrize(("text", "says"), [
+    ('{"cache": ' + "[" * 100_000 + "]" * 100_000 + "}", "error: .agentic-synth.json: JSON nested too deeply to read"),
+    ('{"cache": {"maxSize": 1' + "0" * 5_000 + "}}",
+     "error: .agentic-synth.json: unreadable JSON: Exceeds the limit (4300 digits) for integer string conversion"),
+])
+def test_a_config_file_too_deep_or_with_too_long_a_number_is_one_line(run_cli, text: str, says: str) -> None:
+    Path(".agentic-synth.json").write_text(text)
+    code, out, err = run_cli("config", "show")
+    assert (code, out) == (2, b"")
+    assert err.startswith(says) and err.count("\n") == 1, err
+
+
 def test_the_engine_notice_says_whether_keys_are_set(run_cli, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENROUTER_API_KEY", KEY)
     code, _, err = run_cli("generate", "structured", "-s", SCHEMA, "-n", "1")

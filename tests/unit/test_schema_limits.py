@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from agentic_synth.adapters.schema_file import load_schema, read_json
+from agentic_synth.adapters.documents import read_json
+from agentic_synth.adapters.schema_file import load_schema
 from agentic_synth.domain.errors import SchemaError, UsageError
 from agentic_synth.domain.schema.schema import Schema
 
