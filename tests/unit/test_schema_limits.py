@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from agentic_synth.adapters.documents import read_json
+from agentic_synth.adapters.documents import read_json, read_yaml
 from agentic_synth.adapters.schema_file import load_schema
 from agentic_synth.domain.errors import SchemaError, UsageError
 from agentic_synth.domain.schema.schema import Schema
@@ -77,6 +77,11 @@ def test_a_schema_within_the_limits_is_accepted(schema: dict[str, Any]) -> None:
 def test_json_no_parser_can_hold_is_a_usage_error(text: str, message: str) -> None:
     with pytest.raises(UsageError, match=message.replace("(", r"\(")):
         read_json(text, "schema.json")
+
+
+def test_yaml_nested_deeper_than_the_parser_can_hold_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match=r"schema\.yaml: YAML nested too deeply to read"):
+        read_yaml("a: " + "{x: " * 20_000 + "1" + "}" * 20_000, "schema.yaml")
 
 
 def test_error_messages_escape_control_characters_for_sdk_users_too() -> None:
