@@ -297,6 +297,22 @@ class Structs(Column):
         return [dict(zip(names, row, strict=True)) for row in zip(*cols, strict=True)]
 
 
+def may_hold_objects(values: Sequence[Any]) -> bool:
+    """Could a Python value of this column be, or hold, a dict (a JSON object)? False only when its kind
+    says no: numbers, texts, instants, days, picks from a vocabulary of plain values, lists of those."""
+    if isinstance(values, Numbers | Texts | Instants | Days):
+        return False
+    if isinstance(values, Picks):
+        known = values.vocabulary.derived
+        if "holds objects" not in known:
+            known["holds objects"] = not all(v is None or isinstance(v, str | int | float)
+                                             for v in values.vocabulary.values.tolist())
+        return bool(known["holds objects"])
+    if isinstance(values, Lists):
+        return may_hold_objects(values.items)
+    return True
+
+
 def as_list(values: Sequence[Any]) -> list[Any]:
     """A column's Python values (a list as it is)."""
     if type(values) is list:
