@@ -37,12 +37,19 @@ class Column(Sequence[Any]):
     def to_list(self) -> list[Any]:
         """The Python values, None where null: exactly what the row formats (JSON, rows) hold."""
         if self._list is None:
-            out = self.values()
-            if self.null is not None:
-                for i in np.flatnonzero(self.null).tolist():
-                    out[i] = None
-            self._list = out
+            self._list = self.python_values()
         return self._list
+
+    def python_values(self) -> list[Any]:
+        """What to_list() gives, not kept by the column unless it already was: for a reader that needs
+        them once (the JSON sinks), so they die with its rows rather than with the chunk."""
+        if self._list is not None:
+            return self._list
+        out = self.values()
+        if self.null is not None:
+            for i in np.flatnonzero(self.null).tolist():
+                out[i] = None
+        return out
 
     def with_nulls(self, mask: np.ndarray) -> Column:
         """The same column with `mask` (True = null) added to its nulls."""

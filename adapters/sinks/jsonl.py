@@ -5,12 +5,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import gc
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, BinaryIO, Protocol
 
 import orjson
 
-from agentic_synth.adapters.columns.vectors import may_hold_objects
+from agentic_synth.adapters.columns.vectors import Column, may_hold_objects
 from agentic_synth.adapters.sinks.money import with_money
 from agentic_synth.domain.generation.records import RecordChunk
 
@@ -44,7 +44,8 @@ def collector_paused() -> Iterator[None]:
     A chunk's rows are ~16,000 new containers (a dict per record, a list per array value) that live
     until the chunk is encoded and hold no reference cycles: the collector, triggered every 700 new
     containers, would trace them again and again for nothing (about a tenth of a JSONL run's CPU,
-    docs/performance.md). Reference counting frees them as before.
+    docs/performance.md). Reference counting frees them as before, and they must be gone before the
+    collector is on again (the containers made while it was off count towards its next pass).
     """
     if not gc.isenabled():
         yield
@@ -62,7 +63,11 @@ def chunk_rows(chunk: RecordChunk) -> list[dict[str, Any]]:
         return [{} for _ in range(chunk.length)]
     if chunk.sparse:
         return chunk.rows()
-    return list(map(_row_maker(tuple(chunk.columns)), *chunk.columns.values()))
+    return list(map(_row_maker(tuple(chunk.columns)), *map(_values_once, chunk.columns.values())))
+
+
+def _values_once(values: Sequence[Any]) -> Sequence[Any]:
+    return values.python_values() if isinstance(values, Column) else values
 
 
 def encode_lines(chunk: RecordChunk, separator: bytes = b"\n") -> bytes:
@@ -76,15 +81,19 @@ def encode_lines(chunk: RecordChunk, separator: bytes = b"\n") -> bytes:
     The count is skipped when the columns' kinds say no value is an object (`may_hold_objects`).
     """
     with collector_paused():
-        rows = chunk_rows(chunk)
-        if not rows:
-            return b""
-        if rows[0]:
-            marker = b"},{" + orjson.dumps(next(iter(rows[0]))) + b":"
-            lines = orjson.dumps(rows)[1:-1].replace(marker, b"}" + separator + marker[2:])
-            if _flat(chunk) or lines.count(b"\n") == len(rows) - 1:
-                return lines
-        return separator.join(map(orjson.dumps, rows))
+        return _encoded(chunk, separator)  # its rows are freed on return, before the collector is back on
+
+
+def _encoded(chunk: RecordChunk, separator: bytes) -> bytes:
+    rows = chunk_rows(chunk)
+    if not rows:
+        return b""
+    if rows[0]:
+        marker = b"},{" + orjson.dumps(next(iter(rows[0]))) + b":"
+        lines = orjson.dumps(rows)[1:-1].replace(marker, b"}" + separator + marker[2:])
+        if _flat(chunk) or lines.count(b"\n") == len(rows) - 1:
+            return lines
+    return separator.join(map(orjson.dumps, rows))
 
 
 def _flat(chunk: RecordChunk) -> bool:
