@@ -16,7 +16,7 @@ CPU and wall medians, peak RSS the largest.
 
 Before measuring, the package's folders (and benchmarks/) are byte-compiled, as pip compiles an
 installed wheel (benchmarks/bytecode.py): an editable install under PYTHONDONTWRITEBYTECODE would
-otherwise compile every module from source in every run.
+otherwise compile every module it loads from source in every run.
 
 Every measurement is a fresh child process (so peak RSS is that run's own): the child times its own
 work (wall clock and CPU time), the parent reads the child's peak RSS from wait4(). Each

@@ -1,7 +1,7 @@
 """Byte-compile the package's source before a benchmark, as pip does when it installs a wheel.
 
 An editable install imports the repository's folders; with PYTHONDONTWRITEBYTECODE set (as in this
-project's shells) no `.pyc` is ever written there, so every fresh process would compile ~300 modules
+project's shells) no `.pyc` is ever written there, so every fresh process would compile ~180 modules
 from source: about 0.3 s of CPU a run that an installed package never pays. The benchmarks measure
 the installed package, so they compile once first (in `__pycache__`, which git ignores).
 """
