@@ -15,7 +15,7 @@ numpy and orjson and writes one JSON line (what any numpy-based generator pays a
 
 Targets (issue 13, on an idle core): `--version` <= 150 ms wall, `generate structured --count 1` <= 300 ms.
 On a busy machine wall time grows with the load; CPU time is the steadier figure. The package is
-byte-compiled first (benchmarks/bytecode.py), as an installed wheel is.
+byte-compiled first (benchmarks/precompile.py), as an installed wheel is.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bytecode import compile_package
+from precompile import compile_package
 
 MINIMAL = ("import sys, numpy, orjson; rng = numpy.random.default_rng(1); "
            "sys.stdout.buffer.write(orjson.dumps({'id': int(rng.integers(1 << 30))}) + b'\\n')")

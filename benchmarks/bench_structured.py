@@ -15,7 +15,7 @@ the CLI on users13 for each count and format (the formats alternating within a c
 CPU and wall medians, peak RSS the largest.
 
 Before measuring, the package's folders (and benchmarks/) are byte-compiled, as pip compiles an
-installed wheel (benchmarks/bytecode.py): an editable install under PYTHONDONTWRITEBYTECODE would
+installed wheel (benchmarks/precompile.py): an editable install under PYTHONDONTWRITEBYTECODE would
 otherwise compile every module it loads from source in every run.
 
 Every measurement is a fresh child process (so peak RSS is that run's own): the child times its own
@@ -48,7 +48,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from bytecode import compile_package
+from precompile import compile_package
 
 HERE = Path(__file__).resolve().parent
 SCHEMA = HERE / "schemas" / "users12.json"
