@@ -14,7 +14,8 @@ same run: against `python -c pass` (the interpreter alone) and against a minimal
 numpy and orjson and writes one JSON line (what any numpy-based generator pays at least).
 
 Targets (issue 13, on an idle core): `--version` <= 150 ms wall, `generate structured --count 1` <= 300 ms.
-On a busy machine wall time grows with the load; CPU time is the steadier figure.
+On a busy machine wall time grows with the load; CPU time is the steadier figure. The package is
+byte-compiled first (benchmarks/precompile.py), as an installed wheel is.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from precompile import compile_package
 
 MINIMAL = ("import sys, numpy, orjson; rng = numpy.random.default_rng(1); "
            "sys.stdout.buffer.write(orjson.dumps({'id': int(rng.integers(1 << 30))}) + b'\\n')")
@@ -77,6 +80,7 @@ def main() -> None:
     if cli is None:
         raise SystemExit("agentic-synth is not installed in this environment (pip install -e .)")
     commands = _commands(cli, args.baseline, args.baseline_path)
+    print(f"# {compile_package()}")
     results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
     with tempfile.TemporaryDirectory() as cwd:  # no .agentic-synth.json or .env of the caller's
         for argv, extra in commands.values():  # one warm-up each: the page cache, not the first run, is measured

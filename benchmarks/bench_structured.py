@@ -5,11 +5,18 @@ Run by hand (not by pytest), after `pip install -e '.[bench]'`:
     python benchmarks/bench_structured.py                 # defaults: 1,000,000 ours, 100,000 Mimesis, 20,000 Faker
     python benchmarks/bench_structured.py --quick         # a smoke run in a few seconds (no bench extra needed)
     python benchmarks/bench_structured.py --limit         # ratios to the numpy reference scripts, each format
-    python benchmarks/bench_structured.py --scaling       # 10k..10M records, each format: records/s, peak RSS
+    python benchmarks/bench_structured.py --scaling       # 10k, 100k, 1M, 10M records, each format: records/s, peak RSS
+    python benchmarks/bench_structured.py --scaling 10000,100000 --repeat 1   # other counts, one run each
 
 `--limit` runs the CLI on benchmarks/schemas/users13.json (the 13-field user schema) in every format
 and the reference scripts (reference_jsonl.py: numpy + orjson; reference_parquet.py: numpy + pyarrow)
-on the same columns, alternating, and reports whole-process CPU time ratios (medians).
+on the same columns, alternating, and reports whole-process CPU time ratios (medians). `--scaling` runs
+the CLI on users13 for each count and format (the formats alternating within a count, --repeat times):
+CPU and wall medians, peak RSS the largest.
+
+Before measuring, the package's folders (and benchmarks/) are byte-compiled, as pip compiles an
+installed wheel (benchmarks/precompile.py): an editable install under PYTHONDONTWRITEBYTECODE would
+otherwise compile every module it loads from source in every run.
 
 Every measurement is a fresh child process (so peak RSS is that run's own): the child times its own
 work (wall clock and CPU time), the parent reads the child's peak RSS from wait4(). Each
@@ -41,9 +48,12 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
+from precompile import compile_package
+
 HERE = Path(__file__).resolve().parent
 SCHEMA = HERE / "schemas" / "users12.json"
 BATCH = 8192
+SCALING = "10000,100000,1000000,10000000"
 PLANS = {"free": 0.7, "pro": 0.25, "enterprise": 0.05}
 PLANS_ORDERED = OrderedDict(PLANS)
 
@@ -278,7 +288,8 @@ def main() -> None:
     ap.add_argument("--formats", default="jsonl,csv,json,parquet", help="agentic-synth CLI formats to time")
     ap.add_argument("--quick", action="store_true", help="small counts, one repetition")
     ap.add_argument("--limit", action="store_true", help="ratios to the numpy reference scripts (users13)")
-    ap.add_argument("--scaling", default=None, help="counts for the scaling table, e.g. 10000,100000,1000000")
+    ap.add_argument("--scaling", nargs="?", const=SCALING, default=None, metavar="COUNTS",
+                    help=f"the scaling table for these counts (default {SCALING})")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -287,11 +298,12 @@ def main() -> None:
         return
     if args.quick:
         args.count, args.mimesis_count, args.faker_count, args.repeat = 50_000, 5_000, 2_000, 1
+    print(compile_package(), file=sys.stderr)
     if args.limit:
         print(limit_report(args.count, args.repeat, args.seed, args.mimesis_count, args.faker_count))
         return
     if args.scaling:
-        print(scaling_report([int(c) for c in args.scaling.split(",")], args.seed))
+        print(scaling_report([int(c) for c in args.scaling.split(",")], args.seed, args.repeat))
         return
     peers = [tool for tool in ("mimesis", "faker") if _installed(tool)]
     me = [sys.executable, str(Path(__file__).resolve())]
@@ -412,20 +424,33 @@ def limit_report(count: int, repeat: int, seed: int, peer_count: int = 100_000, 
     return "\n".join(lines)
 
 
-def scaling_report(counts: list[int], seed: int) -> str:
-    """The CLI per count and format: wall and CPU seconds (whole process), records/s (CPU), peak RSS."""
+def scaling_report(counts: list[int], seed: int, repeat: int = 1) -> str:
+    """The CLI per count and format: wall and CPU seconds (whole process, medians), records/s (CPU), peak RSS
+    (the largest); the formats alternate within a count, `repeat` rounds."""
     formats = ("jsonl", "csv", "parquet")
-    lines = [f"benchmarks/schemas/users13.json, the CLI, one run each, whole process; {machine_line()}", "",
+    lines = [f"benchmarks/schemas/users13.json, the CLI, whole process, medians of {repeat} run(s) taken in turn, "
+             f"peak RSS the largest; {machine_line()}", "",
              "| records | format | wall s | CPU s | records/s (CPU) | peak RSS MB |", "|---:|---|---:|---:|---:|---:|"]
     with tempfile.TemporaryDirectory(prefix="bench-scale-") as work:
         for count in counts:
+            cpu: dict[str, list[float]] = {fmt: [] for fmt in formats}
+            wall: dict[str, list[float]] = {fmt: [] for fmt in formats}
+            rss: dict[str, float] = dict.fromkeys(formats, 0.0)
+            for _ in range(repeat):
+                for fmt in formats:
+                    out = os.path.join(work, f"out.{fmt}")
+                    _, outside, peak, used = _run_child(_cli(fmt, count, seed, out))
+                    os.unlink(out)
+                    cpu[fmt].append(used)
+                    wall[fmt].append(outside)
+                    rss[fmt] = max(rss[fmt], peak)
+                    print(f"  {count:,} {fmt}: {outside:.1f} s wall, {used:.1f} s CPU, {peak:.0f} MB", file=sys.stderr,
+                          flush=True)
             for fmt in formats:
-                out = os.path.join(work, f"out.{fmt}")
-                _, outside, peak, used = _run_child(_cli(fmt, count, seed, out))
-                os.unlink(out)
-                lines.append(f"| {count:,} | {fmt} | {outside:.2f} | {used:.2f} | {count / used:,.0f} | {peak:.0f} |")
-                print(f"  {count:,} {fmt}: {outside:.1f} s wall, {used:.1f} s CPU, {peak:.0f} MB", file=sys.stderr,
-                      flush=True)
+                used = statistics.median(cpu[fmt])
+                lines.append(f"| {count:,} | {fmt} | {statistics.median(wall[fmt]):.2f} | {used:.2f} "
+                             f"| {count / used:,.0f} | {rss[fmt]:.0f} |")
+    lines.append(f"(load average after: {machine()['load']})")
     return "\n".join(lines)
 
 

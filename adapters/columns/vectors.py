@@ -37,12 +37,19 @@ class Column(Sequence[Any]):
     def to_list(self) -> list[Any]:
         """The Python values, None where null: exactly what the row formats (JSON, rows) hold."""
         if self._list is None:
-            out = self.values()
-            if self.null is not None:
-                for i in np.flatnonzero(self.null).tolist():
-                    out[i] = None
-            self._list = out
+            self._list = self.python_values()
         return self._list
+
+    def python_values(self) -> list[Any]:
+        """What to_list() gives, not kept by the column unless it already was: for a reader that needs
+        them once (the JSON sinks), so they die with its rows rather than with the chunk."""
+        if self._list is not None:
+            return self._list
+        out = self.values()
+        if self.null is not None:
+            for i in np.flatnonzero(self.null).tolist():
+                out[i] = None
+        return out
 
     def with_nulls(self, mask: np.ndarray) -> Column:
         """The same column with `mask` (True = null) added to its nulls."""
@@ -295,6 +302,22 @@ class Structs(Column):
         names = list(self.fields)
         cols = [c.to_list() if isinstance(c, Column) else c for c in self.fields.values()]
         return [dict(zip(names, row, strict=True)) for row in zip(*cols, strict=True)]
+
+
+def may_hold_objects(values: Sequence[Any]) -> bool:
+    """Could a Python value of this column be, or hold, a dict (a JSON object)? False only when its kind
+    says no: numbers, texts, instants, days, picks from a vocabulary of plain values, lists of those."""
+    if isinstance(values, Numbers | Texts | Instants | Days):
+        return False
+    if isinstance(values, Picks):
+        known = values.vocabulary.derived
+        if "holds objects" not in known:
+            known["holds objects"] = not all(v is None or isinstance(v, str | int | float)
+                                             for v in values.vocabulary.values.tolist())
+        return bool(known["holds objects"])
+    if isinstance(values, Lists):
+        return may_hold_objects(values.items)
+    return True
 
 
 def as_list(values: Sequence[Any]) -> list[Any]:
