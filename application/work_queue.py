@@ -114,7 +114,7 @@ class ModelCalls:
         rules = StopRules(self._clock, status, max_calls=ai.max_calls, timeout_s=ai.timeout_s,
                           window=ai.progress_window, min_progress=ai.min_progress, unit=unit)
         return WorkQueue(self._model, self._tally, self._clock, self.parse, slots=slots, lag=lag_per_slot * slots,
-                         rules=rules, stream=ai.stream, name=ai.model or "auto")
+                         rules=rules, stream=ai.stream, name=ai.model or "auto", repair=self._repair)
 
 
 class WorkQueue:
@@ -128,7 +128,8 @@ class WorkQueue:
     """
 
     def __init__(self, model: TextModel, tally: UsageTally, clock: Clock, parse: Parse, *, slots: int,
-                 lag: int, rules: StopRules, stream: bool = False, name: str = "auto") -> None:
+                 lag: int, rules: StopRules, stream: bool = False, name: str = "auto",
+                 repair: Repair | None = None) -> None:
         self._model = model
         self._tally = tally
         self._clock = clock
@@ -138,6 +139,7 @@ class WorkQueue:
         self._rules = rules
         self._stream = stream
         self._name = name
+        self._repair = repair  # a streamed reply is read as leniently as a whole one
         self._inbox: queue.Queue[_Piece | _Done] = queue.Queue()
         self._stop = threading.Event()
         self.launched = 0
@@ -321,7 +323,7 @@ class WorkQueue:
         return Outcome(call, tuple(objects), broken, completion)
 
     def _streamed(self, call: Call) -> Outcome:
-        parser = ObjectStream()
+        parser = ObjectStream(self._repair)
         last = TextDelta("")
         deltas = self._model.stream(call.request)
         try:

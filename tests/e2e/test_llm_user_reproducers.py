@@ -1,0 +1,54 @@
+"""llm mode as a demanding user runs it: each test is a bug found by hand against the fake servers (real SDKs,
+HTTP on 127.0.0.1), kept so it stays fixed."""
+
+from __future__ import annotations
+
+import pytest
+
+from agentic_synth import AgenticSynth
+from agentic_synth.domain.schema.schema import Schema
+from agentic_synth.domain.schema.validation import validate_record
+from agentic_synth.entrypoints.container import build_container
+from tests.e2e.ai_stack_helpers import SCHEMA, asked
+from tests.servers.openai_fake import FakeOpenAIServer, prompt_text
+
+
+@pytest.fixture(autouse=True)
+def _no_real_keys(monkeypatch):
+    for name in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "OPENROUTER_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def _synth(server: FakeOpenAIServer, **provider) -> AgenticSynth:
+    return AgenticSynth(container=build_container(load_plugins=False, providers={
+        "local": {"baseUrl": server.url + "/v1", "models": ["m"], "maxConcurrency": 2, **provider}}))
+
+
+class PythonLiterals:
+    """A model that answers in Python literals (single quotes, True/None), as real models sometimes do."""
+
+    def __init__(self) -> None:
+        self.next_id = 1
+
+    def __call__(self, request) -> str:
+        wanted = asked(prompt_text(request)) or 1
+        rows = [{"id": self.next_id + i, "title": "It's fine.", "stars": 4} for i in range(wanted)]
+        self.next_id += wanted
+        return repr({"records": rows})
+
+
+def test_streamed_replies_in_python_literals_are_read_as_leniently_as_whole_ones():
+    # Found by hand: with --stream (stream_replies) every record of a Python-literal reply was dropped as
+    # invalid, while the same reply without streaming kept them all (the streaming reader had no repair).
+    calls = {}
+    for stream in (False, True):
+        with FakeOpenAIServer(responder=PythonLiterals()) as server:
+            result = _synth(server).generate("structured", schema=SCHEMA, count=30, model="m", seed=1,
+                                             stream_replies=stream, cache_policy="none")
+            sent = server.completion_requests
+        assert all(bool(r.json.get("stream")) is stream for r in sent)
+        assert len(result.records) == 30 and result.metadata.dropped == 0, (stream, result.metadata.notes)
+        calls[stream] = len(sent)
+        assert all(validate_record(r, Schema.from_payload(SCHEMA)) == [] for r in result.records)
+        assert len({r["id"] for r in result.records}) == 30
+    assert calls[True] == calls[False] == 1  # nothing was asked again
