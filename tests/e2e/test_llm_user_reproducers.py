@@ -52,3 +52,16 @@ def test_streamed_replies_in_python_literals_are_read_as_leniently_as_whole_ones
         assert all(validate_record(r, Schema.from_payload(SCHEMA)) == [] for r in result.records)
         assert len({r["id"] for r in result.records}) == 30
     assert calls[True] == calls[False] == 1  # nothing was asked again
+
+
+def test_a_plan_reply_without_the_fields_says_the_engines_defaults_were_kept():
+    # Found by hand: a time-series run whose model answered prose had the single note "hybrid plan: 1 model
+    # calls", nothing about the field the model was asked to plan; the docs promise a note per field.
+    with FakeOpenAIServer(text="Sure! CPU load usually hovers around 40%.") as server:
+        result = _synth(server).generate("timeseries", schema={"load": {"type": "number"}}, count=50, model="m",
+                                         mode="hybrid", prompt="cpu load", seed=2, cache_policy="none")
+        assert len(server.completion_requests) == 1
+    notes = result.metadata.notes
+    assert "hybrid plan: 1 model call" in notes
+    assert "load: the model proposed no series; the engine's default is kept" in notes
+    assert len(result.records) == 50 and result.metadata.plan == {}
