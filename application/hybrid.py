@@ -110,6 +110,8 @@ class HybridRecords:
         if "rate" in options:
             notes.append(f"rate: {options['rate']} from the model")
             applied["rate"] = options["rate"]
+        elif ask_rate:
+            notes.append("rate: the model proposed no usable rate; the engine's default is kept")
         expanded = attrs.evolve(request, schema=schema, options={**request.options, **options}, mode="engine",
                                 ai=None)
         return Plan(request=expanded, calls=len(calls),

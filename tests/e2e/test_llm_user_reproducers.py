@@ -65,3 +65,11 @@ def test_a_plan_reply_without_the_fields_says_the_engines_defaults_were_kept():
     assert "hybrid plan: 1 model call" in notes
     assert "load: the model proposed no series; the engine's default is kept" in notes
     assert len(result.records) == 50 and result.metadata.plan == {}
+
+
+def test_an_events_plan_without_a_rate_says_the_default_rate_was_kept():
+    with FakeOpenAIServer(text="Clicks come in bursts.") as server:
+        result = _synth(server).generate("events", count=40, model="m", mode="llm", prompt="web shop clicks",
+                                         seed=2, cache_policy="none")
+    assert "rate: the model proposed no usable rate; the engine's default is kept" in result.metadata.notes
+    assert len(result.records) == 40
