@@ -122,6 +122,18 @@ class RecordJob:
         return rows, added
 
 
+def first_call(request: GenerationRequest, expand: Expand | None) -> Call | None:
+    """The first call an llm run of `request` would make (its prompt with the anchor lines, the system text, the
+    reply's JSON schema, the output allowance): what an estimate prices before anything is spent."""
+    ai = request.ai or AISettings()
+    count = DEFAULT_COUNT if request.count is None else request.count
+    if count == 0:
+        return None
+    job = RecordJob(request, ai, RecordKeeper(request.schema, count), UsageTally(),
+                    AnchorStream.for_request(expand, request))
+    return job.next_call(0)
+
+
 class LLMRecords(ModelCalls):
     """Asks the model for records, as many calls in flight as allowed, until the count is met or a stop rule fires."""
 

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from agentic_synth import AgenticSynth
+from agentic_synth.application.prompts import MAX_BATCH
 from agentic_synth.domain.ai.catalog import DEFAULT_MODELS, PRICES_AS_OF
-from agentic_synth.domain.ai.cost import DEFAULT_BATCH_SIZE, cost_of, worst_case_cost
+from agentic_synth.domain.ai.cost import cost_of, worst_case_cost
 from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.ai.run_routing import RunRouting
 from agentic_synth.domain.errors import UsageError
@@ -72,7 +73,8 @@ def test_estimate_picks_the_cheapest_usable_model_and_counts_one_call_per_batch(
     gemini = [m for m in DEFAULT_MODELS if m.provider == "gemini"]
     cheapest = min(gemini, key=lambda m: (m.input_per_mtok or 0) + (m.output_per_mtok or 0))
     assert est["model"] == cheapest.name
-    base = math.ceil(1000 / DEFAULT_BATCH_SIZE)
+    assert est["batchSize"] == MAX_BATCH  # what the run's first call asks for (small records fit 50 a call)
+    base = math.ceil(1000 / MAX_BATCH)
     assert est["calls"] == [base, base + math.ceil(base * 0.1)]
     low = cost_of(cheapest, est["tokensIn"][0], est["tokensOut"][0])
     assert est["costUsd"][0] == pytest.approx(float(low))  # type: ignore[arg-type]

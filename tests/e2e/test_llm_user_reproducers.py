@@ -3,13 +3,18 @@ HTTP on 127.0.0.1), kept so it stays fixed."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from agentic_synth import AgenticSynth
+from agentic_synth.domain.ai.run_routing import RunRouting
 from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.domain.schema.validation import validate_record
+from agentic_synth.entrypoints.cli.estimate import estimate
+from agentic_synth.entrypoints.cli.main import main
 from agentic_synth.entrypoints.container import build_container
-from tests.e2e.ai_stack_helpers import SCHEMA, asked
+from tests.e2e.ai_stack_helpers import SCHEMA, Writer, asked
 from tests.servers.openai_fake import FakeOpenAIServer, prompt_text
 
 
@@ -73,3 +78,58 @@ def test_an_events_plan_without_a_rate_says_the_default_rate_was_kept():
                                          seed=2, cache_policy="none")
     assert "rate: the model proposed no usable rate; the engine's default is kept" in result.metadata.notes
     assert len(result.records) == 40
+
+
+def _cli(container, capsys, *args) -> tuple[int, str, str]:
+    code = main(list(args), container=container)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _worst_case_of(request, prices: tuple[float, float]) -> float:
+    """What a budget must reserve for a request as the server received it: every byte of the messages and of the
+    reply schema a token (plus 16 of framing), and the whole max_tokens of output."""
+    body = request.json
+    sent = sum(len(m["content"].encode()) for m in body["messages"])
+    sent += len(json.dumps(body["response_format"]["json_schema"]["schema"], separators=(",", ":")).encode())
+    return ((sent + 16) * prices[0] + body["max_tokens"] * prices[1]) / 1e6
+
+
+def test_estimate_prices_the_calls_the_run_really_makes(tmp_path, capsys):
+    # Found by hand: `estimate` said "batches of 20" and "worst call $0.0181 (a budget reserves this before each
+    # call)" while the run asked 50 records a call with anchor lines and an 8,192-token allowance, and the budget
+    # reserved $0.0417 a call; tokens in were a third of the real ones.
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps(SCHEMA))
+    prices = (1.0, 4.0)
+    with FakeOpenAIServer(responder=Writer()) as server:
+        container = build_container(load_plugins=False, providers={
+            "local": {"baseUrl": server.url + "/v1", "models": ["m"], "maxConcurrency": 2}},
+            models={"catalog": {"m": {"provider": "local", "inputPerMTok": prices[0], "outputPerMTok": prices[1]}}})
+        code, out, err = _cli(container, capsys, "estimate", "structured", "-s", str(schema), "-n", "300",
+                              "--model", "m", "--json")
+        assert code == 0, err
+        est = json.loads(out)
+        assert server.completion_requests == []
+        report = tmp_path / "report.json"
+        code, _, err = _cli(container, capsys, "generate", "structured", "-s", str(schema), "-n", "300", "--model",
+                            "m", "--seed", "0", "-o", str(tmp_path / "out.jsonl"), "--report", str(report),
+                            "--cache-policy", "none")
+        assert code == 0, err
+        sent = server.completion_requests
+    meta = json.loads(report.read_text())
+    assert est["batchSize"] == asked(prompt_text(sent[0]))
+    assert est["calls"][0] <= len(sent) <= est["calls"][1]
+    assert meta["tokens_in"] <= est["tokensIn"][1] <= 2 * meta["tokens_in"]  # the fake counts 4 characters a token
+    assert meta["cost_usd"] <= est["costUsd"][1]  # this fake writes shorter records than the engine's sample
+    worst = max(_worst_case_of(r, prices) for r in sent)
+    assert worst * 0.95 <= est["worstCallUsd"] <= worst * 1.05, (est["worstCallUsd"], worst)
+
+
+def test_estimate_of_a_time_series_in_llm_mode_counts_the_one_plan_call():
+    with FakeOpenAIServer(text="{}") as server:
+        container = build_container(load_plugins=False, providers={
+            "local": {"baseUrl": server.url + "/v1", "models": ["m"]}})
+        result, _ = estimate(AgenticSynth(container=container), AgenticSynth(container=container).request(
+            "timeseries", count=5000, seed=0), schema=None, mode="llm", routing=RunRouting(), model="m")
+    assert result.calls == (1, 1) and result.mode == "hybrid"
