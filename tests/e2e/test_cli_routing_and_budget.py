@@ -11,6 +11,7 @@ import pytest
 
 from agentic_synth import AgenticSynth
 from agentic_synth.application.prompts import MAX_BATCH
+from agentic_synth.application.text_models.budgeted import MIN_FITTED_TOKENS
 from agentic_synth.domain.ai.catalog import DEFAULT_MODELS, PRICES_AS_OF
 from agentic_synth.domain.ai.cost import cost_of, worst_case_cost
 from agentic_synth.domain.ai.models import ModelRequest
@@ -163,15 +164,17 @@ def test_a_budget_stop_keeps_the_records_so_far_and_says_how_many(run_cli, gemin
                                                                   tmp_path) -> None:
     swap_providers(gemini_only, FakeTextModel.for_routing("gemini", tokens_in=100, tokens_out=50), "gemini")
     reconfigure(gemini_only, {"models": {"defaults": {"structured": "gemini-2.0-flash"}}})
-    limit = 0.0005
+    limit = 0.0002  # 10 calls cost $0.0003; the full worst case of one ($0.0004) would not even fit once
     stack = gemini_only.model_stack(routing=RunRouting(budget_usd=limit), kind="structured", cache=None)
     gemini_only.registry().register(PaidGenerator(stack))
     model = stack.catalog.get("gemini-2.0-flash")
     assert model is not None
-    per_call, worst = cost_of(model, 100, 50), worst_case_cost(model, ModelRequest(prompt="x" * 100,
-                                                                                   max_output_tokens=1000))
-    assert per_call is not None and worst is not None
-    affordable = next(k for k in range(100) if per_call * k + worst > stack.budget.limit)  # type: ignore[operator]
+    # near the cap a call's output allowance (1,000) is lowered to what fits, down to MIN_FITTED_TOKENS
+    per_call, smallest = cost_of(model, 100, 50), worst_case_cost(model, ModelRequest(
+        prompt="x" * 100, max_output_tokens=MIN_FITTED_TOKENS))
+    assert per_call is not None and smallest is not None
+    affordable = next(k for k in range(100) if per_call * k + smallest > stack.budget.limit)  # type: ignore[operator]
+    assert affordable == 3
     target = tmp_path / "paid.jsonl"
     code, _, err = run_cli("generate", "paid", "-s", schema_file(SCHEMA), "-n", "100", "-o", str(target))
     assert code == 4

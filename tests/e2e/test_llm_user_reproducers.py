@@ -9,13 +9,16 @@ import pytest
 
 from agentic_synth import AgenticSynth
 from agentic_synth.domain.ai.run_routing import RunRouting
+from agentic_synth.domain.errors import BudgetExceeded
 from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.domain.schema.validation import validate_record
 from agentic_synth.entrypoints.cli.estimate import estimate
 from agentic_synth.entrypoints.cli.main import main
 from agentic_synth.entrypoints.container import build_container
 from tests.e2e.ai_stack_helpers import SCHEMA, Writer, asked
+from tests.servers.base import approx_tokens
 from tests.servers.openai_fake import FakeOpenAIServer, prompt_text
+from tests.servers.realistic import Profile, RealisticModelServer
 
 
 @pytest.fixture(autouse=True)
@@ -133,3 +136,51 @@ def test_estimate_of_a_time_series_in_llm_mode_counts_the_one_plan_call():
         result, _ = estimate(AgenticSynth(container=container), AgenticSynth(container=container).request(
             "timeseries", count=5000, seed=0), schema=None, mode="llm", routing=RunRouting(), model="m")
     assert result.calls == (1, 1) and result.mode == "hybrid"
+
+
+def _billed(server: RealisticModelServer, prices: tuple[float, float]) -> float:
+    """What the fake billed: the usage of every reply it sent (this one honours max_tokens, as providers do)."""
+    total = 0.0
+    for request in server.completion_requests:
+        total += approx_tokens(prompt_text(request)) * prices[0]
+    return (total + server.completion_tokens_sent * prices[1]) / 1e6
+
+
+class BilledServer(RealisticModelServer):
+    """The realistic fake, counting the completion tokens it reported."""
+
+    completion_tokens_sent = 0
+
+    def completion_reply(self, req, text, **kw):
+        tokens = kw.get("completion_tokens")
+        self.completion_tokens_sent += approx_tokens(text) if tokens is None else tokens
+        return super().completion_reply(req, text, **kw)
+
+
+def test_a_budget_a_little_above_the_runs_cost_is_spent_not_left_unused():
+    # Found by hand: a run that costs $0.113 stopped at 223 of 300 records under --budget 0.115, with $0.035 left:
+    # every call reserved its full 8,192-token allowance ($0.041) though it asked for 50 records (~3,500 tokens).
+    # Near the cap a call now gets the allowance that fits; the budget still caps what the server bills.
+    prices = (1.0, 4.0)
+    schema = {"id": {"type": "integer", "unique": True, "min": 1, "max": 10**7}, "name": "name",
+              "plan": {"type": "enum", "enum": ["free", "pro", "team"]}, "bio": "sentence"}
+    profile = Profile(base_latency=0.01, per_record_latency=0.0, empty=0.0, throttle=0.0)
+    models = {"catalog": {"m": {"provider": "local", "inputPerMTok": prices[0], "outputPerMTok": prices[1]}}}
+    with BilledServer(profile) as server:
+        synth = AgenticSynth(container=build_container(load_plugins=False, models=models, providers={
+            "local": {"baseUrl": server.url + "/v1", "models": ["m"], "maxConcurrency": 4}}))
+        full = synth.generate("structured", schema=schema, count=300, model="m", seed=3, cache_policy="none")
+        assert full.metadata.cost_usd == pytest.approx(_billed(server, prices))
+    budget = round(full.metadata.cost_usd * 1.1, 4)
+    with BilledServer(profile) as server:
+        synth = AgenticSynth(container=build_container(load_plugins=False, models=models, providers={
+            "local": {"baseUrl": server.url + "/v1", "models": ["m"], "maxConcurrency": 4}}))
+        try:
+            meta = synth.generate("structured", schema=schema, count=300, model="m", seed=3, cache_policy="none",
+                                  budget=budget).metadata
+        except BudgetExceeded as error:
+            meta = error.metadata
+            assert meta.cost_usd >= 0.85 * budget  # stopped near the cap, not a whole allowance short of it
+        billed = _billed(server, prices)
+    assert billed <= budget and meta.cost_usd == pytest.approx(billed)
+    assert meta.records >= 285
