@@ -208,6 +208,11 @@ class WorkQueue:
                     if in_flight == 0:
                         break
             if job.done:
+                for index in sorted(set(finished) | set(pieces)):  # arrived, not taken: their records are surplus
+                    for held in pieces.pop(index, []):
+                        job.take_piece(index, held)
+                    if index in finished:
+                        job.take(finished.pop(index))
                 in_flight = self._settle(job, in_flight)
         except KeyboardInterrupt:
             in_flight = self._collect(finished, pieces, in_flight, INTERRUPT_GRACE_S, interruptible=True)

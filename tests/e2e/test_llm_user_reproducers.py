@@ -3,7 +3,10 @@ HTTP on 127.0.0.1), kept so it stays fixed."""
 
 from __future__ import annotations
 
+import itertools
 import json
+import threading
+import time
 
 import pytest
 
@@ -184,3 +187,24 @@ def test_a_budget_a_little_above_the_runs_cost_is_spent_not_left_unused():
         billed = _billed(server, prices)
     assert billed <= budget and meta.cost_usd == pytest.approx(billed)
     assert meta.records >= 285
+
+
+def test_records_beyond_the_count_are_counted_from_every_reply_that_arrived():
+    # Found by hand: the note "N records beyond the count were not used" said 10 on a run and 3 on its replay
+    # from the cache: replies that had arrived out of order when the count was met were never counted.
+    lock, next_id = threading.Lock(), itertools.count(1)
+
+    def over_deliver(request) -> str:  # 15 records whatever is asked; the last call answers first
+        prompt = prompt_text(request)
+        if "batch 3;" not in prompt:
+            time.sleep(0.4)
+        with lock:
+            rows = [{"id": next(next_id), "title": "Good value.", "stars": 4} for _ in range(15)]
+        return json.dumps({"records": rows})
+
+    with FakeOpenAIServer(responder=over_deliver) as server:
+        result = _synth(server, maxConcurrency=4).generate("structured", schema=SCHEMA, count=25, model="m",
+                                                           seed=1, batch_size=10, cache_policy="none")
+        assert len(server.completion_requests) == 3  # 10 + 10 + 10 asked for 25
+    assert len(result.records) == 25
+    assert "20 records beyond the count were not used" in result.metadata.notes  # 45 returned, 25 used
