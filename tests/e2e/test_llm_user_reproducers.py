@@ -12,7 +12,7 @@ import pytest
 
 from agentic_synth import AgenticSynth
 from agentic_synth.domain.ai.run_routing import RunRouting
-from agentic_synth.domain.errors import BudgetExceeded
+from agentic_synth.domain.errors import BudgetExceeded, ProviderError
 from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.domain.schema.validation import validate_record
 from agentic_synth.entrypoints.cli.estimate import estimate
@@ -20,7 +20,7 @@ from agentic_synth.entrypoints.cli.main import main
 from agentic_synth.entrypoints.container import build_container
 from tests.e2e.ai_stack_helpers import SCHEMA, Writer, asked
 from tests.servers.base import approx_tokens
-from tests.servers.openai_fake import FakeOpenAIServer, prompt_text
+from tests.servers.openai_fake import FakeOpenAIServer, openai_error_reply, prompt_text
 from tests.servers.realistic import Profile, RealisticModelServer
 
 
@@ -208,3 +208,22 @@ def test_records_beyond_the_count_are_counted_from_every_reply_that_arrived():
         assert len(server.completion_requests) == 3  # 10 + 10 + 10 asked for 25
     assert len(result.records) == 25
     assert "20 records beyond the count were not used" in result.metadata.notes  # 45 returned, 25 used
+
+
+class Down(FakeOpenAIServer):
+    """A server whose every completion is a 503."""
+
+    def route(self, req):
+        if req.path.endswith("/chat/completions"):
+            return openai_error_reply(503)
+        return super().route(req)
+
+
+def test_a_model_that_only_fails_is_reported_with_its_error_not_only_its_open_circuit():
+    # Found by hand: `--model down-model` against a server answering 503 ended with "every model failed:
+    # down-model: skipped, circuit open after 3 consecutive failures (retry in 30s)": the 503 was never named.
+    with Down() as server, pytest.raises(ProviderError) as stopped:
+        _synth(server, maxConcurrency=8, maxRetries=0).generate("structured", schema=SCHEMA, count=200,
+                                                                model="m", seed=1, cache_policy="none")
+    assert "server error (503)" in str(stopped.value), str(stopped.value)
+    assert stopped.value.metadata.records == 0
