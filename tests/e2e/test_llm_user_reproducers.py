@@ -227,3 +227,19 @@ def test_a_model_that_only_fails_is_reported_with_its_error_not_only_its_open_ci
                                                                 model="m", seed=1, cache_policy="none")
     assert "server error (503)" in str(stopped.value), str(stopped.value)
     assert stopped.value.metadata.records == 0
+
+
+def test_a_replay_from_the_cache_is_the_same_records_at_no_cost_and_no_calls(tmp_path):
+    # docs/cache.md and routing-and-cost.md: a cache hit is no call; the replay shows "calls": 0 and the hits.
+    with RealisticModelServer(Profile(base_latency=0.01, per_record_latency=0.0)) as server:
+        container = build_container(load_plugins=False, cache={"persistPath": str(tmp_path)}, providers={
+            "local": {"baseUrl": server.url + "/v1", "models": ["m"], "maxConcurrency": 4}})
+        runs = [AgenticSynth(container=container).generate("structured", schema=SCHEMA, count=120, model="m", seed=8)
+                for _ in range(2)]
+        sent = len(server.completion_requests)
+    first, replay = (r.metadata for r in runs)
+    assert runs[0].records == runs[1].records and len(runs[1].records) == 120
+    assert first.calls == sent and first.cache_misses == sent and first.cache_hits == 0
+    assert (replay.calls, replay.cost_usd, replay.cache_hits, replay.cache_misses) == (0, 0.0, sent, 0)
+    assert replay.models["m"].calls == 0 and replay.models["m"].records == 120
+    assert replay.notes == first.notes
