@@ -243,3 +243,19 @@ def test_a_replay_from_the_cache_is_the_same_records_at_no_cost_and_no_calls(tmp
     assert (replay.calls, replay.cost_usd, replay.cache_hits, replay.cache_misses) == (0, 0.0, sent, 0)
     assert replay.models["m"].calls == 0 and replay.models["m"].records == 120
     assert replay.notes == first.notes
+
+
+def test_a_placeholder_key_of_a_local_server_does_not_mangle_the_messages(tmp_path, capsys):
+    # Found by hand: with Ollama's documented placeholder key "ollama" the notice read "via ***"; a test key "k"
+    # gave "falling bac*** to the next model" and "9,465 to***ens in". Real keys are still masked.
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps(SCHEMA))
+    with FakeOpenAIServer(responder=Writer()) as server:
+        container = build_container(load_plugins=False, providers={
+            "ollama": {"baseUrl": server.url + "/v1", "models": ["llama3.1:8b"], "apiKey": "ollama"}})
+        code, _, err = _cli(container, capsys, "generate", "structured", "-s", str(schema), "-n", "20", "--model",
+                            "llama3.1:8b", "-o", str(tmp_path / "out.jsonl"), "--cache-policy", "none")
+        assert code == 0, err
+        assert server.completion_requests[0].header("authorization") == "Bearer ollama"
+    assert "mode llm, model llama3.1:8b via ollama" in err and "***" not in err
+    assert "tokens in" in err
