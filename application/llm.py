@@ -19,7 +19,7 @@ from agentic_synth.application.keeper import RecordKeeper
 from agentic_synth.application.prompts import SYSTEM, batch_size, records_json_schema, records_prompt, records_scope
 from agentic_synth.application.replies import Repair
 from agentic_synth.application.usage import UsageTally
-from agentic_synth.application.work_queue import Call, ModelCalls, Outcome
+from agentic_synth.application.work_queue import Call, ModelCalls, Outcome, chunks_of
 from agentic_synth.domain.ai.ai_settings import AISettings
 from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.counts import counted
@@ -158,8 +158,7 @@ class LLMRecords(ModelCalls):
         names = request.schema.names
         runs = queue.run(job)
         try:
-            for rows in runs:
-                yield RecordChunk.from_rows(rows, names)
+            yield from chunks_of(runs, names)
         except ProviderError as error:
             raise self._fatal(error, keeper) from None
         finally:

@@ -25,6 +25,7 @@ from agentic_synth.application.workers import DaemonPool
 from agentic_synth.domain.ai.ai_settings import DEFAULT_CONCURRENCY, AISettings
 from agentic_synth.domain.ai.models import Completion, ModelRequest, TextDelta
 from agentic_synth.domain.errors import AgenticSynthError, BudgetExceeded, ProviderError
+from agentic_synth.domain.generation.records import RecordChunk
 from agentic_synth.domain.ports import Clock, TextModel
 
 Parse = Callable[[str, bool], tuple[list[Any], int]]  # (reply text, complete?) -> (objects, broken fragments)
@@ -82,6 +83,23 @@ class _Piece:
 @attrs.frozen
 class _Done:
     outcome: Outcome
+
+
+def chunks_of(runs: Generator[list[dict[str, Any]], None, None], names: tuple[str, ...]) -> Iterator[RecordChunk]:
+    """A queue's rows as chunks. An interrupt thrown in here (the writer was interrupted between chunks) goes on
+    to the queue, which first hands over what its calls in flight bring within the grace (paid for), then
+    re-raises it."""
+    rows = next(runs, None)
+    while rows is not None:
+        try:
+            yield RecordChunk.from_rows(rows, names)
+        except KeyboardInterrupt:
+            try:
+                rows = runs.throw(KeyboardInterrupt())
+            except StopIteration:
+                raise KeyboardInterrupt from None
+            continue
+        rows = next(runs, None)
 
 
 class ModelCalls:

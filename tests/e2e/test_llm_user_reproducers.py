@@ -12,7 +12,7 @@ import pytest
 
 from agentic_synth import AgenticSynth
 from agentic_synth.domain.ai.run_routing import RunRouting
-from agentic_synth.domain.errors import BudgetExceeded, ProviderError
+from agentic_synth.domain.errors import BudgetExceeded, Interrupted, ProviderError
 from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.domain.schema.validation import validate_record
 from agentic_synth.entrypoints.cli.estimate import estimate
@@ -28,6 +28,10 @@ from tests.servers.realistic import Profile, RealisticModelServer
 def _no_real_keys(monkeypatch):
     for name in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "OPENROUTER_API_KEY"):
         monkeypatch.delenv(name, raising=False)
+
+
+def asked_of(request) -> int:
+    return asked(prompt_text(request)) or 0
 
 
 def _synth(server: FakeOpenAIServer, **provider) -> AgenticSynth:
@@ -259,3 +263,36 @@ def test_a_placeholder_key_of_a_local_server_does_not_mangle_the_messages(tmp_pa
         assert server.completion_requests[0].header("authorization") == "Bearer ollama"
     assert "mode llm, model llama3.1:8b via ollama" in err and "***" not in err
     assert "tokens in" in err
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_an_interrupt_between_chunks_still_writes_what_the_calls_in_flight_bring(tmp_path, stream):
+    # Found by hand: Ctrl-C during `--stream` ended with "8 calls in flight ... 8 came back (their cost is counted)"
+    # and 9 records written: the interrupt landed while a chunk was written, outside the work queue, so the
+    # replies that came back in the grace were paid for and dropped. (The progress callback raising here is that
+    # interrupt, at the same place.)
+    writer = Writer()
+
+    def slow(request) -> str:
+        time.sleep(0.3)
+        return writer(request)
+
+    fired: list[int] = []
+
+    def progress(n: int) -> None:
+        if not fired:
+            fired.append(n)
+            raise KeyboardInterrupt
+
+    out = tmp_path / "o.jsonl"
+    with FakeOpenAIServer(responder=slow) as server:
+        with pytest.raises(Interrupted) as stopped:
+            _synth(server, maxConcurrency=4).generate("structured", schema=SCHEMA, count=400, model="m", seed=1,
+                                                      batch_size=10, output=str(out), cache_policy="none",
+                                                      progress=progress, stream_replies=stream)
+        asked = sum(asked_of(r) for r in server.completion_requests)
+    meta = stopped.value.metadata
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert meta.calls == len(server.completion_requests) > 1
+    assert meta.records == len(rows) == asked  # every reply that came back (all valid and new) is written
+    assert len({r["id"] for r in rows}) == len(rows)
