@@ -99,15 +99,7 @@ class GenerateRecords:
         started = self._clock.monotonic()
         clear_stop()  # a request an earlier run of this process acted on does not stop this one
         try:
-            for chunk in self.chunks(request, tally, models=models):
-                with shielded():  # a signal lets the chunk be written whole, so the count says what is on disk
-                    sink.write(chunk)
-                    meta.records += chunk.length
-                if progress is not None:
-                    progress(chunk.length)
-                del chunk  # let it go before the next one is made: one chunk in memory, not two
-                if stop_requested():  # a signal whose KeyboardInterrupt was lost on the way still stops the run
-                    raise KeyboardInterrupt
+            self._write(self.chunks(request, tally, models=models), sink, meta, progress)
         except KeyboardInterrupt:
             self._finish(sink, keep_on_interrupt)
             interrupted = Interrupted(f"interrupted; {counted(meta.records, 'record')} written" if keep_on_interrupt
@@ -132,6 +124,35 @@ class GenerateRecords:
             sink.close()
         meta.seconds = self._clock.monotonic() - started
         return meta
+
+    @staticmethod
+    def _write(chunks: Iterator[RecordChunk], sink: RecordSink, meta: RunMetadata, progress: Progress | None) -> None:
+        """Write every chunk. An interrupt that lands here, between chunks, is thrown into the chunks' generator:
+        in llm mode and text columns the work queue then hands over what its calls in flight bring within the
+        grace (paid for, so written too) before it re-raises; a second interrupt stops at once."""
+        throw = getattr(chunks, "throw", None)  # a generator's: an iterator of another kind just stops
+        handing_over = throw_in = False
+        while True:
+            try:
+                chunk = throw(KeyboardInterrupt()) if throw is not None and throw_in else next(chunks)
+            except StopIteration:
+                break
+            throw_in = False
+            try:
+                with shielded():  # a signal lets the chunk be written whole, so the count says what is on disk
+                    sink.write(chunk)
+                    meta.records += chunk.length
+                if progress is not None:
+                    progress(chunk.length)
+                del chunk  # let it go before the next one is made: one chunk in memory, not two
+                if not handing_over and stop_requested():  # a signal whose KeyboardInterrupt was lost on the way
+                    raise KeyboardInterrupt
+            except KeyboardInterrupt:
+                if handing_over or throw is None:
+                    raise
+                handing_over = throw_in = True
+        if handing_over:
+            raise KeyboardInterrupt
 
     def _account(self, meta: RunMetadata, tally: UsageTally, models: RunModels | None) -> None:
         meta.models = tally.snapshot()

@@ -29,6 +29,7 @@ from agentic_synth.application.usage import UsageTally
 from agentic_synth.application.workers import DaemonPool
 from agentic_synth.domain.ai.ai_settings import DEFAULT_CONCURRENCY, AISettings
 from agentic_synth.domain.ai.models import ModelRequest
+from agentic_synth.domain.counts import counted
 from agentic_synth.domain.errors import AgenticSynthError, ProviderError, UsageError
 from agentic_synth.domain.generation.records import RecordChunk
 from agentic_synth.domain.generation.requests import GenerationRequest
@@ -109,10 +110,12 @@ class HybridRecords:
         if "rate" in options:
             notes.append(f"rate: {options['rate']} from the model")
             applied["rate"] = options["rate"]
+        elif ask_rate:
+            notes.append("rate: the model proposed no usable rate; the engine's default is kept")
         expanded = attrs.evolve(request, schema=schema, options={**request.options, **options}, mode="engine",
                                 ai=None)
-        return Plan(request=expanded, calls=len(calls), notes=(f"hybrid plan: {len(calls)} model calls", *notes),
-                    applied=applied)
+        return Plan(request=expanded, calls=len(calls),
+                    notes=(f"hybrid plan: {counted(len(calls), 'model call')}", *notes), applied=applied)
 
     @staticmethod
     def _call(request: GenerationRequest, ai: AISettings, prompt: str, schema: dict[str, Any] | None,

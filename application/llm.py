@@ -19,7 +19,7 @@ from agentic_synth.application.keeper import RecordKeeper
 from agentic_synth.application.prompts import SYSTEM, batch_size, records_json_schema, records_prompt, records_scope
 from agentic_synth.application.replies import Repair
 from agentic_synth.application.usage import UsageTally
-from agentic_synth.application.work_queue import Call, ModelCalls, Outcome
+from agentic_synth.application.work_queue import Call, ModelCalls, Outcome, chunks_of
 from agentic_synth.domain.ai.ai_settings import AISettings
 from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.counts import counted
@@ -122,6 +122,18 @@ class RecordJob:
         return rows, added
 
 
+def first_call(request: GenerationRequest, expand: Expand | None) -> Call | None:
+    """The first call an llm run of `request` would make (its prompt with the anchor lines, the system text, the
+    reply's JSON schema, the output allowance): what an estimate prices before anything is spent."""
+    ai = request.ai or AISettings()
+    count = DEFAULT_COUNT if request.count is None else request.count
+    if count == 0:
+        return None
+    job = RecordJob(request, ai, RecordKeeper(request.schema, count), UsageTally(),
+                    AnchorStream.for_request(expand, request))
+    return job.next_call(0)
+
+
 class LLMRecords(ModelCalls):
     """Asks the model for records, as many calls in flight as allowed, until the count is met or a stop rule fires."""
 
@@ -146,8 +158,7 @@ class LLMRecords(ModelCalls):
         names = request.schema.names
         runs = queue.run(job)
         try:
-            for rows in runs:
-                yield RecordChunk.from_rows(rows, names)
+            yield from chunks_of(runs, names)
         except ProviderError as error:
             raise self._fatal(error, keeper) from None
         finally:

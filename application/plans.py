@@ -197,7 +197,8 @@ def apply(request: GenerationRequest, proposals: Mapping[str, Any],
     payload = request.schema.to_payload()
     schema, notes, applied = request.schema, [], {}
     for t in wanted:
-        if t.path not in proposals:
+        if t.path not in proposals:  # the reply was unusable, or left this field out
+            notes.append(f"{t.path}: the model proposed no {t.what}; the engine's default is kept")
             continue
         spec = _spec_at(payload, t.path)
         old = dict(spec)

@@ -20,7 +20,7 @@ from agentic_synth.application.keeper import digest
 from agentic_synth.application.prompts import SYSTEM, field_json_schema, record_tokens
 from agentic_synth.application.sanitize import clean_record
 from agentic_synth.application.usage import UsageTally
-from agentic_synth.application.work_queue import Call, ModelCalls, Outcome
+from agentic_synth.application.work_queue import Call, ModelCalls, Outcome, chunks_of
 from agentic_synth.domain.ai.ai_settings import DEFAULT_CONCURRENCY, AISettings
 from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.cache.keys import CacheScope
@@ -270,8 +270,7 @@ class TextColumns(ModelCalls):
         queue = self.work_queue(ai, status, lag_per_slot=LAG_PER_SLOT, unit="texts")
         runs = queue.run(job)
         try:
-            for rows in runs:
-                yield RecordChunk.from_rows(rows, request.schema.names)
+            yield from chunks_of(runs, request.schema.names)
         finally:
             runs.close()
             self.note_stop(queue)

@@ -25,6 +25,7 @@ from agentic_synth.application.workers import DaemonPool
 from agentic_synth.domain.ai.ai_settings import DEFAULT_CONCURRENCY, AISettings
 from agentic_synth.domain.ai.models import Completion, ModelRequest, TextDelta
 from agentic_synth.domain.errors import AgenticSynthError, BudgetExceeded, ProviderError
+from agentic_synth.domain.generation.records import RecordChunk
 from agentic_synth.domain.ports import Clock, TextModel
 
 Parse = Callable[[str, bool], tuple[list[Any], int]]  # (reply text, complete?) -> (objects, broken fragments)
@@ -84,6 +85,23 @@ class _Done:
     outcome: Outcome
 
 
+def chunks_of(runs: Generator[list[dict[str, Any]], None, None], names: tuple[str, ...]) -> Iterator[RecordChunk]:
+    """A queue's rows as chunks. An interrupt thrown in here (the writer was interrupted between chunks) goes on
+    to the queue, which first hands over what its calls in flight bring within the grace (paid for), then
+    re-raises it."""
+    rows = next(runs, None)
+    while rows is not None:
+        try:
+            yield RecordChunk.from_rows(rows, names)
+        except KeyboardInterrupt:
+            try:
+                rows = runs.throw(KeyboardInterrupt())
+            except StopIteration:
+                raise KeyboardInterrupt from None
+            continue
+        rows = next(runs, None)
+
+
 class ModelCalls:
     """What llm mode and text columns share: the model, the run's tally and clock, the reading of replies,
     and a WorkQueue set up from a run's AISettings (slots, stop rules)."""
@@ -114,7 +132,7 @@ class ModelCalls:
         rules = StopRules(self._clock, status, max_calls=ai.max_calls, timeout_s=ai.timeout_s,
                           window=ai.progress_window, min_progress=ai.min_progress, unit=unit)
         return WorkQueue(self._model, self._tally, self._clock, self.parse, slots=slots, lag=lag_per_slot * slots,
-                         rules=rules, stream=ai.stream, name=ai.model or "auto")
+                         rules=rules, stream=ai.stream, name=ai.model or "auto", repair=self._repair)
 
 
 class WorkQueue:
@@ -128,7 +146,8 @@ class WorkQueue:
     """
 
     def __init__(self, model: TextModel, tally: UsageTally, clock: Clock, parse: Parse, *, slots: int,
-                 lag: int, rules: StopRules, stream: bool = False, name: str = "auto") -> None:
+                 lag: int, rules: StopRules, stream: bool = False, name: str = "auto",
+                 repair: Repair | None = None) -> None:
         self._model = model
         self._tally = tally
         self._clock = clock
@@ -138,6 +157,7 @@ class WorkQueue:
         self._rules = rules
         self._stream = stream
         self._name = name
+        self._repair = repair  # a streamed reply is read as leniently as a whole one
         self._inbox: queue.Queue[_Piece | _Done] = queue.Queue()
         self._stop = threading.Event()
         self.launched = 0
@@ -206,6 +226,11 @@ class WorkQueue:
                     if in_flight == 0:
                         break
             if job.done:
+                for index in sorted(set(finished) | set(pieces)):  # arrived, not taken: their records are surplus
+                    for held in pieces.pop(index, []):
+                        job.take_piece(index, held)
+                    if index in finished:
+                        job.take(finished.pop(index))
                 in_flight = self._settle(job, in_flight)
         except KeyboardInterrupt:
             in_flight = self._collect(finished, pieces, in_flight, INTERRUPT_GRACE_S, interruptible=True)
@@ -321,7 +346,7 @@ class WorkQueue:
         return Outcome(call, tuple(objects), broken, completion)
 
     def _streamed(self, call: Call) -> Outcome:
-        parser = ObjectStream()
+        parser = ObjectStream(self._repair)
         last = TextDelta("")
         deltas = self._model.stream(call.request)
         try:

@@ -89,6 +89,10 @@ class _CallMeter:
             self._owner.budget.settle(reservation, Decimal(0))
 
 
+MIN_FITTED_SHARE = 0.1  # near the cap, a call's output allowance is lowered to what fits, down to this share
+MIN_FITTED_TOKENS = 256  # ... and never below this many tokens
+
+
 class BudgetedTextModel:
     """A TextModel that never starts an attempt whose worst case could pass the budget.
 
@@ -170,10 +174,27 @@ class BudgetedTextModel:
         self.budget.settle(reservation, actual if actual is not None else Decimal(0))
         return usage, actual
 
+    def _fitted(self, info: ModelInfo, request: ModelRequest) -> ModelRequest:
+        """Near the cap, a call whose worst case no longer fits (with nothing in flight) gets the output allowance
+        that does, when that is at least `MIN_FITTED_SHARE` of its own: its reply may then be cut at that limit
+        (the complete records before the cut are kept) instead of the run stopping with budget left unspent."""
+        if not self._wait or self.budget.limit is None or not info.priced or not info.output_per_mtok:
+            return request
+        worst = worst_case_cost(info, request) or Decimal(0)
+        room = self.budget.room(worst)
+        if room is None or worst <= room:
+            return request
+        prompt_cost = cost_of(info, max_input_tokens(request), 0) or Decimal(0)
+        fits = int((room - prompt_cost) * 1_000_000 / Decimal(str(info.output_per_mtok)))
+        if fits < max(MIN_FITTED_TOKENS, int(output_allowance(info, request) * MIN_FITTED_SHARE)):
+            return request  # too little for a useful reply: the reservation refuses it, and the run stops
+        return attrs.evolve(request, max_output_tokens=fits)
+
     # --- the port ----------------------------------------------------------------------------------
 
     def complete(self, request: ModelRequest) -> Completion:
         info = self._model(request)
+        request = self._fitted(info, request)
         meter = _CallMeter(self, info, request)
         try:
             if isinstance(self.inner, MeteredTextModel):
@@ -195,6 +216,7 @@ class BudgetedTextModel:
     def stream(self, request: ModelRequest) -> Iterator[TextDelta]:
         """Streams the inner reply; the last piece carries the usage and cost that were charged."""
         info = self._model(request)
+        request = self._fitted(info, request)
         meter = _CallMeter(self, info, request)
         if isinstance(self.inner, MeteredTextModel):
             deltas = self.inner.stream_metered(request, meter)

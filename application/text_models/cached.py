@@ -66,9 +66,21 @@ def completion_of(entry: Any) -> Completion | None:
                       latency_s=0.0, finish_reason=finish, cost_usd=0.0, cached=True)
 
 
+USED_AS_THEY_ARE = frozenset({"records", "text"})  # purposes whose cut or empty replies a run used as they were
+CUT = frozenset({"length", "max_tokens"})
+
+
 def cacheable(completion: Completion, request: ModelRequest) -> bool:
-    """Whole replies only; a plan reply must hold its JSON object (a bad plan is asked again, not replayed)."""
-    if not completion.text or (completion.finish_reason or "").lower() in UNCACHEABLE_FINISH:
+    """Whole replies, and a plan reply only with its JSON object (a bad plan is asked again, not replayed).
+
+    A records or text-columns reply cut at the output limit, or empty, is stored too: the run kept the complete
+    records before the cut (or none), so a replay must get the very same reply to ask the same calls and write
+    the same bytes, at no cost. Refused replies are never stored."""
+    finish = (completion.finish_reason or "").lower()
+    if request.purpose in USED_AS_THEY_ARE and (finish in CUT or not completion.text) \
+            and finish not in UNCACHEABLE_FINISH - CUT:
+        return True
+    if not completion.text or finish in UNCACHEABLE_FINISH:
         return False
     return request.purpose != "plan" or parse_object(completion.text) is not None
 
@@ -81,8 +93,8 @@ class CachedTextModel:
     `none` neither reads nor writes; `default` reads the exact key and writes with the cache's TTL;
     `aggressive` also reads the loose key (no rendered prompt, no total count) and writes entries
     that never expire. Every policy but `none` writes both keys, so an aggressive run can reuse
-    what a default run paid for. Truncated, refused and empty replies, and plan replies without
-    their JSON object, are not stored.
+    what a default run paid for. Refused replies, and plan replies that are cut, empty or without
+    their JSON object, are not stored (`cacheable`).
     """
 
     def __init__(self, inner: TextModel, cache: ResponseCache, *, clock: Clock,
@@ -118,7 +130,8 @@ class CachedTextModel:
             return
         hit = self._lookup(request, policy)
         if hit is not None:
-            yield TextDelta(hit.text, tokens_in=hit.tokens_in, tokens_out=hit.tokens_out, done=True, cached=True)
+            yield TextDelta(hit.text, tokens_in=hit.tokens_in, tokens_out=hit.tokens_out, done=True, cached=True,
+                            finish_reason=hit.finish_reason)
             return
         pieces: list[str] = []
         last: TextDelta | None = None

@@ -49,6 +49,7 @@ class RouterTextModel:
         self._warned: set[str] = set()
         self._lock = threading.Lock()
         self._last_error = threading.local()  # the last failure of this thread's current call
+        self._why: dict[str, str] = {}  # each model's last failure, named when its circuit is open
         self.usable_providers = frozenset(
             info.provider if (info := catalog.get(key)) is not None else key for key in self.targets)
 
@@ -81,8 +82,9 @@ class RouterTextModel:
             return None
         breaker = self.breaker(model.name)
         if not breaker.allow():
+            why = f"last: {self._why[model.name]}; " if model.name in self._why else ""
             failures.append(f"{model.name}: skipped, circuit open after {breaker.consecutive_failures} "
-                            f"consecutive failures (retry in {breaker.retry_in():.0f}s)")
+                            f"consecutive failures ({why}retry in {breaker.retry_in():.0f}s)")
             return None
         if not model.known and model.name not in self._warned:
             self._warned.add(model.name)
@@ -94,6 +96,7 @@ class RouterTextModel:
         self.breaker(model.name).record_failure()
         self.ledger.record_failure(model.name, str(error), model.provider)
         failures.append(f"{model.name}: {error}")
+        self._why[model.name] = str(error)
         self._last_error.error = error
         if left:
             self._warn(f"model '{model.name}' failed ({error}); falling back to the next model")

@@ -77,6 +77,16 @@ class Budget:
             self._open[reservation.id] = amount
             return reservation
 
+    def room(self, amount: Decimal) -> Decimal | None:
+        """What a call may reserve now (None without a limit), after waiting for the calls in flight to settle
+        while `amount` does not fit beside them."""
+        with self._lock:
+            if self.limit is None:
+                return None
+            while self._spent + sum(self._open.values(), Decimal(0)) + amount > self.limit and self._open:
+                self._settled.wait()
+            return self.limit - self._spent - sum(self._open.values(), Decimal(0))
+
     def settle(self, reservation: Reservation, actual: Decimal) -> None:
         """The call finished: its reservation becomes the actual cost."""
         with self._lock:

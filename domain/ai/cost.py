@@ -95,20 +95,23 @@ class RunEstimate:
 
 
 def estimate_run(*, mode: str, count: int, schema_chars: int, record_chars: int, model: ModelInfo,
-                 batch_size: int = DEFAULT_BATCH_SIZE, max_output_tokens: int = 4096) -> RunEstimate:
+                 batch_size: int = DEFAULT_BATCH_SIZE, max_output_tokens: int = 4096, call_chars: int | None = None,
+                 worst_call: Decimal | None = None) -> RunEstimate:
     """A simple, documented model of what a run will cost (docs/routing-and-cost.md).
 
     llm: ceil(count / batch) calls (+10% re-requests at the high end), each sending the
     instructions and the schema and getting a batch of records back; a batch is made smaller
     when its records would not fit in the output allowance. hybrid: one call that returns a
-    plan. engine: no calls. Low counts 4 characters a token, high 3.
+    plan. engine: no calls. Low counts 4 characters a token, high 3. `call_chars` is what one call
+    sends (the run's own first request: prompt, system text, reply schema), `worst_call` that
+    request's worst case (what a budget reserves); without them, the instructions and schema alone.
     """
     if mode == "engine" or count == 0:
         return RunEstimate(mode, model.name, (0, 0), (0, 0), (0, 0), (Decimal(0), Decimal(0)), Decimal(0))
     if batch_size < 1 or count < 0:
         raise ValueError("batch_size must be >= 1 and count >= 0")
     allowance = min(max_output_tokens, model.max_output_tokens or max_output_tokens)
-    prompt_chars = PROMPT_BASE_CHARS + schema_chars
+    prompt_chars = PROMPT_BASE_CHARS + schema_chars if call_chars is None else call_chars
     in_low, in_high = math.ceil(prompt_chars / 4), math.ceil(prompt_chars / 3)
     if mode == "hybrid":
         calls = (1, 1)
@@ -125,6 +128,6 @@ def estimate_run(*, mode: str, count: int, schema_chars: int, record_chars: int,
     tokens_in = (calls[0] * in_low, calls[1] * in_high)
     tokens_out = (calls[0] * out_low, calls[1] * out_high)
     low, high = cost_of(model, tokens_in[0], tokens_out[0]), cost_of(model, tokens_in[1], tokens_out[1])
-    worst = cost_of(model, prompt_chars + MESSAGE_OVERHEAD_TOKENS, allowance)
+    worst = cost_of(model, prompt_chars + MESSAGE_OVERHEAD_TOKENS, allowance) if worst_call is None else worst_call
     cost = None if low is None or high is None else (low, high)
     return RunEstimate(mode, model.name, calls, tokens_in, tokens_out, cost, worst, batch)

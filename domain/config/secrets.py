@@ -71,9 +71,15 @@ class Secret:
         raise TypeError("a Secret cannot be pickled (it would write the key to disk)")
 
 
+MIN_REDACTED = 8  # shorter "keys" are placeholders (`ollama`, `EMPTY`, `test`): replacing them mangles words
+
+
 def redact(text: str, secrets: Iterable[Secret], replacement: str = "***") -> str:
-    """`text` with every revealed secret value replaced (a last line of defence for logs and errors)."""
+    """`text` with every revealed secret value replaced (a last line of defence for logs and errors).
+
+    Values shorter than `MIN_REDACTED` are left alone: no provider issues keys that short, and local servers'
+    placeholder keys would turn `via ollama` into `via ***` and `falling back` into `falling bac***`."""
     for secret in secrets:
-        if secret.is_set:
+        if secret.is_set and len(secret.reveal()) >= MIN_REDACTED:
             text = text.replace(secret.reveal(), replacement)
     return text

@@ -6,11 +6,23 @@ import itertools
 from decimal import Decimal
 from typing import Any
 
+import attrs
 import click
 import orjson
 
+from agentic_synth.application.generate import ENGINE_TIMED_KINDS
+from agentic_synth.application.llm import first_call
+from agentic_synth.application.work_queue import Call
+from agentic_synth.domain.ai.ai_settings import DEFAULT_MAX_OUTPUT_TOKENS, AISettings
 from agentic_synth.domain.ai.catalog import ModelInfo
-from agentic_synth.domain.ai.cost import DEFAULT_BATCH_SIZE, PROMPT_BASE_CHARS, RunEstimate, estimate_run, usd
+from agentic_synth.domain.ai.cost import (
+    DEFAULT_BATCH_SIZE,
+    PROMPT_BASE_CHARS,
+    RunEstimate,
+    estimate_run,
+    usd,
+    worst_case_cost,
+)
 from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.ai.routing import plan, rank
 from agentic_synth.domain.ai.run_routing import RunRouting
@@ -32,11 +44,34 @@ def _record_chars(synth: AgenticSynth, kind: str, schema: Any, count: int) -> in
     return -(-sum(len(orjson.dumps(r, default=str)) for r in sample) // len(sample))
 
 
+def _first_call(synth: AgenticSynth, request: GenerationRequest, ai: AISettings, info: ModelInfo) -> Call | None:
+    """The first call the llm run would make, as the model `info` (its output limit) would get it."""
+    run = attrs.evolve(request, mode="llm", ai=attrs.evolve(ai, model=info.name, provider=info.provider))
+    call = first_call(run, synth.container.registry().get(request.kind).chunks)
+    return None if call is None else attrs.evolve(call, request=attrs.evolve(call.request, model=info.name,
+                                                                           provider=info.provider))
+
+
+def _sent_chars(request: ModelRequest) -> int:
+    """What one call sends: prompt, system text, and the reply's JSON schema (servers count it as input)."""
+    schema = orjson.dumps(request.json_schema, default=str) if request.json_schema else b""
+    return len(request.prompt) + len(request.system or "") + len(schema)
+
+
 def estimate(synth: AgenticSynth, request: GenerationRequest, *, schema: Any, mode: str, routing: RunRouting,
-             model: str | None = None, provider: str | None = None, batch_size: int = DEFAULT_BATCH_SIZE,
-             max_output_tokens: int = 4096) -> tuple[RunEstimate, list[str]]:
-    """The estimate for a request, and notes (which model, why, whether the budget suffices)."""
+             model: str | None = None, provider: str | None = None, batch_size: int | None = None,
+             max_output_tokens: int | None = None) -> tuple[RunEstimate, list[str]]:
+    """The estimate for a request, and notes (which model, why, whether the budget suffices).
+
+    llm mode prices the run's own first call (its prompt with one anchor line per record, the batch it
+    asks for); `batch_size` and `max_output_tokens` None are the run's (the request's AI settings).
+    """
     kind = request.kind
+    ai = request.ai or AISettings()
+    ai = attrs.evolve(ai, batch_size=ai.batch_size if batch_size is None else batch_size,
+                      max_output_tokens=ai.max_output_tokens if max_output_tokens is None else max_output_tokens)
+    if mode == "llm" and kind in ENGINE_TIMED_KINDS:
+        mode = "hybrid"  # the model plans, the engine makes the points (docs/providers.md)
     count = DEFAULT_COUNT if request.count is None else request.count
     schema_chars = len(orjson.dumps(request.schema.to_payload(), default=str))
     notes: list[str] = []
@@ -46,7 +81,7 @@ def estimate(synth: AgenticSynth, request: GenerationRequest, *, schema: Any, mo
             ["the engine makes no model calls: offline, $0"]
     stack = synth.container.model_stack(routing=routing, kind=kind, model=model)
     probe = ModelRequest(prompt="x" * (PROMPT_BASE_CHARS + schema_chars), model=model, provider=provider,
-                         kind=kind, max_output_tokens=max_output_tokens)
+                         kind=kind, max_output_tokens=ai.max_output_tokens)
     keys = synth.container.settings().usable_providers()
     providers = {name for name, ok in keys.items() if ok} | stack.text_model.usable_providers
     chain = plan(probe, stack.catalog, stack.policy, providers, require_prices=routing.budget_usd is not None)
@@ -63,9 +98,13 @@ def estimate(synth: AgenticSynth, request: GenerationRequest, *, schema: Any, mo
                      f"pick among all catalog models")
     if not info.known:
         notes.append(f"model '{info.name}' is not in the catalog: its cost is unknown")
+    first = _first_call(synth, request, ai, info) if mode == "llm" else None
     result = estimate_run(mode=mode, count=count, schema_chars=schema_chars,
                           record_chars=_record_chars(synth, kind, schema, count), model=info,
-                          batch_size=batch_size, max_output_tokens=max_output_tokens)
+                          batch_size=first.asked if first is not None else ai.batch_size or DEFAULT_BATCH_SIZE,
+                          max_output_tokens=ai.max_output_tokens,
+                          call_chars=None if first is None else _sent_chars(first.request),
+                          worst_call=None if first is None else worst_case_cost(info, first.request))
     if routing.budget_usd is not None and result.cost_usd is not None:
         budget = Decimal(str(routing.budget_usd))
         if result.worst_call_usd is not None and result.worst_call_usd > budget:
@@ -122,15 +161,15 @@ def print_dry_run(synth: AgenticSynth, request: GenerationRequest, *, count: int
               help="How records would be made.")
 @click.option("--model", help="Pin a model (a catalog name or alias, or a provider's own name).")
 @click.option("--provider", help="Whose model --model is, when the catalog does not say.")
-@click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH_SIZE, show_default=True,
-              help="Records asked for per call (llm mode).")
-@click.option("--max-output-tokens", type=click.IntRange(min=1), default=4096, show_default=True,
+@click.option("--batch-size", type=click.IntRange(min=1),
+              help="Records asked for per call (llm mode; default: as generate sizes it, up to 50).")
+@click.option("--max-output-tokens", type=click.IntRange(min=1), default=DEFAULT_MAX_OUTPUT_TOKENS, show_default=True,
               help="Output allowance per call.")
 @click.option("--json", "as_json", is_flag=True, help="Print the estimate as JSON.")
 @routing_options
 @click.pass_context
 def estimate_command(ctx: click.Context, kind: str, schema: str | None, count: int | None, mode: str, model: str | None,
-                     provider: str | None, batch_size: int, max_output_tokens: int, as_json: bool,
+                     provider: str | None, batch_size: int | None, max_output_tokens: int, as_json: bool,
                      **routing: Any) -> None:
     """Expected calls, tokens and cost of generating KIND, before spending anything."""
     run = RunRouting.from_values(strategy=routing["strategy"], fallback=routing["fallback"],

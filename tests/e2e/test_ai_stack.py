@@ -36,7 +36,7 @@ def test_a_budget_stops_a_real_run_midway_with_exactly_the_records_it_paid_for(t
     writer = Writer()
     with FakeOpenAIServer(responder=writer) as server:
         out = tmp_path / "o.jsonl"
-        code, _, err = _cli(capsys, tmp_path, "--model", "m", "--batch-size", "4", "-n", "40", "--budget", "1.50",
+        code, _, err = _cli(capsys, tmp_path, "--model", "m", "--batch-size", "4", "-n", "40", "--budget", "1.00",
                             "-o", str(out), "--cache-policy", "none",
                             providers={"local": {"baseUrl": server.url + "/v1", "models": ["m"]}},
                             models={"catalog": {"m": {"provider": "local", **PRICES}}})
@@ -44,9 +44,9 @@ def test_a_budget_stops_a_real_run_midway_with_exactly_the_records_it_paid_for(t
     rows = valid_rows(out)
     spent = writer.spend(PRICES["inputPerMTok"], PRICES["outputPerMTok"])
     assert code == 4 and 0 < len(rows) < 40 and requests == len(rows) // 4
-    assert err.splitlines()[-1] == f"error: budget reached: ${spent:.4f} of $1.5000 spent; {len(rows)} of 40 " \
+    assert err.splitlines()[-1] == f"error: budget reached: ${spent:.4f} of $1.0000 spent; {len(rows)} of 40 " \
                                    f"records written"
-    assert spent <= 1.50 and len({r["id"] for r in rows}) == len(rows)
+    assert spent <= 1.00 and len({r["id"] for r in rows}) == len(rows)
 
 
 def test_under_a_budget_a_model_without_prices_is_refused_before_any_request(tmp_path, capsys) -> None:

@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from agentic_synth import AgenticSynth
+from agentic_synth.application.prompts import MAX_BATCH
+from agentic_synth.application.text_models.budgeted import MIN_FITTED_TOKENS
 from agentic_synth.domain.ai.catalog import DEFAULT_MODELS, PRICES_AS_OF
-from agentic_synth.domain.ai.cost import DEFAULT_BATCH_SIZE, cost_of, worst_case_cost
+from agentic_synth.domain.ai.cost import cost_of, worst_case_cost
 from agentic_synth.domain.ai.models import ModelRequest
 from agentic_synth.domain.ai.run_routing import RunRouting
 from agentic_synth.domain.errors import UsageError
@@ -72,7 +74,8 @@ def test_estimate_picks_the_cheapest_usable_model_and_counts_one_call_per_batch(
     gemini = [m for m in DEFAULT_MODELS if m.provider == "gemini"]
     cheapest = min(gemini, key=lambda m: (m.input_per_mtok or 0) + (m.output_per_mtok or 0))
     assert est["model"] == cheapest.name
-    base = math.ceil(1000 / DEFAULT_BATCH_SIZE)
+    assert est["batchSize"] == MAX_BATCH  # what the run's first call asks for (small records fit 50 a call)
+    base = math.ceil(1000 / MAX_BATCH)
     assert est["calls"] == [base, base + math.ceil(base * 0.1)]
     low = cost_of(cheapest, est["tokensIn"][0], est["tokensOut"][0])
     assert est["costUsd"][0] == pytest.approx(float(low))  # type: ignore[arg-type]
@@ -161,15 +164,17 @@ def test_a_budget_stop_keeps_the_records_so_far_and_says_how_many(run_cli, gemin
                                                                   tmp_path) -> None:
     swap_providers(gemini_only, FakeTextModel.for_routing("gemini", tokens_in=100, tokens_out=50), "gemini")
     reconfigure(gemini_only, {"models": {"defaults": {"structured": "gemini-2.0-flash"}}})
-    limit = 0.0005
+    limit = 0.0002  # 10 calls cost $0.0003; the full worst case of one ($0.0004) would not even fit once
     stack = gemini_only.model_stack(routing=RunRouting(budget_usd=limit), kind="structured", cache=None)
     gemini_only.registry().register(PaidGenerator(stack))
     model = stack.catalog.get("gemini-2.0-flash")
     assert model is not None
-    per_call, worst = cost_of(model, 100, 50), worst_case_cost(model, ModelRequest(prompt="x" * 100,
-                                                                                   max_output_tokens=1000))
-    assert per_call is not None and worst is not None
-    affordable = next(k for k in range(100) if per_call * k + worst > stack.budget.limit)  # type: ignore[operator]
+    # near the cap a call's output allowance (1,000) is lowered to what fits, down to MIN_FITTED_TOKENS
+    per_call, smallest = cost_of(model, 100, 50), worst_case_cost(model, ModelRequest(
+        prompt="x" * 100, max_output_tokens=MIN_FITTED_TOKENS))
+    assert per_call is not None and smallest is not None
+    affordable = next(k for k in range(100) if per_call * k + smallest > stack.budget.limit)  # type: ignore[operator]
+    assert affordable == 3
     target = tmp_path / "paid.jsonl"
     code, _, err = run_cli("generate", "paid", "-s", schema_file(SCHEMA), "-n", "100", "-o", str(target))
     assert code == 4

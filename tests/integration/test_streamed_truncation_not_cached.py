@@ -1,4 +1,5 @@
-"""A streamed reply cut off by the output limit is never stored in the response cache (real SDKs, fake servers)."""
+"""A streamed plan reply cut off by the output limit is never stored in the response cache; a records reply cut
+there is (the run kept its complete records, so a replay needs the same reply). Real SDKs, fake servers."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from tests.servers.gemini_fake import FakeGeminiServer
 from tests.servers.openai_fake import FakeOpenAIServer
 
 TEXT = json.dumps([{"name": "Ann"}, {"name": "Bob"}])
-REQUEST = ModelRequest(prompt="make 2", model="m", provider="local")
+REQUEST = ModelRequest(prompt="make 2", model="m", provider="local", purpose="plan")
 
 
 def _cached(inner: object) -> CachedTextModel:
@@ -52,10 +53,24 @@ def test_a_gemini_stream_stopped_by_max_tokens_is_asked_again_next_time() -> Non
         server.push_text(TEXT[:12], finish_reason="MAX_TOKENS")
         inner = GeminiTextModel(api_key="gm-key-0123456789", base_url=server.url, timeout=2.0)
         model = _cached(inner)
-        request = ModelRequest(prompt="make 2", model="gemini-2.0-flash", provider="gemini")
+        request = ModelRequest(prompt="make 2", model="gemini-2.0-flash", provider="gemini", purpose="plan")
         first = list(model.stream(request))
         second = list(model.stream(request))
         inner.close()
         assert len(server.generate_requests) == 2
     assert first[-1].finish_reason == "MAX_TOKENS" and not second[-1].cached
     assert "".join(d.text for d in second) == TEXT
+
+
+def test_an_openai_records_stream_stopped_by_the_length_limit_is_replayed_as_it_was() -> None:
+    with FakeOpenAIServer(text=TEXT) as server:
+        server.push_text(TEXT[:12], finish_reason="length")
+        inner = OpenAICompatibleTextModel(base_url=server.url + "/v1", provider="local", timeout=2.0)
+        model = _cached(inner)
+        request = ModelRequest(prompt="make 2", model="m", provider="local", purpose="records")
+        first = list(model.stream(request))
+        again = list(model.stream(request))
+        inner.close()
+        assert len(server.completion_requests) == 1
+    assert first[-1].finish_reason == "length" and again[-1].cached and again[-1].finish_reason == "length"
+    assert "".join(d.text for d in again) == TEXT[:12]

@@ -119,13 +119,27 @@ def test_plans_and_records_of_one_request_are_cached_apart(cache, clock) -> None
     assert model.complete(ask(purpose="plan")).text == plan.text and len(inner.requests) == 2
 
 
-@pytest.mark.parametrize("finish", ["length", "MAX_TOKENS", "content_filter", "SAFETY"])
-def test_truncated_or_refused_replies_are_not_stored(cache, clock, finish: str) -> None:
+@pytest.mark.parametrize(("finish", "purpose"), [("length", "plan"), ("MAX_TOKENS", "plan"),
+                                                 ("content_filter", "records"), ("SAFETY", "records"),
+                                                 ("content_filter", "plan")])
+def test_refused_replies_and_truncated_plans_are_not_stored(cache, clock, finish: str, purpose: str) -> None:
     inner = FakeTextModel.for_cache(finish_reason=finish)
     model = wrap(inner, cache, clock)
-    model.complete(ask())
-    model.complete(ask())
+    model.complete(ask(purpose=purpose))
+    model.complete(ask(purpose=purpose))
     assert len(inner.requests) == 2 and cache.stats().size == 0
+
+
+@pytest.mark.parametrize(("finish", "text"), [("length", '[{"a": 1}, {"a"'), ("MAX_TOKENS", '[{"a": 1}'),
+                                              ("stop", "")])
+@pytest.mark.parametrize("purpose", ["records", "text"])
+def test_a_cut_or_empty_records_reply_is_stored_as_it_was_used(cache, clock, finish: str, text: str,
+                                                                purpose: str) -> None:
+    inner = FakeTextModel.for_cache(finish_reason=finish, default=text)
+    model = wrap(inner, cache, clock)
+    first = model.complete(ask(purpose=purpose))
+    again = model.complete(ask(purpose=purpose))
+    assert len(inner.requests) == 1 and again.cached and (again.text, again.finish_reason) == (first.text, finish)
 
 
 @pytest.mark.parametrize("reply", ["Sorry, I cannot help with that.", '{"fields": {"age": {"min"', "[1, 2]"])
