@@ -73,8 +73,28 @@ def _coerce(text: str, f: Field) -> Any:
             return json.loads(text)
         if f.type in ("enum", "const"):
             return _enum_value(text, f)
+        if f.type == "union" and f.shape is not None:
+            return _union_value(text, {b.type for b in f.shape.branches})
     except ValueError:
         return text
+    return text
+
+
+def _union_value(text: str, kinds: set[str]) -> Any:
+    """A cell of a field of several types (JSON Schema `type: [...]`, anyOf...), read as the first of its types
+    the text spells: a boolean, then a whole number, then a number; text otherwise."""
+    if "boolean" in kinds and text in ("true", "false"):
+        return text == "true"
+    if kinds & _INT_TYPES:
+        try:
+            return int(text)
+        except ValueError:
+            pass
+    if kinds & _FLOAT_TYPES:
+        try:
+            return float(text)
+        except ValueError:
+            pass
     return text
 
 

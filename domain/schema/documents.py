@@ -9,6 +9,7 @@ from urllib.parse import quote, unquote, urldefrag, urljoin
 import attrs
 
 from agentic_synth.domain.errors import SchemaError
+from agentic_synth.domain.schema.keywords import check_keywords
 
 ROOT_URI = "urn:agentic-synth:schema"
 DIALECTS = {  # $schema (without the trailing '#', http or https) -> our name for the dialect
@@ -128,6 +129,7 @@ class Documents:
         self.ids.setdefault(uri, (uri, ""))
         for loc in _walk(top):
             node = loc.node
+            check_keywords(node, loc.where, loc.dialect)  # every keyword's value of the kind its meta-schema says
             ident = node.get("id" if loc.dialect == "draft4" else "$id")
             ref_wins = loc.dialect in ("draft4", "draft6", "draft7", "openapi3.0") and "$ref" in node
             if isinstance(ident, str) and not ident.startswith("#") and not ref_wins:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -136,3 +137,14 @@ def test_a_lone_column_writes_its_empty_and_null_cells_as_two_quotes():
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows([["t"], ["a"], [""], ["b,c"], [None]])
     assert _write(schema, {"t": texts}) == out.getvalue().encode()
+
+
+def test_a_csv_cell_of_a_field_of_several_types_is_read_back_as_the_type_it_spells(tmp_path: Path) -> None:
+    """Fuzz finding (issue 17): `type: ["boolean", "array"]` written to CSV read back `true` as the text 'true',
+    and validate failed the engine's own records."""
+    schema = Schema.from_payload({"type": "object", "properties": {
+        "b": {"type": ["boolean", "array"]}, "n": {"type": ["integer", "null"]},
+        "x": {"anyOf": [{"type": "number"}, {"type": "boolean"}]}, "s": {"type": ["string", "integer"]}}})
+    (tmp_path / "u.csv").write_text('b,n,x,s\r\ntrue,15,2.5,abc\r\n"[""w""]",,false,7\r\n', encoding="utf-8")
+    assert list(read_records(str(tmp_path / "u.csv"), schema)) == [
+        {"b": True, "n": 15, "x": 2.5, "s": "abc"}, {"b": ["w"], "n": None, "x": False, "s": 7}]
