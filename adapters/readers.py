@@ -17,6 +17,7 @@ from agentic_synth.adapters.sinks.formula import unprotect
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.schema.json_schema import varies
 from agentic_synth.domain.schema.schema import Field, Schema, thaw
+from agentic_synth.domain.schema.types import STRING_VALUED_TYPES
 
 _INT_TYPES = {"integer"}
 _FLOAT_TYPES = {"number", "amount", "latitude", "longitude"}
@@ -59,7 +60,11 @@ def _jsonl(p: Path) -> Iterator[dict[str, Any]]:
 
 def _coerce(text: str, f: Field) -> Any:
     if text == "":  # an empty cell is null, unless the field's only way to be empty is the text ""
-        return "" if f.type in ("enum", "const") and not f.nullable and "" in _candidates(f) else None
+        if f.type in ("enum", "const"):
+            return "" if not f.nullable and "" in _candidates(f) else None
+        if f.nullable or not f.required:
+            return None  # (an optional JSON Schema property: left out, see _present)
+        return "" if f.type in STRING_VALUED_TYPES else None  # a text that may be empty, and may not be null
     text = unprotect(text)  # the CSV sink's formula protection, undone exactly
     try:
         if f.type in _INT_TYPES or (f.type == "datetime" and f.format in _EPOCH_SCALE):

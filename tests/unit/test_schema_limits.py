@@ -82,3 +82,33 @@ def test_error_messages_escape_control_characters_for_sdk_users_too() -> None:
     with pytest.raises(SchemaError) as caught:
         load_schema(json.dumps({"\x1b]0;pwned\x07": "nope"}))
     assert "\x1b" not in str(caught.value) and "\\x1b]0;pwned\\x07" in str(caught.value)
+
+
+@pytest.mark.parametrize(("schema", "count", "message"), [
+    ({"a": {"type": "array", "items": "integer", "min_items": 100_000, "max_items": 100_000}}, 100,
+     "records of this shape hold up to 100,001 values each (arrays at max_items, texts at their longest), and the "
+     "engine holds 100 at once: more than 10,000,000 in memory; lower max_items or min_length, or make at most 99 "
+     "records"),
+    ({"a": {"type": "string", "min_length": 100_000}}, 5_000, "hold up to 100,000 characters each"),
+    ({"a": {"type": "array", "max_items": 1000, "items": {"type": "string", "min_length": 100_000}}}, 3,
+     "hold up to 100,000,000 characters each (arrays at max_items, texts at their longest), and the engine holds 3 at "
+     "once: more than 128,000,000 in memory; lower max_items or min_length, or make at most 1 record"),
+    ({"a": {"type": "array", "max_items": 2000, "items": "paragraph"}}, 10**9, "the engine holds 8,192 at once"),
+])
+def test_records_whose_chunk_would_pass_the_memory_budget_are_refused_before_any_output(
+        schema: dict[str, Any], count: int, message: str, tmp_path: Any) -> None:
+    """Issue 17's time and memory budget per record shape: 2,000 records of 100,000 integers grew to MemoryError
+    (exit 70), 1,000 strings of 100,000 characters per record ran for minutes."""
+    from agentic_synth import AgenticSynth
+
+    with pytest.raises(SchemaError) as caught:
+        AgenticSynth().generate("structured", schema=schema, count=count, seed=1, output=str(tmp_path / "o.jsonl"))
+    assert message in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_largest_record_shape_within_the_budget_runs() -> None:
+    from agentic_synth import AgenticSynth
+
+    schema = {"a": {"type": "array", "items": "integer", "min_items": 100_000, "max_items": 100_000}}
+    assert len(AgenticSynth().generate("structured", schema=schema, count=99, seed=1).records) == 99
