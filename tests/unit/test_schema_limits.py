@@ -84,6 +84,14 @@ def test_error_messages_escape_control_characters_for_sdk_users_too() -> None:
     assert "\x1b" not in str(caught.value) and "\\x1b]0;pwned\\x07" in str(caught.value)
 
 
+@pytest.mark.parametrize("schema", [{"a\nb": {"enum": []}},  # fuzz findings: a newline in a name made two lines
+                                    {"type": "object", "properties": {"a\n\tb": {"uniqueItems": -390}}}])
+def test_a_schema_error_is_one_line_though_a_name_holds_a_newline(schema: dict[str, Any]) -> None:
+    with pytest.raises(SchemaError) as caught:
+        Schema.from_payload(schema)
+    assert "\n" not in str(caught.value) and "\t" not in str(caught.value) and "a\\n" in str(caught.value)
+
+
 @pytest.mark.parametrize(("schema", "count", "message"), [
     ({"a": {"type": "array", "items": "integer", "min_items": 100_000, "max_items": 100_000}}, 100,
      "records of this shape hold up to 100,001 values each (arrays at max_items, texts at their longest), and the "
