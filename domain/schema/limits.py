@@ -13,12 +13,18 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from agentic_synth.domain.errors import SchemaError
 from agentic_synth.domain.schema.fields import Field
 from agentic_synth.domain.schema.types import NUMERIC_TYPES, STRING_VALUED_TYPES
+
+try:
+    import re._parser as sre_parse
+except ImportError:  # Python 3.10
+    import sre_parse
 
 MAX_DOCUMENT_DEPTH = 200  # nesting of the raw JSON (a JSON Schema spends two levels per object)
 MAX_DEPTH = 32  # objects and arrays inside one another (Parquet readers stop near 100)
@@ -260,6 +266,48 @@ def _check_pattern(pattern: str, path: str) -> None:
     for low, high in _REPEAT.findall(pattern):
         if int(low) > MAX_REPEAT or (high and int(high) > MAX_REPEAT):
             raise SchemaError(f"pattern {pattern[:60]!r} repeats more than {MAX_REPEAT:,} times", path)
+    try:
+        parsed = sre_parse.parse(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return  # not a regular expression: the front ends say so
+    if _matches_no_character(parsed):
+        raise SchemaError(f"pattern {pattern[:60]!r} has a character set that no character matches", path)
+
+
+_COMPLEMENTS = ({"CATEGORY_DIGIT", "CATEGORY_NOT_DIGIT"}, {"CATEGORY_WORD", "CATEGORY_NOT_WORD"},
+                {"CATEGORY_SPACE", "CATEGORY_NOT_SPACE"})
+
+
+def _matches_no_character(items: Any) -> bool:
+    r"""Whether a parsed pattern holds a `[^...]` that excludes every character (`[^\x00-\U0010ffff]`, `[^\s\S]`):
+    the generators would draw from nothing."""
+    for op, av in items:
+        name = str(op)
+        if name == "IN":
+            ops = {str(o) for o, _ in av}
+            if "NEGATE" in ops:
+                spans = sorted((a, a) if str(o) == "LITERAL" else a for o, a in av if str(o) in ("LITERAL", "RANGE"))
+                covered, reach = False, -1
+                for lo, hi in spans:
+                    if lo > reach + 1:
+                        break
+                    reach = max(reach, hi)
+                covered = reach >= sys.maxunicode
+                cats = {str(a) for o, a in av if str(o) == "CATEGORY"}
+                if covered or any(pair <= cats for pair in _COMPLEMENTS):
+                    return True
+        elif name == "BRANCH":
+            if any(_matches_no_character(branch) for branch in av[1]):
+                return True
+        elif name == "SUBPATTERN":
+            if _matches_no_character(av[-1]):
+                return True
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            if av[1] > 0 and _matches_no_character(av[2]):
+                return True
+        elif name in ("ATOMIC_GROUP",) and _matches_no_character(av):
+            return True
+    return False
 
 
 def _check_names(fields: tuple[Field, ...], prefix: str) -> None:

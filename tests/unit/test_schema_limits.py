@@ -120,3 +120,22 @@ def test_the_largest_record_shape_within_the_budget_runs() -> None:
 
     schema = {"a": {"type": "array", "items": "integer", "min_items": 100_000, "max_items": 100_000}}
     assert len(AgenticSynth().generate("structured", schema=schema, count=99, seed=1).records) == 99
+
+
+@pytest.mark.parametrize("value", ["\x00", "schema\x00.json", '{"a\x00": "integer"}'])
+def test_a_schema_argument_holding_a_nul_is_a_usage_error(value: str) -> None:
+    """Fuzz finding (batch files): a job's schema "\\x00" ended in exit 70 (ValueError: embedded null byte)."""
+    with pytest.raises(UsageError, match="a NUL character can be neither in a file name nor raw in JSON text"):
+        load_schema(value)
+
+
+@pytest.mark.parametrize("pattern", ["|(a+)+(a|b)[^\\x00-\\U0010ffff]", "[^\\s\\S]x", "(x|[^\\d\\D]){0,3}"])
+def test_a_pattern_with_a_set_no_character_matches_is_refused(pattern: str) -> None:
+    """Fuzz finding (limits): the compact engine's pattern maker drew from the empty set (IndexError, exit 70)."""
+    with pytest.raises(SchemaError, match="has a character set that no character matches"):
+        Schema.from_payload({"p": {"type": "string", "pattern": pattern}})
+
+
+@pytest.mark.parametrize("pattern", ["a[^b]", "[^\\d]{2}", "(x|[^\\d\\D]){0}", "[\\s\\S]"])
+def test_a_pattern_whose_sets_match_something_is_accepted(pattern: str) -> None:
+    Schema.from_payload({"p": {"type": "string", "pattern": pattern}})
