@@ -159,7 +159,7 @@ def field_to_payload(f: Field) -> dict[str, Any]:
             value = thaw(value) if a.name == "values" else list(value)
         out["enum" if a.name == "values" else a.name] = value
     if f.has_const:
-        out["const"] = f.const
+        out["const"] = thaw(f.const)
     return dict(sorted(out.items()))
 
 

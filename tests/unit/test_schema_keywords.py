@@ -67,3 +67,24 @@ def test_a_keyword_of_the_wrong_kind_is_one_schema_error(schema: dict[str, Any],
 ])
 def test_keywords_of_the_kind_the_meta_schema_allows_are_accepted(schema: dict[str, Any]) -> None:
     Schema.from_payload(schema)
+
+
+def test_a_reference_that_points_nowhere_is_refused_even_where_the_engine_does_not_look() -> None:
+    """Fuzz finding (SDK): `"not": {"$ref": "#/$defs/nope"}` was accepted by the engine (it never follows a `not`)
+    and crashed validate's jsonschema (PointerToNowhere, exit 70)."""
+    schema = {"type": "object", "properties": {"a": {"not": {"$ref": "#/$defs/nope"}}, "b": {"type": "integer"}}}
+    with pytest.raises(SchemaError, match=r"#/properties/a/not: \$ref '#/\$defs/nope' points to nothing"):
+        Schema.from_payload(schema)
+
+
+def test_a_compact_const_object_is_written_and_read_back_in_every_format(tmp_path: Any) -> None:
+    """Fuzz finding (SDK): `{"type": "street", "const": {"a": 1}}` failed in Parquet (unhashable type: 'dict')."""
+    from agentic_synth import AgenticSynth
+    from agentic_synth.adapters.readers import read_records
+
+    schema = {"s": {"type": "street", "const": {"a": [1, {"b": 2}]}}, "n": "integer"}
+    for fmt in ("jsonl", "csv", "parquet"):
+        out = tmp_path / f"o.{fmt}"
+        AgenticSynth().generate("structured", schema=schema, count=3, seed=1, output=str(out))
+        assert [r["s"] for r in read_records(str(out), Schema.from_payload(schema))] == [{"a": [1, {"b": 2}]}] * 3
+    assert Schema.from_payload(schema).to_payload()["s"]["const"] == {"a": [1, {"b": 2}]}
