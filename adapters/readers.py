@@ -79,6 +79,9 @@ def _coerce(text: str, f: Field) -> Any:
         if f.type in ("enum", "const"):
             return _enum_value(text, f)
         if f.type == "union" and f.shape is not None:
+            for branch in f.shape.branches:  # a branch of fixed values (oneOf [{const: true}, ...]) first
+                if branch.type in ("enum", "const") and not isinstance(value := _enum_value(text, branch), str):
+                    return value
             return _union_value(text, {b.type for b in f.shape.branches})
     except ValueError:
         return text

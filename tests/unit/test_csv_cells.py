@@ -161,3 +161,11 @@ def test_an_empty_cell_of_a_text_that_cannot_be_null_is_read_back_as_the_empty_t
                                     "required": ["r"]})
     (tmp_path / "o.csv").write_text("p,r\r\n,\r\n", encoding="utf-8")
     assert list(read_records(str(tmp_path / "o.csv"), optional)) == [{"r": ""}]  # p: left out, as it was
+
+
+def test_a_csv_cell_of_a_union_of_fixed_values_reads_back_as_the_value(tmp_path: Path) -> None:
+    """Fuzz finding (SDK path, second pass): `oneOf: [{const: true}, {enum: [false, 5]}]` read `true` back as text."""
+    schema = Schema.from_payload({"type": "object", "required": ["u"], "properties": {"u": {"oneOf": [
+        {"const": True}, {"enum": [False, 5, "x"]}, {"type": "string", "minLength": 3}]}}})
+    (tmp_path / "u.csv").write_text("u\r\ntrue\r\nfalse\r\n5\r\nx\r\nwords\r\n", encoding="utf-8")
+    assert [r["u"] for r in read_records(str(tmp_path / "u.csv"), schema)] == [True, False, 5, "x", "words"]
