@@ -17,6 +17,7 @@ from agentic_synth.adapters.sinks.formula import unprotect
 from agentic_synth.domain.errors import UsageError
 from agentic_synth.domain.schema.json_schema import varies
 from agentic_synth.domain.schema.schema import Field, Schema, thaw
+from agentic_synth.domain.schema.types import STRING_VALUED_TYPES
 
 _INT_TYPES = {"integer"}
 _FLOAT_TYPES = {"number", "amount", "latitude", "longitude"}
@@ -59,7 +60,11 @@ def _jsonl(p: Path) -> Iterator[dict[str, Any]]:
 
 def _coerce(text: str, f: Field) -> Any:
     if text == "":  # an empty cell is null, unless the field's only way to be empty is the text ""
-        return "" if f.type in ("enum", "const") and not f.nullable and "" in _candidates(f) else None
+        if f.type in ("enum", "const"):
+            return "" if not f.nullable and "" in _candidates(f) else None
+        if f.nullable or not f.required:
+            return None  # (an optional JSON Schema property: left out, see _present)
+        return "" if f.type in STRING_VALUED_TYPES else None  # a text that may be empty, and may not be null
     text = unprotect(text)  # the CSV sink's formula protection, undone exactly
     try:
         if f.type in _INT_TYPES or (f.type == "datetime" and f.format in _EPOCH_SCALE):
@@ -73,8 +78,31 @@ def _coerce(text: str, f: Field) -> Any:
             return json.loads(text)
         if f.type in ("enum", "const"):
             return _enum_value(text, f)
+        if f.type == "union" and f.shape is not None:
+            for branch in f.shape.branches:  # a branch of fixed values (oneOf [{const: true}, ...]) first
+                if branch.type in ("enum", "const") and not isinstance(value := _enum_value(text, branch), str):
+                    return value
+            return _union_value(text, {b.type for b in f.shape.branches})
     except ValueError:
         return text
+    return text
+
+
+def _union_value(text: str, kinds: set[str]) -> Any:
+    """A cell of a field of several types (JSON Schema `type: [...]`, anyOf...), read as the first of its types
+    the text spells: a boolean, then a whole number, then a number; text otherwise."""
+    if "boolean" in kinds and text in ("true", "false"):
+        return text == "true"
+    if kinds & _INT_TYPES:
+        try:
+            return int(text)
+        except ValueError:
+            pass
+    if kinds & _FLOAT_TYPES:
+        try:
+            return float(text)
+        except ValueError:
+            pass
     return text
 
 

@@ -66,6 +66,8 @@ def load_schema(value: Any, *, allow_empty: bool = False) -> Schema:
         return value
     if isinstance(value, dict):
         return _parse(value, allow_empty, loader=SiblingFiles(Path.cwd()))
+    if isinstance(value, str | Path) and "\x00" in str(value):  # no file name holds one (the OS refuses it)
+        raise UsageError("schema: a NUL character can be neither in a file name nor raw in JSON text")
     model = model_class_of(value)  # a pydantic model, dataclass or attrs class, or `module:Class`
     if model is not None:
         return schema_from_type(model)

@@ -49,7 +49,7 @@ def field_json_schema(f: Field) -> dict[str, Any]:
     elif f.type == "enum":
         out = {"enum": [thaw(v) for v in f.values]}
     elif f.type == "const":
-        out = {"const": f.const}
+        out = {"const": thaw(f.const)}
     elif f.type == "object":
         children = canonical_order(f.fields)
         out = {"type": "object", "properties": {c.name: field_json_schema(c) for c in children},

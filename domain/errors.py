@@ -46,7 +46,8 @@ class SchemaError(UsageError):
     """The user's schema is invalid; the message names the path."""
 
     def __init__(self, message: str, path: str = "") -> None:
-        super().__init__(f"schema: {path}: {message}" if path else f"schema: {message}")
+        text = f"schema: {path}: {message}" if path else f"schema: {message}"
+        super().__init__(text.replace("\n", "\\n").replace("\t", "\\t"))  # one line, though names hold newlines
         self.path = path
 
 

@@ -222,25 +222,10 @@ def run_batch(synth: Any, plan: BatchPlan, *, parallel: int, executor: str = "au
     started = time.perf_counter()
     thread_stop = threading.Event()
     made = [0] * len(plan.tasks)
+    shared = plan.budget  # drawn on by every model job (thread-safe; model jobs run in this process)
     with ExitStack() as stack:
-        if book is not None:
-            book.save()
-        shared = plan.budget  # drawn on by every model job (thread-safe; model jobs run in this process)
         futures: dict[Future[JobOutcome], JobTask] = {}
-        remote = None
-        if remote_tasks:  # first, before any thread of ours exists: a local pool may then fork
-            remote = Remote(executor if executor != "auto" else "local", min(parallel, len(remote_tasks)),
-                            len(plan.tasks), synth, scheduler)
-            stack.callback(remote.shutdown)
-            futures.update({remote.submit(t): t for t in todo if t.index in remote_tasks})
-            remote.started()
-        threaded = [t for t in todo if t.index not in remote_tasks]
-        if threaded:
-            threads = ThreadPoolExecutor(min(parallel, len(threaded)), thread_name_prefix="agentic-synth-batch")
-            stack.callback(threads.shutdown, wait=True, cancel_futures=True)
-            futures.update({threads.submit(_thread_job, synth, t, thread_stop, fail_fast, made,
-                                           plan.prepared.get(t.index)): t for t in threaded})
-
+        remote: Remote | None = None
         stopped: list[str] = []
 
         def stop(why: str) -> None:
@@ -264,7 +249,22 @@ def run_batch(synth: Any, plan: BatchPlan, *, parallel: int, executor: str = "au
                 counts[index] = outcome.records
             on_progress(counts)
 
-        try:
+        try:  # from the first job's start: an interrupt while jobs are still being handed out stops them too
+            if book is not None:
+                book.save()
+            if remote_tasks:  # first, before any thread of ours exists: a local pool may then fork
+                remote = Remote(executor if executor != "auto" else "local", min(parallel, len(remote_tasks)),
+                                len(plan.tasks), synth, scheduler)
+                stack.callback(remote.shutdown)
+                futures.update({remote.submit(t): t for t in todo if t.index in remote_tasks})
+                remote.started()
+            threaded = [t for t in todo if t.index not in remote_tasks]
+            if threaded:
+                threads = ThreadPoolExecutor(min(parallel, len(threaded)), thread_name_prefix="agentic-synth-batch")
+                stack.callback(threads.shutdown, wait=True, cancel_futures=True)
+                for t in threaded:
+                    futures[threads.submit(_thread_job, synth, t, thread_stop, fail_fast, made,
+                                           plan.prepared.get(t.index))] = t
             pending = set(futures)
             report_progress()
             while pending:
@@ -289,6 +289,9 @@ def run_batch(synth: Any, plan: BatchPlan, *, parallel: int, executor: str = "au
             for future in futures:
                 if not future.cancelled():
                     outcomes[futures[future].index] = _outcome_of(future, futures[future], wait_for_it=True)
+            for task in todo:  # not yet handed out when the interrupt came
+                outcomes.setdefault(task.index, JobOutcome(name=task.name, kind=task.kind, status=CANCELLED,
+                                                           seed=task.seed, error="not started: interrupted"))
             result.interrupted = True
     result.jobs = _per_job(plan, outcomes)
     result.budget_spent_usd = None if shared is None else float(shared.spent)

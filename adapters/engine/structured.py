@@ -11,6 +11,7 @@ from agentic_synth.domain.generation.records import MISSING, RecordChunk
 from agentic_synth.domain.generation.requests import CHUNK_SIZE, GenerationRequest
 from agentic_synth.domain.generation.shards import chunk_indices, clip, part_range
 from agentic_synth.domain.schema.json_schema import simple_root
+from agentic_synth.domain.schema.limits import check_chunk
 from agentic_synth.domain.schema.schema import Schema
 from agentic_synth.domain.schema.validation import Violation, validate_record
 
@@ -29,9 +30,12 @@ class StructuredGenerator:
         return DEFAULT_COUNT if request.count is None else request.count
 
     def prepare(self, request: GenerationRequest) -> GenerationRequest:
-        """A unique field whose value space is smaller than the count is refused here, before any output."""
-        check_uniques(request.schema.fields, DEFAULT_COUNT if request.count is None else request.count,
-                      request.locale)
+        """A unique field whose value space is smaller than the count, or records whose chunk would pass the memory
+        budget (domain/schema/limits.py), are refused here, before any output."""
+        count = DEFAULT_COUNT if request.count is None else request.count
+        check_uniques(request.schema.fields, count, request.locale)
+        span = part_range(request.part, count)
+        check_chunk(request.schema.fields, min(span.stop - span.start, CHUNK_SIZE))
         return request
 
     def chunks(self, request: GenerationRequest) -> Iterator[RecordChunk]:

@@ -130,7 +130,7 @@ def _flag(spec: dict[str, Any], key: str, path: str) -> bool:
 
 def _parse_enum(kind: str, spec: dict[str, Any], kw: dict[str, Any], path: str) -> None:
     if "const" in spec:
-        kw["const"], kw["has_const"] = spec.pop("const"), True
+        kw["const"], kw["has_const"] = freeze(spec.pop("const")), True  # hashable, as enum values
         if kind not in ("const", "enum"):
             kw["type"] = "const"
     values = spec.pop("enum", None)

@@ -9,6 +9,7 @@ from urllib.parse import quote, unquote, urldefrag, urljoin
 import attrs
 
 from agentic_synth.domain.errors import SchemaError
+from agentic_synth.domain.schema.keywords import check_keywords
 
 ROOT_URI = "urn:agentic-synth:schema"
 DIALECTS = {  # $schema (without the trailing '#', http or https) -> our name for the dialect
@@ -126,8 +127,12 @@ class Documents:
         self._labels[uri] = label
         top = _located(payload, uri, "", uri, dialect, label)
         self.ids.setdefault(uri, (uri, ""))
+        local_refs: list[tuple[str, Location]] = []
         for loc in _walk(top):
             node = loc.node
+            check_keywords(node, loc.where, loc.dialect)  # every keyword's value of the kind its meta-schema says
+            if isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
+                local_refs.append((node["$ref"], loc))
             ident = node.get("id" if loc.dialect == "draft4" else "$id")
             ref_wins = loc.dialect in ("draft4", "draft6", "draft7", "openapi3.0") and "$ref" in node
             if isinstance(ident, str) and not ident.startswith("#") and not ref_wins:
@@ -138,6 +143,9 @@ class Documents:
                     self.ids.setdefault(urldefrag(loc.base)[0] + "#" + anchor, (uri, loc.pointer))
             if isinstance(ident, str) and ident.startswith("#") and len(ident) > 1:  # draft 6/7 plain-name id
                 self.ids.setdefault(urldefrag(loc.base)[0] + ident, (uri, loc.pointer))
+        for ref, loc in local_refs:  # every reference within the document resolves, used or not: `validate` follows
+            if join(loc.base, ref).startswith(urldefrag(uri)[0] + "#"):  # those the engine skips (inside a `not`)
+                self.resolve(ref, loc)
         return top
 
     def resolve(self, ref: str, at: Location) -> Location:

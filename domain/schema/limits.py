@@ -13,12 +13,18 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from agentic_synth.domain.errors import SchemaError
 from agentic_synth.domain.schema.fields import Field
-from agentic_synth.domain.schema.types import NUMERIC_TYPES
+from agentic_synth.domain.schema.types import NUMERIC_TYPES, STRING_VALUED_TYPES
+
+try:
+    import re._parser as sre_parse
+except ImportError:  # Python 3.10
+    import sre_parse
 
 MAX_DOCUMENT_DEPTH = 200  # nesting of the raw JSON (a JSON Schema spends two levels per object)
 MAX_DEPTH = 32  # objects and arrays inside one another (Parquet readers stop near 100)
@@ -31,6 +37,13 @@ MAX_STEPS = 2**53  # multiples of multiple_of between min and max that a float64
 MAX_PATTERN = 1_000  # characters of a pattern
 MAX_REPEAT = 1_000  # the largest {m,n} count in a pattern
 DEFAULT_SPAN = 1000.0  # an unset bound lies this far from the other (as the engine draws)
+# The engine makes records a chunk at a time (CHUNK_SIZE records, fewer in a smaller run), every value of a chunk in
+# memory at once: what one chunk may hold at its largest (arrays at max_items, texts at their longest). About 60
+# bytes a value and 3.5 a character at the peak of the costliest writer (JSON Lines), so ~600 and ~450 MB.
+MAX_CHUNK_VALUES = 10_000_000
+MAX_CHUNK_CHARS = 128_000_000
+_LONGEST_TEXT = {"paragraph": 1_500, "sentence": 300, "address": 120}  # the engine's longest of each (no min_length)
+_LONGEST_OTHER = 64  # any other text: a name, an email, a uuid...
 _REPEAT = re.compile(r"(?<!\\)\{\s*(\d+)\s*(?:,\s*(\d*)\s*)?\}")
 _UNSUPPORTED = (("\\b", "a word boundary (\\b)"), ("\\B", "\\B"), ("(?=", "a lookahead"), ("(?!", "a lookahead"),
                 ("(?<=", "a lookbehind"), ("(?<!", "a lookbehind"), ("(?P=", "a back-reference"))
@@ -95,6 +108,72 @@ def check_fields(fields: tuple[Field, ...]) -> None:
     if cells > MAX_CELLS:
         raise SchemaError(f"one record may hold {cells:,} values at its largest (arrays at max_items), more than "
                           f"{MAX_CELLS:,}; lower max_items")
+
+
+def check_chunk(fields: tuple[Field, ...], records: int) -> None:
+    """The time and memory budget of a record shape: `records` of them at their largest (one chunk of the run)
+    must stay within MAX_CHUNK_VALUES values and MAX_CHUNK_CHARS characters of text."""
+    if records <= 0:
+        return
+    values, chars = _largest(fields)
+    what = f"records of this shape hold up to {values:,} values" if values * records > MAX_CHUNK_VALUES else (
+        f"records of this shape hold up to {chars:,} characters" if chars * records > MAX_CHUNK_CHARS else None)
+    if what is None:
+        return
+    limit = MAX_CHUNK_VALUES if values * records > MAX_CHUNK_VALUES else MAX_CHUNK_CHARS
+    fits = limit // (values if limit == MAX_CHUNK_VALUES else chars)
+    fewer = f", or make at most {fits:,} record{'s' if fits > 1 else ''}" if fits else ""
+    raise SchemaError(f"{what} each (arrays at max_items, texts at their longest), and the engine holds {records:,} "
+                      f"at once: more than {limit:,} in memory; lower max_items or min_length{fewer}")
+
+
+def _largest(fields: tuple[Field, ...]) -> tuple[int, int]:
+    """(values, characters of text) of one record at its largest."""
+    values = chars = 0
+    for f in fields:
+        v, c = _largest_value(f)
+        values, chars = values + v, chars + c
+        if values > MAX_CHUNK_VALUES and chars > MAX_CHUNK_CHARS:
+            break
+    return values, chars
+
+
+def _largest_value(f: Field) -> tuple[int, int]:
+    shape = f.shape
+    if shape is not None and shape.branches:
+        sizes = [_largest_value(b) for b in shape.branches]
+        return max(v for v, _ in sizes), max(c for _, c in sizes)
+    if f.fields or (shape is not None and (shape.additional is not None or shape.patterns)):
+        values, chars = _largest(f.fields)
+        extra = [g for g in (shape.additional if shape else None, *(g for _, g in (shape.patterns if shape else ())))
+                 if g is not None]
+        if extra:  # keys beyond the named ones: as many as max_properties allows (else a few, as the engine makes)
+            room = max(0, (shape.max_properties if shape and shape.max_properties is not None else
+                           len(f.fields) + 5) - len(f.fields))
+            sizes = [_largest_value(g) for g in extra]
+            values += room * max(v for v, _ in sizes)
+            chars += room * (max(c for _, c in sizes) + _LONGEST_OTHER)
+        return max(values, 1), chars
+    if f.items is not None or (shape is not None and shape.prefix):
+        inner = [_largest_value(g) for g in (*((f.items,) if f.items is not None else ()),
+                                             *(shape.prefix if shape else ()))]
+        items = max(f.max_items, len(shape.prefix) if shape else 0)
+        return 1 + items * max(v for v, _ in inner), items * max(c for _, c in inner)
+    return 1, _longest_text(f)
+
+
+def _longest_text(f: Field) -> int:
+    if f.type in ("enum", "const"):
+        shown = [len(str(v)) for v in (*f.values[:1000], *([f.const] if f.has_const else []))]
+        longest = max(shown, default=_LONGEST_OTHER)
+    elif f.pattern is not None:
+        longest = max(_LONGEST_OTHER, 4 * len(f.pattern))
+    elif f.type in STRING_VALUED_TYPES:
+        longest = _LONGEST_TEXT.get(f.type, _LONGEST_OTHER)
+    else:
+        return 0  # a number, a boolean, an instant: held as a value, not as text
+    longest = max(longest, f.min_length or 0)
+    return min(longest, f.max_length) if f.max_length is not None and f.max_length >= (f.min_length or 0) else longest
 
 
 def _walk(fields: tuple[Field, ...], prefix: str, depth: int) -> Iterator[tuple[Field, str, int]]:
@@ -187,6 +266,48 @@ def _check_pattern(pattern: str, path: str) -> None:
     for low, high in _REPEAT.findall(pattern):
         if int(low) > MAX_REPEAT or (high and int(high) > MAX_REPEAT):
             raise SchemaError(f"pattern {pattern[:60]!r} repeats more than {MAX_REPEAT:,} times", path)
+    try:
+        parsed = sre_parse.parse(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return  # not a regular expression: the front ends say so
+    if _matches_no_character(parsed):
+        raise SchemaError(f"pattern {pattern[:60]!r} has a character set that no character matches", path)
+
+
+_COMPLEMENTS = ({"CATEGORY_DIGIT", "CATEGORY_NOT_DIGIT"}, {"CATEGORY_WORD", "CATEGORY_NOT_WORD"},
+                {"CATEGORY_SPACE", "CATEGORY_NOT_SPACE"})
+
+
+def _matches_no_character(items: Any) -> bool:
+    r"""Whether a parsed pattern holds a `[^...]` that excludes every character (`[^\x00-\U0010ffff]`, `[^\s\S]`):
+    the generators would draw from nothing."""
+    for op, av in items:
+        name = str(op)
+        if name == "IN":
+            ops = {str(o) for o, _ in av}
+            if "NEGATE" in ops:
+                spans = sorted((a, a) if str(o) == "LITERAL" else a for o, a in av if str(o) in ("LITERAL", "RANGE"))
+                covered, reach = False, -1
+                for lo, hi in spans:
+                    if lo > reach + 1:
+                        break
+                    reach = max(reach, hi)
+                covered = reach >= sys.maxunicode
+                cats = {str(a) for o, a in av if str(o) == "CATEGORY"}
+                if covered or any(pair <= cats for pair in _COMPLEMENTS):
+                    return True
+        elif name == "BRANCH":
+            if any(_matches_no_character(branch) for branch in av[1]):
+                return True
+        elif name == "SUBPATTERN":
+            if _matches_no_character(av[-1]):
+                return True
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            if av[1] > 0 and _matches_no_character(av[2]):
+                return True
+        elif name in ("ATOMIC_GROUP",) and _matches_no_character(av):
+            return True
+    return False
 
 
 def _check_names(fields: tuple[Field, ...], prefix: str) -> None:

@@ -160,7 +160,7 @@ def _check_value(value: Any, f: Field, path: str, out: list[Violation], allow_ex
         out.append(min(tries, key=len)[0] if tries else Violation(path, "matches no alternative"))
     elif kind == "const":
         if value != thaw(f.const):
-            out.append(Violation(path, f"must be {f.const!r}"))
+            out.append(Violation(path, f"must be {thaw(f.const)!r}"))
     elif kind == "enum":
         if value not in [thaw(v) for v in f.values]:
             out.append(Violation(path, f"{value!r} is not one of {[thaw(v) for v in f.values]!r}"))

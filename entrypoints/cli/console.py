@@ -32,10 +32,10 @@ class Console:
 
     def info(self, message: str) -> None:
         if not self.quiet:
-            print(self.shown(message), file=sys.stderr, flush=True)
+            _line(self.shown(message))
 
     def error(self, message: str) -> None:
-        print(f"error: {self.shown(message)}", file=sys.stderr, flush=True)
+        _line(f"error: {self.shown(message)}")
 
     @contextmanager
     def progress(self, total: int | None, label: str) -> Iterator[Callable[[int], None] | None]:
@@ -52,6 +52,13 @@ class Console:
         with Progress(*record_columns(label), transient=True, console=stderr) as bar:
             task = bar.add_task(label, total=total)
             yield lambda n: bar.advance(task, n)
+
+
+def _line(text: str) -> None:
+    """One line to stderr in one write: print() writes the text and its newline apart, and an interrupt landing
+    between them put the next line (`error: interrupted...`) at the end of this one."""
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
 
 
 def summary(meta: RunMetadata, *, written: bool = True) -> str:

@@ -187,3 +187,28 @@ def test_ctrl_c_stops_the_batch_and_leaves_only_whole_files(run_cli, container, 
     data = json.loads(report.read_text())
     assert data["interrupted"] is True
     assert [j["status"] for j in data["jobs"]] == ["ok", "interrupted", "cancelled"]
+
+
+def test_ctrl_c_while_the_jobs_are_handed_out_still_ends_with_the_report(run_cli, tmp_path, monkeypatch) -> None:
+    """Fuzz finding (issue 17): SIGINT as the first job's file appeared, before the other jobs were handed to the
+    pool, gave no report (the interrupt came before the batch's handler), and once exit 70 (KeyError)."""
+    import agentic_synth.entrypoints.batch as batch_module
+
+    class InterruptedPool(batch_module.ThreadPoolExecutor):
+        def submit(self, *args: Any, **kwargs: Any) -> Any:
+            if getattr(self, "handed", 0) == 1:
+                raise KeyboardInterrupt  # where the signal lands: the second job is not handed out yet
+            self.handed = getattr(self, "handed", 0) + 1
+            return super().submit(*args, **kwargs)
+
+    monkeypatch.setattr(batch_module, "ThreadPoolExecutor", InterruptedPool)
+    payload = {"jobs": [{"name": "first", "kind": "structured", "schema": USERS, "count": 50},
+                        {"name": "second", "kind": "structured", "schema": USERS, "count": 50}]}
+    out, report = tmp_path / "out", tmp_path / "r.json"
+    code, _, err = run_cli("batch", "generate", "-c", str(batch_file(tmp_path, payload)), "-o", str(out),
+                           "-p", "2", "--executor", "thread", "--report", str(report))
+    assert code == 130 and err.splitlines()[-1].startswith("error: interrupted")
+    data = json.loads(report.read_text())
+    assert data["interrupted"] is True
+    assert [j["status"] for j in data["jobs"]][1] == "cancelled"
+    assert not [p for p in out.rglob("*") if p.name.endswith(".part")]

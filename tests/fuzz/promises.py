@@ -94,11 +94,13 @@ def dump_figures(worker: str) -> None:
 # --- checks shared by the suites ------------------------------------------------------------------
 
 def check_ending(suite: str, outcome: Outcome, *, allowed: frozenset[int], secrets: tuple[str, ...] = (),
-                 about: object = "") -> None:
+                 about: object = "", debug: bool = False) -> None:
     """The promises every run keeps however it ends: no hang, no internal error, a clear error line, a clean
-    terminal, no key echoed. `about` (the input) goes with a broken promise's detail."""
+    terminal, no key echoed. `about` (the input) goes with a broken promise's detail. `debug`: the command
+    line asked for `-vv`, which prints the traceback of an error after its one line (docs/cli.md)."""
     FIGURES.check(suite, "no-hangs", not outcome.hung, f"{outcome.seconds:.1f}s: {str(about)[:250]}")
-    internal = outcome.code in (70, 99, 137) or "internal error" in outcome.stderr or "Traceback" in outcome.stderr
+    internal = outcome.code in (70, 99, 137) or "internal error" in outcome.stderr or (
+        "Traceback" in outcome.stderr and not debug)
     FIGURES.check(suite, "no-internal-errors", not internal, f"exit {outcome.code}: {outcome.stderr[-250:]} "
                                                              f"for {str(about)[:200]}")
     help_shown = outcome.code == 2 and outcome.stderr.startswith("Usage:") and "Commands:" in outcome.stderr

@@ -58,7 +58,7 @@ def check_argv(worker: CliWorker, argv: list[str]) -> None:
         directory = Path(where)
         (directory / "schema.json").write_text(json.dumps({"id": "uuid", "n": "integer"}), encoding="utf-8")
         outcome = worker.run(argv, directory)
-        check_ending(suite, outcome, allowed=frozenset({1, 2, 3}), secrets=(KEY,), about=argv)
+        check_ending(suite, outcome, allowed=frozenset({1, 2, 3}), secrets=(KEY,), about=argv, debug="-vv" in argv)
         FIGURES.check(suite, "whole-files", _temporaries(directory) == [], _temporaries(directory))
 
 

@@ -59,8 +59,9 @@ def _argv(scenario: dict[str, Any], directory: Path, url: str) -> tuple[list[str
         argv = ["generate", "structured", "-s", "schema.json", "-n", "3000000", "--seed", "5"]
     else:
         (directory / "schema.json").write_text(json.dumps(RECORD_SCHEMA), "utf-8")
-        (directory / "config.json").write_text(json.dumps({"providers": {"local": {
-            "baseUrl": url + "/v1", "models": ["m"], "maxConcurrency": 2}}}), "utf-8")
+        (directory / "config.json").write_text(json.dumps({"providers": {"local": {  # the cache in the run's folder:
+            "baseUrl": url + "/v1", "models": ["m"], "maxConcurrency": 2}},  # the user's would replay an earlier
+            "cache": {"persistPath": str(directory / "cache")}}), "utf-8")  # run's records (ids restart: duplicates)
         argv = ["--config", "config.json", "generate", "structured", "-s", "schema.json", "-n", "400", "--model", "m",
                 "--batch-size", "10", "--seed", "5"]
     argv += ["-o", out] if out else []
@@ -97,7 +98,7 @@ def interrupt_a_run(worker: CliWorker, scenario: dict[str, Any]) -> None:
         errors = [line for line in stderr.splitlines() if line.startswith("error: ")]
         FIGURES.check(SUITE, "interrupts", (code == 130 and len(errors) == 1 and last.startswith("error: interrupted"))
                       or (code == 0 and not errors), f"{scenario}: exit {code}, stderr {stderr[-300:]!r}")
-        expected = {"schema.json", "config.json", ".started", *([out] if out else [])}
+        expected = {"schema.json", "config.json", ".started", "cache", *([out] if out else [])}
         FIGURES.check(SUITE, "whole-files", leftovers(directory, expected) == [], f"{scenario}: left "
                       f"{leftovers(directory, expected)}")
         said = stated_counts(stderr)

@@ -45,3 +45,26 @@ def test_the_summary_says_call_for_one_call_and_calls_for_more() -> None:
     assert "; 1 call, 10 tokens in" in summary(meta)
     meta.models["m"].calls = 2
     assert "; 2 calls, 10 tokens in" in summary(meta)
+
+
+def test_each_line_reaches_stderr_in_one_write(monkeypatch) -> None:
+    """Fuzz finding (interrupts): print() wrote a line and its newline apart; SIGINT between the two put
+    `error: interrupted...` at the end of the engine notice, and the run's last line was no longer the error."""
+    import sys
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.writes: list[str] = []
+
+        def write(self, text: str) -> int:
+            self.writes.append(text)
+            return len(text)
+
+        def flush(self) -> None:
+            pass
+
+    recorder = Recorder()
+    monkeypatch.setattr(sys, "stderr", recorder)
+    Console().info("agentic-synth: a notice")
+    Console().error("interrupted; no output written")
+    assert recorder.writes == ["agentic-synth: a notice\n", "error: interrupted; no output written\n"]

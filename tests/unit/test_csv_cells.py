@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -136,3 +137,35 @@ def test_a_lone_column_writes_its_empty_and_null_cells_as_two_quotes():
     out = io.StringIO()
     csv.writer(out, lineterminator="\r\n").writerows([["t"], ["a"], [""], ["b,c"], [None]])
     assert _write(schema, {"t": texts}) == out.getvalue().encode()
+
+
+def test_a_csv_cell_of_a_field_of_several_types_is_read_back_as_the_type_it_spells(tmp_path: Path) -> None:
+    """Fuzz finding (issue 17): `type: ["boolean", "array"]` written to CSV read back `true` as the text 'true',
+    and validate failed the engine's own records."""
+    schema = Schema.from_payload({"type": "object", "properties": {
+        "b": {"type": ["boolean", "array"]}, "n": {"type": ["integer", "null"]},
+        "x": {"anyOf": [{"type": "number"}, {"type": "boolean"}]}, "s": {"type": ["string", "integer"]}}})
+    (tmp_path / "u.csv").write_text('b,n,x,s\r\ntrue,15,2.5,abc\r\n"[""w""]",,false,7\r\n', encoding="utf-8")
+    assert list(read_records(str(tmp_path / "u.csv"), schema)) == [
+        {"b": True, "n": 15, "x": 2.5, "s": "abc"}, {"b": ["w"], "n": None, "x": False, "s": 7}]
+
+
+def test_an_empty_cell_of_a_text_that_cannot_be_null_is_read_back_as_the_empty_text(tmp_path: Path) -> None:
+    """The fuzz suite's unexplained null in a non-nullable field (issue 17): a pattern such as `^x?$` (or
+    max_length 0) makes "", CSV writes it as an empty cell, and validate read the cell back as null."""
+    schema = Schema.from_payload({"p": {"type": "string", "pattern": "^x?$"}, "q": {"type": "string", "nullable": True},
+                                  "n": "integer", "e": {"enum": ["", "a"]}})
+    (tmp_path / "e.csv").write_text("p,q,n,e\r\n,,,\r\n", encoding="utf-8")
+    assert list(read_records(str(tmp_path / "e.csv"), schema)) == [{"p": "", "q": None, "n": None, "e": ""}]
+    optional = Schema.from_payload({"type": "object", "properties": {"p": {"type": "string"}, "r": {"type": "string"}},
+                                    "required": ["r"]})
+    (tmp_path / "o.csv").write_text("p,r\r\n,\r\n", encoding="utf-8")
+    assert list(read_records(str(tmp_path / "o.csv"), optional)) == [{"r": ""}]  # p: left out, as it was
+
+
+def test_a_csv_cell_of_a_union_of_fixed_values_reads_back_as_the_value(tmp_path: Path) -> None:
+    """Fuzz finding (SDK path, second pass): `oneOf: [{const: true}, {enum: [false, 5]}]` read `true` back as text."""
+    schema = Schema.from_payload({"type": "object", "required": ["u"], "properties": {"u": {"oneOf": [
+        {"const": True}, {"enum": [False, 5, "x"]}, {"type": "string", "minLength": 3}]}}})
+    (tmp_path / "u.csv").write_text("u\r\ntrue\r\nfalse\r\n5\r\nx\r\nwords\r\n", encoding="utf-8")
+    assert [r["u"] for r in read_records(str(tmp_path / "u.csv"), schema)] == [True, False, 5, "x", "words"]

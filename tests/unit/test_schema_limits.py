@@ -88,3 +88,81 @@ def test_error_messages_escape_control_characters_for_sdk_users_too() -> None:
     with pytest.raises(SchemaError) as caught:
         load_schema(json.dumps({"\x1b]0;pwned\x07": "nope"}))
     assert "\x1b" not in str(caught.value) and "\\x1b]0;pwned\\x07" in str(caught.value)
+
+
+@pytest.mark.parametrize("schema", [{"a\nb": {"enum": []}},  # fuzz findings: a newline in a name made two lines
+                                    {"type": "object", "properties": {"a\n\tb": {"uniqueItems": -390}}}])
+def test_a_schema_error_is_one_line_though_a_name_holds_a_newline(schema: dict[str, Any]) -> None:
+    with pytest.raises(SchemaError) as caught:
+        Schema.from_payload(schema)
+    assert "\n" not in str(caught.value) and "\t" not in str(caught.value) and "a\\n" in str(caught.value)
+
+
+@pytest.mark.parametrize(("schema", "count", "message"), [
+    ({"a": {"type": "array", "items": "integer", "min_items": 100_000, "max_items": 100_000}}, 100,
+     "records of this shape hold up to 100,001 values each (arrays at max_items, texts at their longest), and the "
+     "engine holds 100 at once: more than 10,000,000 in memory; lower max_items or min_length, or make at most 99 "
+     "records"),
+    ({"a": {"type": "string", "min_length": 100_000}}, 5_000, "hold up to 100,000 characters each"),
+    ({"a": {"type": "array", "max_items": 1000, "items": {"type": "string", "min_length": 100_000}}}, 3,
+     "hold up to 100,000,000 characters each (arrays at max_items, texts at their longest), and the engine holds 3 at "
+     "once: more than 128,000,000 in memory; lower max_items or min_length, or make at most 1 record"),
+    ({"a": {"type": "array", "max_items": 2000, "items": "paragraph"}}, 10**9, "the engine holds 8,192 at once"),
+])
+def test_records_whose_chunk_would_pass_the_memory_budget_are_refused_before_any_output(
+        schema: dict[str, Any], count: int, message: str, tmp_path: Any) -> None:
+    """Issue 17's time and memory budget per record shape: 2,000 records of 100,000 integers grew to MemoryError
+    (exit 70), 1,000 strings of 100,000 characters per record ran for minutes."""
+    from agentic_synth import AgenticSynth
+
+    with pytest.raises(SchemaError) as caught:
+        AgenticSynth().generate("structured", schema=schema, count=count, seed=1, output=str(tmp_path / "o.jsonl"))
+    assert message in str(caught.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_largest_record_shape_within_the_budget_runs() -> None:
+    from agentic_synth import AgenticSynth
+
+    schema = {"a": {"type": "array", "items": "integer", "min_items": 100_000, "max_items": 100_000}}
+    assert len(AgenticSynth().generate("structured", schema=schema, count=99, seed=1).records) == 99
+
+
+@pytest.mark.parametrize("value", ["\x00", "schema\x00.json", '{"a\x00": "integer"}'])
+def test_a_schema_argument_holding_a_nul_is_a_usage_error(value: str) -> None:
+    """Fuzz finding (batch files): a job's schema "\\x00" ended in exit 70 (ValueError: embedded null byte)."""
+    with pytest.raises(UsageError, match="a NUL character can be neither in a file name nor raw in JSON text"):
+        load_schema(value)
+
+
+@pytest.mark.parametrize("pattern", ["|(a+)+(a|b)[^\\x00-\\U0010ffff]", "[^\\s\\S]x", "(x|[^\\d\\D]){0,3}"])
+def test_a_pattern_with_a_set_no_character_matches_is_refused(pattern: str) -> None:
+    """Fuzz finding (limits): the compact engine's pattern maker drew from the empty set (IndexError, exit 70)."""
+    with pytest.raises(SchemaError, match="has a character set that no character matches"):
+        Schema.from_payload({"p": {"type": "string", "pattern": pattern}})
+
+
+@pytest.mark.parametrize("pattern", ["a[^b]", "[^\\d]{2}", "(x|[^\\d\\D]){0}", "[\\s\\S]"])
+def test_a_pattern_whose_sets_match_something_is_accepted(pattern: str) -> None:
+    Schema.from_payload({"p": {"type": "string", "pattern": pattern}})
+
+
+def test_a_field_is_hashed_once_however_often_caches_look_it_up(tmp_path: Any) -> None:
+    """Fuzz finding (limits): 40 records of a 1,000,000-value enum to Parquet ran past 6 minutes of CPU, the
+    enum's Field hashed (all its values) once per cell by a cached lookup. Now each Field hashes its values once."""
+    import attrs
+
+    from agentic_synth import AgenticSynth
+
+    class CountedValues(tuple):  # type: ignore[type-arg]
+        hashed = 0
+
+        def __hash__(self) -> int:
+            CountedValues.hashed += 1
+            return super().__hash__()
+
+    schema = Schema.from_payload({"e": {"enum": list(range(1000))}, "n": "integer"})
+    field = attrs.evolve(schema.fields[0], values=CountedValues(schema.fields[0].values))
+    schema = attrs.evolve(schema, fields=(field, schema.fields[1]))
+    AgenticSynth().generate("structured", schema=schema, count=40, seed=1, output=str(tmp_path / "e.parquet"))
+    assert CountedValues.hashed <= 2

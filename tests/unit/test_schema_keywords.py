@@ -1,0 +1,90 @@
+"""JSON Schema keywords holding the wrong kind of value are refused up front (fuzz findings of issue 17).
+
+The engine used to guess (a `properties` of null read as none, `"items": [...]` in 2020-12 as a
+tuple) while `validate`, through the jsonschema library, crashed on the same schema (exit 70) or
+judged every record wrong (`"anyOf": []`). Now both see one SchemaError naming the keyword.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from agentic_synth.domain.errors import SchemaError
+from agentic_synth.domain.schema.schema import Schema
+
+DRAFT7 = "http://json-schema.org/draft-07/schema#"
+
+
+def _record(**properties: Any) -> dict[str, Any]:
+    return {"type": "object", "properties": properties}
+
+
+@pytest.mark.parametrize(("schema", "message"), [
+    ({"type": "object", "properties": None, "required": [""]},
+     "schema: #: 'properties' must be an object whose every value is a schema (an object, true or false), got null"),
+    ({"type": "object", "properties": -2.5e-144}, "'properties' must be an object"),
+    ({"type": "object", "properties": ""}, "'properties' must be an object"),
+    ({"type": "object", "properties": {"a": 5}}, "'properties' must be an object whose every value is a schema"),
+    (_record(a={"anyOf": []}),
+     "schema: #/properties/a: 'anyOf' must be a non-empty list of schemas, got an empty list"),
+    (_record(a={"oneOf": "x"}), "'oneOf' must be a non-empty list of schemas, got 'x'"),
+    (_record(a={"type": "array", "items": [{"type": "integer"}]}),
+     "'items' must be a schema (an object, true or false) (a list of schemas is 'prefixItems' since draft 2020-12)"),
+    (_record(a={"type": "array", "prefixItems": {}}), "'prefixItems' must be a non-empty list of schemas"),
+    (_record(a={"type": "strin"}), "'type' must be one of array, boolean, integer, null, number, object, string"),
+    (_record(a={"type": ["string", "string"]}), "or a list of them without repeats"),
+    (_record(a={"type": "string", "enum": "abc"}), "'enum' must be a list of values, got 'abc'"),
+    (_record(a={"type": "string", "minLength": -1}), "'minLength' must be a whole number >= 0, got -1"),
+    (_record(a={"type": "string", "maxLength": 2.5}), "'maxLength' must be a whole number >= 0"),
+    (_record(a={"type": "number", "multipleOf": 0}), "'multipleOf' must be a number above 0, got 0"),
+    (_record(a={"type": "number", "minimum": None}), "'minimum' must be a number (or an ISO date or time)"),
+    (_record(a={"type": "array", "uniqueItems": 1}), "'uniqueItems' must be true or false, got 1"),
+    (_record(a={"type": "string", "pattern": 5}), "'pattern' must be text, got 5"),
+    (_record(a={"not": []}), "'not' must be a schema"),
+    (_record(a={"type": "object", "required": "a"}), "'required' must be a list of property names"),
+    (_record(a={"type": "object", "dependentRequired": {"a": "b"}}), "'dependentRequired' must be an object"),
+    ({"type": "object", "properties": {"a": {"$ref": "#/$defs/x"}}, "$defs": {"x": []}},
+     "schema: #: '$defs' must be an object whose every value is a schema"),
+    ({"$schema": "http://json-schema.org/draft-04/schema#", **_record(a={"not": True})}, "'not' must be an object"),
+])
+def test_a_keyword_of_the_wrong_kind_is_one_schema_error(schema: dict[str, Any], message: str) -> None:
+    with pytest.raises(SchemaError) as caught:
+        Schema.from_payload(schema)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("schema", [
+    {"$schema": DRAFT7, **_record(a={"type": "array", "items": [{"type": "integer"}], "additionalItems": False})},
+    _record(a={"type": "number", "minimum": 0, "exclusiveMinimum": True}),  # draft 4's spelling, read everywhere
+    _record(a={"type": "string", "format": "date", "minimum": "2024-01-01", "maximum": "2024-12-31"}),  # ours
+    _record(a={"type": "string", "maxLength": 5.0}),  # 5.0 is a whole number (draft 6 on)
+    _record(a=True, b={"not": False}, c={"type": ["integer", "null"], "enum": [1, None]}),
+    {"$schema": "http://json-schema.org/draft-04/schema#", **_record(a={"type": "object", "additionalProperties":
+                                                                        False})},
+])
+def test_keywords_of_the_kind_the_meta_schema_allows_are_accepted(schema: dict[str, Any]) -> None:
+    Schema.from_payload(schema)
+
+
+def test_a_reference_that_points_nowhere_is_refused_even_where_the_engine_does_not_look() -> None:
+    """Fuzz finding (SDK): `"not": {"$ref": "#/$defs/nope"}` was accepted by the engine (it never follows a `not`)
+    and crashed validate's jsonschema (PointerToNowhere, exit 70)."""
+    schema = {"type": "object", "properties": {"a": {"not": {"$ref": "#/$defs/nope"}}, "b": {"type": "integer"}}}
+    with pytest.raises(SchemaError, match=r"#/properties/a/not: \$ref '#/\$defs/nope' points to nothing"):
+        Schema.from_payload(schema)
+
+
+def test_a_compact_const_object_is_written_and_read_back_in_every_format(tmp_path: Any) -> None:
+    """Fuzz finding (SDK): `{"type": "street", "const": {"a": 1}}` failed in Parquet (unhashable type: 'dict')."""
+    from agentic_synth import AgenticSynth
+    from agentic_synth.adapters.readers import read_records
+
+    schema = {"s": {"type": "street", "const": {"a": [1, {"b": 2}]}}, "n": "integer"}
+    for fmt in ("jsonl", "csv", "parquet"):
+        out = tmp_path / f"o.{fmt}"
+        AgenticSynth().generate("structured", schema=schema, count=3, seed=1, output=str(out))
+        assert [r["s"] for r in read_records(str(out), Schema.from_payload(schema))] == [{"a": [1, {"b": 2}]}] * 3
+    assert Schema.from_payload(schema).to_payload()["s"]["const"] == {"a": [1, {"b": 2}]}
