@@ -94,7 +94,9 @@ def number_column(f: Field, ctx: Ctx, default_precision: int | None = None) -> S
                                        exclusive_max=f.exclusive_max)
         x = ctx.rng.integers(k_lo, k_hi + 1, ctx.n) * f.multiple_of
         digits = max(0, -int(np.floor(np.log10(f.multiple_of)))) + 2
-        return Numbers(np.round(x, digits).astype(np.float64))
+        with np.errstate(over="ignore"):  # rounding scales by 10**digits: near the float64 limit it overflows,
+            rounded = np.round(x, digits)  # and a value that large holds no decimals to round away
+        return Numbers(np.where(np.isfinite(rounded), rounded, x).astype(np.float64))
     x = _draw(f, ctx, lo, hi)
     precision = f.precision if f.precision is not None else default_precision
     if precision is not None:

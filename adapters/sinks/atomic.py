@@ -6,15 +6,20 @@ a character device, a FIFO, and the process's own descriptors (`/dev/stdout`, `/
 written through and never replaced (`PassThroughFile`). A symbolic link is replaced by the new file,
 never followed: the file it points to is left as it was. Anything else (a directory, a socket, a
 block device) is refused before anything is written.
+
+Every temporary file is registered before it is created and forgotten once renamed or removed; what
+is still registered when the interpreter exits (an interrupt that landed between opening an output
+and the code that answers for it) is removed then, so no `.part` file outlives its process.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import re
+import secrets
 import stat
-import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
@@ -23,6 +28,35 @@ from agentic_synth.domain.errors import UsageError
 _OWN_FD = re.compile(r"^/(?:dev/fd|proc/self/fd)/(\d+)$")
 _OWN_STREAMS = {"/dev/stdout": 1, "/dev/stderr": 2}
 NAME_MAX = 255  # bytes of one path component on every common file system
+_UNCOMMITTED: set[Path] = set()  # this process's temporary files not yet renamed into place or removed
+
+
+@atexit.register
+def _remove_uncommitted() -> None:
+    for path in list(_UNCOMMITTED):
+        with contextlib.suppress(OSError):
+            path.unlink()
+    _UNCOMMITTED.clear()
+
+
+def _temporary(target: Path, directory: Path) -> tuple[int, Path]:
+    """A new temporary file beside `target` (mode 0600), registered before it exists: a signal at any
+    moment leaves either no file or a registered one."""
+    for _ in range(100):
+        path = directory / f".{target.name}.{secrets.token_hex(4)}.part"
+        _UNCOMMITTED.add(path)
+        try:
+            return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600), path
+        except FileExistsError:
+            _UNCOMMITTED.discard(path)
+        except BaseException:
+            _UNCOMMITTED.discard(path)
+            raise
+    raise FileExistsError(f"no free temporary name beside '{target}'")
+
+
+def _forget(path: Path) -> None:
+    _UNCOMMITTED.discard(path)
 
 
 class WholeWrites:
@@ -78,10 +112,9 @@ class AtomicFile:
         if self.target.is_dir():
             raise UsageError(f"output: '{self.target}' is a directory")
         try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=directory)
+            fd, self.temp_path = _temporary(self.target, directory)
         except OSError as exc:
             raise UsageError(f"output: cannot write in '{directory}': {exc.strerror}") from None
-        self.temp_path = Path(tmp)
         self.handle: BinaryIO = os.fdopen(fd, "wb", buffering=1 << 20)
 
     def commit(self) -> None:
@@ -92,12 +125,14 @@ class AtomicFile:
         except BaseException:
             self.discard()
             raise
+        _forget(self.temp_path)
 
     def discard(self) -> None:
         with contextlib.suppress(OSError):
             self.handle.close()
         with contextlib.suppress(FileNotFoundError):
             self.temp_path.unlink()
+        _forget(self.temp_path)
 
 
 class StreamFile:
@@ -113,9 +148,10 @@ class StreamFile:
         directory = _directory(self.target)
         try:
             if self.target.is_symlink():
-                fd, tmp = tempfile.mkstemp(prefix=f".{self.target.name}.", suffix=".part", dir=directory)
+                fd, tmp = _temporary(self.target, directory)
                 os.chmod(tmp, 0o644)
                 os.replace(tmp, self.target)
+                _forget(tmp)
             else:
                 fd = os.open(self.target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o644)
             self.handle: BinaryIO = WholeWrites(os.fdopen(fd, "wb"))  # type: ignore[assignment]

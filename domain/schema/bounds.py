@@ -12,6 +12,8 @@ from agentic_synth.domain.errors import SchemaError
 from agentic_synth.domain.schema.fields import DISTRIBUTIONS, Distribution
 from agentic_synth.domain.schema.types import NUMERIC_TYPES, TEMPORAL_TYPES
 
+MAX_PRECISION = 308  # decimals: 10.0**308 is the largest power of ten a float64 holds
+
 
 def did_you_mean(word: str, choices: Any) -> str:
     """` (did you mean 'x'?)` for the closest of `choices`, or nothing."""
@@ -81,6 +83,9 @@ def parse_bounds(kind: str, spec: dict[str, Any], kw: dict[str, Any], path: str)
         _check_multiple_fits(kw, step, kind == "integer", path)
     if "precision" in spec:
         kw["precision"] = count(spec.pop("precision"), "precision", path)
+        if kw["precision"] > MAX_PRECISION:
+            raise SchemaError(f"precision ({kw['precision']}) is more decimals than a float64 can hold "
+                              f"(at most {MAX_PRECISION})", path)
         _check_precision_fits(kw, path)
         grid = kw.get("multiple_of")
         if grid is not None and round(grid, kw["precision"]) != grid:
@@ -127,6 +132,8 @@ def _check_precision_fits(kw: dict[str, Any], path: str) -> None:
     if lo is None or hi is None or not isinstance(lo, int | float):
         return
     scale = 10.0 ** digits
+    if not math.isfinite(max(abs(lo), abs(hi)) * scale):
+        return  # too fine for float64 at this magnitude: domain/schema/limits.py refuses it with the reason
     if math.ceil(round(lo * scale, 6)) > math.floor(round(hi * scale, 6)):
         raise SchemaError(f"no number with {digits} decimals lies between min ({lo}) and max ({hi})", path)
 

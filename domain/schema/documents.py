@@ -26,6 +26,7 @@ DIALECT_URIS = {"draft4": "http://json-schema.org/draft-04/schema#", "draft6": "
 _ONE = ("additionalProperties", "additionalItems", "items", "contains", "propertyNames", "not", "if", "then",
         "else", "unevaluatedProperties", "unevaluatedItems", "contentSchema")
 _MAP = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies")
+_APPLIED_MAP = tuple(k for k in _MAP if k not in ("$defs", "definitions"))
 _LIST = ("allOf", "anyOf", "oneOf", "prefixItems", "items")
 Loader = Callable[[str], Any]
 _SAFE = "/~!$&'()*+,;=:@-._"  # kept as they are in a URI fragment; everything else is percent-encoded
@@ -42,6 +43,11 @@ def dialect_of(payload: Any, default: str = "draft2020-12") -> str:
     if key.endswith("draft-03/schema"):
         raise SchemaError("JSON Schema draft 3 is not supported (drafts 4, 6, 7, 2019-09 and 2020-12 are)", "#/$schema")
     return DIALECTS.get(key, default)
+
+
+def is_meta_schema(uri: str) -> bool:
+    """Is `uri` one of the drafts' own meta-schemas (which the jsonschema library holds)?"""
+    return urldefrag(uri)[0].split("://", 1)[-1].rstrip("#") in DIALECTS
 
 
 def join(base: str, ref: str) -> str:
@@ -127,12 +133,12 @@ class Documents:
         self._labels[uri] = label
         top = _located(payload, uri, "", uri, dialect, label)
         self.ids.setdefault(uri, (uri, ""))
-        local_refs: list[tuple[str, Location]] = []
+        refs: list[tuple[str, Location]] = []
         for loc in _walk(top):
             node = loc.node
             check_keywords(node, loc.where, loc.dialect)  # every keyword's value of the kind its meta-schema says
             if isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
-                local_refs.append((node["$ref"], loc))
+                refs.append((node["$ref"], loc))
             ident = node.get("id" if loc.dialect == "draft4" else "$id")
             ref_wins = loc.dialect in ("draft4", "draft6", "draft7", "openapi3.0") and "$ref" in node
             if isinstance(ident, str) and not ident.startswith("#") and not ref_wins:
@@ -143,10 +149,27 @@ class Documents:
                     self.ids.setdefault(urldefrag(loc.base)[0] + "#" + anchor, (uri, loc.pointer))
             if isinstance(ident, str) and ident.startswith("#") and len(ident) > 1:  # draft 6/7 plain-name id
                 self.ids.setdefault(urldefrag(loc.base)[0] + ident, (uri, loc.pointer))
-        for ref, loc in local_refs:  # every reference within the document resolves, used or not: `validate` follows
-            if join(loc.base, ref).startswith(urldefrag(uri)[0] + "#"):  # those the engine skips (inside a `not`)
+        for ref, loc in refs:  # every reference within the document resolves, used or not
+            if join(loc.base, ref).startswith(urldefrag(uri)[0] + "#"):
                 self.resolve(ref, loc)
         return top
+
+    def check_references(self, start: Location) -> None:
+        """Every `$ref` a validator can reach from `start` resolves, other documents' included: `validate`
+        follows those the engine skips (inside a `not`). The drafts' meta-schemas are the validator's own."""
+        seen: set[tuple[str, str]] = set()
+        todo = [start]
+        while todo:
+            top = todo.pop()
+            if (top.doc, top.pointer) in seen:
+                continue
+            for loc in _walk(top, definitions=False):
+                if (loc.doc, loc.pointer) in seen:
+                    continue
+                seen.add((loc.doc, loc.pointer))
+                ref = loc.node.get("$ref")
+                if isinstance(ref, str) and not is_meta_schema(join(loc.base, ref)):
+                    todo.append(self.resolve(ref, loc))
 
     def resolve(self, ref: str, at: Location) -> Location:
         """The node `ref` (seen at `at`) names; SchemaError naming `at` when it cannot be found."""
@@ -202,26 +225,28 @@ class Documents:
             yield uri, payload, self.dialects[uri]
 
 
-def _walk(loc: Location) -> Iterator[Location]:
-    """Every schema object under `loc` (itself included), following the keywords that hold schemas."""
+def _walk(loc: Location, *, definitions: bool = True) -> Iterator[Location]:
+    """Every schema object under `loc` (itself included), following the keywords that hold schemas;
+    without `definitions`, only those that apply to a value (not `$defs`, `definitions`, OpenAPI components)."""
     node = loc.node
     if not isinstance(node, Mapping):
         return
     yield loc
     for key in _ONE:
         if isinstance(node.get(key), Mapping):
-            yield from _walk(loc.child(key))
-    for key in _MAP:
+            yield from _walk(loc.child(key), definitions=definitions)
+    for key in _MAP if definitions else _APPLIED_MAP:
         if isinstance(node.get(key), Mapping):
             for name, sub in node[key].items():
                 if isinstance(sub, Mapping):
-                    yield from _walk(loc.child(key, name))
+                    yield from _walk(loc.child(key, name), definitions=definitions)
     for key in _LIST:
         if isinstance(node.get(key), list):
             for i, sub in enumerate(node[key]):
                 if isinstance(sub, Mapping):
-                    yield from _walk(loc.child(key, i))
-    if isinstance(node.get("components"), Mapping) and isinstance(node["components"].get("schemas"), Mapping):
+                    yield from _walk(loc.child(key, i), definitions=definitions)
+    if definitions and isinstance(node.get("components"), Mapping) \
+            and isinstance(node["components"].get("schemas"), Mapping):
         for name in node["components"]["schemas"]:
             yield from _walk(loc.child("components", "schemas", name))
 

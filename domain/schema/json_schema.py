@@ -67,6 +67,7 @@ def compile_json_schema(payload: Any, *, uri: str = ROOT_URI, loader: Loader | N
     """Compile a record schema; `pointer` picks a subschema (an OpenAPI component, a definition)."""
     docs = Documents(payload, uri, loader)
     start = docs.resolve("#" + pointer, docs.root) if pointer else docs.root
+    docs.check_references(start)
     if isinstance(payload, Mapping) and "openapi" in payload and not pointer:
         raise SchemaError("an OpenAPI document holds many schemas: name one, e.g. "
                           "openapi.json#/components/schemas/Pet")

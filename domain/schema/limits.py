@@ -37,6 +37,8 @@ MAX_STEPS = 2**53  # multiples of multiple_of between min and max that a float64
 MAX_PATTERN = 1_000  # characters of a pattern
 MAX_REPEAT = 1_000  # the largest {m,n} count in a pattern
 DEFAULT_SPAN = 1000.0  # an unset bound lies this far from the other (as the engine draws)
+DEFAULT_PRECISION = {"amount": 2, "latitude": 6, "longitude": 6}  # the engine's decimals when none is declared
+COORDINATE_REACH = {"latitude": 90, "longitude": 180}
 # The engine makes records a chunk at a time (CHUNK_SIZE records, fewer in a smaller run), every value of a chunk in
 # memory at once: what one chunk may hold at its largest (arrays at max_items, texts at their longest). About 60
 # bytes a value and 3.5 a character at the peak of the costliest writer (JSON Lines), so ~600 and ~450 MB.
@@ -212,6 +214,10 @@ def _check_numbers(f: Field, path: str) -> None:
     bounds = _bounds(f)
     if bounds is None:
         return
+    reach = COORDINATE_REACH.get(f.type)
+    if reach is not None and not (-reach <= bounds[0] and bounds[1] <= reach):
+        raise SchemaError(f"{f.type} bounds must lie within -{reach} to {reach}, got {bounds[0]:g} to {bounds[1]:g}",
+                          path)
     if f.type == "integer" and (bounds[0] < INT64[0] or bounds[1] > INT64[1]):
         raise SchemaError(f"integer bounds must lie within 64-bit integers ({INT64[0]} to {INT64[1]})", path)
     try:
@@ -224,6 +230,7 @@ def _check_numbers(f: Field, path: str) -> None:
         raise SchemaError(f"no value lies between min ({lo:g}) and max ({hi:g})", path)
     if f.type == "integer" and _no_integer_inside(f, lo, hi):
         raise SchemaError(f"no whole number lies between min ({lo:g}) and max ({hi:g})", path)
+    _check_precision(f, lo, hi, path)
     step = f.multiple_of
     if step is not None:
         if not (math.isfinite(step) and step > 0):
@@ -234,11 +241,25 @@ def _check_numbers(f: Field, path: str) -> None:
                               "multiples)", path)
 
 
+def _check_precision(f: Field, lo: float, hi: float, path: str) -> None:
+    """The engine rounds to `precision` decimals by scaling with 10**precision: the largest bound, scaled, must
+    stay a finite float64 (beyond it a float64 holds no decimals at all)."""
+    digits = f.precision if f.precision is not None else DEFAULT_PRECISION.get(f.type)
+    if digits is None or f.multiple_of is not None:
+        return
+    if not math.isfinite(max(abs(lo), abs(hi)) * 10.0**digits):
+        raise SchemaError(f"precision ({digits}) is finer than a float64 holds for values up to "
+                          f"{max(abs(lo), abs(hi)):g}: lower the precision or the bounds", path)
+
+
 def _bounds(f: Field) -> tuple[int | float, int | float] | None:
     """The bounds the engine draws between (an unset one DEFAULT_SPAN from the other); None when not numbers."""
     lo, hi = f.min, f.max
     if not all(v is None or (isinstance(v, int | float) and not isinstance(v, bool)) for v in (lo, hi)):
         return None
+    reach = COORDINATE_REACH.get(f.type)
+    if reach is not None:  # a latitude or longitude spans the globe unless told otherwise
+        return (-reach if lo is None else lo), (reach if hi is None else hi)
     if lo is None:
         lo = hi - DEFAULT_SPAN if hi is not None else 0.0
     if hi is None:

@@ -77,6 +77,9 @@ def interrupt_a_run(worker: CliWorker, scenario: dict[str, Any]) -> None:
         started = directory / ".started"
         env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{STARTED_DIR}",
                "AGENTIC_SYNTH_FUZZ_STARTED": str(started)}
+        # The cache is the run's own (config.json): the test's AGENTIC_SYNTH_CACHE_DIR, which would win over the
+        # file, is shared by every example of the test, so a run would replay an earlier one's replies.
+        env.pop("AGENTIC_SYNTH_CACHE_DIR", None)
         process = subprocess.Popen([sys.executable, "-m", "agentic_synth", *argv], cwd=directory, env=env,
                                    stdout=subprocess.PIPE if out is None else subprocess.DEVNULL,
                                    stderr=subprocess.PIPE)

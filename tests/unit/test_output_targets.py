@@ -75,3 +75,35 @@ def test_the_atomic_path_replaces_a_symlink_and_never_writes_its_target(tmp_path
     out.handle.write(b"new\n")
     out.commit()
     assert target.read_bytes() == b"keep" and link.read_bytes() == b"new\n" and not link.is_symlink()
+
+
+CHILD = """
+import sys
+from agentic_synth.adapters.sinks.atomic import file_target
+kept = file_target(sys.argv[1])
+kept.handle.write(b"whole\\n")
+kept.commit()
+left = file_target(sys.argv[2])  # opened; the signal lands before any code answers for it
+left.handle.write(b"half")
+raise KeyboardInterrupt
+"""
+
+
+def test_a_temporary_file_nobody_committed_is_removed_when_the_process_ends(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", CHILD, "kept.jsonl", "left.jsonl"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert "KeyboardInterrupt" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.jsonl"]
+    assert (tmp_path / "kept.jsonl").read_bytes() == b"whole\n"
+
+
+def test_the_temporary_file_is_private_until_committed(tmp_path: Path) -> None:
+    out = file_target(tmp_path / "a.jsonl")
+    assert isinstance(out, AtomicFile) and out.temp_path.parent == tmp_path
+    assert out.temp_path.name.startswith(".a.jsonl.") and out.temp_path.suffix == ".part"
+    assert out.temp_path.stat().st_mode & 0o777 == 0o600
+    out.commit()
+    assert (tmp_path / "a.jsonl").stat().st_mode & 0o777 == 0o644 and not out.temp_path.exists()

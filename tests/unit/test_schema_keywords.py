@@ -77,6 +77,26 @@ def test_a_reference_that_points_nowhere_is_refused_even_where_the_engine_does_n
         Schema.from_payload(schema)
 
 
+@pytest.mark.parametrize("schema", [
+    {"type": "object", "properties": {"e": {"not": {"$ref": "http://x/y"}}}},  # slow-profile finding (exit 70)
+    {"type": "object", "properties": {"e": {"type": "integer", "not": {"$ref": "#/$defs/u"}}},
+     "$defs": {"u": {"anyOf": [{"$ref": "other.json"}]}}},  # reached through a local one
+])
+def test_a_reference_to_another_document_is_checked_where_the_engine_does_not_look(schema: dict[str, Any]) -> None:
+    """The engine never follows a `not`; validate's jsonschema does, and a document that is not here crashed it."""
+    with pytest.raises(SchemaError, match=r"which is not here \(remote references are never downloaded"):
+        Schema.from_payload(schema)
+
+
+def test_an_unused_definition_or_a_meta_schema_may_name_another_document(tmp_path: Any) -> None:
+    from agentic_synth import AgenticSynth
+
+    schema = {"type": "object", "required": ["e"], "$defs": {"unused": {"$ref": "http://x/y.json"}},
+              "properties": {"e": {"type": "integer", "not": {"$ref": "http://json-schema.org/draft-07/schema#"}}}}
+    result = AgenticSynth().generate("structured", schema=schema, count=5, seed=1)
+    assert [type(r["e"]) for r in result.records] == [int] * 5
+
+
 def test_a_compact_const_object_is_written_and_read_back_in_every_format(tmp_path: Any) -> None:
     """Fuzz finding (SDK): `{"type": "street", "const": {"a": 1}}` failed in Parquet (unhashable type: 'dict')."""
     from agentic_synth import AgenticSynth

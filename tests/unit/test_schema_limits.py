@@ -39,6 +39,15 @@ def _deep(depth: int, kind: str = "object") -> dict[str, Any]:
     ({"n": {"type": "integer", "min": 1, "max": 2, "exclusive_min": True, "exclusive_max": True}},
      "n: no whole number lies between min (1) and max (2)"),
     ({"l": {"type": "latitude", "multiple_of": 7}}, "l: multiple_of does not apply to latitude"),
+    ({"l": {"type": "latitude", "min": 0, "max": 1e300}}, "l: latitude bounds must lie within -90 to 90"),
+    ({"l": {"type": "longitude", "min": -1e300, "max": 0}}, "l: longitude bounds must lie within -180 to 180"),
+    ({"n": {"type": "integer", "multiple_of": 1, "min": 1e308, "max": 1e308, "precision": 11}},  # slow-profile
+     "n: integer bounds must lie within 64-bit integers"),                                        # findings (exit 70)
+    ({"n": {"type": "number", "multiple_of": 1, "min": 1e308, "max": 1e308, "precision": 188}}, "more than 2^53"),
+    ({"n": {"type": "number", "min": 0, "max": 1e300, "precision": 11}},
+     "n: precision (11) is finer than a float64 holds for values up to 1e+300"),
+    ({"n": {"type": "number", "precision": 400}}, "n: precision (400) is more decimals than a float64 can hold"),
+    ({"a": {"type": "amount", "max": 1e307}}, "a: precision (2) is finer than a float64 holds"),
     ({"a.b": "integer", "a": {"b": "word"}}, "a.b: the name 'a.b' is taken twice"),
     ({"\udc80": "integer"}, "is not valid Unicode (a lone surrogate)"),
     ({"p": {"type": "string", "pattern": "a\udc80"}}, "p.pattern: 'a\\\\udc80' is not valid Unicode"),
@@ -63,6 +72,7 @@ def test_a_schema_past_a_limit_is_one_schema_error(schema: dict[str, Any], messa
     {"a": {"type": "array", "items": "word", "max_items": 100_000}},
     {"n": {"type": "integer", "min": -(2**63), "max": 2**63 - 1}},
     {"n": {"type": "number", "min": -1e307, "max": 1e307}}, {"p": {"type": "string", "pattern": "[a-z]{3,1000}"}},
+    {"n": {"type": "number", "min": 0, "max": 1e297, "precision": 11}}, {"l": {"type": "latitude", "min": 80}},
     {"p": {"type": "string", "pattern": "a\\\\b"}},  # an escaped backslash, then b: no word boundary
     {"a": {"type": "datetime"}, "b": {"type": "datetime", "after": "a"}, "c": {"type": "datetime", "after": "b"}},
 ])
@@ -166,3 +176,23 @@ def test_a_field_is_hashed_once_however_often_caches_look_it_up(tmp_path: Any) -
     schema = attrs.evolve(schema, fields=(field, schema.fields[1]))
     AgenticSynth().generate("structured", schema=schema, count=40, seed=1, output=str(tmp_path / "e.parquet"))
     assert CountedValues.hashed <= 2
+
+
+@pytest.mark.parametrize("spec", [
+    {"type": "number", "multiple_of": 1e308, "min": 1e308, "max": 1e308},  # the rounding of multiples overflowed
+    {"type": "number", "multiple_of": 1e307, "min": 0, "max": 1.7e308},  # to inf, written as null
+    {"type": "number", "min": 0, "max": 1e297, "precision": 11},
+])
+def test_numbers_near_the_float64_limit_are_written_and_valid(tmp_path: Any, spec: dict[str, Any]) -> None:
+    import math
+
+    from agentic_synth import AgenticSynth
+    from agentic_synth.adapters.readers import read_records
+    from agentic_synth.domain.schema.validation import validate_record
+
+    schema = Schema.from_payload({"n": spec})
+    out = tmp_path / "o.jsonl"
+    AgenticSynth().generate("structured", schema={"n": spec}, count=200, seed=3, output=str(out))
+    rows = list(read_records(str(out), schema))
+    assert len(rows) == 200 and all(isinstance(r["n"], float) and math.isfinite(r["n"]) for r in rows)
+    assert [v for r in rows for v in validate_record(r, schema)] == []
