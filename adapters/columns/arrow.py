@@ -124,7 +124,7 @@ def _distinct(values: Picks, f: Field) -> tuple[pa.Array, np.ndarray | None]:
 
 def _vocabulary_array(values: Picks, f: Field, typ: pa.DataType) -> pa.Array:
     return values.vocabulary.arrow(
-        typ, lambda: from_python([_to_python(v, f) for v in values.vocabulary.values.tolist()], typ))
+        typ, lambda: from_python(_all_to_python(values.vocabulary.values.tolist(), f), typ))
 
 
 def _mask(column: Column) -> pa.Array | None:
@@ -140,7 +140,7 @@ def _gather(vocab: pa.Array, values: Picks, f: Field) -> pa.Array:
 
 def _plain(values: Picks, f: Field, typ: pa.DataType) -> np.ndarray | None:
     """The vocabulary as a numpy array of numbers or booleans (None: it holds something else)."""
-    items = [_to_python(v, f) for v in values.vocabulary.values.tolist()]
+    items = _all_to_python(values.vocabulary.values.tolist(), f)
     if any(v is None for v in items):
         return None
     data = np.array(items)
@@ -173,6 +173,15 @@ def to_arrow(values: Sequence[Any], f: Field) -> pa.Array:
         children = [to_arrow(values.fields[c.name], c) for c in f.fields]
         return pa.StructArray.from_arrays(children, fields=list(typ), mask=_mask(values))
     return _from_values(list(values), f, typ)
+
+
+def _all_to_python(values: list[Any], f: Field) -> list[Any]:
+    """`_to_python` of each value, or the values themselves where it would change none (the vocabulary of a
+    million-value enum of numbers or texts)."""
+    if f.type in ("enum", "const") and not varies(f) and (
+            arrow_type(f) != pa.string() or all(type(v) is str for v in values)):
+        return values
+    return [_to_python(v, f) for v in values]
 
 
 def _to_python(value: Any, f: Field) -> Any:

@@ -16,8 +16,13 @@ DATETIME_FORMATS = ("iso", "epoch", "epoch_ms")
 MODEL_KEYS = ("base", "trend", "seasonality", "noise", "walk", "anomalies", "missing")
 
 
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
 def freeze(value: Any) -> Any:
     """Turn nested dicts/lists into hashable tuples so a Field stays a frozen value."""
+    if type(value) in _ATOMS:  # most values (a million-value enum): no ABC check
+        return value
     if isinstance(value, Mapping):
         return tuple((k, freeze(v)) for k, v in value.items())
     if isinstance(value, list | tuple):

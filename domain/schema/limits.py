@@ -74,7 +74,27 @@ def check_document(payload: Any) -> None:
                 _check_text(str(key), path)
                 stack.append((inner, f"{path}.{key}" if path else str(key), depth + 1))
         elif isinstance(value, list | tuple):
-            stack.extend((inner, path, depth + 1) for inner in value)
+            if value and depth + 1 > MAX_DOCUMENT_DEPTH:
+                raise SchemaError(f"nested deeper than {MAX_DOCUMENT_DEPTH} levels", _short(path))
+            stack.extend((inner, path, depth + 1) for inner in _unchecked(value, path))
+
+
+def _unchecked(values: list[Any] | tuple[Any, ...], path: str) -> list[Any]:
+    """Check a list's plain integers and texts at once (a million-value enum in a blink); the rest is left to
+    the walk."""
+    rest: list[Any] = []
+    ints: list[int] = []
+    for value in values:
+        kind = type(value)
+        if kind is int:
+            ints.append(value)
+        elif kind is str:
+            _check_text(value, path)
+        else:
+            rest.append(value)
+    if ints and not (INT64[0] <= min(ints) and max(ints) <= INT64[1]):
+        rest.extend(ints)  # the walk names the one beyond 64 bits
+    return rest
 
 
 def _short(path: str) -> str:
@@ -293,6 +313,53 @@ def _check_pattern(pattern: str, path: str) -> None:
         return  # not a regular expression: the front ends say so
     if _matches_no_character(parsed):
         raise SchemaError(f"pattern {pattern[:60]!r} has a character set that no character matches", path)
+    if not parsed.state.flags & re.MULTILINE and _misplaced_anchor(list(parsed), False, False):
+        raise SchemaError(f"pattern {pattern[:60]!r} has a ^ or $ where a character may come before or after it, "
+                          "which generated values cannot be made to honour (anchors go at the start and the end)", path)
+
+
+_STARTS = {"AT_BEGINNING", "AT_BEGINNING_STRING"}
+_ENDS = {"AT_END", "AT_END_STRING"}
+_REPEATS = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
+
+
+def _consumes(op: Any, av: Any) -> bool:
+    """Whether this part of a parsed pattern can take a character (an anchor or an empty group cannot)."""
+    name = str(op)
+    if name == "AT":
+        return False
+    if name == "SUBPATTERN":
+        return any(_consumes(o, a) for o, a in av[-1])
+    if name == "ATOMIC_GROUP":
+        return any(_consumes(o, a) for o, a in av)
+    if name == "BRANCH":
+        return any(_consumes(o, a) for branch in av[1] for o, a in branch)
+    if name in _REPEATS:
+        return av[1] > 0 and any(_consumes(o, a) for o, a in av[2])
+    return name not in ("ASSERT", "ASSERT_NOT")
+
+
+def _misplaced_anchor(items: list[Any], before: bool, after: bool) -> bool:
+    """Whether a `^` could follow a character, or a `$` be followed by one (`(a|b)$(a|b)`: nothing matches, and
+    the generator, which draws anchors as nothing, made values that break the pattern). `before`/`after`: the
+    sequence sits where a character may come before it / after it."""
+    takes = [_consumes(op, av) for op, av in items]
+    for i, (op, av) in enumerate(items):
+        name = str(op)
+        ahead, behind = before or any(takes[:i]), after or any(takes[i + 1:])
+        if name == "AT" and ((str(av) in _STARTS and ahead) or (str(av) in _ENDS and behind)):
+            return True
+        if name == "SUBPATTERN" and _misplaced_anchor(list(av[-1]), ahead, behind):
+            return True
+        if name == "ATOMIC_GROUP" and _misplaced_anchor(list(av), ahead, behind):
+            return True
+        if name == "BRANCH" and any(_misplaced_anchor(list(branch), ahead, behind) for branch in av[1]):
+            return True
+        if name in _REPEATS:
+            again = av[1] > 1 and takes[i]  # a second round comes after the first
+            if _misplaced_anchor(list(av[2]), ahead or again, behind or again):
+                return True
+    return False
 
 
 _COMPLEMENTS = ({"CATEGORY_DIGIT", "CATEGORY_NOT_DIGIT"}, {"CATEGORY_WORD", "CATEGORY_NOT_WORD"},

@@ -55,6 +55,8 @@ def _deep(depth: int, kind: str = "object") -> dict[str, Any]:
     ({"p": {"type": "string", "pattern": "a\\bb"}}, "uses a word boundary"),
     ({"p": {"type": "string", "pattern": "(a)\\1"}}, "uses a back-reference"),
     ({"p": {"type": "string", "pattern": "a(?=b)"}}, "uses a lookahead"),
+    ({"p": {"type": "string", "pattern": "(a|b)$(a|b)(a|b)"}}, "has a ^ or $ where a character may come"),  # slow
+    ({"p": {"type": "string", "pattern": "x*^a"}}, "has a ^ or $ where a character may come"),  # profile findings
     ({"a": {"type": "datetime", "after": "c"}, "b": {"type": "datetime", "after": "a"},
       "c": {"type": "datetime", "after": "b"}}, "'after' makes a cycle through a, b, c"),
     ({"type": "object", "properties": {"a": {"type": "string"}}, "required": 5}, "#: 'required' must be a list"),
@@ -74,6 +76,8 @@ def test_a_schema_past_a_limit_is_one_schema_error(schema: dict[str, Any], messa
     {"n": {"type": "number", "min": -1e307, "max": 1e307}}, {"p": {"type": "string", "pattern": "[a-z]{3,1000}"}},
     {"n": {"type": "number", "min": 0, "max": 1e297, "precision": 11}}, {"l": {"type": "latitude", "min": 80}},
     {"p": {"type": "string", "pattern": "a\\\\b"}},  # an escaped backslash, then b: no word boundary
+    {"p": {"type": "string", "pattern": "^(?:a|b)+$"}}, {"p": {"type": "string", "pattern": "^a$|^b$"}},
+    {"p": {"type": "string", "pattern": "(?:^|,)a"}}, {"p": {"type": "string", "pattern": "(?m)a$\\nb"}},
     {"a": {"type": "datetime"}, "b": {"type": "datetime", "after": "a"}, "c": {"type": "datetime", "after": "b"}},
 ])
 def test_a_schema_within_the_limits_is_accepted(schema: dict[str, Any]) -> None:
@@ -196,3 +200,27 @@ def test_numbers_near_the_float64_limit_are_written_and_valid(tmp_path: Any, spe
     rows = list(read_records(str(out), schema))
     assert len(rows) == 200 and all(isinstance(r["n"], float) and math.isfinite(r["n"]) for r in rows)
     assert [v for r in rows for v in validate_record(r, schema)] == []
+
+
+def test_a_million_value_enum_is_parsed_written_and_validated_in_seconds(tmp_path: Any,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slow-profile finding: `{"e": {"enum": list(range(10**6))}}` to Parquet passed the 20 s limit under load
+    (the document check, freezing each value, converting the vocabulary twice, a list of a million a record in
+    validate). Counted, not timed: a lookup per record, not a scan."""
+    import agentic_synth.domain.schema.validation as validation
+    from agentic_synth import AgenticSynth
+    from agentic_synth.adapters.readers import read_records
+
+    payload = {"e": {"enum": list(range(10**6))}}
+    out = tmp_path / "o.parquet"
+    AgenticSynth().generate("structured", schema=payload, count=50, seed=1, output=str(out))
+    schema = Schema.from_payload(payload)
+    rows = list(read_records(str(out), schema))
+    thawed = []
+    real = validation.thaw
+    monkeypatch.setattr(validation, "thaw", lambda value: thawed.append(value) or real(value))
+    assert [v for r in rows for v in validation.validate_record(r, schema)] == []
+    bad = validation.validate_record({"e": -1}, schema)
+    assert len(rows) == 50 and all(0 <= r["e"] < 10**6 for r in rows)
+    assert len(thawed) <= 20  # only to show the first values of the one violation
+    assert len(bad) == 1 and bad[0].message.endswith("and 999,980 more")
