@@ -57,7 +57,8 @@ class GenerateRecords:
 
     Errors that carry records worth keeping (a budget stop, a shortfall of valid LLM records) are
     raised after the sink is committed, so paid-for records are never lost. In llm and hybrid modes
-    an interrupted run keeps the whole records written so far.
+    an interrupted run keeps the whole records written so far. A run that stops having made no record
+    leaves no file (a stream or a device keeps what it was given: nothing).
     """
 
     def __init__(self, registry: GeneratorRegistry, clock: Clock, *, repair: Repair | None = None) -> None:
@@ -101,6 +102,7 @@ class GenerateRecords:
         try:
             self._write(self.chunks(request, tally, models=models), sink, meta, progress)
         except KeyboardInterrupt:
+            keep_on_interrupt = keep_partial or (keep_on_interrupt and meta.records > 0)  # no empty file
             self._finish(sink, keep_on_interrupt)
             interrupted = Interrupted(f"interrupted; {counted(meta.records, 'record')} written" if keep_on_interrupt
                                       else "interrupted; no output written")
@@ -108,9 +110,12 @@ class GenerateRecords:
             interrupted.keeps_records = keep_on_interrupt  # type: ignore[attr-defined]
             raise interrupted from None
         except AgenticSynthError as error:
-            self._finish(sink, keep_partial or bool(getattr(error, "keeps_records", False)))
+            kept = keep_partial or (bool(getattr(error, "keeps_records", False)) and meta.records > 0)  # no empty file
+            self._finish(sink, kept)
             stop = error.with_records(meta.records, request.count) if isinstance(error, BudgetExceeded) else error
             stop.metadata = meta  # the spend of a run that stopped short is shown too (summary, --report)
+            if not kept:  # nothing was made: the CLI says "no output written"
+                stop.keeps_records = False  # type: ignore[attr-defined]
             if stop is error:
                 raise
             raise stop from None

@@ -296,3 +296,22 @@ def test_an_interrupt_between_chunks_still_writes_what_the_calls_in_flight_bring
     assert meta.calls == len(server.completion_requests) > 1
     assert meta.records == len(rows) == asked  # every reply that came back (all valid and new) is written
     assert len({r["id"] for r in rows}) == len(rows)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv", "parquet"])
+def test_a_run_that_stops_having_made_no_record_leaves_no_file(tmp_path, capsys, fmt):
+    # Found by hand: a model whose every record broke the schema ended in exit 5 with an empty out.jsonl (and a
+    # `[]` JSON file, a header-only CSV) beside "wrote 0 structured records"; exit 3 said "no output written".
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps(SCHEMA))
+    off_schema = json.dumps({"records": [{"id": "x", "title": 5, "stars": 99}] * 10})
+    with FakeOpenAIServer(text=off_schema) as server:
+        container = build_container(load_plugins=False, providers={
+            "local": {"baseUrl": server.url + "/v1", "models": ["m"], "maxConcurrency": 2}})
+        out = tmp_path / f"out.{fmt}"
+        code, _, err = _cli(container, capsys, "generate", "structured", "-s", str(schema), "-n", "20", "--model",
+                            "m", "-o", str(out), "--cache-policy", "none")
+        assert len(server.completion_requests) >= 8  # the no-progress window
+    assert code == 5 and "error: no progress" in err, err
+    assert "no output written (structured, " in err and "wrote 0" not in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["schema.json"]
