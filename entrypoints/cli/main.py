@@ -131,8 +131,12 @@ def main(argv: Sequence[str] | None = None, *, container: Any = None) -> int:
             return result
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
-    except click.exceptions.NoArgsIsHelpError as exc:  # a bare group (`agentic-synth cache`): its help, as click does
-        exc.show()
+    except click.exceptions.NoArgsIsHelpError as exc:  # a bare group (`agentic-synth cache`): its help, as click does,
+        exc.show()  # then the one line that says why the exit code is 2
+        group = exc.ctx.command if exc.ctx is not None else cli
+        names = group.list_commands(exc.ctx) if isinstance(group, click.Group) and exc.ctx is not None else []
+        path = exc.ctx.command_path if exc.ctx is not None else "agentic-synth"
+        _error(obj, f"{path}: name a command ({', '.join(names)})")
         return ExitCode.USAGE
     except click.ClickException as exc:
         _error(obj, exc.format_message().replace("\n", " "))
@@ -142,7 +146,8 @@ def main(argv: Sequence[str] | None = None, *, container: Any = None) -> int:
         return ExitCode.INTERRUPTED
     except AgenticSynthError as exc:
         _error(obj, str(exc).replace("\n", " "))
-        _details(obj, exc, "debug", "details")
+        if exit_code_for(exc) != ExitCode.USAGE:  # bad input is the line above; -v adds no traceback to it
+            _details(obj, exc, "debug", "details")
         return exit_code_for(exc)
     except BrokenPipeError:
         return ExitCode.OK

@@ -29,9 +29,28 @@ def record_checker(schema: Schema) -> Callable[[Any], list[Violation]]:
     return lambda record: [Violation(path, message) for path, message in checks.record_errors(record)]
 
 
+def output_schema(container: Any, kind: str, schema: str | None, series: int | None) -> Schema:
+    """The schema of what `generate KIND` writes: for timeseries and events, the user's fields with the columns
+    the generator adds (a timestamp, the series column of `--series N`, anomaly labels, payload fields)."""
+    if series is not None and kind != "timeseries":
+        raise UsageError("--series applies to --kind timeseries")
+    if kind == "structured":
+        assert schema is not None  # the command asks for one first
+        return load_schema(schema)
+    from agentic_synth.entrypoints.request_builder import build_request
+
+    options: dict[str, Any] = {"series": series} if series is not None else {}
+    request = build_request(container, kind, schema=schema, count=1, seed=0, mode="engine", **options)
+    return Schema(fields=request.schema.fields, description=request.schema.description)
+
+
 @click.command()
 @click.option("-s", "--schema", "schema", metavar="FILE|JSON", help="Schema file or inline JSON.")
 @click.argument("data_file", required=False)
+@click.option("--kind", type=click.Choice(["structured", "timeseries", "events"]), default="structured",
+              show_default=True, help="What DATA_FILE holds: for timeseries and events the columns the generator adds "
+                                      "(timestamp, series, anomaly labels, payload fields) are checked too.")
+@click.option("--series", type=click.IntRange(min=1), help="--kind timeseries: the --series the data was made with.")
 @click.option("--reference", metavar="FILE", help="Compare DATA_FILE's series with this file's (DTW, LCS, similarity; "
                                                   "midstreamer, or its numpy reference).")
 @click.option("--window", type=click.IntRange(min=1), help="--reference: also compare window by window (points).")
@@ -41,14 +60,16 @@ def record_checker(schema: Schema) -> Callable[[Any], list[Violation]]:
 @click.option("--min-similarity", type=click.FloatRange(0, 1), help="--reference: exit 1 if a series is less similar.")
 @click.option("--json", "as_json", is_flag=True, help="--reference: print the report as one JSON document.")
 @click.pass_context
-def validate(ctx: click.Context, schema: str | None, data_file: str | None, reference: str | None,
-             window: int | None, series_column: str, analyzer: str, min_similarity: float | None,
-             as_json: bool) -> None:
+def validate(ctx: click.Context, schema: str | None, data_file: str | None, kind: str, series: int | None,
+             reference: str | None, window: int | None, series_column: str, analyzer: str,
+             min_similarity: float | None, as_json: bool) -> None:
     """Check a schema; with DATA_FILE (json, jsonl, csv, parquet) report rows that break it.
 
     With a dataset file as --schema, DATA_FILE is the dataset's directory, sqlite:///PATH or
     postgresql://... and the tables' keys, references, cardinalities, 'after' and sums are checked.
     With --reference REF, report how alike DATA_FILE's series are to REF's (per series, per window).
+    With --kind timeseries or events, DATA_FILE is what `generate KIND` wrote from the schema (the
+    kind's default schema when none is given).
     """
     from agentic_synth.adapters.dataset_file import peek_dataset
     from agentic_synth.entrypoints.cli.dataset_validate import validate_dataset
@@ -59,12 +80,12 @@ def validate(ctx: click.Context, schema: str | None, data_file: str | None, refe
                           series_column=series_column, as_json=as_json, min_similarity=min_similarity)
         if schema is None:
             return
-    if schema is None:
+    if schema is None and kind == "structured":
         raise UsageError("--schema is required (a file path or inline JSON), or --reference REF to compare series")
-    if peek_dataset(schema):  # a dataset file: DATA_FILE is its directory or database URL
+    if schema is not None and peek_dataset(schema):  # a dataset file: DATA_FILE is its directory or database URL
         validate_dataset(console, schema, data_file)
         return
-    parsed = load_schema(schema)
+    parsed = output_schema(ctx.obj["container"], kind, schema, series)
     for line in parsed.notices:
         console.info(f"notice: schema: {line}")
     if data_file is None:

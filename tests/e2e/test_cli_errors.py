@@ -43,6 +43,10 @@ def _files(tmp_path):
     (["validate", "-s", S, "broken.json"], 2, "error: broken.json: invalid JSON at line 2, column 1"),
     (["validate", "-s", S, "broken.parquet"], 2, "error: broken.parquet: not a readable Parquet file"),
     (["validate", "-s", S, "latin1.csv"], 2, "error: latin1.csv: not UTF-8 text"),
+    (["vectors"], 2, "error: agentic-synth vectors: name a command (info, search)"),  # after the group's help
+    ([], 2, "error: agentic-synth: name a command (batch, cache, config,"),  # slow-profile findings: exit 2 with
+    (["-v", "validate"], 2, "error: --schema is required"),  # no error line / a traceback with -v
+    (["-vv", "generate", "structured", "-s", S, "-n", "x"], 2, "error: Invalid value for '-n'"),
 ])
 def test_bad_input_gives_one_error_line_and_its_exit_code(run_cli, tmp_path, monkeypatch, args, code, start) -> None:
     monkeypatch.chdir(tmp_path)

@@ -104,3 +104,48 @@ def test_exclusive_bounds_hold_for_numbers_drawn_on_a_multiple_of_grid() -> None
                     "multiple_of": 0.25}}
     values = {r["x"] for r in AgenticSynth().generate("structured", schema=schema, count=400, seed=2).records}
     assert values == {0.25, 0.5, 0.75}
+
+
+SERIES = {"cpu": {"type": "number", "min": 0, "max": 100, "base": 40, "noise": {"std": 3},
+                  "anomalies": {"rate": 0.05, "magnitude": 30, "label": "spike"}, "missing": 0.1}}
+EVENTS = {"user": {"type": "uuid"}, "action": {"enum": ["view", "buy"]}}
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_time_series_and_events_output_is_checked_with_the_columns_their_generators_add(run_cli, schema_file, tmp_path,
+                                                                                        fmt) -> None:
+    """`validate` refused every row of our own time series and events ("timestamp: is not in the schema")."""
+    series = tmp_path / f"cpu.{fmt}"
+    code, _, err = run_cli("generate", "timeseries", "-s", schema_file(SERIES), "-n", "200", "--series", "3",
+                           "--seed", "4", "-o", str(series))
+    assert code == 0, err
+    code, _, err = run_cli("validate", "--kind", "timeseries", "--series", "3", "-s", schema_file(SERIES), str(series))
+    assert code == 0 and "all 600 rows satisfy the schema" in err, err
+    code, out, err = run_cli("validate", "-s", schema_file(SERIES), str(series))  # as plain records: it is not
+    assert code == 1 and "timestamp: is not in the schema" in out.decode()
+    events = tmp_path / f"events.{fmt}"
+    code, _, err = run_cli("generate", "events", "-s", schema_file(EVENTS), "-n", "50", "--seed", "4", "-o",
+                           str(events))
+    assert code == 0, err
+    code, _, err = run_cli("validate", "--kind", "events", "-s", schema_file(EVENTS), str(events))
+    assert code == 0 and "all 50 rows satisfy the schema" in err, err
+
+
+def test_time_series_values_off_the_schema_are_still_found(run_cli, schema_file, tmp_path) -> None:
+    data = tmp_path / "cpu.jsonl"
+    data.write_text('{"timestamp": "2025-01-01T00:00:00Z", "cpu": 41.5, "spike": false}\n'
+                    '{"timestamp": "2025-01-01T00:00:01Z", "cpu": 140.0, "spike": "no"}\n'
+                    '{"timestamp": "yesterday", "cpu": 3.0, "spike": true}\n')
+    code, out, _ = run_cli("validate", "--kind", "timeseries", "-s", schema_file(SERIES), str(data))
+    assert code == 1
+    found = re.findall(r"^row (\d): (\w+):", out.decode(), re.M)
+    assert found == [("2", "cpu"), ("2", "spike"), ("3", "timestamp")], out
+
+
+def test_the_kinds_default_schema_serves_when_none_is_given_and_series_needs_timeseries(run_cli, tmp_path) -> None:
+    data = tmp_path / "default.csv"
+    assert run_cli("generate", "timeseries", "-n", "30", "--seed", "1", "-o", str(data))[0] == 0
+    code, _, err = run_cli("validate", "--kind", "timeseries", str(data))
+    assert code == 0 and "all 30 rows satisfy the schema" in err, err
+    code, _, err = run_cli("validate", "--kind", "events", "--series", "2", "-s", '{"a": "integer"}', str(data))
+    assert code == 2 and err.strip() == "error: --series applies to --kind timeseries"
