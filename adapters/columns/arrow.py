@@ -37,7 +37,8 @@ def _literal_type(values: list[Any]) -> pa.DataType:
         return pa.bool_()
     if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
         return pa.int64()
-    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+    if all(isinstance(v, float) or (isinstance(v, int) and not isinstance(v, bool) and float(v) == v)
+           for v in values):  # ints and floats: doubles, unless an int is beyond what a double holds exactly
         return pa.float64()
     return pa.string()
 

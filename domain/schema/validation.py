@@ -221,6 +221,8 @@ def _check_number(value: Any, f: Field, path: str, out: list[Violation]) -> None
 
 def _check_string(value: str, f: Field, path: str, out: list[Violation]) -> None:
     check = _STRING_CHECKS.get(f.type)
+    if f.pattern is not None and f.shape is None:
+        check = None  # a compact field's pattern takes the place of its type's own format (the engine draws from it)
     if check and f.format not in ("name",) and not (f.type == "datetime" and f.format and "%" in f.format):
         ok, what = check
         if not ok(value):

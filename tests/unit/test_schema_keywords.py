@@ -108,3 +108,24 @@ def test_a_compact_const_object_is_written_and_read_back_in_every_format(tmp_pat
         AgenticSynth().generate("structured", schema=schema, count=3, seed=1, output=str(out))
         assert [r["s"] for r in read_records(str(out), Schema.from_payload(schema))] == [{"a": [1, {"b": 2}]}] * 3
     assert Schema.from_payload(schema).to_payload()["s"]["const"] == {"a": [1, {"b": 2}]}
+
+
+@pytest.mark.parametrize("payload", [
+    {"e": [1e-300, -4.3e-252, 9223372036854775807, -1]},  # slow-profile finding: stored as a double in Parquet,
+    {"e": {"enum": [0.5, 2**53 + 1]}},                     # 2**63-1 read back as 9.223372036854776e+18
+    {"h": {"type": "hash", "pattern": "±X]\U000350a9\x94"}},  # drawn from the pattern, then refused as no token
+])
+def test_values_read_back_from_every_format_are_those_written_and_valid(tmp_path: Any, payload: Any) -> None:
+    from agentic_synth import AgenticSynth
+    from agentic_synth.adapters.readers import read_records
+    from agentic_synth.entrypoints.cli.validate import record_checker
+
+    schema = Schema.from_payload(payload)
+    made = AgenticSynth().generate("structured", schema=payload, count=60, seed=2).records
+    check = record_checker(schema)
+    for fmt in ("jsonl", "csv", "parquet"):
+        out = tmp_path / f"o.{fmt}"
+        AgenticSynth().generate("structured", schema=payload, count=60, seed=2, output=str(out))
+        back = list(read_records(str(out), schema))
+        assert back == made and [v for r in back for v in check(r)] == [], fmt
+        assert [type(v) for r in back for v in r.values()] == [type(v) for r in made for v in r.values()], fmt
