@@ -14,6 +14,7 @@ from agentic_synth.adapters.columns.vectors import Numbers, Picks, Texts, vocabu
 from agentic_synth.adapters.engine.context import Ctx
 from agentic_synth.adapters.engine.temporal_columns import date_column, datetime_column, time_column
 from agentic_synth.domain.schema.bounds import multiples_between
+from agentic_synth.domain.schema.patterns import quiet_patterns
 from agentic_synth.domain.schema.schema import Field, thaw
 
 DEFAULT_NUMBER_RANGE = (0.0, 1000.0)
@@ -134,7 +135,8 @@ def uuid_column(f: Field, ctx: Ctx) -> Sequence[Any]:
 def pattern_column(f: Field, ctx: Ctx) -> list[Any]:
     assert f.pattern is not None
     maker = rstr.Rstr(random.Random(int(ctx.rng.integers(0, 2**63))))
-    return [maker.xeger(f.pattern) for _ in range(ctx.n)]
+    with quiet_patterns():  # rstr parses the pattern for every value
+        return [maker.xeger(f.pattern) for _ in range(ctx.n)]
 
 
 PRIMITIVE_MAKERS: dict[str, Callable[[Field, Ctx], Sequence[Any]]] = {

@@ -16,10 +16,10 @@ from typing import Any
 
 try:  # Python 3.11+
     import re._constants as sre_constants  # type: ignore[import-not-found]
-    import re._parser as sre_parse  # type: ignore[import-not-found]
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants  # type: ignore[no-redef]
-    import sre_parse  # type: ignore[no-redef]
+
+from agentic_synth.domain.schema.patterns import parse_pattern
 
 _PRINTABLE = string.ascii_letters + string.digits + " -_.:/@#+=,;!?~*$%&()[]{}<>'\"^|\\`"
 _CATEGORIES = {
@@ -41,7 +41,7 @@ class RegexSampler:
     """Draws strings matching `pattern` (fullmatch, so they also match it unanchored)."""
 
     def __init__(self, pattern: str, rng: random.Random, *, min_length: int = 0, max_length: int | None = None) -> None:
-        self.parsed = sre_parse.parse(pattern)
+        self.parsed = parse_pattern(pattern)
         self.rng = rng
         self.limit = UNBOUNDED if max_length is None else max(1, min(UNBOUNDED, max_length))
         if min_length > self.limit:

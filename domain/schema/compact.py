@@ -9,6 +9,7 @@ from typing import Any
 from agentic_synth.domain.errors import SchemaError
 from agentic_synth.domain.schema.bounds import count, did_you_mean, number, parse_bounds
 from agentic_synth.domain.schema.fields import DATETIME_FORMATS, MODEL_KEYS, Field, freeze
+from agentic_synth.domain.schema.patterns import compile_pattern
 from agentic_synth.domain.schema.types import (
     ALIASES,
     FIELD_TYPES,
@@ -198,7 +199,7 @@ def _parse_misc(kind: str, spec: dict[str, Any], kw: dict[str, Any], path: str) 
         if kind not in TEXTUAL_TYPES:
             raise SchemaError(f"'pattern' applies to text fields, not to type '{kind}'", path)
         try:
-            re.compile(pattern)
+            compile_pattern(pattern)
         except (re.error, TypeError) as exc:
             raise SchemaError(f"pattern {pattern!r} is not a valid regular expression: {exc}", path) from None
         kw["pattern"] = pattern

@@ -18,6 +18,7 @@ import attrs
 
 from agentic_synth.domain.errors import SchemaError
 from agentic_synth.domain.schema.documents import Documents, Location
+from agentic_synth.domain.schema.patterns import compile_pattern
 
 TYPES = ("null", "boolean", "object", "array", "number", "integer", "string")
 Locs = list[Location]
@@ -346,7 +347,7 @@ def _merge_strings(out: View, node: Mapping[str, Any], loc: Location) -> None:
     if "pattern" in node:
         pattern = node["pattern"]
         try:
-            re.compile(pattern)
+            compile_pattern(pattern)
         except (re.error, TypeError) as exc:
             raise SchemaError(f"pattern {pattern!r} is not a regular expression Python can read: {exc}",
                               loc.where) from None
@@ -410,7 +411,7 @@ def _merge_objects(out: View, node: Mapping[str, Any], loc: Location) -> None:
                                                                             Mapping) else {}
     for pattern in patterns:
         try:
-            re.compile(pattern)
+            compile_pattern(pattern)
         except re.error as exc:
             raise SchemaError(f"patternProperties: {pattern!r} is not a regular expression Python can read: {exc}",
                               loc.where) from None

@@ -19,12 +19,8 @@ from typing import Any
 
 from agentic_synth.domain.errors import SchemaError
 from agentic_synth.domain.schema.fields import Field
+from agentic_synth.domain.schema.patterns import parse_pattern
 from agentic_synth.domain.schema.types import NUMERIC_TYPES, STRING_VALUED_TYPES
-
-try:
-    import re._parser as sre_parse
-except ImportError:  # Python 3.10
-    import sre_parse
 
 MAX_DOCUMENT_DEPTH = 200  # nesting of the raw JSON (a JSON Schema spends two levels per object)
 MAX_DEPTH = 32  # objects and arrays inside one another (Parquet readers stop near 100)
@@ -308,7 +304,7 @@ def _check_pattern(pattern: str, path: str) -> None:
         if int(low) > MAX_REPEAT or (high and int(high) > MAX_REPEAT):
             raise SchemaError(f"pattern {pattern[:60]!r} repeats more than {MAX_REPEAT:,} times", path)
     try:
-        parsed = sre_parse.parse(pattern)
+        parsed = parse_pattern(pattern)
     except (re.error, RecursionError, OverflowError):
         return  # not a regular expression: the front ends say so
     if _matches_no_character(parsed):

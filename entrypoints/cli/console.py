@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import attrs
 
-from agentic_synth.domain.config.display import escape_controls
+from agentic_synth.domain.config.display import escape_controls, mask_keys
 from agentic_synth.domain.counts import counted, records_of
 from agentic_synth.domain.generation.results import RunMetadata
 
@@ -66,7 +66,7 @@ def summary(meta: RunMetadata, *, written: bool = True) -> str:
 
     `written` False: the run stopped and its output was discarded (the line says so, and still shows the spend).
     """
-    where = "stdout" if meta.output in (None, "-") else meta.output
+    where = "stdout" if meta.output in (None, "-") else mask_keys(str(meta.output))  # a key pasted as -o: masked
     line = (f"wrote {records_of(meta.records, meta.kind)} to {where} ({meta.format or 'jsonl'}) "
             f"in {meta.seconds:.2f}s, seed {meta.seed}") if written else \
         f"no output written ({meta.kind}, {meta.seconds:.2f}s, seed {meta.seed})"

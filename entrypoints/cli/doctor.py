@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
+import sys
 from collections.abc import Collection
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -15,7 +16,8 @@ from agentic_synth.adapters.config_file import LoadedConfig
 from agentic_synth.adapters.integrations.plugins import ENTRY_POINT_GROUP, INTEGRATION_MODULES, module_installed
 from agentic_synth.adapters.reachability import check_provider
 from agentic_synth.domain.config.settings import KNOWN_PROVIDERS
-from agentic_synth.domain.errors import ExitCode
+from agentic_synth.domain.counts import counted
+from agentic_synth.domain.errors import AgenticSynthError
 from agentic_synth.entrypoints.cache_control import CacheControl
 from agentic_synth.entrypoints.integration_status import integration_rows
 
@@ -140,5 +142,7 @@ def doctor(ctx: click.Context, online: bool) -> None:
         click.echo(f"\n{len(problems)} problem{'s' if len(problems) > 1 else ''}:")
         for check in problems:
             click.echo(f"  - {check.label}: {check.detail}")
-        ctx.exit(ExitCode.FAILURE)
+        sys.stdout.flush()  # the report, then the one line on stderr that says why the exit code is 1
+        raise AgenticSynthError(f"doctor found {counted(len(problems), 'problem')}: "
+                                f"{', '.join(check.label for check in problems)}")
     click.echo("\nall is well")

@@ -97,3 +97,15 @@ def test_the_canary_key_never_appears_in_anything_the_cli_writes(run_cli, tmp_pa
     assert len(written) >= 10  # four outputs, five reports, a starter config
     for path in written:
         assert not _leaks(path.read_bytes().decode("latin-1"), canary), path
+
+
+@pytest.mark.parametrize("kind", ["structured", "timeseries"])
+def test_a_key_pasted_as_the_output_name_is_masked_in_the_closing_line(run_cli, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch,
+                                                                       kind: str) -> None:
+    """Slow-profile finding: `generate timeseries -o sk-...` printed `wrote 3,600 time-series records to sk-...`."""
+    monkeypatch.chdir(tmp_path)
+    pasted = "sk-fuzz-canary-" + secrets.token_hex(16)
+    code, _, err = run_cli("generate", kind, "-s", json.dumps({"n": "integer"}), "-n", "3", "-o", pasted)
+    assert code == 0 and (tmp_path / pasted).is_file()  # the file is the user's to name
+    assert pasted not in err and pasted[:-4] not in err and " to *** (jsonl)" in err, err

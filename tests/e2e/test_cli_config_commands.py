@@ -133,9 +133,10 @@ def test_doctor_lists_each_problem_and_exits_1(run_cli, monkeypatch) -> None:
     monkeypatch.delenv("AGENTIC_SYNTH_CACHE_DIR")  # else the environment's cache directory wins over the file
     Path("blocker").write_text("a file where a directory should be")
     _config({"cache": {"persistPath": "blocker/cache"}, "integrations": {"midstreamer": {"enabled": True}}})
-    code, out, _ = run_cli("doctor")
+    code, out, err = run_cli("doctor")
     text = out.decode()
-    assert code == 1
+    assert code == 1 and err.splitlines()[-1] == ("error: doctor found 2 problems: integration midstreamer, "
+                                                  "cache directory"), err
     assert "2 problems:" in text
     assert "- cache directory: blocker/cache is not writable" in text
     assert "- integration midstreamer: not installed (enabled)" in text

@@ -107,7 +107,7 @@ def check_ending(suite: str, outcome: Outcome, *, allowed: frozenset[int], secre
     if outcome.code not in (0, 130) and not help_shown:  # a bare command group prints its help, exit 2 as click
         lines = outcome.error_lines
         FIGURES.check(suite, "clear-errors", outcome.code in allowed and len(lines) == 1,
-                      f"exit {outcome.code}: {outcome.stderr[-400:]}")
+                      f"exit {outcome.code}: {outcome.stderr[-400:]} for {str(about)[:200]}")
     FIGURES.check(suite, "clean-terminal", _RAW_CONTROL.search(outcome.stderr) is None, repr(outcome.stderr[-300:]))
     shown = outcome.stderr + outcome.stdout.decode("utf-8", "replace")
     leaked = [s for s in secrets if s and s in shown]
