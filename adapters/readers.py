@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -111,10 +112,21 @@ def _candidates(f: Field) -> list[Any]:
 
 
 def _enum_value(text: str, f: Field) -> Any:
-    for v in _candidates(f):
-        if str(v).lower() == text.lower() if isinstance(v, bool) else str(v) == text:
-            return v
-    return text
+    """The enum value (or const) whose text is `text` (a boolean's in any case), the first one of several."""
+    exact, folded = _enum_texts(f)
+    found = [hit for hit in (exact.get(text), folded.get(text.lower())) if hit is not None]
+    return min(found, key=lambda hit: hit[0])[1] if found else text
+
+
+@functools.lru_cache(maxsize=256)
+def _enum_texts(f: Field) -> tuple[dict[str, tuple[int, Any]], dict[str, tuple[int, Any]]]:
+    """Text -> (position, value) of a field's candidates, built once (a million-value enum read per cell)."""
+    exact: dict[str, tuple[int, Any]] = {}
+    folded: dict[str, tuple[int, Any]] = {}
+    for i, v in enumerate(_candidates(f)):
+        (folded if isinstance(v, bool) else exact).setdefault(str(v).lower() if isinstance(v, bool) else str(v),
+                                                               (i, v))
+    return exact, folded
 
 
 def _csv(p: Path, schema: Schema) -> Iterator[dict[str, Any]]:

@@ -9,6 +9,7 @@ from urllib.parse import unquote, urlsplit
 from agentic_synth.adapters.documents import read_by_suffix, read_json
 from agentic_synth.adapters.python_types import model_class_of
 from agentic_synth.domain.errors import SchemaError, UsageError
+from agentic_synth.domain.schema.limits import check_fields
 from agentic_synth.domain.schema.python_types import schema_from_type
 from agentic_synth.domain.schema.schema import Schema
 
@@ -63,6 +64,7 @@ def load_schema(value: Any, *, allow_empty: bool = False) -> Schema:
     `allow_empty` reads `{}` as a schema of no fields (for generators that add fields of their own).
     """
     if isinstance(value, Schema):
+        check_fields(value.fields)  # made in code: the limits the schema formats check as they read
         return value
     if isinstance(value, dict):
         return _parse(value, allow_empty, loader=SiblingFiles(Path.cwd()))

@@ -31,6 +31,10 @@ NAME_MAX = 255  # bytes of one path component on every common file system
 _UNCOMMITTED: set[Path] = set()  # this process's temporary files not yet renamed into place or removed
 
 
+if hasattr(os, "register_at_fork"):  # a forked child inherits the set, not the files: they are its parent's
+    os.register_at_fork(after_in_child=_UNCOMMITTED.clear)
+
+
 @atexit.register
 def _remove_uncommitted() -> None:
     for path in list(_UNCOMMITTED):

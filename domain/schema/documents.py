@@ -9,7 +9,7 @@ from urllib.parse import quote, unquote, urldefrag, urljoin
 import attrs
 
 from agentic_synth.domain.errors import SchemaError
-from agentic_synth.domain.schema.keywords import check_keywords
+from agentic_synth.domain.schema.keywords import UNKNOWN, check_keywords
 
 ROOT_URI = "urn:agentic-synth:schema"
 DIALECTS = {  # $schema (without the trailing '#', http or https) -> our name for the dialect
@@ -26,6 +26,7 @@ DIALECT_URIS = {"draft4": "http://json-schema.org/draft-04/schema#", "draft6": "
 _ONE = ("additionalProperties", "additionalItems", "items", "contains", "propertyNames", "not", "if", "then",
         "else", "unevaluatedProperties", "unevaluatedItems", "contentSchema")
 _MAP = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies")
+_REF_HIDES = frozenset({"draft4", "draft6", "draft7", "openapi3.0"})  # dialects where `$ref` hides its siblings
 _APPLIED_MAP = tuple(k for k in _MAP if k not in ("$defs", "definitions"))
 _LIST = ("allOf", "anyOf", "oneOf", "prefixItems", "items")
 Loader = Callable[[str], Any]
@@ -46,8 +47,9 @@ def dialect_of(payload: Any, default: str = "draft2020-12") -> str:
 
 
 def is_meta_schema(uri: str) -> bool:
-    """Is `uri` one of the drafts' own meta-schemas (which the jsonschema library holds)?"""
-    return urldefrag(uri)[0].split("://", 1)[-1].rstrip("#") in DIALECTS
+    """Is `uri` one of the drafts' own meta-schemas or vocabularies (which the jsonschema library holds)?"""
+    where = urldefrag(uri)[0].split("://", 1)[-1].rstrip("#")
+    return where in DIALECTS or where.startswith("json-schema.org/")
 
 
 def join(base: str, ref: str) -> str:
@@ -100,7 +102,7 @@ def _located(node: Any, doc: str, pointer: str, base: str, dialect: str, label: 
     """A node's location, with the base URI moved by its own `$id` (draft 4 `id`)."""
     if isinstance(node, Mapping):
         ident = node.get("id" if dialect == "draft4" else "$id")
-        ref_wins = dialect in ("draft4", "draft6", "draft7", "openapi3.0") and "$ref" in node  # $ref hides its siblings
+        ref_wins = dialect in _REF_HIDES and "$ref" in node
         if isinstance(ident, str) and not ident.startswith("#") and not ref_wins:
             base = join(base, ident)
     return Location(node, doc, pointer, base, dialect, label)
@@ -140,7 +142,7 @@ class Documents:
             if isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
                 refs.append((node["$ref"], loc))
             ident = node.get("id" if loc.dialect == "draft4" else "$id")
-            ref_wins = loc.dialect in ("draft4", "draft6", "draft7", "openapi3.0") and "$ref" in node
+            ref_wins = loc.dialect in _REF_HIDES and "$ref" in node
             if isinstance(ident, str) and not ident.startswith("#") and not ref_wins:
                 self.ids.setdefault(loc.base.rstrip("#"), (uri, loc.pointer))  # the base its $id gave it
             for key in ("$anchor", "$dynamicAnchor"):
@@ -163,13 +165,16 @@ class Documents:
             top = todo.pop()
             if (top.doc, top.pointer) in seen:
                 continue
-            for loc in _walk(top, definitions=False):
+            for loc in _walk(top, applied=True):
                 if (loc.doc, loc.pointer) in seen:
                     continue
                 seen.add((loc.doc, loc.pointer))
-                ref = loc.node.get("$ref")
-                if isinstance(ref, str) and not is_meta_schema(join(loc.base, ref)):
-                    todo.append(self.resolve(ref, loc))
+                for key in ("$ref", "$dynamicRef"):
+                    ref = loc.node.get(key)
+                    if key in UNKNOWN.get(loc.dialect, frozenset()) or not isinstance(ref, str):
+                        continue
+                    if not is_meta_schema(join(loc.base, ref)):
+                        todo.append(self.resolve(ref, loc))
 
     def resolve(self, ref: str, at: Location) -> Location:
         """The node `ref` (seen at `at`) names; SchemaError naming `at` when it cannot be found."""
@@ -225,27 +230,33 @@ class Documents:
             yield uri, payload, self.dialects[uri]
 
 
-def _walk(loc: Location, *, definitions: bool = True) -> Iterator[Location]:
-    """Every schema object under `loc` (itself included), following the keywords that hold schemas;
-    without `definitions`, only those that apply to a value (not `$defs`, `definitions`, OpenAPI components)."""
+def _walk(loc: Location, *, applied: bool = False) -> Iterator[Location]:
+    """Every schema object under `loc` (itself included), following the keywords that hold schemas.
+
+    `applied`: only those a validator applies to a value, as the dialect reads them: not definitions
+    (`$defs`, `definitions`, OpenAPI components), not keywords the dialect does not have, and, before
+    2019-09, nothing beside a `$ref` (it hides its siblings)."""
     node = loc.node
     if not isinstance(node, Mapping):
         return
     yield loc
+    if applied and loc.dialect in _REF_HIDES and "$ref" in node:
+        return
+    skip = UNKNOWN.get(loc.dialect, frozenset()) if applied else frozenset()
     for key in _ONE:
-        if isinstance(node.get(key), Mapping):
-            yield from _walk(loc.child(key), definitions=definitions)
-    for key in _MAP if definitions else _APPLIED_MAP:
-        if isinstance(node.get(key), Mapping):
+        if key not in skip and isinstance(node.get(key), Mapping):
+            yield from _walk(loc.child(key), applied=applied)
+    for key in _APPLIED_MAP if applied else _MAP:
+        if key not in skip and isinstance(node.get(key), Mapping):
             for name, sub in node[key].items():
                 if isinstance(sub, Mapping):
-                    yield from _walk(loc.child(key, name), definitions=definitions)
+                    yield from _walk(loc.child(key, name), applied=applied)
     for key in _LIST:
-        if isinstance(node.get(key), list):
+        if key not in skip and isinstance(node.get(key), list):
             for i, sub in enumerate(node[key]):
                 if isinstance(sub, Mapping):
-                    yield from _walk(loc.child(key, i), definitions=definitions)
-    if definitions and isinstance(node.get("components"), Mapping) \
+                    yield from _walk(loc.child(key, i), applied=applied)
+    if not applied and isinstance(node.get("components"), Mapping) \
             and isinstance(node["components"].get("schemas"), Mapping):
         for name in node["components"]["schemas"]:
             yield from _walk(loc.child("components", "schemas", name))

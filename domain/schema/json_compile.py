@@ -21,7 +21,6 @@ from agentic_synth.domain.schema.json_formats import KNOWN, string_format
 from agentic_synth.domain.schema.json_view import (
     ANNOTATIONS,
     TYPES,
-    UNKNOWN,
     Empty,
     Locs,
     Reader,
@@ -31,6 +30,7 @@ from agentic_synth.domain.schema.json_view import (
     lcm_step,
     type_of,
 )
+from agentic_synth.domain.schema.keywords import UNKNOWN
 
 # with a pattern, values come from these formats (the pattern checked)
 STRICT_FORMATS = frozenset({"date-time", "date", "time", "uuid", "ipv4", "ipv6", "duration", "email", "idn-email",

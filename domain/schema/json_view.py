@@ -18,6 +18,7 @@ import attrs
 
 from agentic_synth.domain.errors import SchemaError
 from agentic_synth.domain.schema.documents import Documents, Location
+from agentic_synth.domain.schema.keywords import UNKNOWN
 from agentic_synth.domain.schema.patterns import compile_pattern
 
 TYPES = ("null", "boolean", "object", "array", "number", "integer", "string")
@@ -36,18 +37,6 @@ OPTIONS = frozenset({"distribution", "unique", "locale", "after", "null_rate", "
                      "series_key", "seriesKey", "length", "probability", "label", "llm"})
 
 
-_LATER_THAN_4 = frozenset({"const", "contains", "propertyNames", "if", "then", "else"})
-_LATER_THAN_7 = frozenset({"dependentRequired", "dependentSchemas", "unevaluatedProperties", "unevaluatedItems",
-                           "minContains", "maxContains", "$anchor"})
-# Keywords a dialect does not have: the jsonschema library ignores them there, and so do we.
-UNKNOWN = {
-    "draft4": _LATER_THAN_4 | _LATER_THAN_7 | {"prefixItems", "$dynamicRef"},
-    "openapi3.0": _LATER_THAN_4 | _LATER_THAN_7 | {"prefixItems", "$dynamicRef"},
-    "draft6": frozenset({"if", "then", "else"}) | _LATER_THAN_7 | {"prefixItems", "$dynamicRef"},
-    "draft7": _LATER_THAN_7 | {"prefixItems", "$dynamicRef"},
-    "draft2019-09": frozenset({"prefixItems", "$dynamicRef"}),
-    "draft2020-12": frozenset({"dependencies", "additionalItems"}),
-}
 
 
 class Empty(SchemaError):

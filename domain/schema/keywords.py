@@ -27,6 +27,18 @@ _TEXTS = ("$ref", "$id", "$anchor", "$dynamicRef", "$dynamicAnchor", "pattern", 
 _FLAGS = ("uniqueItems", "readOnly", "writeOnly", "deprecated")
 _OLD_ITEMS = frozenset({"draft4", "draft6", "draft7", "draft2019-09"})  # `items` may still be a list of schemas
 _OBJECTS_ONLY = frozenset({"draft4", "openapi3.0"})  # no true/false schemas
+_LATER_THAN_4 = frozenset({"const", "contains", "propertyNames", "if", "then", "else"})
+_LATER_THAN_7 = frozenset({"dependentRequired", "dependentSchemas", "unevaluatedProperties", "unevaluatedItems",
+                           "minContains", "maxContains", "$anchor"})
+# Keywords a dialect does not have: the jsonschema library ignores them there, and so do we.
+UNKNOWN = {
+    "draft4": _LATER_THAN_4 | _LATER_THAN_7 | {"prefixItems", "$dynamicRef"},
+    "openapi3.0": _LATER_THAN_4 | _LATER_THAN_7 | {"prefixItems", "$dynamicRef"},
+    "draft6": frozenset({"if", "then", "else"}) | _LATER_THAN_7 | {"prefixItems", "$dynamicRef"},
+    "draft7": _LATER_THAN_7 | {"prefixItems", "$dynamicRef"},
+    "draft2019-09": frozenset({"prefixItems", "$dynamicRef"}),
+    "draft2020-12": frozenset({"dependencies", "additionalItems"}),
+}
 
 
 def check_keywords(node: Mapping[str, Any], where: str, dialect: str) -> None:

@@ -29,19 +29,31 @@ def record_checker(schema: Schema) -> Callable[[Any], list[Violation]]:
     return lambda record: [Violation(path, message) for path, message in checks.record_errors(record)]
 
 
-def output_schema(container: Any, kind: str, schema: str | None, series: int | None) -> Schema:
-    """The schema of what `generate KIND` writes: for timeseries and events, the user's fields with the columns
-    the generator adds (a timestamp, the series column of `--series N`, anomaly labels, payload fields)."""
+def output_checker(container: Any, kind: str, schema: str | None,
+                   series: int | None) -> tuple[Schema, Callable[[Any], list[Violation]]]:
+    """The schema of what `generate KIND` writes, and how its records are judged. For timeseries and events: the
+    user's fields (by `record_checker`: a JSON Schema's every keyword) and the columns the generator adds (a
+    timestamp, the series column of `--series N`, anomaly labels, payload fields)."""
     if series is not None and kind != "timeseries":
         raise UsageError("--series applies to --kind timeseries")
     if kind == "structured":
         assert schema is not None  # the command asks for one first
-        return load_schema(schema)
+        parsed = load_schema(schema)
+        return parsed, record_checker(parsed)
     from agentic_synth.entrypoints.request_builder import build_request
 
     options: dict[str, Any] = {"series": series} if series is not None else {}
     request = build_request(container, kind, schema=schema, count=1, seed=0, mode="engine", **options)
-    return Schema(fields=request.schema.fields, description=request.schema.description)
+    user = load_schema(schema, allow_empty=True) if schema is not None else None
+    out = Schema(fields=request.schema.fields, description=request.schema.description,
+                 notices=user.notices if user is not None else ())
+    if user is None or user.source is None:
+        return out, RecordValidator(out).check
+    added = frozenset(out.names) - frozenset(user.names)
+    columns = RecordValidator(Schema(fields=tuple(f for f in out.fields if f.name in added)), allow_extra=True).check
+    fields = record_checker(user)
+    return out, lambda record: columns(record) + fields(
+        {k: v for k, v in record.items() if k not in added} if isinstance(record, dict) else record)
 
 
 @click.command()
@@ -85,13 +97,12 @@ def validate(ctx: click.Context, schema: str | None, data_file: str | None, kind
     if schema is not None and peek_dataset(schema):  # a dataset file: DATA_FILE is its directory or database URL
         validate_dataset(console, schema, data_file)
         return
-    parsed = output_schema(ctx.obj["container"], kind, schema, series)
+    parsed, check = output_checker(ctx.obj["container"], kind, schema, series)
     for line in parsed.notices:
         console.info(f"notice: schema: {line}")
     if data_file is None:
         click.echo(f"schema ok: {len(parsed.fields)} fields ({', '.join(parsed.names)})")
         return
-    check = record_checker(parsed)
     rows = bad = violations = 0
     for rows, record in enumerate(read_records(data_file, parsed), 1):
         problems = check(record)

@@ -149,3 +149,17 @@ def test_the_kinds_default_schema_serves_when_none_is_given_and_series_needs_tim
     assert code == 0 and "all 30 rows satisfy the schema" in err, err
     code, _, err = run_cli("validate", "--kind", "events", "--series", "2", "-s", '{"a": "integer"}', str(data))
     assert code == 2 and err.strip() == "error: --series applies to --kind timeseries"
+
+
+def test_a_json_schema_time_series_is_judged_by_every_keyword_of_the_schema(run_cli, schema_file, tmp_path) -> None:
+    """Review finding: with --kind the JSON Schema's own checks (a pattern beside a format) were skipped."""
+    schema = {"type": "object", "required": ["value", "tag"], "properties": {
+        "value": {"type": "number", "minimum": 0}, "tag": {"type": "string", "pattern": "^[A-Z]{2}-[0-9]{2}$"}}}
+    data = tmp_path / "ts.jsonl"
+    data.write_text('{"timestamp": "2025-01-01T00:00:00Z", "series": 1, "value": 3.5, "tag": "AB-12"}\n'
+                    '{"timestamp": "2025-01-01T00:00:00Z", "series": 2, "value": -1, "tag": "nope"}\n'
+                    '{"timestamp": "2025-01-01T00:00:01Z", "series": 3, "value": 1, "tag": "CD-34"}\n')
+    code, out, _ = run_cli("validate", "--kind", "timeseries", "--series", "2", "-s", schema_file(schema), str(data))
+    assert code == 1
+    found = re.findall(r"^row (\d): (\w+):", out.decode(), re.M)
+    assert found == [("2", "value"), ("2", "tag"), ("3", "series")], out

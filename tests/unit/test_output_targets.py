@@ -107,3 +107,28 @@ def test_the_temporary_file_is_private_until_committed(tmp_path: Path) -> None:
     assert out.temp_path.stat().st_mode & 0o777 == 0o600
     out.commit()
     assert (tmp_path / "a.jsonl").stat().st_mode & 0o777 == 0o644 and not out.temp_path.exists()
+
+
+FORKS = """
+import os, sys
+from agentic_synth.adapters.sinks.atomic import file_target
+out = file_target(sys.argv[1])
+out.handle.write(b"x\\n")
+out.handle.flush()  # else the child writes the buffer a second time as it exits
+pid = os.fork()
+if pid == 0:
+    sys.exit(0)  # a child that ends normally runs the exit cleanup: the file is its parent's
+os.waitpid(pid, 0)
+out.commit()
+"""
+
+
+def test_a_forked_child_leaves_its_parents_temporary_file_alone(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", FORKS, "forked.jsonl"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["forked.jsonl"]
+    assert (tmp_path / "forked.jsonl").read_bytes() == b"x\n"

@@ -88,6 +88,35 @@ def test_a_reference_to_another_document_is_checked_where_the_engine_does_not_lo
         Schema.from_payload(schema)
 
 
+D7 = "http://json-schema.org/draft-07/schema#"
+
+
+@pytest.mark.parametrize("schema", [  # review findings: each was refused although no validator reads the reference
+    {"$schema": D7, "$ref": "#/definitions/a",
+     "definitions": {"a": {"type": "object", "required": ["x"], "properties": {"x": {"type": "integer"}}}},
+     "properties": {"y": {"not": {"$ref": "missing.json"}}}},  # beside a $ref: hidden
+    {"$schema": D7, "type": "object", "required": ["x"], "properties": {"x": {"type": "integer"}},
+     "dependentSchemas": {"x": {"not": {"$ref": "missing.json"}}}},  # a keyword draft 7 does not have
+    {"type": "object", "required": ["t"], "properties": {"t": {"type": "string", "enum": ["a", "b"], "not": {
+        "$ref": "https://json-schema.org/draft/2020-12/meta/validation#/$defs/simpleTypes"}}}},  # a vocabulary's
+])
+def test_references_no_validator_follows_are_let_be(schema: dict[str, Any]) -> None:
+    from agentic_synth import AgenticSynth
+    from agentic_synth.entrypoints.cli.validate import record_checker
+
+    records = AgenticSynth().generate("structured", schema=schema, count=5, seed=1).records
+    check = record_checker(Schema.from_payload(schema))
+    assert len(records) == 5 and [v for r in records for v in check(r)] == []
+
+
+def test_a_dynamic_reference_to_a_document_that_is_not_here_is_refused_up_front() -> None:
+    """It was accepted, then the engine's jsonschema check crashed on it (exit 70)."""
+    schema = {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "required": ["a"],
+              "properties": {"a": {"type": "string", "not": {"$dynamicRef": "missing.json#x"}}}}
+    with pytest.raises(SchemaError, match=r"#/properties/a/not: \$ref 'missing.json#x' names .*which is not here"):
+        Schema.from_payload(schema)
+
+
 def test_an_unused_definition_or_a_meta_schema_may_name_another_document(tmp_path: Any) -> None:
     from agentic_synth import AgenticSynth
 

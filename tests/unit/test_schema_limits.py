@@ -224,3 +224,34 @@ def test_a_million_value_enum_is_parsed_written_and_validated_in_seconds(tmp_pat
     assert len(rows) == 50 and all(0 <= r["e"] < 10**6 for r in rows)
     assert len(thawed) <= 20  # only to show the first values of the one violation
     assert len(bad) == 1 and bad[0].message.endswith("and 999,980 more")
+
+
+def test_a_field_made_in_code_with_too_many_decimals_is_one_schema_error() -> None:
+    """Review finding: precision=400 on a Field built in code passed the parse-time check and crashed (10.0**400)."""
+    from agentic_synth import AgenticSynth
+    from agentic_synth.domain.schema.fields import Field
+
+    schema = Schema(fields=(Field(name="n", type="number", min=0, max=1, precision=400),))
+    with pytest.raises(SchemaError, match=r"n: precision \(400\) is more decimals than a float64 can hold"):
+        AgenticSynth().generate("structured", schema=schema, count=3, seed=1)
+
+
+def test_a_large_text_enum_is_read_back_by_lookup_not_by_a_scan_per_cell(tmp_path: Any,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Review finding: reading a million-text enum back from CSV or Parquet scanned every value for every cell
+    (39 s for 300 rows). Counted, not timed."""
+    from agentic_synth import AgenticSynth
+    from agentic_synth.adapters import readers
+
+    payload = {"e": {"enum": [f"v{i}" for i in range(100_000)] + [True]}, "n": "integer"}
+    schema = Schema.from_payload(payload)
+    made = AgenticSynth().generate("structured", schema=payload, count=200, seed=5).records
+    scans = []
+    real = readers._candidates
+    monkeypatch.setattr(readers, "_candidates", lambda f: scans.append(f.name) or real(f))
+    readers._enum_texts.cache_clear()
+    for fmt in ("csv", "parquet"):
+        out = tmp_path / f"o.{fmt}"
+        AgenticSynth().generate("structured", schema=payload, count=200, seed=5, output=str(out))
+        assert list(readers.read_records(str(out), schema)) == made, fmt
+    assert scans.count("e") <= 1
