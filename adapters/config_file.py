@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 from dotenv import dotenv_values
 
-from agentic_synth.adapters.documents import read_json
+from agentic_synth.adapters.documents import is_file, read_json
 from agentic_synth.adapters.serialization import structure, unstructure
 from agentic_synth.domain.ai.builtin_providers import BUILTIN_PROVIDERS
 from agentic_synth.domain.config.display import SECRET_NAME, looks_like_key, safe_text
@@ -175,11 +175,11 @@ def discover(config_path: str | os.PathLike[str] | None, cwd: Path) -> tuple[Pat
         path = Path(config_path)
         if not path.is_absolute():
             path = cwd / path
-        if not path.is_file():
+        if not is_file(path):
             raise ConfigError(f"config file '{config_path}' not found")
         return path, str(config_path)
     found = cwd / CONFIG_NAME
-    return (found, CONFIG_NAME) if found.is_file() else (None, "")
+    return (found, CONFIG_NAME) if is_file(found) else (None, "")
 
 
 def load_config(config_path: str | os.PathLike[str] | None = None, *, payload: Mapping[str, Any] | None = None,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 from agentic_synth.domain.errors import UsageError
@@ -61,3 +61,12 @@ def read_by_suffix(text: str, path: PurePath, source: str) -> Any:
     if path.suffix.lower() in YAML_SUFFIXES:
         return read_yaml(text, source)
     return read_json(text, source)
+
+
+def is_file(path: Path) -> bool:
+    """`path.is_file()`, where a name no file system takes (a component over 255 bytes: Python raises
+    "File name too long" for it) is a file that is not there."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False

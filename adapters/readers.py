@@ -12,6 +12,7 @@ from typing import Any
 
 import orjson
 
+from agentic_synth.adapters.documents import is_file
 from agentic_synth.adapters.sinks.csv_names import flat_columns
 from agentic_synth.adapters.sinks.factory import resolve_format
 from agentic_synth.adapters.sinks.formula import unprotect
@@ -28,7 +29,7 @@ _EPOCH_SCALE = {"epoch": 1, "epoch_ms": 1000}  # datetime formats written as who
 def read_records(path: str, schema: Schema) -> Iterator[dict[str, Any]]:
     """Rows of a data file as JSON-like dicts, typed by the schema where the format is untyped."""
     p = Path(path)
-    if not p.is_file():
+    if not is_file(p):
         raise UsageError(f"data file '{path}' not found")
     fmt = resolve_format(path, None)
     if fmt == "jsonl":
@@ -144,27 +145,30 @@ def _csv_rows(fh: Any, columns: dict[str, tuple[str, ...]], schema: Schema) -> I
     reader = csv.DictReader(fh)
     if reader.fieldnames is not None:
         reader.fieldnames = [unprotect(name) for name in reader.fieldnames]
+    fields: dict[str, Field | None] = {}  # each column's field, found once (10,000 columns: not once a cell)
+    top = {f.name: f for f in schema.fields}
     for row in reader:
         record: dict[str, Any] = {}
         for name, text in row.items():
             path = columns.get(name, (name,))
-            field = _field_at(schema, path)
+            if name not in fields:
+                fields[name] = _field_at(top, path)
+            field = fields[name]
             value = _coerce(text, field) if field else text
             target = record
             for key in path[:-1]:
                 target = target.setdefault(key, {})
             target[path[-1]] = value
-        yield _present(record, {f.name: f for f in schema.fields})
+        yield _present(record, top)
 
 
-def _field_at(schema: Schema, path: tuple[str, ...]) -> Field | None:
-    fields = schema.fields
-    found = None
-    for key in path:
-        found = next((f for f in fields if f.name == key), None)
+def _field_at(top: dict[str, Field], path: tuple[str, ...]) -> Field | None:
+    """The field a (dotted) column names; `top` is the schema's fields by name."""
+    found = top.get(path[0])
+    for key in path[1:]:
         if found is None:
             return None
-        fields = found.fields
+        found = next((f for f in found.fields if f.name == key), None)
     return found
 
 

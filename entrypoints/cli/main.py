@@ -6,6 +6,7 @@ Each command's module is imported only when that command runs (or `--help` lists
 
 from __future__ import annotations
 
+import errno
 import importlib
 import os
 import sys
@@ -151,16 +152,26 @@ def main(argv: Sequence[str] | None = None, *, container: Any = None) -> int:
         return exit_code_for(exc)
     except BrokenPipeError:
         return ExitCode.OK
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:  # any other is ours to explain
+            return _internal(obj, exc)
+        name = str(exc.filename or "")  # a path the user gave no file system takes: bad input, wherever it met us
+        _error(obj, f"'{name[:40]}…': a file name too long for the file system (at most 255 bytes a name)")
+        return ExitCode.USAGE
     except Exception as exc:  # a bug of ours: still one line, details with -v
-        _error(obj, f"internal error: {type(exc).__name__}: {exc} (please report; -v shows details)")
-        _details(obj, exc, "error", "traceback")
-        return ExitCode.INTERNAL
+        return _internal(obj, exc)
     finally:
         if obj.get("container") is not None:
             obj["container"].shutdown_resources()  # the providers' HTTP clients, closed (connected again if used)
         if "loguru" in sys.modules:
             sys.modules["loguru"].logger.disable("agentic_synth")
     return ExitCode.OK
+
+
+def _internal(obj: dict[str, Any], exc: Exception) -> int:
+    _error(obj, f"internal error: {type(exc).__name__}: {exc} (please report; -v shows details)")
+    _details(obj, exc, "error", "traceback")
+    return ExitCode.INTERNAL
 
 
 def _details(obj: dict[str, Any], exc: BaseException, level: str, what: str) -> None:

@@ -7,14 +7,20 @@ from typing import Any
 
 import orjson
 
-from agentic_synth.adapters.sinks.atomic import file_target
+from agentic_synth.adapters.sinks.atomic import check_name, file_target
 from agentic_synth.domain.errors import UsageError
 
 
 def check_report_path(report: str | None) -> None:
-    if report is not None and not Path(report).parent.is_dir():
+    if report is None:
+        return
+    try:
+        check_name(Path(report))
+    except UsageError as exc:
+        raise UsageError(f"--report: {str(exc).removeprefix('output: ')}") from None
+    if not Path(report).parent.is_dir():
         raise UsageError(f"--report: directory '{Path(report).parent}' does not exist")
-    if report is not None and Path(report).is_dir():
+    if Path(report).is_dir():
         raise UsageError(f"--report: '{report}' is a directory")
 
 

@@ -7,6 +7,7 @@ import pytest
 from tests.fakes import MIDWAY_ERRORS, FailingGenerator
 
 S = '{"n": "integer"}'
+LONG = "a" * 300  # no file system takes a name this long
 
 
 def _files(tmp_path):
@@ -43,6 +44,11 @@ def _files(tmp_path):
     (["validate", "-s", S, "broken.json"], 2, "error: broken.json: invalid JSON at line 2, column 1"),
     (["validate", "-s", S, "broken.parquet"], 2, "error: broken.parquet: not a readable Parquet file"),
     (["validate", "-s", S, "latin1.csv"], 2, "error: latin1.csv: not UTF-8 text"),
+    (["--config", LONG, "config", "show"], 2, f"error: config file '{LONG}' not found"),  # slow-profile findings:
+    (["generate", "structured", "-s", S, "--report", LONG], 2, "error: --report: the name 'aaaa"),  # a name over
+    (["validate", "-s", S, LONG], 2, f"error: data file '{LONG}' not found"),  # 255 bytes was exit 70
+    (["validate", "--reference", LONG, "x.csv"], 2, "error: 'aaaa"),
+    (["vectors", "info", "--db", LONG], 2, "error: 'aaaa"),
     (["vectors"], 2, "error: agentic-synth vectors: name a command (info, search)"),  # after the group's help
     ([], 2, "error: agentic-synth: name a command (batch, cache, config,"),  # slow-profile findings: exit 2 with
     (["-v", "validate"], 2, "error: --schema is required"),  # no error line / a traceback with -v
