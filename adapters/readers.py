@@ -84,10 +84,17 @@ def _coerce(text: str, f: Field) -> Any:
             for branch in f.shape.branches:  # a branch of fixed values (oneOf [{const: true}, ...]) first
                 if branch.type in ("enum", "const") and not isinstance(value := _enum_value(text, branch), str):
                     return value
-            return _union_value(text, {b.type for b in f.shape.branches})
+            return _union_value(text, _kinds(f))
     except ValueError:
         return text
     return text
+
+
+def _kinds(f: Field) -> set[str]:
+    """The types a union's values may have, those of unions inside it too (oneOf [{type: [integer, boolean]}])."""
+    if f.type != "union" or f.shape is None:
+        return {f.type}
+    return set().union(*(_kinds(branch) for branch in f.shape.branches))
 
 
 def _union_value(text: str, kinds: set[str]) -> Any:

@@ -183,3 +183,21 @@ def test_a_set_holding_a_bracket_makes_no_warning_anywhere(tmp_path: Any, payloa
         check = record_checker(schema)
         rows = list(read_records(str(out), schema))
         assert len(rows) == 20 and [v for r in rows for v in check(r)] == []
+
+
+def test_a_union_inside_a_union_is_read_back_from_csv_with_its_types(tmp_path: Any) -> None:
+    """Slow-profile finding: `oneOf: [{type: [null, integer, boolean], multipleOf: 145}, {type: string, ...}]` came
+    back from CSV as the texts '145' and 'false' (the inner union's types were not looked at): invalid."""
+    from agentic_synth import AgenticSynth
+    from agentic_synth.adapters.readers import read_records
+    from agentic_synth.entrypoints.cli.validate import record_checker
+
+    payload = {"type": "object", "required": ["k"], "properties": {"k": {"oneOf": [
+        {"type": ["null", "integer", "boolean"], "multipleOf": 145}, {"type": "string", "maxLength": 0}]}}}
+    schema = Schema.from_payload(payload)
+    out = tmp_path / "o.csv"
+    AgenticSynth().generate("structured", schema=payload, count=200, seed=3, output=str(out))
+    back = list(read_records(str(out), schema))
+    check = record_checker(schema)
+    assert len(back) == 200 and [v for r in back for v in check(r)] == []
+    assert {type(r["k"]) for r in back} >= {int, bool}
