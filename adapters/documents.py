@@ -3,6 +3,7 @@ naming the file, line and column for any text that does not parse, never an inte
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 from pathlib import Path, PurePath
@@ -68,5 +69,7 @@ def is_file(path: Path) -> bool:
     "File name too long" for it) is a file that is not there."""
     try:
         return path.is_file()
-    except OSError:
+    except OSError as exc:
+        if exc.errno != errno.ENAMETOOLONG:
+            raise
         return False

@@ -132,8 +132,10 @@ def _enum_texts(f: Field) -> tuple[dict[str, tuple[int, Any]], dict[str, tuple[i
     exact: dict[str, tuple[int, Any]] = {}
     folded: dict[str, tuple[int, Any]] = {}
     for i, v in enumerate(_candidates(f)):
-        (folded if isinstance(v, bool) else exact).setdefault(str(v).lower() if isinstance(v, bool) else str(v),
-                                                               (i, v))
+        if isinstance(v, bool):
+            folded.setdefault(str(v).lower(), (i, v))
+        else:
+            exact.setdefault(str(v), (i, v))
     return exact, folded
 
 

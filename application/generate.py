@@ -52,6 +52,12 @@ def _only_part(chunks: Iterator[RecordChunk], request: GenerationRequest, total:
             return
 
 
+def _kept(keep_partial: bool, worth_keeping: bool, meta: RunMetadata) -> bool:
+    """Whether a stopped run's output is kept: what went to a stream or device stays; a file stays when the
+    stop keeps records and some were made (never an empty file)."""
+    return keep_partial or (worth_keeping and meta.records > 0)
+
+
 class GenerateRecords:
     """Runs a generator and writes its chunks; commits the sink on success, discards it on failure.
 
@@ -102,7 +108,7 @@ class GenerateRecords:
         try:
             self._write(self.chunks(request, tally, models=models), sink, meta, progress)
         except KeyboardInterrupt:
-            keep_on_interrupt = keep_partial or (keep_on_interrupt and meta.records > 0)  # no empty file
+            keep_on_interrupt = _kept(keep_partial, keep_on_interrupt, meta)
             self._finish(sink, keep_on_interrupt)
             interrupted = Interrupted(f"interrupted; {counted(meta.records, 'record')} written" if keep_on_interrupt
                                       else "interrupted; no output written")
@@ -110,7 +116,7 @@ class GenerateRecords:
             interrupted.keeps_records = keep_on_interrupt  # type: ignore[attr-defined]
             raise interrupted from None
         except AgenticSynthError as error:
-            kept = keep_partial or (bool(getattr(error, "keeps_records", False)) and meta.records > 0)  # no empty file
+            kept = _kept(keep_partial, bool(getattr(error, "keeps_records", False)), meta)
             self._finish(sink, kept)
             stop = error.with_records(meta.records, request.count) if isinstance(error, BudgetExceeded) else error
             stop.metadata = meta  # the spend of a run that stopped short is shown too (summary, --report)

@@ -83,9 +83,7 @@ def parse_bounds(kind: str, spec: dict[str, Any], kw: dict[str, Any], path: str)
         _check_multiple_fits(kw, step, kind == "integer", path)
     if "precision" in spec:
         kw["precision"] = count(spec.pop("precision"), "precision", path)
-        if kw["precision"] > MAX_PRECISION:
-            raise SchemaError(f"precision ({kw['precision']}) is more decimals than a float64 can hold "
-                              f"(at most {MAX_PRECISION})", path)
+        check_precision_digits(kw["precision"], path)
         _check_precision_fits(kw, path)
         grid = kw.get("multiple_of")
         if grid is not None and round(grid, kw["precision"]) != grid:
@@ -124,6 +122,13 @@ def _check_multiple_fits(kw: dict[str, Any], step: float, whole: bool, path: str
         raise SchemaError(f"multiple_of ({step:g}) is too small for the range {lo:g} to {hi:g}", path) from None
     if k_lo > k_hi:
         raise SchemaError(f"no multiple of {step} lies between min ({lo}) and max ({hi})", path)
+
+
+def check_precision_digits(digits: int, path: str) -> None:
+    """At most MAX_PRECISION decimals: beyond them 10**precision is not a float64."""
+    if digits > MAX_PRECISION:
+        raise SchemaError(f"precision ({digits}) is more decimals than a float64 can hold (at most {MAX_PRECISION})",
+                          path)
 
 
 def _check_precision_fits(kw: dict[str, Any], path: str) -> None:

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from agentic_synth.domain.errors import SchemaError
-from agentic_synth.domain.schema.bounds import MAX_PRECISION
+from agentic_synth.domain.schema.bounds import check_precision_digits
 from agentic_synth.domain.schema.fields import Field
 from agentic_synth.domain.schema.patterns import parse_pattern
 from agentic_synth.domain.schema.types import NUMERIC_TYPES, STRING_VALUED_TYPES
@@ -264,9 +264,7 @@ def _check_precision(f: Field, lo: float, hi: float, path: str) -> None:
     digits = f.precision if f.precision is not None else DEFAULT_PRECISION.get(f.type)
     if digits is None or f.multiple_of is not None:
         return
-    if digits > MAX_PRECISION:  # a Field made in code; the schema formats refuse it as they read it
-        raise SchemaError(f"precision ({digits}) is more decimals than a float64 can hold (at most {MAX_PRECISION})",
-                          path)
+    check_precision_digits(digits, path)  # a Field made in code; the schema formats check it as they read it
     if not math.isfinite(max(abs(lo), abs(hi)) * 10.0**digits):
         raise SchemaError(f"precision ({digits}) is finer than a float64 holds for values up to "
                           f"{max(abs(lo), abs(hi)):g}: lower the precision or the bounds", path)

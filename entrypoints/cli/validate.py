@@ -43,8 +43,8 @@ def output_checker(container: Any, kind: str, schema: str | None,
     from agentic_synth.entrypoints.request_builder import build_request
 
     options: dict[str, Any] = {"series": series} if series is not None else {}
-    request = build_request(container, kind, schema=schema, count=1, seed=0, mode="engine", **options)
-    user = load_schema(schema, allow_empty=True) if schema is not None else None
+    user = load_schema(schema, allow_empty=True) if schema is not None else None  # read once, for both uses
+    request = build_request(container, kind, schema=user, count=1, seed=0, mode="engine", **options)
     out = Schema(fields=request.schema.fields, description=request.schema.description,
                  notices=user.notices if user is not None else ())
     if user is None or user.source is None:
